@@ -1,0 +1,45 @@
+# Thin aliases for go commands; `go test ./...` works without make.
+GO      ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+DATA    ?= ./fundus-data
+ADDR    ?= 127.0.0.1:8080
+SHARED  ?= ../shared
+
+.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
+
+## run: build and serve the demo knowledge base on http://$(ADDR)
+run: build
+	./bin/fundus serve --demo --data $(DATA) --addr $(ADDR) --log-level info
+
+## test: every test (set CI=true to make tests that need ../shared fail instead of skip)
+test:
+	$(GO) test -count=1 ./...
+
+check: fmt vet staticcheck
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+## fuzz: run each parser fuzz target for a short while
+FUZZTIME ?= 20s
+fuzz:
+	for t in FuzzMarkdown FuzzJSON FuzzJSONLines FuzzHTML; do \
+		$(GO) test ./indexer/parse -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+## bench-ingest: fundus ingest vs a plain Bleve batch index on SciFact
+bench-ingest: build
+	$(GO) run ./cmd/fundus-bench ingest --fundus ./bin/fundus --corpus $(SHARED)/eval/scifact/corpus.jsonl
+
+clean:
+	rm -rf bin

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/search"
+)
+
+func ingestCmd(e *env) *cobra.Command {
+	var dir string
+	var prune, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "ingest [--data DIR] [--prune] [--json] PATH...",
+		Short: "Add or update documents from files and folders",
+		Long: `Ingest reads Markdown (.md, .markdown) with YAML front matter, HTML (.html, .htm),
+JSON (.json: one document or an array), JSON Lines (.jsonl, .ndjson) and plain text
+(.txt). Folders are walked recursively; hidden files and folders are skipped.
+
+Unchanged inputs are counted as unchanged and left alone. An input that cannot
+be parsed is reported on stderr with its path (and line) and skipped; the exit
+code is then 1.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			kb, err := openKB(ctx, e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			srcs, errs := indexer.PathSources(args)
+			failedPaths := len(errs)
+			for _, err := range errs {
+				fmt.Fprintln(e.stderr, "fundus: skipped:", err)
+			}
+			var bar *progressbar.ProgressBar
+			opts := indexer.IngestOptions{
+				Prune: prune,
+				OnError: func(err error) {
+					if bar != nil {
+						bar.Clear()
+					}
+					fmt.Fprintln(e.stderr, "fundus: skipped:", err)
+				},
+			}
+			if isTerminal(e.stderr) {
+				opts.OnProgress = func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total,
+							progressbar.OptionSetWriter(e.stderr),
+							progressbar.OptionSetDescription("ingesting"),
+							progressbar.OptionShowCount(),
+							progressbar.OptionClearOnFinish(),
+							progressbar.OptionThrottle(100_000_000))
+					}
+					bar.Set(done)
+				}
+			}
+			sum, err := kb.Ingest(ctx, srcs, opts)
+			if bar != nil {
+				bar.Finish()
+			}
+			sum.Failed += failedPaths
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := printJSON(e.stdout, map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed, "deleted": sum.Deleted}); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(e.stdout, "added %d, updated %d, unchanged %d, failed %d", sum.Added, sum.Updated, sum.Unchanged, sum.Failed)
+				if prune {
+					fmt.Fprintf(e.stdout, ", deleted %d", sum.Deleted)
+				}
+				fmt.Fprintln(e.stdout)
+			}
+			if sum.Failed > 0 {
+				return &exitError{code: 1, msg: fmt.Sprintf("%d input(s) failed", sum.Failed)}
+			}
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	cmd.Flags().BoolVar(&prune, "prune", false, "remove documents whose source files vanished from the given folders")
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"added","updated","unchanged","failed","deleted"} as the last line of stdout`)
+	return cmd
+}
+
+// cliHit is a hit as `search --json` prints it.
+type cliHit struct {
+	ID      string  `json:"id"`
+	Score   float64 `json:"score"`
+	Title   string  `json:"title"`
+	Type    string  `json:"type"`
+	Date    string  `json:"date"`
+	Snippet string  `json:"snippet"`
+}
+
+type cliFacet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+var markRE = regexp.MustCompile(`</?mark>`)
+
+func searchCmd(e *env) *cobra.Command {
+	var dir, typ, topic, lang string
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "search [--data DIR] [--json] [--type T] [--topic X] [--lang L] [--limit N] QUERY",
+		Short: "Search the knowledge base",
+		Long:  "Search prints ranked hits with title, type, date and a snippet. An empty QUERY lists everything, newest first.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 1 {
+				return &usageError{errors.New("--limit must be 1 or more")}
+			}
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			req := search.Request{Query: strings.Join(args, " "), Size: limit, Filters: map[string][]string{}}
+			for facet, v := range map[string]string{search.FacetType: typ, search.FacetTopics: topic, search.FacetLanguage: lang} {
+				if v != "" {
+					req.Filters[facet] = []string{v}
+				}
+			}
+			res, err := kb.Search(cmd.Context(), req)
+			if err != nil {
+				var ir *search.InvalidRequestError
+				if errors.As(err, &ir) {
+					return &usageError{err}
+				}
+				return err
+			}
+			if asJSON {
+				out := struct {
+					Total  uint64                `json:"total"`
+					Hits   []cliHit              `json:"hits"`
+					Facets map[string][]cliFacet `json:"facets"`
+				}{Total: res.Total, Hits: []cliHit{}, Facets: map[string][]cliFacet{}}
+				for _, h := range res.Hits {
+					out.Hits = append(out.Hits, cliHit{ID: h.ID, Score: h.Score, Title: h.Title, Type: h.Type, Date: h.Date, Snippet: h.Snippet})
+				}
+				for _, f := range []string{search.FacetType, search.FacetTopics, search.FacetYear, search.FacetLanguage} {
+					vals := []cliFacet{}
+					for _, v := range res.Facets[f] {
+						vals = append(vals, cliFacet{Value: v.Value, Count: v.Count})
+					}
+					out.Facets[f] = vals
+				}
+				return printJSON(e.stdout, out)
+			}
+			bold, plain := "\x1b[1m", "\x1b[0m"
+			if !isTerminal(e.stdout) {
+				bold, plain = "", ""
+			}
+			fmt.Fprintf(e.stdout, "%d results\n", res.Total)
+			for i, h := range res.Hits {
+				date := h.Date
+				if date == "" {
+					date = "undated"
+				}
+				fmt.Fprintf(e.stdout, "\n%d. %s%s%s\n   %s · %s · %s\n", i+1, bold, h.Title, plain, h.Type, date, h.ID)
+				if h.Snippet != "" {
+					snip := markRE.ReplaceAllStringFunc(h.Snippet, func(m string) string {
+						if m == "<mark>" {
+							if bold == "" {
+								return "«"
+							}
+							return bold
+						}
+						if bold == "" {
+							return "»"
+						}
+						return plain
+					})
+					fmt.Fprintf(e.stdout, "   %s\n", strings.Join(strings.Fields(html.UnescapeString(snip)), " "))
+				}
+			}
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
+	cmd.Flags().StringVar(&typ, "type", "", "only documents of this type (webinar, case, recommendation, other)")
+	cmd.Flags().StringVar(&topic, "topic", "", "only documents with this topic")
+	cmd.Flags().StringVar(&lang, "lang", "", "only documents in this language (de, en, …)")
+	cmd.Flags().IntVar(&limit, "limit", 10, "number of hits to print")
+	return cmd
+}
+
+func getCmd(e *env) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "get [--data DIR] ID",
+		Short: "Print a stored document as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			st, err := kb.Get(args[0])
+			if errors.Is(err, indexer.ErrNotFound) {
+				return &exitError{code: 1, msg: fmt.Sprintf("no document with id %q", args[0])}
+			}
+			if err != nil {
+				return err
+			}
+			return printJSON(e.stdout, st)
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	return cmd
+}
+
+func deleteCmd(e *env) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "delete [--data DIR] ID...",
+		Short: "Delete documents by id",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			res, err := kb.Delete(cmd.Context(), args...)
+			if err != nil {
+				return err
+			}
+			missing := 0
+			for _, r := range res {
+				if r.Status == "deleted" {
+					fmt.Fprintf(e.stdout, "deleted %s\n", r.ID)
+				} else {
+					missing++
+					fmt.Fprintf(e.stderr, "fundus: no document with id %q\n", r.ID)
+				}
+			}
+			if missing > 0 {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	return cmd
+}
+
+func reindexCmd(e *env) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "reindex [--data DIR]",
+		Short: "Rebuild the search index from the store",
+		Long:  "Reindex builds a new index from the documents in the store into a new directory, then swaps it in.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			if err := kb.Reindex(cmd.Context()); err != nil {
+				return err
+			}
+			st, err := kb.Stats()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "reindexed %d documents\n", st.Indexed)
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	return cmd
+}
+
+func statsCmd(e *env) *cobra.Command {
+	var dir string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats [--data DIR] [--json]",
+		Short: "Count documents by type and language, with store and index sizes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			st, err := kb.Stats()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(e.stdout, st)
+			}
+			fmt.Fprintf(e.stdout, "documents: %d (indexed %d)\n", st.Documents, st.Indexed)
+			for _, g := range []struct {
+				name string
+				m    map[string]int
+			}{{"by type", st.ByType}, {"by language", st.ByLanguage}} {
+				keys := make([]string, 0, len(g.m))
+				for k := range g.m {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				fmt.Fprintf(e.stdout, "%s:", g.name)
+				for _, k := range keys {
+					fmt.Fprintf(e.stdout, " %s %d", k, g.m[k])
+				}
+				fmt.Fprintln(e.stdout)
+			}
+			fmt.Fprintf(e.stdout, "journal: seq %d, index checkpoint %d\nstore: %d bytes, index: %d bytes\n", st.Seq, st.Checkpoint, st.StoreBytes, st.IndexBytes)
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the statistics as one JSON object")
+	return cmd
+}

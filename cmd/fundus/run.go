@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fundus-kb/fundus/indexer"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// exitError carries an exit code; its message, if any, has been printed.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// usageError marks a command-line mistake (exit code 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ee *exitError
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		return 2
+	}
+	return 1
+}
+
+// env holds what every command gets from run.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+// run is the whole program: it parses args, runs a command, and returns
+// its error. main turns that into an exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	var logLevel string
+	root := &cobra.Command{
+		Use:   "fundus",
+		Short: "Fundus: a knowledge base and search service for open-innovation learnings",
+		Long: `Fundus keeps webinar notes, case write-ups and policy recommendations in a
+Badger store and a Bleve full-text index, and makes them searchable from the
+command line and over HTTP.
+
+Every command that opens a data directory takes --data (default ./fundus-data,
+or $FUNDUS_DATA).`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return &usageError{fmt.Errorf("--log-level: %w", err)}
+			}
+			e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+			return nil
+		},
+	}
+	defLevel := getenv("FUNDUS_LOG_LEVEL")
+	if defLevel == "" {
+		defLevel = "warn"
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log-level", defLevel, "log level: debug, info, warn or error (env FUNDUS_LOG_LEVEL)")
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetContext(ctx)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(
+		ingestCmd(e), searchCmd(e), getCmd(e), deleteCmd(e),
+		reindexCmd(e), statsCmd(e), serveCmd(e),
+	)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.msg != "" {
+				fmt.Fprintln(stderr, "fundus:", ee.msg)
+			}
+			return err
+		}
+		fmt.Fprintln(stderr, "fundus:", err)
+		if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "arg(s)") {
+			return &usageError{err}
+		}
+	}
+	return err
+}
+
+// dataFlag adds --data to cmd.
+func dataFlag(e *env, cmd *cobra.Command, dir *string) {
+	def := e.getenv("FUNDUS_DATA")
+	if def == "" {
+		def = "./fundus-data"
+	}
+	cmd.Flags().StringVar(dir, "data", def, "data directory (env FUNDUS_DATA)")
+}
+
+// openKB opens the knowledge base in dir.
+func openKB(ctx context.Context, e *env, dir string) (*indexer.KB, error) {
+	kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log})
+	if err != nil {
+		if errors.Is(err, indexer.ErrLocked) {
+			return nil, fmt.Errorf("data directory %s is in use by another fundus process (a running `fundus serve`?); stop it or use its HTTP API", dir)
+		}
+		return nil, err
+	}
+	return kb, nil
+}
+
+// printJSON prints v as one compact JSON line.
+func printJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode output: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/indexer/demo"
+	"github.com/fundus-kb/fundus/web"
+)
+
+func serveCmd(e *env) *cobra.Command {
+	var dir, addr string
+	var loadDemo bool
+	cmd := &cobra.Command{
+		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]",
+		Short: "Serve the search API over HTTP",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			kb, err := openKB(ctx, e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			if loadDemo {
+				if err := loadDemoCorpus(ctx, e, kb); err != nil {
+					return err
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			srv := &http.Server{
+				Handler:           web.NewServer(web.Config{Logger: e.log}, kb, kb),
+				ReadHeaderTimeout: 10 * time.Second,
+				ReadTimeout:       60 * time.Second,
+				WriteTimeout:      5 * time.Minute,
+				IdleTimeout:       2 * time.Minute,
+			}
+			fmt.Fprintf(e.stderr, "fundus: serving http://%s/ (data %s)\n", ln.Addr(), dir)
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return fmt.Errorf("serve: %w", err)
+			case <-ctx.Done():
+			}
+			e.log.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("shutdown: %w", err)
+			}
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
+	return cmd
+}
+
+// loadDemoCorpus ingests the embedded demo corpus into an empty knowledge
+// base. A knowledge base that has documents is left alone.
+func loadDemoCorpus(ctx context.Context, e *env, kb *indexer.KB) error {
+	st, err := kb.Stats()
+	if err != nil {
+		return err
+	}
+	if st.Documents > 0 {
+		e.log.Info("data directory has documents; not loading the demo corpus", "documents", st.Documents)
+		return nil
+	}
+	sum, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{
+		OnError: func(err error) { e.log.Error("demo corpus", "err", err) },
+	})
+	if err != nil {
+		return fmt.Errorf("load demo corpus: %w", err)
+	}
+	if sum.Failed > 0 {
+		return fmt.Errorf("load demo corpus: %d documents failed", sum.Failed)
+	}
+	fmt.Fprintf(e.stderr, "fundus: loaded %d demo documents\n", sum.Added)
+	return nil
+}

@@ -1,0 +1,448 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/fundus-kb/fundus/indexer/langdetect"
+	"github.com/fundus-kb/fundus/indexer/parse"
+	"github.com/fundus-kb/fundus/search"
+)
+
+// Batch limits for ingest: a batch is committed when either is reached.
+const (
+	ingestBatchDocs  = 500
+	ingestBatchBytes = 16 << 20
+)
+
+// IngestOptions configure an ingest run.
+type IngestOptions struct {
+	// Prune removes documents read earlier from a folder given now whose
+	// file is gone, or whose record is gone from a file that still parses
+	// without failures.
+	Prune bool
+	// OnError is called with each input that failed (an *parse.Error or a
+	// wrapped error naming the input). It is called from one goroutine.
+	OnError func(error)
+	// OnProgress is called after each file with the files done and the
+	// files found. It is called from one goroutine.
+	OnProgress func(done, total int)
+}
+
+// Summary counts what an ingest run did.
+type Summary struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Deleted   int `json:"deleted"`
+}
+
+// Source is a tree of input files: a folder on disk, or an embedded one.
+type Source struct {
+	FS fs.FS
+	// Root names the tree in messages and origins: an absolute folder
+	// path, or a label such as "demo".
+	Root string
+	// Files lists the files to read (slash paths in FS). Empty means walk
+	// FS recursively for every supported file.
+	Files []string
+	// Prunable marks a folder whose vanished files may be pruned.
+	Prunable bool
+}
+
+// PathSources turns command-line paths into Sources: a folder becomes a
+// recursive walk, a file its own one-file tree (its id is its base name).
+func PathSources(paths []string) ([]Source, []error) {
+	var srcs []Source
+	var errs []error
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			continue
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			continue
+		}
+		if info.IsDir() {
+			srcs = append(srcs, Source{FS: os.DirFS(abs), Root: abs, Prunable: true})
+			continue
+		}
+		srcs = append(srcs, Source{FS: os.DirFS(filepath.Dir(abs)), Root: filepath.Dir(abs), Files: []string{filepath.Base(abs)}})
+	}
+	return srcs, errs
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// file is one input file to read.
+type file struct {
+	src   *Source
+	name  string // slash path within src.FS
+	label string // the path shown in messages
+	id    string // the file's id: its path without the final extension
+}
+
+// origin is where a file's documents are recorded as coming from.
+func (f *file) origin() string {
+	if filepath.IsAbs(f.src.Root) {
+		return filepath.Join(f.src.Root, filepath.FromSlash(f.name))
+	}
+	return f.src.Root + "/" + f.name
+}
+
+// parsed is a file's parse result, in walk order.
+type parsed struct {
+	f       *file
+	records []parse.Record
+	errs    []error
+}
+
+// Ingest reads every source, and commits and indexes the documents in them.
+// Failures of single inputs are reported to opts.OnError and counted; the
+// returned error is for failures of the knowledge base itself.
+func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Summary, error) {
+	var sum Summary
+	report := func(err error) {
+		sum.Failed++
+		if opts.OnError != nil {
+			opts.OnError(err)
+		}
+	}
+	var files []*file
+	for i := range srcs {
+		fs, errs := listFiles(&srcs[i])
+		for _, err := range errs {
+			report(err)
+		}
+		files = append(files, fs...)
+	}
+
+	// Parse in parallel, consume in walk order so that "the second of two
+	// inputs claiming one id" is well defined.
+	jobs := make(chan int)
+	slots := make([]chan parsed, len(files))
+	for i := range slots {
+		slots[i] = make(chan parsed, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range jobs {
+				slots[i] <- parseFile(files[i])
+			}
+		})
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer wg.Wait()
+
+	seen := map[string]string{} // id → the input that claimed it
+	produced := map[string]map[string]bool{}
+	clean := map[string]bool{} // origins that parsed without failures
+	var batch []Item
+	var batchBytes int
+	var labels []string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := kb.Put(ctx, batch)
+		for i, r := range res {
+			switch {
+			case r.Error != "":
+				report(fmt.Errorf("%s: %s", labels[i], r.Error))
+			case r.Status == "added":
+				sum.Added++
+			case r.Status == "updated":
+				sum.Updated++
+			case r.Status == "unchanged":
+				sum.Unchanged++
+			}
+		}
+		batch, labels, batchBytes = batch[:0], labels[:0], 0
+		return err
+	}
+	for i := range files {
+		var p parsed
+		select {
+		case p = <-slots[i]:
+		case <-ctx.Done():
+			return sum, ctx.Err()
+		}
+		origin := p.f.origin()
+		for _, err := range p.errs {
+			report(err)
+		}
+		if len(p.errs) == 0 {
+			clean[origin] = true
+		}
+		for _, rec := range p.records {
+			label := p.f.label
+			if rec.Line > 0 {
+				label = fmt.Sprintf("%s:%d", label, rec.Line)
+			}
+			item, err := Prepare(rec, p.f.id, origin)
+			if err != nil {
+				report(fmt.Errorf("%s: %w", label, err))
+				delete(clean, origin)
+				continue
+			}
+			if first, dup := seen[item.Doc.ID]; dup {
+				report(fmt.Errorf("%s: duplicate id %q, already read from %s", label, item.Doc.ID, first))
+				continue
+			}
+			seen[item.Doc.ID] = label
+			if produced[origin] == nil {
+				produced[origin] = map[string]bool{}
+			}
+			produced[origin][item.Doc.ID] = true
+			item.Origin = origin
+			batch = append(batch, item)
+			labels = append(labels, label)
+			batchBytes += len(item.Raw) + len(item.Doc.Body)
+			if len(batch) >= ingestBatchDocs || batchBytes >= ingestBatchBytes {
+				if err := flush(); err != nil {
+					return sum, err
+				}
+			}
+		}
+		if opts.OnProgress != nil {
+			opts.OnProgress(i+1, len(files))
+		}
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	if opts.Prune {
+		n, err := kb.prune(ctx, srcs, produced, clean)
+		sum.Deleted += n
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// prune deletes documents recorded from a prunable source that this run
+// did not produce: their file is gone, or their record is gone from a file
+// that parsed cleanly.
+func (kb *KB) prune(ctx context.Context, srcs []Source, produced map[string]map[string]bool, clean map[string]bool) (int, error) {
+	var ids []string
+	for _, src := range srcs {
+		if !src.Prunable {
+			continue
+		}
+		prefix := src.Root
+		if filepath.IsAbs(prefix) {
+			prefix += string(filepath.Separator)
+		} else {
+			prefix += "/"
+		}
+		docs, err := kb.store.ByOrigin(prefix)
+		if err != nil {
+			return 0, err
+		}
+		for _, d := range docs {
+			got, read := produced[d.Origin]
+			switch {
+			case !read && fileGone(d.Origin):
+				ids = append(ids, d.ID)
+			case read && clean[d.Origin] && !got[d.ID]:
+				ids = append(ids, d.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res, err := kb.Delete(ctx, ids...)
+	n := 0
+	for _, r := range res {
+		if r.Status == "deleted" {
+			n++
+		}
+	}
+	return n, err
+}
+
+// displayPath shows an absolute path relative to the working directory
+// when it lies below it, as users typed it.
+func displayPath(abs string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return abs
+	}
+	return rel
+}
+
+func fileGone(origin string) bool {
+	if !filepath.IsAbs(origin) {
+		return false
+	}
+	_, err := os.Stat(origin)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// listFiles lists the files of src to read, in a stable order.
+func listFiles(src *Source) ([]*file, []error) {
+	mk := func(name string) *file {
+		label := src.Root + "/" + name
+		if filepath.IsAbs(src.Root) {
+			label = displayPath(filepath.Join(src.Root, filepath.FromSlash(name)))
+		}
+		return &file{src: src, name: name, label: label, id: strings.TrimSuffix(name, path.Ext(name))}
+	}
+	if len(src.Files) > 0 {
+		var out []*file
+		var errs []error
+		for _, name := range src.Files {
+			f := mk(name)
+			if !parse.Supported(name) {
+				errs = append(errs, &parse.Error{Path: f.label, Err: parse.ErrUnsupported})
+				continue
+			}
+			out = append(out, f)
+		}
+		return out, errs
+	}
+	var out []*file
+	var errs []error
+	err := fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", mk(name).label, unwrapPathError(err)))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && parse.Supported(name) {
+			out = append(out, mk(name))
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", src.Root, err))
+	}
+	return out, errs
+}
+
+func parseFile(f *file) parsed {
+	info, err := fs.Stat(f.src.FS, f.name)
+	if err == nil && info.Size() > parse.MaxFileBytes {
+		err = fmt.Errorf("file is %d bytes, over the limit of %d", info.Size(), parse.MaxFileBytes)
+	}
+	if err != nil {
+		return parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+	}
+	data, err := fs.ReadFile(f.src.FS, f.name)
+	if err != nil {
+		return parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+	}
+	recs, errs := parse.File(f.label, data)
+	return parsed{f: f, records: recs, errs: errs}
+}
+
+// Prepare turns a parsed record into a normalised Item: it assigns the id
+// (the record's own, or fileID plus the record's suffix), infers the type
+// from the path when the input gives none, fills a missing title, detects
+// the language when the input declares none, and normalises. origin
+// becomes the document's source when the input names none.
+func Prepare(rec parse.Record, fileID, origin string) (Item, error) {
+	d := rec.Doc
+	if strings.TrimSpace(d.ID) == "" {
+		d.ID = fileID + rec.Suffix
+	}
+	if strings.TrimSpace(d.Type) == "" {
+		d.Type = typeFromPath(fileID)
+	}
+	if strings.TrimSpace(d.Source) == "" {
+		d.Source = origin
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		d.Title = titleFrom(d.Body, d.Summary, fileID)
+	}
+	if strings.TrimSpace(d.Language) == "" {
+		d.Language = langdetect.Detect(d.Title + "\n" + d.Summary + "\n" + d.Body)
+	}
+	if err := d.Normalize(); err != nil {
+		return Item{}, err
+	}
+	return Item{Doc: d, Raw: rec.Raw}, nil
+}
+
+// typeFromPath guesses a document type from the folders of its path, so
+// that a folder "webinars/" or "empfehlungen/" types the notes in it.
+func typeFromPath(id string) string {
+	dirs := strings.Split(path.Dir(id), "/")
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if t := search.NormalizeType(dirs[i]); t != search.TypeOther {
+			return t
+		}
+	}
+	return search.TypeOther
+}
+
+// titleFrom makes a title for a document that has none: the first line of
+// its text, shortened, or else its file name.
+func titleFrom(body, summary, fileID string) string {
+	for _, text := range []string{summary, body} {
+		for line := range strings.SplitSeq(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			if utf8.RuneCountInString(line) > 100 {
+				r := []rune(line)[:100]
+				if i := strings.LastIndexByte(string(r), ' '); i > 40 {
+					return string(r)[:i] + "…"
+				}
+				return string(r) + "…"
+			}
+			return line
+		}
+	}
+	base := path.Base(fileID)
+	if i := strings.IndexByte(base, '#'); i > 0 {
+		base = base[:i]
+	}
+	return strings.NewReplacer("-", " ", "_", " ").Replace(base)
+}

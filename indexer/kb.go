@@ -1,0 +1,481 @@
+// Package indexer is Fundus's write path. It reads inputs (files, folders,
+// the demo corpus, API writes), normalises them into documents, commits them
+// to the Badger store — the system of record and ingest journal — and then
+// applies them to the Bleve index.
+//
+// # Write protocol
+//
+//  1. Parse and normalise; compute the content hash. A document whose hash
+//     equals the stored one is unchanged and stops here.
+//  2. Commit the document, its raw source and a journal entry with the next
+//     sequence number in one Badger transaction (SyncWrites on). The commit
+//     is the acknowledgement.
+//  3. Apply the journal entries to the index in one Bleve batch that also
+//     records the last applied sequence number (the checkpoint).
+//  4. On open, replay entries after the checkpoint. An index that is
+//     missing, unreadable, of another mapping version, or ahead of the
+//     store is rebuilt from the store into a new directory and swapped in.
+//
+// Writes are serialised; searches run concurrently with them.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/fundus-kb/fundus/indexer/store"
+	"github.com/fundus-kb/fundus/search"
+)
+
+// Directory names inside the data directory.
+const (
+	storeDir    = "store"
+	indexDir    = "index"
+	indexNewDir = "index.new"
+	indexOldDir = "index.old"
+)
+
+// applyBatch is the number of documents per index batch when replaying or
+// rebuilding.
+const applyBatch = 500
+
+// Config configures a KB.
+type Config struct {
+	// DataDir holds the store and the index.
+	DataDir string
+	Logger  *slog.Logger
+}
+
+// KB is an open knowledge base: the store and the index derived from it.
+type KB struct {
+	dir    string
+	log    *slog.Logger
+	store  *store.Store
+	wmu    sync.Mutex   // serialises writes, replays and rebuilds
+	imu    sync.RWMutex // guards index against a swap during reads
+	index  *search.Index
+	closed bool
+}
+
+// ErrNotFound reports a document id that is not in the knowledge base.
+var ErrNotFound = store.ErrNotFound
+
+// ErrLocked reports a data directory that another process has open.
+var ErrLocked = store.ErrLocked
+
+// Open opens the knowledge base in cfg.DataDir, creating it when needed.
+// It brings the index up to date with the store: it replays journal entries
+// the index has not seen, and rebuilds the index when it cannot be used.
+func Open(ctx context.Context, cfg Config) (*KB, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("open knowledge base: no data directory given")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("open knowledge base: %w", err)
+	}
+	st, err := store.Open(filepath.Join(cfg.DataDir, storeDir), store.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	kb := &KB{dir: cfg.DataDir, log: logger, store: st}
+	if err := kb.openIndex(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return kb, nil
+}
+
+// openIndex opens the index, replays the journal into it, or rebuilds it.
+func (kb *KB) openIndex(ctx context.Context) error {
+	// Left-overs of an interrupted rebuild or swap.
+	path := filepath.Join(kb.dir, indexDir)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(kb.dir, indexOldDir)); err == nil {
+			// A swap was interrupted between its two renames: the old
+			// index is intact, but a rebuild is as good and simpler.
+			kb.log.Warn("found an interrupted index swap; rebuilding")
+		}
+	}
+	for _, d := range []string{indexNewDir, indexOldDir} {
+		if err := os.RemoveAll(filepath.Join(kb.dir, d)); err != nil {
+			return fmt.Errorf("remove %s: %w", d, err)
+		}
+	}
+
+	idx, err := search.Open(path)
+	if err == nil {
+		var cp uint64
+		cp, err = idx.Checkpoint()
+		if err == nil && cp > kb.store.LastSeq() {
+			err = fmt.Errorf("index checkpoint %d is ahead of the store (%d): %w", cp, kb.store.LastSeq(), search.ErrRebuild)
+		}
+		if err != nil {
+			idx.Close()
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, search.ErrRebuild) {
+			return err
+		}
+		if kb.store.LastSeq() == 0 {
+			kb.log.Debug("creating a new index", "reason", err.Error())
+		} else {
+			kb.log.Warn("rebuilding index from the store", "reason", err.Error())
+		}
+		return kb.rebuild(ctx)
+	}
+	kb.index = idx
+	n, err := kb.replay()
+	if err != nil {
+		// An index that cannot take the replay is rebuilt rather than
+		// trusted.
+		kb.log.Warn("replay failed; rebuilding index from the store", "err", err)
+		return kb.rebuild(ctx)
+	}
+	if n > 0 {
+		kb.log.Info("replayed journal into index", "entries", n)
+	}
+	return nil
+}
+
+// replay applies every journal entry after the index checkpoint. It returns
+// the number of entries applied. The caller holds wmu (or is Open).
+func (kb *KB) replay() (int, error) {
+	cp, err := kb.index.Checkpoint()
+	if err != nil {
+		return 0, err
+	}
+	last := kb.store.LastSeq()
+	if cp >= last {
+		return 0, nil
+	}
+	// Collect the ids touched after the checkpoint; the store holds their
+	// current state, which is what the index must show.
+	var ids []string
+	seen := map[string]bool{}
+	n := 0
+	err = kb.store.Journal(cp, func(e store.Entry) error {
+		n++
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("replay: %w", err)
+	}
+	for i := 0; i < len(ids); i += applyBatch {
+		chunk := ids[i:min(i+applyBatch, len(ids))]
+		changes := make([]search.Change, 0, len(chunk))
+		for _, id := range chunk {
+			st, err := kb.store.Get(id)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				changes = append(changes, search.Change{ID: id})
+			case err != nil:
+				return 0, fmt.Errorf("replay: %w", err)
+			default:
+				changes = append(changes, search.Change{ID: id, Doc: &st.Document})
+			}
+		}
+		// Only the last batch may claim the last sequence number.
+		seq := cp
+		if i+applyBatch >= len(ids) {
+			seq = last
+		}
+		if err := kb.index.Apply(changes, seq); err != nil {
+			return 0, fmt.Errorf("replay: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// rebuild builds a new index from the store and swaps it in. The caller
+// holds wmu (or is Open).
+func (kb *KB) rebuild(ctx context.Context) error {
+	newPath := filepath.Join(kb.dir, indexNewDir)
+	if err := os.RemoveAll(newPath); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	idx, err := search.Create(newPath)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	var changes []search.Change
+	flush := func(seq uint64) error {
+		err := idx.Apply(changes, seq)
+		changes = changes[:0]
+		return err
+	}
+	count := 0
+	last, err := kb.store.Snapshot(func(st *store.Stored) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		count++
+		changes = append(changes, search.Change{ID: st.ID, Doc: &st.Document})
+		if len(changes) >= applyBatch {
+			return flush(0)
+		}
+		return nil
+	})
+	if err == nil {
+		// The final batch records the snapshot's sequence number: until it
+		// lands, the new index claims nothing.
+		err = flush(last)
+	}
+	if err != nil {
+		idx.Close()
+		os.RemoveAll(newPath)
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	if err := idx.Close(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+
+	// Swap: index → index.old, index.new → index.
+	kb.imu.Lock()
+	defer kb.imu.Unlock()
+	path := filepath.Join(kb.dir, indexDir)
+	oldPath := filepath.Join(kb.dir, indexOldDir)
+	if kb.index != nil {
+		if err := kb.index.Close(); err != nil {
+			kb.log.Warn("close old index", "err", err)
+		}
+		kb.index = nil
+	}
+	if err := os.RemoveAll(oldPath); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		if err := os.Rename(path, oldPath); err != nil {
+			return fmt.Errorf("rebuild: move old index aside: %w", err)
+		}
+	}
+	if err := os.Rename(newPath, path); err != nil {
+		return fmt.Errorf("rebuild: swap in new index: %w", err)
+	}
+	syncDir(kb.dir)
+	if err := os.RemoveAll(oldPath); err != nil {
+		kb.log.Warn("remove old index", "err", err)
+	}
+	idx, err = search.Open(path)
+	if err != nil {
+		return fmt.Errorf("rebuild: open new index: %w", err)
+	}
+	kb.index = idx
+	kb.log.Info("index rebuilt from the store", "documents", count, "seq", last)
+	// Writes are held off during a rebuild, so nothing is newer than the
+	// snapshot; replay anyway in case the caller did not hold them.
+	if _, err := kb.replay(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Reindex rebuilds the index from the store into a new directory and swaps
+// it in. Searches keep using the old index until the swap; writes wait.
+func (kb *KB) Reindex(ctx context.Context) error {
+	kb.wmu.Lock()
+	defer kb.wmu.Unlock()
+	return kb.rebuild(ctx)
+}
+
+// Close closes the index, then the store.
+func (kb *KB) Close() error {
+	kb.wmu.Lock()
+	defer kb.wmu.Unlock()
+	if kb.closed {
+		return nil
+	}
+	kb.closed = true
+	kb.imu.Lock()
+	var errs []error
+	if kb.index != nil {
+		errs = append(errs, kb.index.Close())
+	}
+	kb.imu.Unlock()
+	errs = append(errs, kb.store.Close())
+	return errors.Join(errs...)
+}
+
+// Item is one document to write, normalised, with its raw source.
+type Item struct {
+	Doc    search.Document
+	Raw    []byte
+	Origin string
+}
+
+// ItemResult is what writing an Item did.
+type ItemResult struct {
+	ID      string        `json:"id"`
+	Outcome store.Outcome `json:"-"`
+	Status  string        `json:"status"`
+	Error   string        `json:"error,omitempty"`
+}
+
+// Put commits items to the store and applies them to the index. When it
+// returns without error, every item reported added or updated is durable
+// and searchable. Items must be normalised (see Prepare).
+func (kb *KB) Put(ctx context.Context, items []Item) ([]ItemResult, error) {
+	writes := make([]store.Write, len(items))
+	for i := range items {
+		d := &items[i].Doc
+		writes[i] = store.Write{ID: d.ID, Doc: d, Raw: items[i].Raw, Origin: items[i].Origin}
+	}
+	return kb.commit(ctx, writes)
+}
+
+// Delete removes documents by id.
+func (kb *KB) Delete(ctx context.Context, ids ...string) ([]ItemResult, error) {
+	writes := make([]store.Write, len(ids))
+	for i, id := range ids {
+		writes[i] = store.Write{ID: id}
+	}
+	return kb.commit(ctx, writes)
+}
+
+func (kb *KB) commit(ctx context.Context, writes []store.Write) ([]ItemResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	kb.wmu.Lock()
+	defer kb.wmu.Unlock()
+	if kb.closed {
+		return nil, errors.New("knowledge base is closed")
+	}
+	before := kb.store.LastSeq()
+	results, err := kb.store.Commit(writes)
+	out := make([]ItemResult, len(writes))
+	var changes []search.Change
+	for i, r := range results {
+		out[i] = ItemResult{ID: writes[i].ID, Outcome: r.Outcome, Status: r.Outcome.String()}
+		if r.Err != nil {
+			out[i].Status, out[i].Error = "failed", r.Err.Error()
+		}
+		if r.Entry != nil {
+			changes = append(changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc})
+		}
+	}
+	if err != nil {
+		// Part of the writes may be committed: bring the index up to date
+		// with whatever the store holds, then report.
+		if _, rerr := kb.replay(); rerr != nil {
+			kb.log.Error("replay after failed commit", "err", rerr)
+		}
+		return out, err
+	}
+	if len(changes) == 0 {
+		return out, nil
+	}
+	cp, err := kb.index.Checkpoint()
+	if err == nil && cp == before {
+		err = kb.index.Apply(changes, kb.store.LastSeq())
+	} else if err == nil {
+		// The index lags behind (an earlier apply failed): replay.
+		_, err = kb.replay()
+	}
+	if err != nil {
+		// The writes are durable in the store; the index catches up on the
+		// next write or open.
+		return out, fmt.Errorf("committed, but indexing failed (it is retried on the next write or start): %w", err)
+	}
+	return out, nil
+}
+
+// Get returns a stored document.
+func (kb *KB) Get(id string) (*store.Stored, error) { return kb.store.Get(id) }
+
+// Document returns a stored document, or an error wrapping
+// search.ErrNotFound.
+func (kb *KB) Document(_ context.Context, id string) (*search.Document, error) {
+	st, err := kb.store.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	return &st.Document, nil
+}
+
+// Raw returns a document's raw source bytes.
+func (kb *KB) Raw(id string) ([]byte, error) { return kb.store.Raw(id) }
+
+// Search searches the index.
+func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, error) {
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	if kb.index == nil {
+		return nil, errors.New("index is not open")
+	}
+	return kb.index.Search(ctx, r)
+}
+
+// Stats describes the knowledge base.
+type Stats struct {
+	Documents    int            `json:"documents"`
+	Indexed      uint64         `json:"indexed"`
+	ByType       map[string]int `json:"by_type"`
+	ByLanguage   map[string]int `json:"by_language"`
+	Seq          uint64         `json:"seq"`
+	Checkpoint   uint64         `json:"checkpoint"`
+	StoreBytes   int64          `json:"store_bytes"`
+	IndexBytes   int64          `json:"index_bytes"`
+	IndexVersion string         `json:"index_version"`
+	DataDir      string         `json:"data_dir"`
+}
+
+// Stats counts documents by type and language from the store, and reports
+// the index's state and sizes.
+func (kb *KB) Stats() (*Stats, error) {
+	s := &Stats{ByType: map[string]int{}, ByLanguage: map[string]int{}, DataDir: kb.dir, IndexVersion: search.MappingVersion()}
+	seq, err := kb.store.Snapshot(func(st *store.Stored) error {
+		s.Documents++
+		s.ByType[st.Type]++
+		s.ByLanguage[st.Language]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Seq = seq
+	s.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	if s.Indexed, err = kb.index.Count(); err != nil {
+		return nil, err
+	}
+	if s.Checkpoint, err = kb.index.Checkpoint(); err != nil {
+		return nil, err
+	}
+	s.IndexBytes = dirSize(filepath.Join(kb.dir, indexDir))
+	return s, nil
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,353 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/fundus-kb/fundus/indexer/store"
+	"github.com/fundus-kb/fundus/search"
+)
+
+func openKB(t testing.TB, dir string) *KB {
+	t.Helper()
+	kb, err := Open(context.Background(), Config{DataDir: dir})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return kb
+}
+
+func item(id, title, body string) Item {
+	d := search.Document{ID: id, Type: "webinar", Title: title, Body: body, Language: "de", Date: "2020-04-16", Topics: []string{"Innovationskultur"}}
+	if err := d.Normalize(); err != nil {
+		panic(err)
+	}
+	return Item{Doc: d, Raw: []byte(body)}
+}
+
+func searchIDs(t testing.TB, kb *KB, q string) []string {
+	t.Helper()
+	res, err := kb.Search(context.Background(), search.Request{Query: q, Size: 100})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func TestPutSearchDeleteRoundTrip(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	ctx := context.Background()
+	res, err := kb.Put(ctx, []Item{
+		item("notes/kultur", "Innovationskultur im Unternehmen", "Fehlerkultur und Offenheit"),
+		item("notes/ökosystem", "Digitale Ökosysteme", "Plattformen und Partner"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Status != "added" {
+			t.Errorf("%s: status %s, want added", r.ID, r.Status)
+		}
+	}
+	if got := searchIDs(t, kb, "Plattformen"); !slices.Equal(got, []string{"notes/ökosystem"}) {
+		t.Errorf("search Plattformen = %v", got)
+	}
+	d, err := kb.Document(ctx, "notes/kultur")
+	if err != nil || d.Title != "Innovationskultur im Unternehmen" {
+		t.Errorf("Document = %+v, %v", d, err)
+	}
+	if _, err := kb.Delete(ctx, "notes/kultur"); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"notes/ökosystem"}) {
+		t.Errorf("after delete, all = %v", got)
+	}
+	if _, err := kb.Document(ctx, "notes/kultur"); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("Document after delete: %v, want ErrNotFound", err)
+	}
+}
+
+// A journal entry committed to the store whose index batch never happened
+// (a crash between the two steps) is replayed on the next open.
+func TestJournalReplayAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	kb := openKB(t, dir)
+	if _, err := kb.Put(context.Background(), []Item{item("a", "Erstes Dokument", "Kooperation")}); err != nil {
+		t.Fatal(err)
+	}
+	kb.Close()
+
+	// Commit straight to the store, as a crashed process would have left it.
+	st, err := store.Open(filepath.Join(dir, storeDir), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := item("b", "Zweites Dokument", "Ökosystem")
+	if _, err := st.Commit([]store.Write{{ID: "b", Doc: &b.Doc}, {ID: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	kb = openKB(t, dir)
+	defer kb.Close()
+	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("after replay, all = %v, want [b]", got)
+	}
+	stats, err := kb.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Checkpoint != stats.Seq || stats.Seq != 3 {
+		t.Errorf("checkpoint %d, seq %d; want both 3", stats.Checkpoint, stats.Seq)
+	}
+}
+
+func TestIndexRebuiltFromStore(t *testing.T) {
+	cases := []struct {
+		name  string
+		spoil func(t *testing.T, dir string)
+	}{
+		{"index deleted", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, indexDir)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"index corrupt", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, indexDir, "index_meta.json"), []byte("{garbage"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"mapping version changed", func(t *testing.T, dir string) {
+			b, err := bleve.Open(filepath.Join(dir, indexDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.SetInternal([]byte("fundus:mapping_version"), []byte("older")); err != nil {
+				t.Fatal(err)
+			}
+			b.Close()
+		}},
+		{"index ahead of store", func(t *testing.T, dir string) {
+			ix, err := search.Open(filepath.Join(dir, indexDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Apply(nil, 1000); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+		}},
+		{"interrupted rebuild left index.new", func(t *testing.T, dir string) {
+			if err := os.MkdirAll(filepath.Join(dir, indexNewDir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, indexNewDir, "junk"), []byte("x"), 0o644)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			kb := openKB(t, dir)
+			var items []Item
+			for _, id := range []string{"x/1", "x/2", "y/3"} {
+				items = append(items, item(id, "Dokument "+id, "Wissenstransfer zwischen Hochschule und Unternehmen"))
+			}
+			if _, err := kb.Put(context.Background(), items); err != nil {
+				t.Fatal(err)
+			}
+			kb.Close()
+			tc.spoil(t, dir)
+			kb = openKB(t, dir)
+			defer kb.Close()
+			if got := searchIDs(t, kb, "Wissenstransfer"); !slices.Equal(got, []string{"x/1", "x/2", "y/3"}) {
+				t.Errorf("after reopen, search = %v, want all three", got)
+			}
+			if _, err := os.Stat(filepath.Join(dir, indexNewDir)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("index.new left behind: %v", err)
+			}
+		})
+	}
+}
+
+func TestReindexSwapsIndex(t *testing.T) {
+	dir := t.TempDir()
+	kb := openKB(t, dir)
+	defer kb.Close()
+	if _, err := kb.Put(context.Background(), []Item{item("a", "Reallabore", "Reallabore als Testfeld")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := kb.Reindex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, kb, "Reallabore"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("after reindex = %v", got)
+	}
+	// Writes after the swap go to the new index.
+	if _, err := kb.Put(context.Background(), []Item{item("b", "Reallabore 2", "mehr Reallabore")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, kb, "Reallabore"); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("after write = %v", got)
+	}
+}
+
+func TestIngestFolder(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	ctx := context.Background()
+	srcs, errs := PathSources([]string{"../testdata/ingest/mixed"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var failed []string
+	opts := IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }}
+	sum, err := kb.Ingest(ctx, srcs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 3 || sum.Failed != 3 {
+		t.Errorf("first run: %+v, want 3 added, 3 failed (%v)", sum, failed)
+	}
+	for _, name := range []string{"broken-frontmatter.md", "broken.json", "broken-binary.txt"} {
+		if !slices.ContainsFunc(failed, func(s string) bool { return strings.Contains(s, name) }) {
+			t.Errorf("no failure names %s: %v", name, failed)
+		}
+	}
+	want := []string{"good-note", "good-webinar", "sub/good-case"}
+	if got := searchIDs(t, kb, ""); !slices.Equal(got, want) {
+		t.Errorf("ids = %v, want %v", got, want)
+	}
+	d, err := kb.Document(ctx, "good-webinar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Metadata["format"] != "Online-Webinar" {
+		t.Errorf("unknown front-matter key not kept: metadata = %v", d.Metadata)
+	}
+	if c, _ := kb.Document(ctx, "sub/good-case"); c == nil || c.Language != "en" || c.Type != "case" {
+		t.Errorf("case = %+v", c)
+	}
+	if n, _ := kb.Document(ctx, "good-note"); n == nil || n.Title != "Notizen zur Peer-Beratung" || n.Language != "de" {
+		t.Errorf("text note = %+v", n)
+	}
+
+	sum, err = kb.Ingest(ctx, srcs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Unchanged != 3 || sum.Added != 0 || sum.Updated != 0 {
+		t.Errorf("second run: %+v, want 3 unchanged", sum)
+	}
+}
+
+func TestIngestUpdateAndPrune(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.md", "# Alpha\n\nErster Text über Kooperation.")
+	write("deep/b.c.md", "# Beta\n\nZweiter Text.")
+	write("list.jsonl", `{"title":"Eins","body":"one"}`+"\n"+`{"id":"own","title":"Zwei","body":"two"}`+"\n")
+	ingest := func(prune bool) Summary {
+		t.Helper()
+		srcs, _ := PathSources([]string{dir})
+		sum, err := kb.Ingest(ctx, srcs, IngestOptions{Prune: prune, OnError: func(err error) { t.Errorf("unexpected failure: %v", err) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	if s := ingest(false); s.Added != 4 {
+		t.Fatalf("first: %+v", s)
+	}
+	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"a", "deep/b.c", "list#1", "own"}) {
+		t.Errorf("ids = %v (ids from paths keep inner dots, JSONL records get #line)", got)
+	}
+	write("a.md", "# Alpha\n\nGeänderter Text.")
+	os.Remove(filepath.Join(dir, "deep/b.c.md"))
+	write("list.jsonl", `{"id":"own","title":"Zwei","body":"two"}`+"\n")
+	s := ingest(false)
+	if s.Updated != 1 || s.Unchanged != 1 || s.Deleted != 0 {
+		t.Errorf("without prune: %+v, want 1 updated, 1 unchanged", s)
+	}
+	if got := searchIDs(t, kb, ""); len(got) != 4 {
+		t.Errorf("without prune nothing is removed: %v", got)
+	}
+	s = ingest(true)
+	if s.Deleted != 2 || s.Unchanged != 2 {
+		t.Errorf("with prune: %+v, want 2 deleted, 2 unchanged", s)
+	}
+	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"a", "own"}) {
+		t.Errorf("after prune = %v", got)
+	}
+}
+
+func TestIngestDuplicateIDs(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("---\nid: same\n---\n# A\n\ntext"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("---\nid: same\n---\n# B\n\ntext"), 0o644)
+	srcs, _ := PathSources([]string{dir})
+	var failed []string
+	sum, err := kb.Ingest(context.Background(), srcs, IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 1 || sum.Failed != 1 || len(failed) != 1 || !strings.Contains(failed[0], "b.md") || !strings.Contains(failed[0], `duplicate id "same"`) {
+		t.Errorf("sum %+v, failures %v; want the second file named as a duplicate", sum, failed)
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	cases := []struct {
+		name           string
+		doc            search.Document
+		fileID, suffix string
+		wantID, typ    string
+		wantTitle      string
+		wantLang       string
+	}{
+		{"id from path, type from folder", search.Document{Body: "Die Kultur der Innovation ist wichtig und wir haben viel gelernt."}, "webinare/2020/kultur", "", "webinare/2020/kultur", "other", "Die Kultur der Innovation ist wichtig und wir haben viel gelernt.", "de"},
+		{"cases folder", search.Document{Title: "A case", Body: "This is what the team learned about the process and the partners."}, "cases/x", "", "cases/x", "case", "A case", "en"},
+		{"record suffix", search.Document{Title: "T", Body: "x"}, "data/list", "#3", "data/list#3", "other", "T", "und"},
+		{"own id wins", search.Document{ID: "given", Title: "T", Language: "fr-FR"}, "f", "#1", "given", "other", "T", "fr"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := recordOf(tc.doc, tc.suffix)
+			it, err := Prepare(rec, tc.fileID, "/abs/"+tc.fileID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := it.Doc
+			if d.ID != tc.wantID || d.Type != tc.typ || d.Title != tc.wantTitle || d.Language != tc.wantLang {
+				t.Errorf("got id %q type %q title %q lang %q; want %q %q %q %q", d.ID, d.Type, d.Title, d.Language, tc.wantID, tc.typ, tc.wantTitle, tc.wantLang)
+			}
+			if d.Source != "/abs/"+tc.fileID {
+				t.Errorf("source = %q", d.Source)
+			}
+		})
+	}
+}

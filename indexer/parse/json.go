@@ -1,0 +1,170 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// JSON parses a JSON file holding one object, which yields one record with
+// Raw set to data, or an array of objects, which yields a record per
+// element with Suffix "#<index>" (0-based), Line the line the element starts
+// on and Raw its bytes. An element that is not an object, or whose fields
+// have the wrong shape, is an error of its own; the other elements are
+// still returned. Objects are read with FromMap; numbers keep their digits.
+func JSON(path string, data []byte) ([]Record, []error) {
+	fail := func(line int, err error) ([]Record, []error) {
+		return nil, []error{&Error{Path: path, Line: line, Err: err}}
+	}
+	src, line, err := checkTextFile(data)
+	if err != nil {
+		return fail(line, err)
+	}
+	// Check the whole file first: a syntax error anywhere fails the file.
+	var whole json.RawMessage
+	if err := json.Unmarshal(src, &whole); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fail(lineNumberAt(src, int(se.Offset)-1), fmt.Errorf("invalid JSON: %v", se))
+		}
+		return fail(0, fmt.Errorf("invalid JSON: %v", err))
+	}
+
+	switch whole[0] {
+	case '{':
+		doc, err := decodeDoc(whole)
+		if err != nil {
+			return fail(lineNumberAt(src, bytes.IndexByte(src, '{')), err)
+		}
+		return []Record{{Doc: doc, Raw: data}}, nil
+	case '[':
+	default:
+		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", jsonKind(whole)))
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if _, err := dec.Token(); err != nil { // the '['
+		return fail(0, fmt.Errorf("invalid JSON: %v", err))
+	}
+	var recs []Record
+	var errs []error
+	for i := 0; dec.More(); i++ {
+		var el json.RawMessage
+		if err := dec.Decode(&el); err != nil {
+			// Cannot happen after json.Unmarshal accepted src.
+			errs = append(errs, &Error{Path: path, Err: fmt.Errorf("element %d: invalid JSON: %v", i, err)})
+			break
+		}
+		start := int(dec.InputOffset()) - len(el)
+		line := lineNumberAt(src, start)
+		if el[0] != '{' {
+			errs = append(errs, &Error{Path: path, Line: line, Err: fmt.Errorf("element %d: want an object, got %s", i, jsonKind(el))})
+			continue
+		}
+		doc, err := decodeDoc(el)
+		if err != nil {
+			errs = append(errs, &Error{Path: path, Line: line, Err: fmt.Errorf("element %d: %w", i, err)})
+			continue
+		}
+		recs = append(recs, Record{Doc: doc, Suffix: "#" + strconv.Itoa(i), Line: line, Raw: el})
+	}
+	return recs, errs
+}
+
+// JSONLines parses a JSON Lines file: one object a line, blank lines
+// skipped. Each object yields a record with Suffix "#<line>", Line its
+// 1-based line and Raw the line without its line break. A line that cannot
+// be read is an error of its own, and so is a line longer than MaxLineBytes,
+// which is not decoded; the other lines are still returned.
+func JSONLines(path string, data []byte) ([]Record, []error) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, []error{&Error{Path: path, Err: ErrBinary}}
+	}
+	src := bytes.TrimPrefix(data, utf8BOM)
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, []error{&Error{Path: path, Err: ErrEmpty}}
+	}
+	var recs []Record
+	var errs []error
+	for off, n := 0, 1; off < len(src); n++ {
+		line := src[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+			off += i + 1
+		} else {
+			off = len(src)
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		fail := func(err error) {
+			errs = append(errs, &Error{Path: path, Line: n, Err: err})
+		}
+		if len(line) > MaxLineBytes {
+			fail(fmt.Errorf("line is %d bytes, over the limit of %d bytes", len(line), MaxLineBytes))
+			continue
+		}
+		if !utf8.Valid(line) {
+			fail(fmt.Errorf("%w at column %d", ErrUTF8, invalidUTF8At(line)+1))
+			continue
+		}
+		doc, err := decodeDoc(line)
+		if err != nil {
+			fail(err)
+			continue
+		}
+		recs = append(recs, Record{Doc: doc, Suffix: "#" + strconv.Itoa(n), Line: n, Raw: line})
+	}
+	return recs, errs
+}
+
+// decodeDoc decodes b, which must hold one JSON object and nothing else,
+// into a Document. Numbers are decoded as json.Number, so they stay exact.
+func decodeDoc(b []byte) (search.Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return search.Document{}, fmt.Errorf("invalid JSON at column %d: %v", max(se.Offset, 1), se)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return search.Document{}, errors.New("invalid JSON: unexpected end of input")
+		}
+		return search.Document{}, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if rest := b[dec.InputOffset():]; len(bytes.TrimSpace(rest)) > 0 {
+		col := int(dec.InputOffset()) + len(rest) - len(bytes.TrimLeft(rest, " \t\r\n")) + 1
+		return search.Document{}, fmt.Errorf("invalid JSON at column %d: data after the object", col)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return search.Document{}, fmt.Errorf("want an object, got %s", jsonKind(bytes.TrimSpace(b)))
+	}
+	return FromMap(m)
+}
+
+// jsonKind names the kind of the JSON value b, which is valid JSON.
+func jsonKind(b []byte) string {
+	switch b[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}

@@ -1,0 +1,266 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Document types. Any other type given by an input is normalised to TypeOther.
+const (
+	TypeWebinar        = "webinar"
+	TypeCase           = "case"
+	TypeRecommendation = "recommendation"
+	TypeOther          = "other"
+)
+
+// Language codes with an analyzer of their own. Every other language is kept
+// as its primary subtag and indexed with a language-neutral analyzer;
+// LangUnknown marks text whose language could not be told.
+const (
+	LangGerman  = "de"
+	LangEnglish = "en"
+	LangUnknown = "und"
+)
+
+// DateLayout is the layout of Document.Date.
+const DateLayout = "2006-01-02"
+
+// Document is one entry of the knowledge base: webinar notes, a case
+// write-up, a policy recommendation or anything else. It is what the
+// indexer stores in Badger and what the search index is derived from.
+type Document struct {
+	ID            string   `json:"id"`
+	Type          string   `json:"type"`
+	Title         string   `json:"title"`
+	Summary       string   `json:"summary,omitempty"`
+	Body          string   `json:"body,omitempty"`
+	Date          string   `json:"date,omitempty"` // YYYY-MM-DD
+	Topics        []string `json:"topics,omitempty"`
+	People        []string `json:"people,omitempty"`
+	Organizations []string `json:"organizations,omitempty"`
+	Language      string   `json:"language"`
+	Source        string   `json:"source,omitempty"`
+
+	// Recommendations.
+	Addressees []string `json:"addressees,omitempty"`
+	PolicyArea string   `json:"policy_area,omitempty"`
+
+	// Cases.
+	Challenge string `json:"challenge,omitempty"`
+	Approach  string `json:"approach,omitempty"`
+	Outcome   string `json:"outcome,omitempty"`
+
+	// Metadata keeps input fields Fundus has no field of its own for.
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+// Year returns the year of the document's date, or "" when it has none.
+func (d *Document) Year() string {
+	if len(d.Date) >= 4 {
+		return d.Date[:4]
+	}
+	return ""
+}
+
+// Time returns the document's date as a time, and false when it has none.
+func (d *Document) Time() (time.Time, bool) {
+	t, err := time.Parse(DateLayout, d.Date)
+	return t, err == nil
+}
+
+// Hash returns a hex SHA-256 of the document's canonical JSON. Two documents
+// with the same hash have the same content.
+func (d *Document) Hash() string {
+	b, err := json.Marshal(d)
+	if err != nil {
+		// Metadata comes from decoded JSON or YAML and always marshals;
+		// fall back to a hash of the formatted value rather than panic.
+		b = fmt.Appendf(nil, "%#v", d)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// InvalidError reports a document that cannot be accepted, naming the field.
+type InvalidError struct {
+	Field  string
+	Reason string
+}
+
+func (e *InvalidError) Error() string {
+	if e.Field == "" {
+		return "invalid document: " + e.Reason
+	}
+	return fmt.Sprintf("invalid document: %s: %s", e.Field, e.Reason)
+}
+
+// NormalizeType maps the spellings of a document type used in inputs
+// (English and German, any case) to one of the four types.
+func NormalizeType(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "webinar", "webinars", "webinar-notes", "webinarnotiz", "webinarnotizen", "webinar notes", "notes":
+		return TypeWebinar
+	case "case", "cases", "case study", "fall", "fallstudie", "praxisfall", "peer-case", "peer-to-peer", "beratung", "fallbeispiel":
+		return TypeCase
+	case "recommendation", "recommendations", "empfehlung", "empfehlungen", "handlungsempfehlung", "handlungsempfehlungen", "policy", "policy recommendation":
+		return TypeRecommendation
+	default:
+		return TypeOther
+	}
+}
+
+// NormalizeLanguage reduces a language tag such as "de-DE" or "EN_us" to its
+// lowercased primary subtag. It returns "" for an empty or malformed tag.
+func NormalizeLanguage(tag string) string {
+	tag = strings.TrimSpace(tag)
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	tag = strings.ToLower(tag)
+	if len(tag) < 2 || len(tag) > 3 {
+		return ""
+	}
+	for _, r := range tag {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return tag
+}
+
+// dateLayouts are the date spellings accepted from inputs, most specific first.
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	time.RFC3339,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+	"2006/01/02",
+	"02.01.2006",
+	"2.1.2006",
+	"2006-01",
+	"2006",
+	time.RFC1123Z,
+	time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"January 2, 2006",
+	"2 January 2006",
+	"Jan 2, 2006",
+}
+
+// NormalizeDate parses the date spellings found in inputs and returns the
+// date as YYYY-MM-DD. It reports an error naming the value when none fits.
+func NormalizeDate(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			if t.Year() < 1000 || t.Year() > 9999 {
+				break
+			}
+			return t.Format(DateLayout), nil
+		}
+	}
+	return "", fmt.Errorf("unrecognised date %q (want YYYY-MM-DD)", s)
+}
+
+// Normalize trims and cleans the document in place: it maps the type,
+// language and date to their canonical forms, removes empty and duplicate
+// list values (keeping the first spelling) and checks that the document has
+// an id and some text. It does not detect the language; see indexer.
+func (d *Document) Normalize() error {
+	d.ID = strings.TrimSpace(d.ID)
+	if d.ID == "" {
+		return &InvalidError{Field: "id", Reason: "missing"}
+	}
+	if len(d.ID) > 512 {
+		return &InvalidError{Field: "id", Reason: "longer than 512 bytes"}
+	}
+	for _, s := range []*string{&d.ID, &d.Title, &d.Summary, &d.Body, &d.Source, &d.PolicyArea, &d.Challenge, &d.Approach, &d.Outcome} {
+		if !utf8.ValidString(*s) {
+			return &InvalidError{Field: fieldName(d, s), Reason: "not valid UTF-8"}
+		}
+		*s = strings.TrimSpace(strings.ReplaceAll(*s, "\x00", ""))
+	}
+	d.Type = NormalizeType(d.Type)
+	if d.Language != "" {
+		d.Language = NormalizeLanguage(d.Language)
+		if d.Language == "" {
+			return &InvalidError{Field: "language", Reason: "not a language tag"}
+		}
+	}
+	date, err := NormalizeDate(d.Date)
+	if err != nil {
+		return &InvalidError{Field: "date", Reason: err.Error()}
+	}
+	d.Date = date
+	d.Topics = cleanList(d.Topics)
+	d.People = cleanList(d.People)
+	d.Organizations = cleanList(d.Organizations)
+	d.Addressees = cleanList(d.Addressees)
+	if len(d.Metadata) == 0 {
+		d.Metadata = nil
+	}
+	if d.Title == "" && d.Body == "" && d.Summary == "" {
+		return &InvalidError{Field: "body", Reason: "document has no title and no text"}
+	}
+	return nil
+}
+
+func fieldName(d *Document, p *string) string {
+	switch p {
+	case &d.ID:
+		return "id"
+	case &d.Title:
+		return "title"
+	case &d.Summary:
+		return "summary"
+	case &d.Body:
+		return "body"
+	case &d.Source:
+		return "source"
+	case &d.PolicyArea:
+		return "policy_area"
+	case &d.Challenge:
+		return "challenge"
+	case &d.Approach:
+		return "approach"
+	case &d.Outcome:
+		return "outcome"
+	}
+	return "text"
+}
+
+// cleanList trims values, drops empty ones and case-insensitive duplicates,
+// keeping the first spelling and the input order.
+func cleanList(in []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(in))
+	for _, v := range in {
+		v = strings.Join(strings.Fields(v), " ")
+		if v == "" || !utf8.ValidString(v) {
+			continue
+		}
+		k := strings.ToLower(v)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, v)
+	}
+	return slices.Clip(out)
+}
+
+// ErrNotFound reports a document id that is not in the knowledge base.
+var ErrNotFound = errors.New("document not found")

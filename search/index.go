@@ -1,0 +1,151 @@
+package search
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Internal keys the index keeps beside its documents.
+var (
+	internalCheckpoint = []byte("fundus:checkpoint")
+	internalVersion    = []byte("fundus:mapping_version")
+)
+
+// ErrRebuild reports an index that cannot be used as it is: missing,
+// unreadable, or built with another mapping. The caller rebuilds it from
+// the store.
+var ErrRebuild = errors.New("index must be rebuilt")
+
+// Index is the Bleve (scorch) full-text index: a derived view of the
+// document store. It is safe for concurrent use; Apply should be called
+// from one goroutine at a time.
+type Index struct {
+	b    bleve.Index
+	path string
+}
+
+// Change is one document to (re)index, or, with Doc nil, an id to remove.
+type Change struct {
+	ID  string
+	Doc *Document
+}
+
+// Create makes a new, empty index at path, which must not exist.
+func Create(path string) (*Index, error) {
+	b, err := bleve.NewUsing(path, NewMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := b.SetInternal(internalVersion, []byte(MappingVersion())); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("create index %s: record version: %w", path, err)
+	}
+	return &Index{b: b, path: path}, nil
+}
+
+// NewMemory makes an index that lives in memory only (tests).
+func NewMemory() (*Index, error) {
+	b, err := bleve.NewMemOnly(NewMapping())
+	if err != nil {
+		return nil, fmt.Errorf("create memory index: %w", err)
+	}
+	return &Index{b: b}, nil
+}
+
+// Open opens the index at path. It returns an error wrapping ErrRebuild when
+// the index is missing, cannot be opened, or was built with another mapping
+// version; the index is then closed and left on disk for the caller to
+// replace.
+func Open(path string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open index %s: missing: %w", path, ErrRebuild)
+	}
+	b, err := bleve.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %v: %w", path, err, ErrRebuild)
+	}
+	v, err := b.GetInternal(internalVersion)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open index %s: read version: %v: %w", path, err, ErrRebuild)
+	}
+	if want := MappingVersion(); string(v) != want {
+		b.Close()
+		return nil, fmt.Errorf("open index %s: mapping version %q, this binary has %q: %w", path, v, want, ErrRebuild)
+	}
+	return &Index{b: b, path: path}, nil
+}
+
+// Path returns the directory the index lives in ("" in memory).
+func (ix *Index) Path() string { return ix.path }
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	if err := ix.b.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
+}
+
+// Checkpoint returns the last journal sequence number applied to the index.
+func (ix *Index) Checkpoint() (uint64, error) {
+	v, err := ix.b.GetInternal(internalCheckpoint)
+	if err != nil {
+		return 0, fmt.Errorf("read checkpoint: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("read checkpoint: %d bytes, want 8", len(v))
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// Apply indexes changes in one batch and records checkpoint in that same
+// batch, so the index never claims a sequence number whose documents it
+// does not hold.
+func (ix *Index) Apply(changes []Change, checkpoint uint64) error {
+	batch := ix.b.NewBatch()
+	for _, c := range changes {
+		if c.Doc == nil {
+			batch.Delete(c.ID)
+			continue
+		}
+		if err := batch.Index(c.ID, IndexFields(c.Doc)); err != nil {
+			return fmt.Errorf("index %q: %w", c.ID, err)
+		}
+	}
+	batch.SetInternal(internalCheckpoint, binary.BigEndian.AppendUint64(nil, checkpoint))
+	if err := ix.b.Batch(batch); err != nil {
+		return fmt.Errorf("apply batch of %d up to seq %d: %w", len(changes), checkpoint, err)
+	}
+	return nil
+}
+
+// Count returns the number of indexed documents.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.b.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count index: %w", err)
+	}
+	return n, nil
+}
+
+// Has reports whether a document with id is indexed.
+func (ix *Index) Has(id string) (bool, error) {
+	d, err := ix.b.Document(id)
+	if err != nil {
+		return false, fmt.Errorf("look up %q: %w", id, err)
+	}
+	return d != nil, nil
+}
+
+// Bleve returns the underlying Bleve index, for benchmarks and tools.
+func (ix *Index) Bleve() bleve.Index { return ix.b }

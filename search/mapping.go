@@ -1,0 +1,215 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de" // registers the "de" analyzer
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // registers the "en" analyzer
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// analysisVersion changes whenever analysis code changes in a way the
+// mapping's JSON does not show. Together with the mapping it makes the
+// index version: an index of another version is rebuilt from the store.
+const analysisVersion = 1
+
+// neutralAnalyzer indexes text of languages without an analyzer of their
+// own: Unicode word boundaries and lower case, no stemming, no stop words.
+const neutralAnalyzer = "neutral"
+
+// Language suffixes of the text fields. Each language has its own field
+// names, so that each field has exactly one analyzer.
+var textLangs = []struct{ suffix, analyzer string }{
+	{LangGerman, "de"},
+	{LangEnglish, "en"},
+	{"xx", neutralAnalyzer},
+}
+
+// Text fields, each indexed once per language suffix: title_de, body_en …
+var textFields = []string{"title", "summary", "body"}
+
+// Facet fields: keyword fields in their source spelling, with doc values.
+// Each facet (but type, language and year, which are canonical already) has
+// a lowercased twin "f_<name>" that filters match against.
+const (
+	FacetType          = "type"
+	FacetTopics        = "topics"
+	FacetYear          = "year"
+	FacetLanguage      = "language"
+	FacetOrganizations = "organizations"
+	FacetPeople        = "people"
+	FacetAddressees    = "addressees"
+	FacetPolicyArea    = "policy_area"
+)
+
+// FacetNames lists every facet, in the order results show them.
+var FacetNames = []string{FacetType, FacetTopics, FacetYear, FacetLanguage, FacetOrganizations, FacetPeople, FacetAddressees, FacetPolicyArea}
+
+// caseFolded reports whether a facet is filtered through its lowercased twin.
+func caseFolded(facet string) bool {
+	switch facet {
+	case FacetType, FacetYear, FacetLanguage:
+		return false
+	}
+	return true
+}
+
+// Other fields.
+const (
+	fieldDate      = "date"       // datetime, for sorting and ranges
+	fieldTitleSort = "title_sort" // lowercased title, for sorting
+	fieldTitle     = "title"      // stored only: the title as shown
+)
+
+// langSuffix returns the text field suffix for a language.
+func langSuffix(lang string) string {
+	switch lang {
+	case LangGerman, LangEnglish:
+		return lang
+	}
+	return "xx"
+}
+
+// NewMapping returns the index mapping: BM25 scoring, per-language text
+// fields with term vectors (for phrases and highlighting), keyword facet
+// fields with doc values, and a date field. Nothing is indexed dynamically.
+func NewMapping() *mapping.IndexMappingImpl {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultAnalyzer = neutralAnalyzer
+	if err := im.AddCustomAnalyzer(neutralAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		panic("search: define neutral analyzer: " + err.Error()) // static configuration
+	}
+
+	dm := bleve.NewDocumentStaticMapping()
+	for _, l := range textLangs {
+		for _, f := range textFields {
+			fm := bleve.NewTextFieldMapping()
+			fm.Analyzer = l.analyzer
+			fm.Store = true
+			fm.IncludeTermVectors = true
+			fm.IncludeInAll = false
+			fm.DocValues = false
+			dm.AddFieldMappingsAt(f+"_"+l.suffix, fm)
+		}
+	}
+	for _, f := range FacetNames {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Store = true
+		fm.DocValues = true
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		dm.AddFieldMappingsAt(f, fm)
+		if caseFolded(f) {
+			lc := bleve.NewKeywordFieldMapping()
+			lc.Store = false
+			lc.DocValues = false
+			lc.IncludeInAll = false
+			lc.IncludeTermVectors = false
+			lc.SkipFreqNorm = true
+			dm.AddFieldMappingsAt("f_"+f, lc)
+		}
+	}
+	dt := bleve.NewDateTimeFieldMapping()
+	dt.Store = true
+	dt.DocValues = true
+	dt.IncludeInAll = false
+	dm.AddFieldMappingsAt(fieldDate, dt)
+
+	ts := bleve.NewKeywordFieldMapping()
+	ts.Analyzer = keyword.Name
+	ts.Store = false
+	ts.DocValues = true
+	ts.IncludeInAll = false
+	ts.SkipFreqNorm = true
+	dm.AddFieldMappingsAt(fieldTitleSort, ts)
+
+	st := bleve.NewTextFieldMapping()
+	st.Index = false
+	st.Store = true
+	st.IncludeInAll = false
+	st.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fieldTitle, st)
+
+	im.DefaultMapping = dm
+	return im
+}
+
+// MappingVersion identifies the mapping and analysis this binary indexes
+// with. An index recorded with another version is rebuilt.
+func MappingVersion() string {
+	b, err := json.Marshal(NewMapping())
+	if err != nil {
+		panic("search: marshal mapping: " + err.Error())
+	}
+	sum := sha256.Sum256(append(b, byte(analysisVersion)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// IndexFields returns the fields a document is indexed with.
+func IndexFields(d *Document) map[string]any {
+	s := langSuffix(d.Language)
+	m := map[string]any{
+		"title_" + s:   d.Title,
+		fieldTitle:     d.Title,
+		fieldTitleSort: strings.ToLower(d.Title),
+		FacetType:      d.Type,
+		FacetLanguage:  d.Language,
+	}
+	if d.Summary != "" {
+		m["summary_"+s] = d.Summary
+	}
+	body := []string{d.Body}
+	for _, t := range []string{d.Challenge, d.Approach, d.Outcome} {
+		if t != "" {
+			body = append(body, t)
+		}
+	}
+	if len(body) == 1 {
+		m["body_"+s] = d.Body
+	} else {
+		m["body_"+s] = body
+	}
+	if t, ok := d.Time(); ok {
+		m[fieldDate] = t.Format(time.RFC3339)
+		m[FacetYear] = d.Year()
+	}
+	lists := map[string][]string{
+		FacetTopics:        d.Topics,
+		FacetOrganizations: d.Organizations,
+		FacetPeople:        d.People,
+		FacetAddressees:    d.Addressees,
+	}
+	if d.PolicyArea != "" {
+		lists[FacetPolicyArea] = []string{d.PolicyArea}
+	}
+	for f, vs := range lists {
+		if len(vs) == 0 {
+			continue
+		}
+		m[f] = vs
+		lc := make([]string, len(vs))
+		for i, v := range vs {
+			lc[i] = strings.ToLower(v)
+		}
+		m["f_"+f] = lc
+	}
+	return m
+}

@@ -1,0 +1,389 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// Limits of a Request.
+const (
+	DefaultSize      = 10
+	MaxSize          = 100
+	DefaultFacetSize = 100
+	MaxFacetSize     = 1000
+	MaxQueryLength   = 1000
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDateDesc  = "-date"
+	SortDateAsc   = "date"
+	SortTitle     = "title"
+)
+
+// Request is a typed search: a query, filters per facet, sort and page.
+type Request struct {
+	Query string
+	// Filters maps a facet name (see FacetNames) to the values to keep. Values
+	// of one facet are OR-ed, different facets AND-ed.
+	Filters map[string][]string
+	// From and To bound the document date, inclusive (YYYY-MM-DD).
+	From, To  string
+	Sort      string // one of the Sort constants; "" is relevance
+	Page      int    // from 1; 0 means 1
+	Size      int    // 0 means DefaultSize
+	FacetSize int    // values per facet; 0 means DefaultFacetSize
+	// NoFacets skips facet counting.
+	NoFacets bool
+}
+
+// Result is one page of a search.
+type Result struct {
+	Total  uint64        `json:"total"`
+	Took   time.Duration `json:"-"`
+	Hits   []Hit         `json:"hits"`
+	Facets Facets        `json:"facets,omitempty"`
+}
+
+// Hit is one matching document, with only what a result list shows.
+type Hit struct {
+	ID       string   `json:"id"`
+	Score    float64  `json:"score"`
+	Type     string   `json:"type"`
+	Title    string   `json:"title"`
+	Date     string   `json:"date,omitempty"`
+	Topics   []string `json:"topics,omitempty"`
+	Language string   `json:"language,omitempty"`
+	// Snippet is HTML: escaped text with <mark> around matched terms.
+	Snippet string `json:"snippet"`
+}
+
+// FacetValue is one value of a facet with the number of matching documents.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected,omitempty"`
+}
+
+// Facets maps a facet name to its values, most frequent first (years
+// newest first).
+type Facets map[string][]FacetValue
+
+// InvalidRequestError names the parameter of a Request that is wrong.
+type InvalidRequestError struct {
+	Param  string
+	Reason string
+}
+
+func (e *InvalidRequestError) Error() string {
+	return fmt.Sprintf("invalid parameter %s: %s", e.Param, e.Reason)
+}
+
+// normalize checks r and fills in defaults.
+func (r *Request) normalize() error {
+	if utf8.RuneCountInString(r.Query) > MaxQueryLength {
+		return &InvalidRequestError{"q", fmt.Sprintf("longer than %d characters", MaxQueryLength)}
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Page < 1 {
+		return &InvalidRequestError{"page", "must be 1 or more"}
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Size < 1 {
+		return &InvalidRequestError{"size", "must be 1 or more"}
+	}
+	if r.FacetSize == 0 {
+		r.FacetSize = DefaultFacetSize
+	}
+	if r.FacetSize < 1 || r.FacetSize > MaxFacetSize {
+		return &InvalidRequestError{"facet_size", fmt.Sprintf("must be between 1 and %d", MaxFacetSize)}
+	}
+	switch r.Sort {
+	case "", SortRelevance, SortDateDesc, SortDateAsc, SortTitle:
+	default:
+		return &InvalidRequestError{"sort", fmt.Sprintf("unknown sort %q (want relevance, -date, date or title)", r.Sort)}
+	}
+	for f := range r.Filters {
+		if !slices.Contains(FacetNames, f) {
+			return &InvalidRequestError{f, "unknown filter"}
+		}
+	}
+	for _, p := range []struct {
+		name string
+		v    *string
+	}{{"from", &r.From}, {"to", &r.To}} {
+		if *p.v == "" {
+			continue
+		}
+		d, err := NormalizeDate(*p.v)
+		if err != nil {
+			return &InvalidRequestError{p.name, err.Error()}
+		}
+		*p.v = d
+	}
+	return nil
+}
+
+// Search runs r and returns one page of hits with facet counts. Facet
+// counts are disjunctive: a facet with a selection is counted with every
+// filter but its own, so its other values show what they would add.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	if err := r.normalize(); err != nil {
+		return nil, err
+	}
+	textQ, err := textQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	main := ix.request(textQ, r, "")
+	main.Size = r.Size
+	main.From = (r.Page - 1) * r.Size
+	main.Fields = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLanguage, "summary_de", "summary_en", "summary_xx"}
+	if r.Query != "" {
+		main.Highlight = bleve.NewHighlightWithStyle("html")
+		for _, l := range textLangs {
+			main.Highlight.AddField("body_" + l.suffix)
+			main.Highlight.AddField("summary_" + l.suffix)
+		}
+	}
+	switch r.Sort {
+	case SortDateDesc:
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Desc: true, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+	case SortDateAsc:
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+	case SortTitle:
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
+	default:
+		if r.Query == "" {
+			// Browsing: newest first.
+			main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Desc: true, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+		} else {
+			main.SortBy([]string{"-_score", "_id"})
+		}
+	}
+
+	// Facets without a selection are counted by the main search; each
+	// facet with one gets a search of its own, run concurrently.
+	var own []string
+	if !r.NoFacets {
+		for _, f := range FacetNames {
+			if len(r.Filters[f]) > 0 {
+				own = append(own, f)
+				continue
+			}
+			main.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
+		}
+	}
+	results := make([]*bleve.SearchResult, len(own))
+	errs := make([]error, len(own)+1)
+	var wg sync.WaitGroup
+	for i, f := range own {
+		wg.Go(func() {
+			fr := ix.request(textQ, r, f)
+			fr.Size = 0
+			fr.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
+			results[i], errs[i+1] = ix.b.SearchInContext(ctx, fr)
+		})
+	}
+	res, err := ix.b.SearchInContext(ctx, main)
+	errs[0] = err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", r.Query, err)
+		}
+	}
+
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, makeHit(h))
+	}
+	if !r.NoFacets {
+		out.Facets = Facets{}
+		for f, fr := range res.Facets {
+			out.Facets[f] = facetValues(f, fr, r.Filters[f])
+		}
+		for i, f := range own {
+			out.Facets[f] = facetValues(f, results[i].Facets[f], r.Filters[f])
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// request builds a search request for r, applying every filter except the
+// one on facet skip.
+func (ix *Index) request(textQ query.Query, r Request, skip string) *bleve.SearchRequest {
+	conj := []query.Query{textQ}
+	for _, f := range FacetNames {
+		vs := r.Filters[f]
+		if f == skip || len(vs) == 0 {
+			continue
+		}
+		field := f
+		if caseFolded(f) {
+			field = "f_" + f
+		}
+		var dis []query.Query
+		for _, v := range vs {
+			if caseFolded(f) {
+				v = strings.ToLower(v)
+			}
+			tq := bleve.NewTermQuery(v)
+			tq.SetField(field)
+			dis = append(dis, tq)
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
+	}
+	if r.From != "" || r.To != "" {
+		var from, to time.Time
+		if r.From != "" {
+			from, _ = time.Parse(DateLayout, r.From)
+		}
+		if r.To != "" {
+			t, _ := time.Parse(DateLayout, r.To)
+			to = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		incl := true
+		dq := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &incl)
+		dq.SetField(fieldDate)
+		conj = append(conj, dq)
+	}
+	var q query.Query = textQ
+	if len(conj) > 1 {
+		q = bleve.NewConjunctionQuery(conj...)
+	}
+	return bleve.NewSearchRequestOptions(q, 0, 0, false)
+}
+
+// textQuery turns the user's query into a Bleve query over every
+// language's text fields. An empty query matches everything.
+func textQuery(q string) (query.Query, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return bleve.NewMatchAllQuery(), nil
+	}
+	var clauses []query.Query
+	for _, l := range textLangs {
+		for _, f := range textFields {
+			mq := bleve.NewMatchQuery(q)
+			mq.SetField(f + "_" + l.suffix)
+			if f == "title" {
+				mq.SetBoost(2)
+			}
+			clauses = append(clauses, mq)
+		}
+	}
+	return bleve.NewDisjunctionQuery(clauses...), nil
+}
+
+func makeHit(h *bsearch.DocumentMatch) Hit {
+	hit := Hit{ID: h.ID, Score: h.Score}
+	hit.Title, _ = h.Fields[fieldTitle].(string)
+	hit.Type, _ = h.Fields[FacetType].(string)
+	hit.Language, _ = h.Fields[FacetLanguage].(string)
+	if d, ok := h.Fields[fieldDate].(string); ok && len(d) >= 10 {
+		hit.Date = d[:10]
+	}
+	hit.Topics = stringList(h.Fields[FacetTopics])
+	for _, l := range textLangs {
+		for _, f := range []string{"body_", "summary_"} {
+			if frags := h.Fragments[f+l.suffix]; len(frags) > 0 && hit.Snippet == "" {
+				hit.Snippet = frags[0]
+			}
+		}
+	}
+	if hit.Snippet == "" {
+		for _, l := range textLangs {
+			if s, ok := h.Fields["summary_"+l.suffix].(string); ok && s != "" {
+				hit.Snippet = html.EscapeString(truncate(s, 240))
+				break
+			}
+		}
+	}
+	return hit
+}
+
+func stringList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// truncate shortens s to at most n runes, at a word boundary, adding "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := strings.LastIndexAny(string(r), " \n\t")
+	if cut < n/2 {
+		cut = len(string(r))
+	}
+	return strings.TrimSpace(string(r)[:cut]) + "…"
+}
+
+func facetValues(facet string, fr *bsearch.FacetResult, selected []string) []FacetValue {
+	out := []FacetValue{}
+	isSel := func(v string) bool {
+		for _, s := range selected {
+			if s == v || (caseFolded(facet) && strings.EqualFold(s, v)) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: isSel(t.Term)})
+			seen[strings.ToLower(t.Term)] = true
+		}
+	}
+	// A selected value without matches still shows, with count 0, so it
+	// can be seen and removed.
+	for _, s := range selected {
+		if !seen[strings.ToLower(s)] {
+			out = append(out, FacetValue{Value: s, Count: 0, Selected: true})
+			seen[strings.ToLower(s)] = true
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if facet == FacetYear {
+			return out[i].Value > out[j].Value
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
