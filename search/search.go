@@ -75,7 +75,7 @@ type Hit struct {
 type FacetValue struct {
 	Value    string `json:"value"`
 	Count    int    `json:"count"`
-	Selected bool   `json:"selected,omitempty"`
+	Selected bool   `json:"selected"`
 }
 
 // Facets maps a facet name to its values, most frequent first (years
@@ -132,11 +132,25 @@ func (r *Request) normalize() error {
 		if *p.v == "" {
 			continue
 		}
-		d, err := NormalizeDate(*p.v)
+		raw := strings.TrimSpace(*p.v)
+		d, err := NormalizeDate(raw)
 		if err != nil {
 			return &InvalidRequestError{p.name, err.Error()}
 		}
+		if p.name == "to" {
+			// A year or month as the upper bound means its last day.
+			t, _ := time.Parse(DateLayout, d)
+			switch {
+			case len(raw) == 4:
+				d = t.AddDate(1, 0, -1).Format(DateLayout)
+			case len(raw) == 7:
+				d = t.AddDate(0, 1, -1).Format(DateLayout)
+			}
+		}
 		*p.v = d
+	}
+	if r.From != "" && r.To != "" && r.From > r.To {
+		return &InvalidRequestError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
 	}
 	return nil
 }

@@ -1,0 +1,225 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fixtureDocs is a small collection with overlapping facet values.
+func fixtureDocs() []Document {
+	docs := []Document{
+		{ID: "w1", Type: "webinar", Title: "Innovationskultur in Unternehmen", Body: "Eine Kultur der Offenheit entsteht durch Führung.", Date: "2020-04-16", Language: "de", Topics: []string{"Innovationskultur", "Führung"}, People: []string{"Miriam Albers"}},
+		{ID: "w2", Type: "webinar", Title: "Digitale Ökosysteme", Body: "Plattformen verbinden Partner in digitalen Ökosystemen.", Date: "2020-05-14", Language: "de", Topics: []string{"Digitale Ökosysteme"}},
+		{ID: "c1", Type: "case", Title: "Intrapreneurship bei Nordwerk", Body: "Nordwerk stärkt die Innovationskultur mit einem Programm.", Date: "2020-09-01", Language: "de", Topics: []string{"Innovationskultur"}, Organizations: []string{"Nordwerk"}},
+		{ID: "c2", Type: "case", Title: "Open innovation at a utility", Body: "The utility opened its innovation process to start-ups.", Date: "2021-02-01", Language: "en", Topics: []string{"Open Innovation", "Start-ups"}, Organizations: []string{"Stadtwerke Talheim"}},
+		{ID: "r1", Type: "recommendation", Title: "Förderung offener Innovation", Body: "Der Bund soll Kooperationen von KMU und Hochschulen fördern.", Date: "2021-03-10", Language: "de", Topics: []string{"Förderpolitik", "Open Innovation"}, Addressees: []string{"Bund", "Hochschulen"}, PolicyArea: "Forschungs- und Innovationspolitik"},
+		{ID: "r2", Type: "recommendation", Title: "Culture of openness in universities", Body: "Universities should reward openness and transfer.", Date: "2021-06-01", Language: "en", Topics: []string{"Innovationskultur", "Wissenstransfer"}, Addressees: []string{"Hochschulen"}, PolicyArea: "Bildungspolitik"},
+		{ID: "o1", Type: "other", Title: "Glossar", Body: "Begriffe rund um offene Innovation.", Language: "de"},
+	}
+	for i := range docs {
+		if err := docs[i].Normalize(); err != nil {
+			panic(err)
+		}
+	}
+	return docs
+}
+
+func newFixtureIndex(t testing.TB) *Index {
+	t.Helper()
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	var changes []Change
+	docs := fixtureDocs()
+	for i := range docs {
+		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// facetValuesOf returns a document's values for a facet, computed from the
+// document itself, independently of the index.
+func facetValuesOf(d *Document, facet string) []string {
+	switch facet {
+	case FacetType:
+		return []string{d.Type}
+	case FacetTopics:
+		return d.Topics
+	case FacetYear:
+		if d.Year() == "" {
+			return nil
+		}
+		return []string{d.Year()}
+	case FacetLanguage:
+		return []string{d.Language}
+	case FacetOrganizations:
+		return d.Organizations
+	case FacetPeople:
+		return d.People
+	case FacetAddressees:
+		return d.Addressees
+	case FacetPolicyArea:
+		if d.PolicyArea == "" {
+			return nil
+		}
+		return []string{d.PolicyArea}
+	}
+	panic(facet)
+}
+
+// expectedFacets counts facet values over the fixture documents that match
+// every filter but the facet's own — the disjunctive rule — by brute force.
+func expectedFacets(filters map[string][]string) map[string]map[string]int {
+	docs := fixtureDocs()
+	out := map[string]map[string]int{}
+	for _, f := range FacetNames {
+		out[f] = map[string]int{}
+		for i := range docs {
+			ok := true
+			for g, vs := range filters {
+				if g == f {
+					continue
+				}
+				if !slices.ContainsFunc(facetValuesOf(&docs[i], g), func(v string) bool {
+					return slices.ContainsFunc(vs, func(w string) bool { return strings.EqualFold(v, w) })
+				}) {
+					ok = false
+				}
+			}
+			if ok {
+				for _, v := range facetValuesOf(&docs[i], f) {
+					out[f][v]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestFacetCountsAreDisjunctiveAndExact(t *testing.T) {
+	ix := newFixtureIndex(t)
+	cases := []struct {
+		name    string
+		filters map[string][]string
+		total   uint64
+	}{
+		{"no selection", nil, 7},
+		{"one topic", map[string][]string{FacetTopics: {"Innovationskultur"}}, 3},
+		{"two topics are OR-ed", map[string][]string{FacetTopics: {"Innovationskultur", "Open Innovation"}}, 5},
+		{"topic and type are AND-ed", map[string][]string{FacetTopics: {"Innovationskultur"}, FacetType: {"case"}}, 1},
+		{"filter values ignore case", map[string][]string{FacetTopics: {"innovationskultur"}, FacetAddressees: {"hochschulen"}}, 1},
+		{"year and language", map[string][]string{FacetYear: {"2021"}, FacetLanguage: {"en"}}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), Request{Filters: tc.filters, Size: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != tc.total {
+				t.Errorf("total = %d, want %d", res.Total, tc.total)
+			}
+			want := expectedFacets(tc.filters)
+			for _, f := range FacetNames {
+				got := map[string]int{}
+				for _, v := range res.Facets[f] {
+					if v.Count > 0 {
+						got[v.Value] = v.Count
+					}
+					sel := slices.ContainsFunc(tc.filters[f], func(w string) bool { return strings.EqualFold(v.Value, w) })
+					if v.Selected != sel {
+						t.Errorf("facet %s value %q: selected = %v, want %v", f, v.Value, v.Selected, sel)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want[f]) {
+					t.Errorf("facet %s = %v, want %v", f, got, want[f])
+				}
+			}
+		})
+	}
+}
+
+func TestSearchQueryAndSort(t *testing.T) {
+	ix := newFixtureIndex(t)
+	cases := []struct {
+		name string
+		req  Request
+		want []string // ids in order; nil means only check membership of first
+	}{
+		{"german stemming", Request{Query: "Plattform"}, []string{"w2"}},
+		{"english field", Request{Query: "universities"}, []string{"r2"}},
+		{"browse newest first", Request{Size: 3}, []string{"r2", "r1", "c2"}},
+		{"date ascending", Request{Sort: SortDateAsc, Size: 2}, []string{"w1", "w2"}},
+		{"title order", Request{Sort: SortTitle, Size: 3}, []string{"r2", "w2", "r1"}},
+		{"date range", Request{From: "2020-05-01", To: "2020-12-31", Sort: SortDateAsc}, []string{"w2", "c1"}},
+		{"year range", Request{From: "2021", To: "2021", Sort: SortDateAsc}, []string{"c2", "r1", "r2"}},
+		{"page two", Request{Sort: SortDateAsc, Size: 2, Page: 2}, []string{"c1", "c2"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.NoFacets = true
+			res, err := ix.Search(context.Background(), tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSnippetHighlightsAndEscapes(t *testing.T) {
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	d := Document{ID: "x", Title: "Script", Body: `Vorsicht <script>alert(1)</script> vor Kooperation & Vertrauen`, Language: "de"}
+	d.Normalize()
+	ix.Apply([]Change{{ID: "x", Doc: &d}}, 1)
+	res, err := ix.Search(context.Background(), Request{Query: "Kooperation"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v, %v", res, err)
+	}
+	s := res.Hits[0].Snippet
+	if !strings.Contains(s, "<mark>Kooperation</mark>") || strings.Contains(s, "<script>") || !strings.Contains(s, "&lt;script&gt;") {
+		t.Errorf("snippet = %q: want the match marked and the rest escaped", s)
+	}
+}
+
+func TestInvalidRequests(t *testing.T) {
+	ix := newFixtureIndex(t)
+	cases := []struct {
+		name  string
+		req   Request
+		param string
+	}{
+		{"bad sort", Request{Sort: "popularity"}, "sort"},
+		{"bad date", Request{From: "gestern"}, "from"},
+		{"bad page", Request{Page: -1}, "page"},
+		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}}, "colour"},
+		{"query too long", Request{Query: strings.Repeat("a", MaxQueryLength+1)}, "q"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ix.Search(context.Background(), tc.req)
+			ir, ok := err.(*InvalidRequestError)
+			if !ok || ir.Param != tc.param {
+				t.Errorf("got %v, want an InvalidRequestError for %s", err, tc.param)
+			}
+		})
+	}
+}
