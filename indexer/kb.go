@@ -27,6 +27,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/fundus-kb/fundus/indexer/store"
 	"github.com/fundus-kb/fundus/search"
@@ -426,6 +428,23 @@ func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, err
 	return kb.index.Search(ctx, r)
 }
 
+// Maintain runs periodic upkeep until ctx ends: Badger value-log garbage
+// collection, so that space of replaced documents is given back.
+func (kb *KB) Maintain(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := kb.store.GC(); err != nil {
+				kb.log.Warn("store maintenance", "err", err)
+			}
+		}
+	}
+}
+
 // Stats describes the knowledge base.
 type Stats struct {
 	Documents    int            `json:"documents"`
@@ -467,13 +486,22 @@ func (kb *KB) Stats() (*Stats, error) {
 	return s, nil
 }
 
+// dirSize returns the disk space the files under dir take. Badger
+// preallocates sparse files, so allocated blocks count, not apparent sizes.
 func dirSize(dir string) int64 {
 	var n int64
 	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			n += st.Blocks * 512
+		} else {
+			n += info.Size()
 		}
 		return nil
 	})

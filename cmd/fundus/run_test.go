@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // runCLI runs the program in-process and returns stdout, stderr and the
@@ -170,5 +174,81 @@ func TestExitCodes(t *testing.T) {
 		if got := exitCode(tc.err); got != tc.want {
 			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
 		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	data := t.TempDir()
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, &stdout, &stderr)
+	}()
+	re := regexp.MustCompile(`serving (http://[^/ ]+)/`)
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		default:
+		}
+	}
+	if base == "" {
+		t.Fatalf("server did not start:\n%s", stderr.String())
+	}
+	resp, err := http.Get(base + "/api/search?q=Innovationskultur")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Total  int
+		Facets map[string][]struct {
+			Value string
+			Count int
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&r)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || r.Total == 0 || len(r.Facets["type"]) == 0 || r.Facets["type"][0].Count == 0 {
+		t.Errorf("demo search: status %d, %+v", resp.StatusCode, r)
+	}
+	if !strings.Contains(stderr.String(), "loaded") {
+		t.Errorf("no demo load message: %s", stderr.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	// The data directory is released: another command can open it.
+	if _, errOut, code := runCLI(t, nil, "stats", "--data", data); code != 0 {
+		t.Errorf("stats after serve: %d %s", code, errOut)
 	}
 }

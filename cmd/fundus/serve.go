@@ -46,6 +46,9 @@ func serveCmd(e *env) *cobra.Command {
 				IdleTimeout:       2 * time.Minute,
 			}
 			fmt.Fprintf(e.stderr, "fundus: serving http://%s/ (data %s)\n", ln.Addr(), dir)
+			mctx, stopMaintenance := context.WithCancel(ctx)
+			defer stopMaintenance()
+			go kb.Maintain(mctx, 10*time.Minute)
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {

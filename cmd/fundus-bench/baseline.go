@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// baselineResult is what baseline-child prints to stdout, as one JSON line.
+type baselineResult struct {
+	Docs      int   `json:"docs"`
+	PrepareNS int64 `json:"prepare_ns"` // read, parse and Prepare (untimed part)
+	IndexNS   int64 `json:"index_ns"`   // create, batch-index and close (timed part)
+}
+
+// runBaselineChild is the hidden subcommand the ingest benchmark
+// re-executes: it prepares the corpus's documents, then, timed, indexes
+// them into a new plain Bleve scorch index with Fundus's mapping.
+func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("baseline-child", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	corpus := fs.String("corpus", "", "corpus file (required)")
+	dir := fs.String("dir", "", "index directory to create; must not exist (required)")
+	batchSize := fs.Int("batch", 500, "documents per Bleve batch")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return &usageError{errors.New("baseline-child: --dir is required")}
+	}
+	if *batchSize < 1 {
+		return &usageError{errors.New("baseline-child: --batch must be 1 or more")}
+	}
+	abs, err := corpusPath(*corpus)
+	if err != nil {
+		return err
+	}
+
+	t0 := time.Now()
+	docs, err := prepareDocs(abs)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	prep := time.Since(t0)
+
+	t1 := time.Now()
+	if err := indexPlain(ctx, *dir, docs, *batchSize); err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	idx := time.Since(t1)
+
+	b, err := json.Marshal(baselineResult{Docs: len(docs), PrepareNS: prep.Nanoseconds(), IndexNS: idx.Nanoseconds()})
+	if err != nil {
+		return fmt.Errorf("baseline: encode result: %w", err)
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", b); err != nil {
+		return fmt.Errorf("baseline: write result: %w", err)
+	}
+	return nil
+}
+
+// indexPlain creates a scorch index at dir with Fundus's mapping, indexes
+// docs in batches of batchSize and closes the index.
+func indexPlain(ctx context.Context, dir string, docs []search.Document, batchSize int) error {
+	if _, err := os.Stat(dir); err == nil {
+		return fmt.Errorf("index directory %s already exists", dir)
+	}
+	ix, err := bleve.NewUsing(dir, search.NewMapping(), scorch.Name, bleve.Config.DefaultKVStore, nil)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", dir, err)
+	}
+	for i := 0; i < len(docs); i += batchSize {
+		if err := ctx.Err(); err != nil {
+			ix.Close()
+			return err
+		}
+		batch := ix.NewBatch()
+		for j := i; j < min(i+batchSize, len(docs)); j++ {
+			d := &docs[j]
+			if err := batch.Index(d.ID, search.IndexFields(d)); err != nil {
+				ix.Close()
+				return fmt.Errorf("index %q: %w", d.ID, err)
+			}
+		}
+		if err := ix.Batch(batch); err != nil {
+			ix.Close()
+			return fmt.Errorf("apply batch at document %d: %w", i, err)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
+}

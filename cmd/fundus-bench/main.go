@@ -1,0 +1,38 @@
+// Command fundus-bench benchmarks Fundus's ingest against a plain Bleve
+// index built from the same documents with the same mapping.
+//
+// Usage:
+//
+//	fundus-bench ingest --fundus PATH --corpus PATH [--rounds 3] [--batch 500]
+//
+// Each round runs `fundus ingest --data TMP --json CORPUS` as a child
+// process (wall time and peak RSS), then the baseline: this program
+// re-executed as `fundus-bench baseline-child`, which parses and prepares
+// the corpus exactly as the ingest path does (indexer.Prepare) and then,
+// timed, creates a scorch index with search.NewMapping, indexes every
+// document's search.IndexFields in batches and closes the index. Rounds
+// alternate Fundus and baseline; the medians are compared, and a Markdown
+// summary for BENCHMARKS.md is printed at the end.
+//
+// The baseline's time is its indexing time alone (parsing excluded), while
+// Fundus's time is the whole child's wall time: the ratio charges Fundus
+// with its process start, parsing, Badger journal and bookkeeping.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fundus-bench:", err)
+		os.Exit(exitCode(err))
+	}
+}

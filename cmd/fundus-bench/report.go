@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"debug/buildinfo"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Targets the summary checks.
+const (
+	targetRatio = 0.9 // Fundus docs/s over plain Bleve docs/s
+	targetRSSMB = 400 // Fundus peak RSS
+)
+
+// row is one line of the results table: a round or the medians.
+type row struct {
+	label      string
+	fundusSec  float64 // fundus ingest wall time
+	fundusRate float64 // records / fundusSec
+	bleveSec   float64 // baseline indexing time (child-internal)
+	bleveRate  float64 // records / bleveSec
+	bleveWall  float64 // baseline child wall time, for reference
+	ratio      float64 // fundusRate / bleveRate
+	wallRatio  float64 // records/fundusSec over records/bleveWall
+	fundusRSS  int64   // bytes
+	bleveRSS   int64   // bytes
+}
+
+func roundRow(label string, records int, fundus, bleveIndex, bleveWall time.Duration, fundusRSS, bleveRSS int64) row {
+	r := row{
+		label:     label,
+		fundusSec: fundus.Seconds(),
+		bleveSec:  bleveIndex.Seconds(),
+		bleveWall: bleveWall.Seconds(),
+		fundusRSS: fundusRSS,
+		bleveRSS:  bleveRSS,
+	}
+	r.fundusRate = float64(records) / r.fundusSec
+	r.bleveRate = float64(records) / r.bleveSec
+	r.ratio = r.fundusRate / r.bleveRate
+	r.wallRatio = r.bleveWall / r.fundusSec
+	return r
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
+
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// mb formats bytes as MB (2^20 bytes).
+func mb(b int64) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f MB", float64(b)/(1<<20))
+}
+
+// summary is what the Markdown block reports.
+type summary struct {
+	cfg       ingestConfig
+	fundusBin string
+	records   int
+	size      int64
+	rows      []row
+	median    row
+	prepare   time.Duration // baseline child's untimed parse + Prepare (median)
+}
+
+// writeSummary prints the Markdown block for BENCHMARKS.md.
+func writeSummary(w io.Writer, s summary) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	m := s.median
+
+	p("## Ingest: %s (%d documents)\n\n", corpusName(s.cfg.corpus), s.records)
+	p("- Command: `%s`\n", commandLine(s.cfg.args))
+	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
+	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(s.fundusBin))
+	p("- Machine: nproc %d, 2 cores, shared machine (timings are noisy)%s\n", runtime.NumCPU(), cpuModel())
+	p("- Corpus: `%s`, %d records, %.1f MB; %d round(s), Fundus and baseline alternating; medians\n",
+		s.cfg.corpus, s.records, float64(s.size)/(1<<20), s.cfg.rounds)
+	p("- Fundus: `fundus ingest --data <fresh temp dir> --json <corpus>` as a child process; time = wall time from start to exit " +
+		"(process start, parse, prepare, Badger commits with SyncWrites, Bleve batches, close)\n")
+	p("- Plain Bleve: `fundus-bench baseline-child`, a child process that first parses and prepares the same documents "+
+		"(parse.File + indexer.Prepare, untimed, median %.2f s), then times `bleve.NewUsing` (scorch, `search.NewMapping()`), "+
+		"`search.IndexFields` in batches of %d, and `Close()`; time = that indexing time only\n\n", s.prepare.Seconds(), s.cfg.batch)
+
+	p("| Round | Fundus wall (s) | Fundus docs/s | Bleve indexing (s) | Bleve docs/s | Ratio Fundus/Bleve | Fundus peak RSS | Bleve peak RSS | Bleve child wall (s) |\n")
+	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range s.rows {
+		label := r.label
+		if label == "median" {
+			label = "**median**"
+		}
+		p("| %s | %.2f | %.0f | %.2f | %.0f | %.2f | %s | %s | %.2f |\n",
+			label, r.fundusSec, r.fundusRate, r.bleveSec, r.bleveRate, r.ratio, mb(r.fundusRSS), mb(r.bleveRSS), r.bleveWall)
+	}
+	p("\n")
+	p("- Throughput ratio (median): **%.2f** — target ≥ %.2f: **%s**\n", m.ratio, targetRatio, verdict(m.ratio >= targetRatio))
+	p("- Fundus peak RSS (median): **%s** — target ≤ %d MB: **%s**\n", mb(m.fundusRSS), targetRSSMB,
+		verdict(m.fundusRSS > 0 && m.fundusRSS <= targetRSSMB<<20))
+	p("- For reference, wall time against wall time (both children from start to exit, both parsing): ratio %.2f\n", m.wallRatio)
+	return bw.Flush()
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
+}
+
+// corpusName names a corpus by its folder ("scifact" for
+// …/scifact/corpus.jsonl), or by its file name.
+func corpusName(abs string) string {
+	if filepath.Base(abs) == "corpus.jsonl" {
+		return filepath.Base(filepath.Dir(abs)) + " corpus"
+	}
+	return filepath.Base(abs)
+}
+
+// commandLine reconstructs the command that ran this benchmark, as
+// `go run ./cmd/fundus-bench …` when it was started by go run.
+func commandLine(args []string) string {
+	prog := "fundus-bench"
+	if len(os.Args) > 0 {
+		prog = os.Args[0]
+	}
+	if exe, err := os.Executable(); err == nil && strings.Contains(exe, "go-build") {
+		prog = "go run ./cmd/fundus-bench"
+	}
+	q := make([]string, 0, len(args)+1)
+	q = append(q, prog)
+	for _, a := range args {
+		q = append(q, shellQuote(a))
+	}
+	return strings.Join(q, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// fundusGoVersion names the Go version the fundus binary was built with,
+// when it differs from this program's.
+func fundusGoVersion(bin string) string {
+	bi, err := buildinfo.ReadFile(bin)
+	if err != nil || bi.GoVersion == runtime.Version() {
+		return ""
+	}
+	return fmt.Sprintf(" (fundus binary built with %s)", bi.GoVersion)
+}
+
+// cpuModel returns ", <model name>" from /proc/cpuinfo, or "".
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "model name" {
+			return ", " + strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
