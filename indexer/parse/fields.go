@@ -21,6 +21,7 @@ type FieldError struct {
 	Got  string // e.g. "map", "list with map at index 2"
 }
 
+// Error returns the message, e.g. `field "title": want a string, got map`.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("field %q: want %s, got %s", e.Key, e.Want, e.Got)
 }
@@ -101,8 +102,10 @@ func foldKey(k string) string {
 	if strings.HasPrefix(k, "_") {
 		prefix, k = "_", k[1:]
 	}
-	return prefix + strings.NewReplacer("_", "", "-", "", " ", "").Replace(k)
+	return prefix + keySeparators.Replace(k)
 }
+
+var keySeparators = strings.NewReplacer("_", "", "-", "", " ", "")
 
 func isList(f field) bool {
 	switch f {

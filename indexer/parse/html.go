@@ -2,11 +2,13 @@ package parse
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -40,7 +42,13 @@ func HTML(path string, data []byte) ([]Record, []error) {
 	if err := htmlCheck(data); err != nil {
 		return fail(err)
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(strings.ToValidUTF8(string(data), "\uFFFD")))
+	text := strings.ToValidUTF8(string(data), "\uFFFD")
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
+	if err != nil {
+		// The parser refuses elements nested too deeply (unclosed tags do
+		// that): read the page again with its body flattened to paragraphs.
+		doc, err = goquery.NewDocumentFromReader(strings.NewReader(htmlFlatten(text)))
+	}
 	if err != nil {
 		return fail(fmt.Errorf("parse HTML: %w", err))
 	}
@@ -70,6 +78,56 @@ func htmlCheck(data []byte) error {
 }
 
 var htmlTagRe = regexp.MustCompile(`<[A-Za-z!/?]`)
+
+// htmlFlatten rewrites a page so that nothing nests: it keeps the elements
+// that carry metadata and turns every block element of the body into a
+// <p>, which ends the previous one.
+func htmlFlatten(page string) string {
+	var b strings.Builder
+	z := nethtml.NewTokenizer(strings.NewReader(page))
+	skip := "" // the element whose raw text is dropped
+	for {
+		tt := z.Next()
+		if tt == nethtml.ErrorToken {
+			return b.String()
+		}
+		raw := z.Raw()
+		switch tt {
+		case nethtml.TextToken:
+			if skip == "" {
+				b.Write(raw)
+			}
+			continue
+		case nethtml.StartTagToken, nethtml.SelfClosingTagToken, nethtml.EndTagToken:
+		default:
+			continue
+		}
+		name, _ := z.TagName()
+		tag := string(name)
+		switch {
+		case tag == "script":
+			// Keep JSON-LD, drop code.
+			if tt == nethtml.StartTagToken && !bytes.Contains(bytes.ToLower(raw), []byte("ld+json")) {
+				skip = tag
+			} else if tt == nethtml.EndTagToken && skip == tag {
+				skip = ""
+			} else {
+				b.Write(raw)
+			}
+		case tag == "style" || tag == "textarea" || tag == "template" || tag == "noscript":
+			if tt == nethtml.StartTagToken {
+				skip = tag
+			} else if tt == nethtml.EndTagToken && skip == tag {
+				skip = ""
+			}
+		case tag == "html" || tag == "head" || tag == "body" || tag == "title" || tag == "meta" ||
+			tag == "link" || tag == "base" || tag == "br":
+			b.Write(raw)
+		case tt != nethtml.EndTagToken && htmlBlockTags[tag]:
+			b.WriteString("<p>")
+		}
+	}
+}
 
 // htmlDocument reads the metadata and the main text of a parsed page. It
 // reads the metadata first, because finding the main text removes
@@ -162,7 +220,7 @@ func htmlJSONLD(doc *goquery.Document) *htmlLD {
 		if !ok || !htmlSchemaContext(obj["@context"]) {
 			return true
 		}
-		if _, has := obj["@type"]; !has {
+		if t, _ := obj["@type"]; t == nil || t == "" {
 			if graph, ok := obj["@graph"].([]any); ok {
 				obj = nil
 				for _, it := range graph {
@@ -1097,10 +1155,13 @@ func htmlScore(body *nethtml.Node, st htmlStats) []*nethtml.Node {
 		return nil
 	}
 
-	// When several good candidates share an ancestor, take the ancestor.
+	// When several of the five best candidates score almost as well as the
+	// top one and share an ancestor, take the ancestor.
+	best := slices.Clone(order)
+	slices.SortStableFunc(best, func(a, b *nethtml.Node) int { return cmp.Compare(scores[b], scores[a]) })
 	var alts []*nethtml.Node
-	for _, n := range order {
-		if n != top && scores[n]/scores[top] >= 0.75 {
+	for _, n := range best[1:min(len(best), 5)] {
+		if scores[n]/scores[top] >= 0.75 {
 			alts = append(alts, n)
 		}
 	}

@@ -231,6 +231,118 @@ func TestHTMLArticleTitle(t *testing.T) {
 	}
 }
 
+func TestHTMLMetadataSources(t *testing.T) {
+	tests := []struct {
+		name, page string
+		check      func(d search.Document) string
+	}{
+		{
+			name: "JSON-LD graph",
+			page: `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+				{"@type":"WebSite","name":"Site"},
+				{"@type":"BlogPosting","headline":"Graph Headline","author":"Kim Lee","datePublished":"2020-02-03"}]}</script><p>x</p>`,
+			check: func(d search.Document) string {
+				if d.Title != "Graph Headline" || !slices.Equal(d.People, []string{"Kim Lee"}) || d.Date != "2020-02-03" {
+					return fmt.Sprintf("title %q, people %q, date %q", d.Title, d.People, d.Date)
+				}
+				return ""
+			},
+		},
+		{
+			name: "JSON-LD without schema.org context is ignored",
+			page: `<title>The Title Element Says This</title><script type="application/ld+json">{"@type":"Article","headline":"No Context"}</script><p>x</p>`,
+			check: func(d search.Document) string {
+				if d.Title != "The Title Element Says This" {
+					return fmt.Sprintf("title %q", d.Title)
+				}
+				return ""
+			},
+		},
+		{
+			name: "space-separated meta properties",
+			page: `<meta property="dc:title og:title" content="Shared Title"><meta property="og:description twitter:description" content="Shared description"><p>x</p>`,
+			check: func(d search.Document) string {
+				if d.Title != "Shared Title" || d.Summary != "Shared description" {
+					return fmt.Sprintf("title %q, summary %q", d.Title, d.Summary)
+				}
+				return ""
+			},
+		},
+		{
+			name: "language from content-language",
+			page: `<meta http-equiv="Content-Language" content="de-AT, en"><p>Text</p>`,
+			check: func(d search.Document) string {
+				if d.Language != "de-AT" {
+					return fmt.Sprintf("language %q", d.Language)
+				}
+				return ""
+			},
+		},
+		{
+			name: "language from og:locale, malformed lang skipped",
+			page: `<html lang="x"><meta property="og:locale" content="en_US"><p>Text</p></html>`,
+			check: func(d search.Document) string {
+				if d.Language != "en_US" {
+					return fmt.Sprintf("language %q", d.Language)
+				}
+				return ""
+			},
+		},
+		{
+			name: "unreadable dates are skipped",
+			page: `<meta property="article:published_time" content="sometime"><meta name="dcterms.date" content="2019-07-04T10:00:00.000+0200"><p>Text</p>`,
+			check: func(d search.Document) string {
+				if d.Date != "2019-07-04" {
+					return fmt.Sprintf("date %q", d.Date)
+				}
+				return ""
+			},
+		},
+		{
+			name: "byline in the page",
+			page: `<div class="byline">By Sam Writer</div><p>Text of the article.</p>`,
+			check: func(d search.Document) string {
+				if !slices.Equal(d.People, []string{"Sam Writer"}) || strings.Contains(d.Body, "Sam Writer") {
+					return fmt.Sprintf("people %q, body %q", d.People, d.Body)
+				}
+				return ""
+			},
+		},
+		{
+			name: "topics capped at 20",
+			page: `<meta name="keywords" content="` + strings.Repeat("a,b,c,d,e,f,g,h,i,j,", 1) + `k,l,m,n,o,p,q,r,s,t,u,v,null"><p>Text</p>`,
+			check: func(d search.Document) string {
+				if len(d.Topics) != 20 || d.Topics[0] != "a" || slices.Contains(d.Topics, "null") {
+					return fmt.Sprintf("topics %q", d.Topics)
+				}
+				return ""
+			},
+		},
+		{
+			name: "deep nesting is flattened",
+			page: `<html lang="en"><head><title>Deeply Nested Page Title Here</title></head><body>` +
+				strings.Repeat("<div><span>", 600) + `<p>Deep text survives.</p>` + `</body></html>`,
+			check: func(d search.Document) string {
+				if d.Title != "Deeply Nested Page Title Here" || d.Language != "en" || !strings.Contains(d.Body, "Deep text survives.") {
+					return fmt.Sprintf("title %q, language %q, body %q", d.Title, d.Language, d.Body)
+				}
+				return ""
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, errs := HTML("m.html", []byte(tc.page))
+			if len(errs) > 0 || len(recs) != 1 {
+				t.Fatalf("records %d, errors %v", len(recs), errs)
+			}
+			if msg := tc.check(recs[0].Doc); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
 func TestHTMLErrors(t *testing.T) {
 	tests := []struct {
 		name string

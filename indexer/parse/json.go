@@ -81,7 +81,8 @@ func JSON(path string, data []byte) ([]Record, []error) {
 // skipped. Each object yields a record with Suffix "#<line>", Line its
 // 1-based line and Raw the line without its line break. A line that cannot
 // be read is an error of its own, and so is a line longer than MaxLineBytes,
-// which is not decoded; the other lines are still returned.
+// which is not decoded; the other lines are still returned. A file with NUL
+// bytes fails as a whole, as a binary file.
 func JSONLines(path string, data []byte) ([]Record, []error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, []error{&Error{Path: path, Err: ErrBinary}}
