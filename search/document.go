@@ -264,3 +264,14 @@ func cleanList(in []string) []string {
 
 // ErrNotFound reports a document id that is not in the knowledge base.
 var ErrNotFound = errors.New("document not found")
+
+// WriteResult is what one document write did: "added", "updated",
+// "unchanged", "deleted", "not_found" or "failed" (with Error, and Field
+// when one field was at fault).
+type WriteResult struct {
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+	Field  string `json:"field,omitempty"`
+	Line   int    `json:"line,omitempty"`
+}

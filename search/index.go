@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -28,6 +29,9 @@ var ErrRebuild = errors.New("index must be rebuilt")
 type Index struct {
 	b    bleve.Index
 	path string
+	// gen counts applied batches; caches derived from the index compare it.
+	gen   atomic.Uint64
+	dicts dictCache
 }
 
 // Change is one document to (re)index, or, with Doc nil, an id to remove.
@@ -126,6 +130,7 @@ func (ix *Index) Apply(changes []Change, checkpoint uint64) error {
 	if err := ix.b.Batch(batch); err != nil {
 		return fmt.Errorf("apply batch of %d up to seq %d: %w", len(changes), checkpoint, err)
 	}
+	ix.gen.Add(1)
 	return nil
 }
 

@@ -68,6 +68,7 @@ func caseFolded(facet string) bool {
 const (
 	fieldDate      = "date"       // datetime, for sorting and ranges
 	fieldTitleSort = "title_sort" // lowercased title, for sorting
+	fieldDateSort  = "date_sort"  // YYYY-MM-DD keyword, for sorting and cursors
 	fieldTitle     = "title"      // stored only: the title as shown
 )
 
@@ -141,6 +142,13 @@ func NewMapping() *mapping.IndexMappingImpl {
 	ts.SkipFreqNorm = true
 	dm.AddFieldMappingsAt(fieldTitleSort, ts)
 
+	ds := bleve.NewKeywordFieldMapping()
+	ds.Store = false
+	ds.DocValues = true
+	ds.IncludeInAll = false
+	ds.SkipFreqNorm = true
+	dm.AddFieldMappingsAt(fieldDateSort, ds)
+
 	st := bleve.NewTextFieldMapping()
 	st.Index = false
 	st.Store = true
@@ -189,6 +197,7 @@ func IndexFields(d *Document) map[string]any {
 	}
 	if t, ok := d.Time(); ok {
 		m[fieldDate] = t.Format(time.RFC3339)
+		m[fieldDateSort] = d.Date
 		m[FacetYear] = d.Year()
 	}
 	lists := map[string][]string{

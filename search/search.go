@@ -6,6 +6,7 @@ import (
 	"html"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,8 +47,12 @@ type Request struct {
 	Page      int    // from 1; 0 means 1
 	Size      int    // 0 means DefaultSize
 	FacetSize int    // values per facet; 0 means DefaultFacetSize
-	// NoFacets skips facet counting.
-	NoFacets bool
+	// Cursor continues a search after the last hit of an earlier page
+	// (Result.NextCursor); Page must then be 1.
+	Cursor string
+	// NoFacets skips facet counting; NoSnippets skips highlighting.
+	NoFacets   bool
+	NoSnippets bool
 }
 
 // Result is one page of a search.
@@ -56,6 +61,8 @@ type Result struct {
 	Took   time.Duration `json:"-"`
 	Hits   []Hit         `json:"hits"`
 	Facets Facets        `json:"facets,omitempty"`
+	// NextCursor fetches the hits after this page; "" when there are none.
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
 // Hit is one matching document, with only what a result list shows.
@@ -115,8 +122,11 @@ func (r *Request) normalize() error {
 	if r.FacetSize < 1 || r.FacetSize > MaxFacetSize {
 		return &InvalidRequestError{"facet_size", fmt.Sprintf("must be between 1 and %d", MaxFacetSize)}
 	}
+	if r.Sort == "" {
+		r.Sort = SortRelevance
+	}
 	switch r.Sort {
-	case "", SortRelevance, SortDateDesc, SortDateAsc, SortTitle:
+	case SortRelevance, SortDateDesc, SortDateAsc, SortTitle:
 	default:
 		return &InvalidRequestError{"sort", fmt.Sprintf("unknown sort %q (want relevance, -date, date or title)", r.Sort)}
 	}
@@ -149,6 +159,9 @@ func (r *Request) normalize() error {
 		}
 		*p.v = d
 	}
+	if r.Cursor != "" && r.Page != 1 {
+		return &InvalidRequestError{"cursor", "cannot be combined with page"}
+	}
 	if r.From != "" && r.To != "" && r.From > r.To {
 		return &InvalidRequestError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
 	}
@@ -170,8 +183,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	main := ix.request(textQ, r, "")
 	main.Size = r.Size
 	main.From = (r.Page - 1) * r.Size
-	main.Fields = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLanguage, "summary_de", "summary_en", "summary_xx"}
-	if r.Query != "" {
+	main.Fields = hitFields
+	if r.Query != "" && !r.NoSnippets {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
 		for _, l := range textLangs {
 			main.Highlight.AddField("body_" + l.suffix)
@@ -180,18 +193,27 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	switch r.Sort {
 	case SortDateDesc:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Desc: true, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: true, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
 	case SortDateAsc:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
 	case SortTitle:
 		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
 	default:
 		if r.Query == "" {
 			// Browsing: newest first.
-			main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDate, Desc: true, Type: bsearch.SortFieldAsDate}, &bsearch.SortDocID{}})
+			main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: true, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
 		} else {
 			main.SortBy([]string{"-_score", "_id"})
 		}
+	}
+
+	if r.Cursor != "" {
+		after, err := decodeCursor(r.Cursor, r.Sort, r.Query)
+		if err != nil {
+			return nil, err
+		}
+		main.From = 0
+		main.SetSearchAfter(after)
 	}
 
 	// Facets without a selection are counted by the main search; each
@@ -230,6 +252,19 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, makeHit(h))
 	}
+	if n := len(res.Hits); n > 0 && n == r.Size {
+		last := res.Hits[n-1]
+		seen := uint64(main.From + n)
+		if r.Cursor != "" || seen < res.Total {
+			after := slices.Clone(last.Sort)
+			for i, v := range after {
+				if v == "_score" { // Bleve leaves the score itself out
+					after[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
+				}
+			}
+			out.NextCursor = encodeCursor(r.Sort, r.Query, after)
+		}
+	}
 	if !r.NoFacets {
 		out.Facets = Facets{}
 		for f, fr := range res.Facets {
@@ -242,6 +277,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	out.Took = time.Since(start)
 	return out, nil
 }
+
+// hitFields are the stored fields a Hit is made of.
+var hitFields = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLanguage, "summary_de", "summary_en", "summary_xx"}
 
 // request builds a search request for r, applying every filter except the
 // one on facet skip.

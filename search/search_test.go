@@ -223,3 +223,98 @@ func TestInvalidRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestCursorPagesThroughEverything(t *testing.T) {
+	ix := newFixtureIndex(t)
+	for _, sort := range []string{SortRelevance, SortDateDesc, SortTitle} {
+		t.Run(sort, func(t *testing.T) {
+			q := ""
+			if sort == SortRelevance {
+				q = "innovation Innovationskultur Offenheit"
+			}
+			all, err := ix.Search(context.Background(), Request{Query: q, Sort: sort, Size: 100, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got []string
+			for _, h := range all.Hits {
+				want = append(want, h.ID)
+			}
+			req := Request{Query: q, Sort: sort, Size: 2, NoFacets: true}
+			for range 10 {
+				res, err := ix.Search(context.Background(), req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				if res.NextCursor == "" {
+					break
+				}
+				req.Cursor = res.NextCursor
+			}
+			if !slices.Equal(got, want) || len(want) < 3 {
+				t.Errorf("cursor pages = %v, want %v", got, want)
+			}
+		})
+	}
+	_, err := ix.Search(context.Background(), Request{Cursor: "garbage!"})
+	if ir, ok := err.(*InvalidRequestError); !ok || ir.Param != "cursor" {
+		t.Errorf("bad cursor: %v", err)
+	}
+}
+
+func TestRelatedTopicsSuggest(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx := context.Background()
+	docs := fixtureDocs()
+
+	rel, err := ix.Related(ctx, &docs[0], 5) // w1: Innovationskultur
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range rel {
+		ids = append(ids, h.ID)
+	}
+	if slices.Contains(ids, "w1") || len(ids) == 0 || ids[0] != "c1" {
+		t.Errorf("related to w1 = %v, want c1 first (shares Innovationskultur) and never w1 itself", ids)
+	}
+
+	topics, err := ix.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]TopicCount{}
+	for _, tc := range topics {
+		byName[tc.Topic] = tc
+	}
+	ik := byName["Innovationskultur"]
+	if ik.Total != 3 || ik.ByType["webinar"] != 1 || ik.ByType["case"] != 1 || ik.ByType["recommendation"] != 1 {
+		t.Errorf("Innovationskultur = %+v, want 3: one webinar, case and recommendation", ik)
+	}
+	if oi := byName["Open Innovation"]; oi.Total != 2 {
+		t.Errorf("Open Innovation = %+v", oi)
+	}
+
+	cases := []struct {
+		prefix string
+		want   Suggestion
+	}{
+		{"innov", Suggestion{Text: "Innovationskultur", Kind: "topic", Count: 3}},
+		{"nord", Suggestion{Text: "Nordwerk", Kind: "organization", Count: 1}},
+		{"alb", Suggestion{Text: "Miriam Albers", Kind: "person", Count: 1}},
+		{"glos", Suggestion{Text: "Glossar", Kind: "title", ID: "o1"}},
+		{"digitale öko", Suggestion{Text: "Digitale Ökosysteme", Kind: "topic", Count: 1}},
+	}
+	for _, tc := range cases {
+		got, err := ix.Suggest(ctx, tc.prefix, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("Suggest(%q) = %+v, want it to contain %+v", tc.prefix, got, tc.want)
+		}
+	}
+}

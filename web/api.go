@@ -5,11 +5,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
 	"github.com/fundus-kb/fundus/search"
 )
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // filterParams maps query parameters to the facets they filter.
 var filterParams = []struct{ param, facet string }{
@@ -23,6 +26,9 @@ var filterParams = []struct{ param, facet string }{
 	{"policy_area", search.FacetPolicyArea},
 }
 
+// maxDeepPage bounds page*size; deeper results are reached with cursors.
+const maxDeepPage = 10000
+
 // parseSearch turns query parameters into a search.Request. Bad values are
 // errors naming the parameter; nothing is silently clamped.
 func parseSearch(q url.Values) (search.Request, error) {
@@ -31,17 +37,21 @@ func parseSearch(q url.Values) (search.Request, error) {
 		Sort:    q.Get("sort"),
 		From:    q.Get("from"),
 		To:      q.Get("to"),
+		Cursor:  q.Get("cursor"),
 		Filters: map[string][]string{},
 	}
-	if len([]rune(r.Query)) > search.MaxQueryLength {
+	if utf8.RuneCountInString(r.Query) > search.MaxQueryLength {
 		return r, &search.InvalidRequestError{Param: "q", Reason: "longer than 1000 characters"}
 	}
 	var err error
-	if r.Page, err = intParam(q, "page", 1, 1, 1<<20); err != nil {
+	if r.Page, err = intParam(q, "page", 1, 1, maxDeepPage); err != nil {
 		return r, err
 	}
 	if r.Size, err = intParam(q, "size", search.DefaultSize, 1, search.MaxSize); err != nil {
 		return r, err
+	}
+	if r.Page*r.Size > maxDeepPage {
+		return r, &search.InvalidRequestError{Param: "page", Reason: "page × size may not pass " + itoa(maxDeepPage) + "; use cursor (next_cursor) to go deeper"}
 	}
 	if r.FacetSize, err = intParam(q, "facet_size", search.DefaultFacetSize, 1, search.MaxFacetSize); err != nil {
 		return r, err
@@ -73,12 +83,13 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 
 // searchResponse is the JSON of /api/search.
 type searchResponse struct {
-	Total  uint64        `json:"total"`
-	TookMS float64       `json:"took_ms"`
-	Page   int           `json:"page"`
-	Size   int           `json:"size"`
-	Hits   []apiHit      `json:"hits"`
-	Facets search.Facets `json:"facets"`
+	Total      uint64        `json:"total"`
+	TookMS     float64       `json:"took_ms"`
+	Page       int           `json:"page"`
+	Size       int           `json:"size"`
+	Hits       []apiHit      `json:"hits"`
+	Facets     search.Facets `json:"facets"`
+	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 type apiHit struct {
@@ -86,8 +97,8 @@ type apiHit struct {
 	URL string `json:"url"`
 }
 
-// documentURL is the path of a document's page.
-func documentURL(id string) string {
+// DocumentPath is the path of a document's page.
+func DocumentPath(id string) string {
 	parts := strings.Split(id, "/")
 	for i, p := range parts {
 		parts[i] = url.PathEscape(p)
@@ -95,40 +106,165 @@ func documentURL(id string) string {
 	return "/documents/" + strings.Join(parts, "/")
 }
 
+func apiHits(hits []search.Hit) []apiHit {
+	out := make([]apiHit, len(hits))
+	for i, h := range hits {
+		out[i] = apiHit{Hit: h, URL: DocumentPath(h.ID)}
+	}
+	return out
+}
+
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
-	req, err := parseSearch(r.URL.Query())
+	q := r.URL.Query()
+	req, err := parseSearch(q)
 	if err != nil {
 		return err
 	}
-	res, err := s.search.Search(r.Context(), req)
+	switch f := q.Get("format"); f {
+	case "", "json":
+	case "csv", "ndjson":
+		return s.export(w, r, req, f)
+	default:
+		return &search.InvalidRequestError{Param: "format", Reason: "unknown format " + strconv.Quote(f) + " (want json, csv or ndjson)"}
+	}
+	res, err := s.kb.Search(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	out := searchResponse{
-		Total:  res.Total,
-		TookMS: float64(res.Took.Microseconds()) / 1000,
-		Page:   req.Page,
-		Size:   req.Size,
-		Hits:   make([]apiHit, len(res.Hits)),
-		Facets: res.Facets,
-	}
-	for i, h := range res.Hits {
-		out.Hits[i] = apiHit{Hit: h, URL: documentURL(h.ID)}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, searchResponse{
+		Total:      res.Total,
+		TookMS:     float64(res.Took.Microseconds()) / 1000,
+		Page:       req.Page,
+		Size:       req.Size,
+		Hits:       apiHits(res.Hits),
+		Facets:     res.Facets,
+		NextCursor: res.NextCursor,
+	})
 	return nil
 }
 
-func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := url.PathUnescape(mux.Vars(r)["id"])
+// pathID reads the {id} route variable (kept escaped by the router, so an
+// id may hold an escaped "/").
+func pathVar(r *http.Request, name string) (string, error) {
+	v, err := url.PathUnescape(mux.Vars(r)[name])
 	if err != nil {
-		return &apiError{status: http.StatusBadRequest, code: "invalid_parameter", msg: "id: bad escape"}
+		return "", &search.InvalidRequestError{Param: name, Reason: "bad percent-escape in the path"}
 	}
-	d, err := s.docs.Document(r.Context(), id)
+	return v, nil
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.kb.Document(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) apiRelated(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := intParam(r.URL.Query(), "size", 8, 1, 20)
+	if err != nil {
+		return err
+	}
+	hits, err := s.kb.Related(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "hits": apiHits(hits)})
+	return nil
+}
+
+func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) error {
+	topics, err := s.kb.Topics(r.Context())
+	if err != nil {
+		return err
+	}
+	type topic struct {
+		search.TopicCount
+		URL string `json:"url"`
+	}
+	out := make([]topic, len(topics))
+	for i, t := range topics {
+		out[i] = topic{TopicCount: t, URL: "/api/topics/" + url.PathEscape(t.Topic)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"topics": out})
+	return nil
+}
+
+// apiTopic lists a topic's documents, newest first, with facets. It takes
+// the search parameters too, so a topic's page can be narrowed.
+func (s *Server) apiTopic(w http.ResponseWriter, r *http.Request) error {
+	topic, err := pathVar(r, "topic")
+	if err != nil {
+		return err
+	}
+	req, err := parseSearch(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if req.Sort == "" {
+		req.Sort = search.SortDateDesc
+	}
+	req.Filters[search.FacetTopics] = []string{topic}
+	res, err := s.kb.Search(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	if res.Total == 0 && req.Query == "" && len(req.Filters) == 1 {
+		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no documents have the topic " + strconv.Quote(topic)}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Topic string `json:"topic"`
+		searchResponse
+	}{topic, searchResponse{
+		Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
+		Hits: apiHits(res.Hits), Facets: res.Facets, NextCursor: res.NextCursor,
+	}})
+	return nil
+}
+
+func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	prefix := q.Get("q")
+	if utf8.RuneCountInString(prefix) > 100 {
+		return &search.InvalidRequestError{Param: "q", Reason: "longer than 100 characters"}
+	}
+	n, err := intParam(q, "size", 8, 1, 20)
+	if err != nil {
+		return err
+	}
+	sugg, err := s.kb.Suggest(r.Context(), prefix, n)
+	if err != nil {
+		return err
+	}
+	type suggestion struct {
+		search.Suggestion
+		URL string `json:"url"`
+	}
+	out := make([]suggestion, len(sugg))
+	for i, sg := range sugg {
+		out[i] = suggestion{Suggestion: sg}
+		switch sg.Kind {
+		case "title":
+			out[i].URL = DocumentPath(sg.ID)
+		case "topic":
+			out[i].URL = "/search?topic=" + url.QueryEscape(sg.Text)
+		case "person":
+			out[i].URL = "/search?person=" + url.QueryEscape(sg.Text)
+		case "organization":
+			out[i].URL = "/search?org=" + url.QueryEscape(sg.Text)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"q": prefix, "suggestions": out})
 	return nil
 }
 

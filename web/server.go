@@ -1,15 +1,24 @@
 // Package web is Fundus's HTTP service: a JSON API over the knowledge base,
-// routed with gorilla/mux. Handlers parse a request into a typed
-// search.Request, call the knowledge base through small interfaces defined
-// here, and render the result.
+// exports, Atom feeds and an OpenAPI description, routed with gorilla/mux.
+// Handlers parse a request into a typed search.Request, call the knowledge
+// base through the small interfaces defined here, and render the result.
+//
+// # Writes and auth
+//
+// Writes need "Authorization: Bearer <token>" when a token is configured
+// (compared in constant time). Without a token, writes are accepted from
+// loopback clients only. A read-only server refuses every write.
 package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -17,38 +26,61 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-// Searcher runs searches.
-type Searcher interface {
+// KnowledgeBase is what the read endpoints need.
+type KnowledgeBase interface {
 	Search(ctx context.Context, r search.Request) (*search.Result, error)
+	// Document returns a document, or an error wrapping search.ErrNotFound.
+	Document(ctx context.Context, id string) (*search.Document, error)
+	Related(ctx context.Context, id string, n int) ([]search.Hit, error)
+	Topics(ctx context.Context) ([]search.TopicCount, error)
+	Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error)
+	Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error
 }
 
-// Documents looks documents up by id. A missing id is an error wrapping
-// search.ErrNotFound.
-type Documents interface {
-	Document(ctx context.Context, id string) (*search.Document, error)
+// Writer is what the write endpoints need.
+type Writer interface {
+	// IngestBytes parses data as a file of the given name and writes its
+	// documents; with id set, data must hold one document, given that id.
+	IngestBytes(ctx context.Context, name string, data []byte, id string) ([]search.WriteResult, error)
+	DeleteDocument(ctx context.Context, id string) (search.WriteResult, error)
 }
+
+// DefaultMaxBody caps request bodies unless Config.MaxBodyBytes says else.
+const DefaultMaxBody = 32 << 20
 
 // Config configures the server.
 type Config struct {
 	Logger *slog.Logger
+	// Token, when set, is required as a bearer token on every write.
+	Token string `json:"-"`
+	// ReadOnly refuses every write.
+	ReadOnly bool
+	// MaxBodyBytes caps request bodies (default DefaultMaxBody).
+	MaxBodyBytes int64
 }
 
 // Server serves the API.
 type Server struct {
 	cfg    Config
 	log    *slog.Logger
-	search Searcher
-	docs   Documents
+	kb     KnowledgeBase
+	w      Writer
 	router *mux.Router
 }
 
-// NewServer builds the server and its routes.
-func NewServer(cfg Config, s Searcher, d Documents) *Server {
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+// NewServer builds the server and its routes. w may be nil for a server
+// without writes.
+func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	srv := &Server{cfg: cfg, log: logger, search: s, docs: d, router: mux.NewRouter()}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBody
+	}
+	if w == nil {
+		cfg.ReadOnly = true
+	}
+	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter()}
 	srv.routes()
 	return srv
 }
@@ -57,19 +89,40 @@ func NewServer(cfg Config, s Searcher, d Documents) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.UseEncodedPath()
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path})
+	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: r.Method + " is not allowed on " + r.URL.Path})
+	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return &apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: r.Method + " is not allowed on " + r.URL.Path}
 	})
-	r.Handle("/healthz", s.handle(s.healthz)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/search", s.handle(s.apiSearch)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/documents/{id:.+}", s.handle(s.apiDocument)).Methods(http.MethodGet, http.MethodHead)
+	get := []string{http.MethodGet, http.MethodHead}
+
+	r.Handle("/healthz", s.handle(s.healthz)).Methods(get...)
+	r.Handle("/api/openapi.json", s.handle(s.openAPI)).Methods(get...)
+
+	r.Handle("/api/search", s.handle(s.apiSearch)).Methods(get...)
+	r.Handle("/api/suggest", s.handle(s.apiSuggest)).Methods(get...)
+	r.Handle("/api/topics", s.handle(s.apiTopics)).Methods(get...)
+	r.Handle("/api/topics/{topic}", s.handle(s.apiTopic)).Methods(get...)
+	r.Handle("/feeds/search.atom", s.handle(s.feedSearch)).Methods(get...)
+
+	r.Handle("/api/documents", s.write(s.apiPostDocuments)).Methods(http.MethodPost)
+	r.Handle("/api/ingest", s.write(s.apiIngest)).Methods(http.MethodPost)
+	// Related comes first: document ids may contain "/".
+	r.Handle("/api/documents/{id:.+}/related", s.handle(s.apiRelated)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}", s.handle(s.apiDocument)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}", s.write(s.apiPutDocument)).Methods(http.MethodPut)
+	r.Handle("/api/documents/{id:.+}", s.write(s.apiDeleteDocument)).Methods(http.MethodDelete)
 }
 
 // ServeHTTP serves a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	s.router.ServeHTTP(w, r)
+}
 
 // handlerFunc is a handler that returns its error for handle to render.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -79,13 +132,16 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // process.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
 				s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
 				s.writeError(w, r, errors.New("internal error"))
 			}
 		}()
-		start := time.Now()
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -93,43 +149,100 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 	})
 }
 
+// write wraps a write handler with the auth check and the body cap.
+func (s *Server) write(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.authorize(r); err != nil {
+			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
+			}
+			return err
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		return h(w, r)
+	})
+}
+
+// authorize decides whether r may write.
+func (s *Server) authorize(r *http.Request) error {
+	if s.cfg.ReadOnly {
+		return &apiError{status: http.StatusForbidden, code: "read_only", msg: "this server is read-only"}
+	}
+	if s.cfg.Token != "" {
+		auth := r.Header.Get("Authorization")
+		tok, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || tok == "" {
+			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "writes need an Authorization: Bearer token"}
+		}
+		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.Token)) != 1 {
+			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "the bearer token is not valid"}
+		}
+		return nil
+	}
+	if !isLoopback(r.RemoteAddr) {
+		return &apiError{status: http.StatusForbidden, code: "forbidden", msg: "without a configured token, writes are accepted from this machine only"}
+	}
+	return nil
+}
+
+func isLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // apiError is an error with the HTTP status and code a client sees.
 type apiError struct {
 	status int
 	code   string
 	msg    string
+	field  string
+	extra  map[string]any
 }
 
 func (e *apiError) Error() string { return e.msg }
 
-// errorStatus maps an error to its status, code and the message a client
-// may see. Unknown errors are internal: the client gets a generic message,
-// the log the full chain.
-func errorStatus(err error) (int, string, string) {
+// errorStatus maps an error to the error a client sees. Unknown errors are
+// internal: the client gets a generic message, the log the full chain.
+func errorStatus(err error) *apiError {
 	var ae *apiError
 	var ir *search.InvalidRequestError
 	var id *search.InvalidError
+	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &ae):
-		return ae.status, ae.code, ae.msg
+		return ae
 	case errors.As(err, &ir):
-		return http.StatusBadRequest, "invalid_parameter", ir.Error()
+		return &apiError{status: http.StatusBadRequest, code: "invalid_parameter", msg: ir.Error(), field: ir.Param}
 	case errors.As(err, &id):
-		return http.StatusUnprocessableEntity, "invalid_document", id.Error()
+		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: id.Error(), field: id.Field}
+	case errors.As(err, &mb):
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large", msg: "the request body is larger than the limit of " + byteCount(mb.Limit)}
 	case errors.Is(err, search.ErrNotFound):
-		return http.StatusNotFound, "not_found", "document not found"
+		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "timeout", "the request was cancelled or timed out"
+		return &apiError{status: http.StatusServiceUnavailable, code: "timeout", msg: "the request was cancelled or timed out"}
 	}
-	return http.StatusInternalServerError, "internal", "internal error"
+	return &apiError{status: http.StatusInternalServerError, code: "internal", msg: "internal error"}
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, code, msg := errorStatus(err)
-	if status >= 500 {
+	ae := errorStatus(err)
+	if ae.status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	e := map[string]any{"code": ae.code, "message": ae.msg}
+	if ae.field != "" {
+		e["field"] = ae.field
+	}
+	body := map[string]any{"error": e}
+	for k, v := range ae.extra {
+		body[k] = v
+	}
+	writeJSON(w, ae.status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -139,7 +252,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
+}
+
+func byteCount(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
 }

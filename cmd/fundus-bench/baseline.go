@@ -18,9 +18,10 @@ import (
 
 // baselineResult is what baseline-child prints to stdout, as one JSON line.
 type baselineResult struct {
-	Docs      int   `json:"docs"`
-	PrepareNS int64 `json:"prepare_ns"` // read, parse and Prepare (untimed part)
-	IndexNS   int64 `json:"index_ns"`   // create, batch-index and close (timed part)
+	Docs       int   `json:"docs"`
+	PrepareNS  int64 `json:"prepare_ns"`   // read, parse and Prepare (untimed part)
+	IndexNS    int64 `json:"index_ns"`     // create, batch-index and close (timed part)
+	IndexCPUNS int64 `json:"index_cpu_ns"` // CPU time of the timed part, all threads
 }
 
 // runBaselineChild is the hidden subcommand the ingest benchmark
@@ -53,13 +54,13 @@ func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	prep := time.Since(t0)
 
-	t1 := time.Now()
+	t1, c1 := time.Now(), selfCPU()
 	if err := indexPlain(ctx, *dir, docs, *batchSize); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	idx := time.Since(t1)
+	idx, cpu := time.Since(t1), selfCPU()-c1
 
-	b, err := json.Marshal(baselineResult{Docs: len(docs), PrepareNS: prep.Nanoseconds(), IndexNS: idx.Nanoseconds()})
+	b, err := json.Marshal(baselineResult{Docs: len(docs), PrepareNS: prep.Nanoseconds(), IndexNS: idx.Nanoseconds(), IndexCPUNS: cpu.Nanoseconds()})
 	if err != nil {
 		return fmt.Errorf("baseline: encode result: %w", err)
 	}

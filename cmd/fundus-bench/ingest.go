@@ -29,6 +29,7 @@ type ingestConfig struct {
 // childRun is one timed child process.
 type childRun struct {
 	wall   time.Duration // start to exit
+	cpu    time.Duration // user + system CPU time of the whole child
 	maxRSS int64         // peak resident set size in bytes; 0 when unknown
 	stdout []byte
 }
@@ -41,8 +42,9 @@ type fundusRun struct {
 // baselineRun is one timed baseline child.
 type baselineRun struct {
 	childRun
-	index   time.Duration // the child's own indexing time (create … close)
-	prepare time.Duration // the child's untimed read, parse and Prepare
+	index    time.Duration // the child's own indexing time (create … close)
+	indexCPU time.Duration // CPU time of that part; 0 when unknown
+	prepare  time.Duration // the child's untimed read, parse and Prepare
 }
 
 // runIngest implements `fundus-bench ingest`.
@@ -103,8 +105,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 
 	fmt.Fprintf(stdout, "corpus %s: %d records, %.1f MB; %d round(s), baseline batch %d\n",
 		cfg.corpus, records, float64(info.Size())/(1<<20), cfg.rounds, cfg.batch)
-	var fr []fundusRun
-	var br []baselineRun
+	var rounds []measurement
 	for i := 1; i <= cfg.rounds; i++ {
 		fmt.Fprintf(stderr, "round %d/%d: fundus ingest …\n", i, cfg.rounds)
 		f, err := runFundus(ctx, cfg, filepath.Join(root, fmt.Sprintf("fundus-%d", i)), records)
@@ -116,46 +117,35 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		if err != nil {
 			return fmt.Errorf("round %d: baseline: %w", i, err)
 		}
-		fr, br = append(fr, f), append(br, b)
-		r := roundRow(strconv.Itoa(i), records, f.wall, b.index, b.wall, f.maxRSS, b.maxRSS)
-		fmt.Fprintf(stdout, "round %d: fundus %.2f s wall, %.0f docs/s, RSS %s | bleve %.2f s indexing (%.2f s child wall), %.0f docs/s, RSS %s | ratio %.2f\n",
-			i, r.fundusSec, r.fundusRate, mb(f.maxRSS), r.bleveSec, r.bleveWall, r.bleveRate, mb(b.maxRSS), r.ratio)
+		m := measurement{
+			fundusWall: f.wall, fundusCPU: f.cpu, fundusRSS: f.maxRSS,
+			bleveIndex: b.index, bleveCPU: b.indexCPU, bleveWall: b.wall, bleveRSS: b.maxRSS,
+			blevePrepare: b.prepare,
+		}
+		rounds = append(rounds, m)
+		r := newRow(strconv.Itoa(i), records, m)
+		fmt.Fprintf(stdout, "round %d: fundus %.2f s wall (%.2f s CPU), %.0f docs/s, RSS %s | bleve %.2f s indexing (%.2f s CPU; child wall %.2f s), %.0f docs/s, RSS %s | ratio %.2f\n",
+			i, r.fundusSec, r.fundusCPU, r.fundusRate, mb(r.fundusRSS), r.bleveSec, r.bleveCPU, r.bleveWall, r.bleveRate, mb(r.bleveRSS), r.ratio)
 	}
 
-	rows := make([]row, 0, len(fr)+1)
-	var fw, bi, bw, fm, bm []float64
-	for i := range fr {
-		rows = append(rows, roundRow(strconv.Itoa(i+1), records, fr[i].wall, br[i].index, br[i].wall, fr[i].maxRSS, br[i].maxRSS))
-		fw = append(fw, fr[i].wall.Seconds())
-		bi = append(bi, br[i].index.Seconds())
-		bw = append(bw, br[i].wall.Seconds())
-		fm = append(fm, float64(fr[i].maxRSS))
-		bm = append(bm, float64(br[i].maxRSS))
+	rows := make([]row, 0, len(rounds)+1)
+	for i, m := range rounds {
+		rows = append(rows, newRow(strconv.Itoa(i+1), records, m))
 	}
-	med := roundRow("median", records,
-		secs(median(fw)), secs(median(bi)), secs(median(bw)),
-		int64(median(fm)), int64(median(bm)))
-	rows = append(rows, med)
+	med := medians(rounds)
+	medRow := newRow("median", records, med)
+	rows = append(rows, medRow)
 	fmt.Fprintf(stdout, "median: fundus %.0f docs/s, bleve %.0f docs/s, ratio %.2f (target >= %.2f); peak RSS fundus %s (target <= %d MB), bleve %s\n\n",
-		med.fundusRate, med.bleveRate, med.ratio, targetRatio, mb(med.fundusRSS), targetRSSMB, mb(med.bleveRSS))
+		medRow.fundusRate, medRow.bleveRate, medRow.ratio, targetRatio, mb(medRow.fundusRSS), targetRSSMB, mb(medRow.bleveRSS))
 
 	return writeSummary(stdout, summary{
-		cfg:       cfg,
-		fundusBin: cfg.fundus,
-		records:   records,
-		size:      info.Size(),
-		rows:      rows,
-		median:    med,
-		prepare:   secs(median(prepareSecs(br))),
+		cfg:     cfg,
+		records: records,
+		size:    info.Size(),
+		rows:    rows,
+		median:  medRow,
+		prepare: med.blevePrepare,
 	})
-}
-
-func prepareSecs(br []baselineRun) []float64 {
-	out := make([]float64, len(br))
-	for i, b := range br {
-		out[i] = b.prepare.Seconds()
-	}
-	return out
 }
 
 // runFundus times `fundus ingest --data dir --json corpus` and checks that
@@ -230,7 +220,7 @@ func runBaseline(ctx context.Context, cfg ingestConfig, self, dir string, record
 	if n != uint64(records) {
 		return baselineRun{}, fmt.Errorf("baseline index holds %d documents; want %d", n, records)
 	}
-	return baselineRun{childRun: run, index: time.Duration(res.IndexNS), prepare: time.Duration(res.PrepareNS)}, nil
+	return baselineRun{childRun: run, index: time.Duration(res.IndexNS), indexCPU: time.Duration(res.IndexCPUNS), prepare: time.Duration(res.PrepareNS)}, nil
 }
 
 // timeChild runs name with args, and measures its wall time from start to
@@ -247,7 +237,8 @@ func timeChild(ctx context.Context, name string, args ...string) (childRun, erro
 	if err != nil {
 		return childRun{}, fmt.Errorf("%s %v: %w\n%s", filepath.Base(name), args, err, tail(errb.Bytes(), 20))
 	}
-	return childRun{wall: wall, maxRSS: maxRSS(cmd.ProcessState), stdout: out.Bytes()}, nil
+	ps := cmd.ProcessState
+	return childRun{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), maxRSS: maxRSS(ps), stdout: out.Bytes()}, nil
 }
 
 // lastLine returns the last non-empty line of b.

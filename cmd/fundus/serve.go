@@ -16,14 +16,21 @@ import (
 )
 
 func serveCmd(e *env) *cobra.Command {
-	var dir, addr string
-	var loadDemo bool
+	var dir, addr, token string
+	var loadDemo, readOnly bool
+	var maxBody int64
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]",
 		Short: "Serve the search API over HTTP",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if token == "" && !readOnly && !loopbackAddr(addr) {
+				return &usageError{fmt.Errorf("refusing to listen on %s without a token: set --token (or FUNDUS_API_TOKEN) for writes, or pass --read-only", addr)}
+			}
+			if maxBody <= 0 {
+				return &usageError{fmt.Errorf("--max-body must be positive")}
+			}
 			kb, err := openKB(ctx, e, dir)
 			if err != nil {
 				return err
@@ -39,7 +46,7 @@ func serveCmd(e *env) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.NewServer(web.Config{Logger: e.log}, kb, kb),
+				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadOnly: readOnly, MaxBodyBytes: maxBody}, kb, kb),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       60 * time.Second,
 				WriteTimeout:      5 * time.Minute,
@@ -68,7 +75,23 @@ func serveCmd(e *env) *cobra.Command {
 	dataFlag(e, cmd, &dir)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
+	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")
+	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
+	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	return cmd
+}
+
+// loopbackAddr reports whether a listen address binds to loopback only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // loadDemoCorpus ingests the embedded demo corpus into an empty knowledge

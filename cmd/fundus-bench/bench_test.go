@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{3}, 3},
+		{[]float64{20.7, 1.4, 2.3}, 2.3},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	} {
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestLastLine(t *testing.T) {
+	out := []byte("progress\n{\"added\":3,\"failed\":0}\n\n")
+	if got := string(lastLine(out)); got != `{"added":3,"failed":0}` {
+		t.Errorf("lastLine = %q", got)
+	}
+	if got := string(lastLine(nil)); got != "" {
+		t.Errorf("lastLine(nil) = %q", got)
+	}
+}
+
+func TestTail(t *testing.T) {
+	if got := string(tail([]byte("a\nb\nc\n"), 2)); got != "b\nc" {
+		t.Errorf("tail = %q", got)
+	}
+	if got := string(tail([]byte("a\nb"), 5)); got != "a\nb" {
+		t.Errorf("tail = %q", got)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"../shared/eval/scifact/corpus.jsonl": "../shared/eval/scifact/corpus.jsonl",
+		"--rounds=3":                          "--rounds=3",
+		"my corpus.jsonl":                     "'my corpus.jsonl'",
+		"it's":                                `'it'\''s'`,
+		"":                                    "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMissingCorpus(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope", "corpus.jsonl")
+	err := run(context.Background(), []string{"ingest", "--fundus", os.Args[0], "--corpus", missing}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("err = %v, want one naming %s", err, missing)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), nil, io.Discard, &stderr)
+	if exitCode(err) != 2 || !strings.Contains(stderr.String(), "usage:") {
+		t.Errorf("no args: err %v, stderr %q", err, stderr.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Errorf("unknown subcommand: err %v", err)
+	}
+}
+
+func TestBaselineChildSmall(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "corpus.jsonl")
+	data := `{"_id": "1", "title": "Lead users", "text": "Lead users develop solutions before the market does."}
+{"_id": "2", "title": "Open labs", "text": "The lab opened its doors to the public and the firms in the region."}
+{"_id": "3", "title": "Tandems", "text": "Start-ups and incumbents work in tandems for six months."}
+`
+	if err := os.WriteFile(corpus, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"baseline-child", "--corpus", corpus, "--dir", filepath.Join(dir, "ix"), "--batch", "2"}, &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"docs":3`) {
+		t.Errorf("output %q, want docs 3", out.String())
+	}
+}

@@ -1,0 +1,141 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/fundus-kb/fundus/indexer/parse"
+	"github.com/fundus-kb/fundus/search"
+)
+
+// OriginAPI marks documents written through the HTTP API.
+const OriginAPI = "api"
+
+// IngestBytes parses data as the file name (its extension picks the
+// parser) and writes its documents, as `fundus ingest` would a file of that
+// name. A document without an id gets the name's base without extension
+// (plus "#line" for JSON Lines records). When id is given, the input must
+// hold one document, which gets that id. The results name each document's
+// outcome; the error is for failures of the knowledge base itself.
+func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id string) ([]search.WriteResult, error) {
+	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
+	if !parse.Supported(base) {
+		return []search.WriteResult{{Status: "failed", Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
+	}
+	recs, errs := parse.File(base, data)
+	var out []search.WriteResult
+	for _, err := range errs {
+		r := search.WriteResult{Status: "failed", Error: err.Error()}
+		var pe *parse.Error
+		if errors.As(err, &pe) {
+			r.Line = pe.Line
+		}
+		var fe *parse.FieldError
+		if errors.As(err, &fe) {
+			r.Field = fe.Key
+		}
+		out = append(out, r)
+	}
+	if id != "" && len(recs)+len(errs) > 1 {
+		return append(out, search.WriteResult{ID: id, Status: "failed", Error: "the body must hold exactly one document"}), nil
+	}
+	fileID := strings.TrimSuffix(base, path.Ext(base))
+	var items []Item
+	seen := map[string]bool{}
+	var slots []int // out index of each item
+	for _, rec := range recs {
+		if id != "" {
+			rec.Doc.ID = id
+		}
+		item, err := Prepare(rec, fileID, OriginAPI)
+		if err != nil {
+			r := search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: err.Error(), Line: rec.Line}
+			if r.ID == "" {
+				r.ID = rec.Doc.ID
+			}
+			var ie *search.InvalidError
+			if errors.As(err, &ie) {
+				r.Field = ie.Field
+			}
+			out = append(out, r)
+			continue
+		}
+		if seen[item.Doc.ID] {
+			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: fmt.Sprintf("duplicate id %q in one request", item.Doc.ID), Line: rec.Line})
+			continue
+		}
+		seen[item.Doc.ID] = true
+		if rec.Doc.Source == "" {
+			item.Doc.Source = ""
+		}
+		item.Origin = OriginAPI
+		items = append(items, item)
+		slots = append(slots, len(out))
+		out = append(out, search.WriteResult{ID: item.Doc.ID, Line: rec.Line})
+	}
+	if len(items) == 0 {
+		return out, nil
+	}
+	res, err := kb.Put(ctx, items)
+	for i, r := range res {
+		w := &out[slots[i]]
+		w.Status, w.Error = r.Status, r.Error
+		if r.Error != "" {
+			w.Status = "failed"
+		}
+	}
+	return out, err
+}
+
+func supportedList() []string {
+	exts := parse.Extensions()
+	for i := range exts {
+		exts[i] = strings.TrimPrefix(exts[i], ".")
+	}
+	return exts
+}
+
+// DeleteDocument deletes one document; its result is "deleted" or
+// "not_found".
+func (kb *KB) DeleteDocument(ctx context.Context, id string) (search.WriteResult, error) {
+	res, err := kb.Delete(ctx, id)
+	if err != nil {
+		return search.WriteResult{ID: id, Status: "failed", Error: err.Error()}, err
+	}
+	return search.WriteResult{ID: id, Status: res[0].Status}, nil
+}
+
+// Related returns documents like the one with id.
+func (kb *KB) Related(ctx context.Context, id string, n int) ([]search.Hit, error) {
+	d, err := kb.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	return kb.index.Related(ctx, d, n)
+}
+
+// Topics counts documents per topic and type.
+func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	return kb.index.Topics(ctx)
+}
+
+// Suggest completes a prefix from topics, people, organisations and titles.
+func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	return kb.index.Suggest(ctx, prefix, n)
+}
+
+// Each calls fn for every hit of r (see search.Index.Each).
+func (kb *KB) Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error {
+	kb.imu.RLock()
+	defer kb.imu.RUnlock()
+	return kb.index.Each(ctx, r, fn)
+}

@@ -1,0 +1,305 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// analyzerFor returns the analyzer name of a language's text fields.
+func analyzerFor(lang string) string {
+	s := langSuffix(lang)
+	for _, l := range textLangs {
+		if l.suffix == s {
+			return l.analyzer
+		}
+	}
+	return neutralAnalyzer
+}
+
+// Related returns up to n documents most like d: its most distinctive
+// terms (frequent in d, rare in the collection) as a query, d itself
+// excluded.
+func (ix *Index) Related(ctx context.Context, d *Document, n int) ([]Hit, error) {
+	an := ix.b.Mapping().AnalyzerNamed(analyzerFor(d.Language))
+	if an == nil {
+		return nil, fmt.Errorf("related %q: no analyzer for %q", d.ID, d.Language)
+	}
+	tf := map[string]int{}
+	for _, text := range []string{d.Title, d.Title, d.Summary, d.Body} {
+		for _, tok := range an.Analyze([]byte(text)) {
+			if utf8.RuneCount(tok.Term) >= 3 {
+				tf[string(tok.Term)]++
+			}
+		}
+	}
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("related %q: %w", d.ID, err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("related %q: %w", d.ID, err)
+	}
+	defer reader.Close()
+	total, err := reader.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("related %q: %w", d.ID, err)
+	}
+	suffix := langSuffix(d.Language)
+	fields := []string{"title_" + suffix, "summary_" + suffix, "body_" + suffix}
+	type scored struct {
+		term  string
+		score float64
+	}
+	var terms []scored
+	for term, f := range tf {
+		// Document frequency: the most of any of the language's fields.
+		var df uint64
+		for _, field := range fields {
+			tfr, err := reader.TermFieldReader(ctx, []byte(term), field, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("related %q: %w", d.ID, err)
+			}
+			df = max(df, tfr.Count())
+			tfr.Close()
+		}
+		if df < 2 { // only in d itself (or nowhere): no use for finding others
+			continue
+		}
+		idf := math.Log(float64(total+1) / float64(df+1))
+		terms = append(terms, scored{term, float64(f) * idf})
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if terms[i].score != terms[j].score {
+			return terms[i].score > terms[j].score
+		}
+		return terms[i].term < terms[j].term
+	})
+	terms = terms[:min(len(terms), 25)]
+	var should []query.Query
+	for _, t := range terms {
+		for _, f := range fields {
+			tq := bleve.NewTermQuery(t.term)
+			tq.SetField(f)
+			should = append(should, tq)
+		}
+	}
+	for _, topic := range d.Topics {
+		tq := bleve.NewTermQuery(topic)
+		tq.SetField(FacetTopics)
+		// Topics are curated: sharing one says more than sharing a word.
+		tq.SetBoost(4)
+		should = append(should, tq)
+	}
+	if len(should) == 0 {
+		return []Hit{}, nil
+	}
+	q := query.NewBooleanQuery(nil, should, []query.Query{bleve.NewDocIDQuery([]string{d.ID})})
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.Fields = hitFields
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("related %q: %w", d.ID, err)
+	}
+	out := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, makeHit(h))
+	}
+	return out, nil
+}
+
+// TopicCount is a topic with its number of documents, in total and by type.
+type TopicCount struct {
+	Topic  string         `json:"topic"`
+	Total  int            `json:"total"`
+	ByType map[string]int `json:"by_type"`
+}
+
+// Topics counts every topic's documents, in total and per type, exactly.
+func (ix *Index) Topics(ctx context.Context) ([]TopicCount, error) {
+	types := []string{TypeWebinar, TypeCase, TypeRecommendation, TypeOther}
+	results := make([]Facets, len(types)+1)
+	errs := make([]error, len(types)+1)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			r := Request{Size: 1, FacetSize: MaxFacetSize, NoSnippets: true}
+			if i > 0 {
+				r.Filters = map[string][]string{FacetType: {types[i-1]}}
+			}
+			res, err := ix.Search(ctx, r)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			results[i] = res.Facets
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("count topics: %w", err)
+		}
+	}
+	var out []TopicCount
+	index := map[string]int{}
+	for _, v := range results[0][FacetTopics] {
+		index[v.Value] = len(out)
+		out = append(out, TopicCount{Topic: v.Value, Total: v.Count, ByType: map[string]int{}})
+	}
+	for i, t := range types {
+		for _, v := range results[i+1][FacetTopics] {
+			if j, ok := index[v.Value]; ok {
+				out[j].ByType[t] = v.Count
+			}
+		}
+	}
+	return out, nil
+}
+
+// Suggestion is one as-you-type completion.
+type Suggestion struct {
+	Text  string `json:"text"`
+	Kind  string `json:"kind"` // title, topic, person or organization
+	Count int    `json:"count,omitempty"`
+	ID    string `json:"id,omitempty"` // the document, for titles
+}
+
+// dictCache holds the values of the keyword facets suggestions come from,
+// rebuilt when the index changes.
+type dictCache struct {
+	mu     sync.Mutex
+	gen    uint64
+	values map[string][]FacetValue
+}
+
+// Suggest returns up to n completions of prefix: topics, people and
+// organisations whose name has a word starting with it, then document
+// titles. Matching ignores case.
+func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" || n <= 0 {
+		return []Suggestion{}, nil
+	}
+	lp := strings.ToLower(prefix)
+	values, err := ix.facetDicts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Suggestion
+	for _, kind := range []struct{ facet, kind string }{{FacetTopics, "topic"}, {FacetOrganizations, "organization"}, {FacetPeople, "person"}} {
+		for _, v := range values[kind.facet] {
+			if wordPrefix(strings.ToLower(v.Value), lp) {
+				out = append(out, Suggestion{Text: v.Value, Kind: kind.kind, Count: v.Count})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		// Whole-value prefix matches first, then the more frequent.
+		pi, pj := strings.HasPrefix(strings.ToLower(out[i].Text), lp), strings.HasPrefix(strings.ToLower(out[j].Text), lp)
+		if pi != pj {
+			return pi
+		}
+		return out[i].Count > out[j].Count
+	})
+	out = out[:min(len(out), max(n/2, n-5))]
+
+	// Titles: earlier words must match, the last one as a prefix.
+	words := strings.Fields(lp)
+	last := words[len(words)-1]
+	var must []query.Query
+	var titleFields []query.Query
+	for _, l := range textLangs {
+		pq := bleve.NewPrefixQuery(last)
+		pq.SetField("title_" + l.suffix)
+		titleFields = append(titleFields, pq)
+		if len(words) > 1 {
+			mq := bleve.NewMatchQuery(strings.Join(words[:len(words)-1], " "))
+			mq.SetField("title_" + l.suffix)
+			mq.SetOperator(query.MatchQueryOperatorAnd)
+			titleFields = append(titleFields, mq)
+		}
+	}
+	must = append(must, bleve.NewDisjunctionQuery(titleFields...))
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), n, 0, false)
+	req.Fields = []string{fieldTitle}
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("suggest %q: %w", prefix, err)
+	}
+	for _, h := range res.Hits {
+		if len(out) >= n {
+			break
+		}
+		title, _ := h.Fields[fieldTitle].(string)
+		if title == "" || slices.ContainsFunc(out, func(s Suggestion) bool { return s.Text == title }) {
+			continue
+		}
+		out = append(out, Suggestion{Text: title, Kind: "title", ID: h.ID})
+	}
+	return out, nil
+}
+
+// wordPrefix reports whether a word of s starts with p (both lowercased).
+func wordPrefix(s, p string) bool {
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], p) {
+			return true
+		}
+		j := strings.IndexAny(s[i:], " -/(")
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// facetDicts returns the values (with counts) of the facets suggestions
+// use, cached until the index changes.
+func (ix *Index) facetDicts(ctx context.Context) (map[string][]FacetValue, error) {
+	gen := ix.gen.Load()
+	ix.dicts.mu.Lock()
+	defer ix.dicts.mu.Unlock()
+	if ix.dicts.values != nil && ix.dicts.gen == gen {
+		return ix.dicts.values, nil
+	}
+	res, err := ix.Search(ctx, Request{Size: 1, FacetSize: MaxFacetSize, NoSnippets: true})
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	ix.dicts.values = res.Facets
+	ix.dicts.gen = gen
+	return res.Facets, nil
+}
+
+// Each calls fn for every hit of r, in r's order, paging with cursors, and
+// without facets or snippets. It is what exports use.
+func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error {
+	r.NoFacets, r.NoSnippets = true, true
+	r.Size, r.Page, r.Cursor = 500, 0, ""
+	for {
+		res, err := ix.Search(ctx, r)
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			if err := fn(h); err != nil {
+				return err
+			}
+		}
+		if res.NextCursor == "" {
+			return nil
+		}
+		r.Cursor = res.NextCursor
+	}
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// writeResponse is the JSON answer to a write: each item's result and the
+// counts.
+type writeResponse struct {
+	Results   []search.WriteResult `json:"results"`
+	Added     int                  `json:"added"`
+	Updated   int                  `json:"updated"`
+	Unchanged int                  `json:"unchanged"`
+	Deleted   int                  `json:"deleted"`
+	Failed    int                  `json:"failed"`
+}
+
+func newWriteResponse(results []search.WriteResult) writeResponse {
+	out := writeResponse{Results: results}
+	if out.Results == nil {
+		out.Results = []search.WriteResult{}
+	}
+	for _, r := range results {
+		switch r.Status {
+		case "added":
+			out.Added++
+		case "updated":
+			out.Updated++
+		case "unchanged":
+			out.Unchanged++
+		case "deleted":
+			out.Deleted++
+		default:
+			out.Failed++
+		}
+	}
+	return out
+}
+
+// respondWrite answers a write: 200 when anything was accepted, 422 when
+// every item failed (naming the field of the first failure).
+func respondWrite(w http.ResponseWriter, results []search.WriteResult) error {
+	resp := newWriteResponse(results)
+	if len(results) == 0 {
+		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: "the request holds no documents"}
+	}
+	if resp.Failed == len(results) {
+		first := results[0]
+		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: first.Error, field: first.Field,
+			extra: map[string]any{"results": resp.Results, "failed": resp.Failed}}
+	}
+	status := http.StatusOK
+	if resp.Added == len(results) {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, resp)
+	return nil
+}
+
+// bodyFormat maps a request's content type to the file name whose parser
+// reads it.
+func bodyFormat(r *http.Request) (string, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil {
+		return "", &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", msg: "send Content-Type application/json or application/x-ndjson"}
+	}
+	switch mt {
+	case "application/json":
+		return "request.json", nil
+	case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+		return "request.jsonl", nil
+	}
+	return "", &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", msg: "unsupported Content-Type " + mt + " (want application/json or application/x-ndjson)"}
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "reading the request body failed"}
+	}
+	return b, nil
+}
+
+// apiPostDocuments takes one JSON document, an array, or NDJSON.
+func (s *Server) apiPostDocuments(w http.ResponseWriter, r *http.Request) error {
+	name, err := bodyFormat(r)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	results, err := s.w.IngestBytes(r.Context(), name, body, "")
+	if err != nil {
+		return err
+	}
+	return respondWrite(w, results)
+}
+
+// apiPutDocument replaces (or creates) the document with the path's id.
+func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	name, err := bodyFormat(r)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	results, err := s.w.IngestBytes(r.Context(), name, body, id)
+	if err != nil {
+		return err
+	}
+	return respondWrite(w, results)
+}
+
+func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	res, err := s.w.DeleteDocument(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if res.Status != "deleted" {
+		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// apiIngest takes a multipart upload of files; each file is parsed by its
+// name's extension, as `fundus ingest` would. File names only choose the
+// parser and the default id: nothing is written to disk.
+func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", msg: "send multipart/form-data with one or more files"}
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var results []search.WriteResult
+	files := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				return err
+			}
+			return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "malformed multipart body: " + err.Error()}
+		}
+		name := part.FileName()
+		if name == "" {
+			part.Close()
+			continue
+		}
+		files++
+		data, err := io.ReadAll(part)
+		part.Close()
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				return err
+			}
+			return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "reading " + name + " failed"}
+		}
+		res, err := s.w.IngestBytes(r.Context(), name, data, "")
+		if err != nil {
+			return err
+		}
+		for i := range res {
+			if res[i].Error != "" && !strings.Contains(res[i].Error, baseName(name)) {
+				res[i].Error = baseName(name) + ": " + res[i].Error
+			}
+		}
+		results = append(results, res...)
+	}
+	if files == 0 {
+		return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "the upload holds no files (use form fields with a filename)"}
+	}
+	return respondWrite(w, results)
+}
+
+func baseName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
