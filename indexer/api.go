@@ -69,7 +69,8 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		}
 		seen[item.Doc.ID] = true
 		if rec.Doc.Source == "" {
-			item.Doc.Source = ""
+			item.Doc.Source = "" // not "api": the document names no source
+			item.JSON, item.Hash = item.Doc.EncodeAndHash()
 		}
 		item.Origin = OriginAPI
 		items = append(items, item)

@@ -109,12 +109,24 @@ func (f *file) origin() string {
 	return f.src.Root + "/" + f.name
 }
 
-// parsed is a file's parse result, in walk order.
-type parsed struct {
-	f       *file
-	records []parse.Record
-	errs    []error
+// prepared is one record of a file, prepared for writing, or its failure.
+type prepared struct {
+	item  Item
+	label string // the input named in messages: path, or path:line
+	err   error
 }
+
+// parsed is a part of a file's parse result. A worker sends a file's parts
+// in order and closes the file's channel after the last.
+type parsed struct {
+	f     *file
+	items []prepared
+	errs  []error // failures of the file as a whole or of records in it
+}
+
+// prepareChunk is the number of records a worker prepares before handing
+// them on, so that committing starts before a large file is done.
+const prepareChunk = 500
 
 // Ingest reads every source, and commits and indexes the documents in them.
 // Failures of single inputs are reported to opts.OnError and counted; the
@@ -141,7 +153,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 	jobs := make(chan int)
 	slots := make([]chan parsed, len(files))
 	for i := range slots {
-		slots[i] = make(chan parsed, 1)
+		slots[i] = make(chan parsed, 4)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -149,7 +161,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				slots[i] <- parseFile(files[i])
+				parseFile(ctx, files[i], slots[i])
 			}
 		})
 	}
@@ -171,11 +183,35 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 	var batch []Item
 	var batchBytes int
 	var labels []string
+	// Index batches are applied on their own goroutine, so that the next
+	// batch is committed to the store while Bleve indexes this one.
+	applyJobs := make(chan applyJob, 1)
+	applied := make(chan error, 1)
+	go func() {
+		var first error
+		for job := range applyJobs {
+			if err := kb.apply(job); err != nil && first == nil {
+				first = err
+			}
+		}
+		applied <- first
+	}()
+	var finishOnce sync.Once
+	var applyErr error
+	finish := func() error {
+		finishOnce.Do(func() {
+			close(applyJobs)
+			applyErr = <-applied
+		})
+		return applyErr
+	}
+	defer finish()
+
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		res, err := kb.Put(ctx, batch)
+		res, job, err := kb.commitStore(ctx, writesOf(batch))
 		for i, r := range res {
 			switch {
 			case r.Error != "":
@@ -188,58 +224,63 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 				sum.Unchanged++
 			}
 		}
-		batch, labels, batchBytes = batch[:0], labels[:0], 0
-		return err
+		// New slices: the applier still reads this batch's documents.
+		batch, labels, batchBytes = nil, nil, 0
+		if err != nil {
+			return err
+		}
+		select {
+		case applyJobs <- job:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	for i := range files {
-		var p parsed
-		select {
-		case p = <-slots[i]:
-		case <-ctx.Done():
-			return sum, ctx.Err()
-		}
-		origin := p.f.origin()
-		for _, err := range p.errs {
-			report(err)
-		}
-		if len(p.errs) == 0 {
-			clean[origin] = true
-		}
-		for _, rec := range p.records {
-			label := p.f.label
-			if rec.Line > 0 {
-				label = fmt.Sprintf("%s:%d", label, rec.Line)
-			}
-			item, err := Prepare(rec, p.f.id, origin)
-			if err != nil {
-				report(fmt.Errorf("%s: %w", label, err))
+		origin := files[i].origin()
+		clean[origin] = true
+		for p := range slots[i] {
+			for _, err := range p.errs {
+				report(err)
 				delete(clean, origin)
-				continue
 			}
-			if first, dup := seen[item.Doc.ID]; dup {
-				report(fmt.Errorf("%s: duplicate id %q, already read from %s", label, item.Doc.ID, first))
-				continue
-			}
-			seen[item.Doc.ID] = label
-			if produced[origin] == nil {
-				produced[origin] = map[string]bool{}
-			}
-			produced[origin][item.Doc.ID] = true
-			item.Origin = origin
-			batch = append(batch, item)
-			labels = append(labels, label)
-			batchBytes += len(item.Raw) + len(item.Doc.Body)
-			if len(batch) >= ingestBatchDocs || batchBytes >= ingestBatchBytes {
-				if err := flush(); err != nil {
-					return sum, err
+			for _, pr := range p.items {
+				if pr.err != nil {
+					report(fmt.Errorf("%s: %w", pr.label, pr.err))
+					delete(clean, origin)
+					continue
+				}
+				item := pr.item
+				if first, dup := seen[item.Doc.ID]; dup {
+					report(fmt.Errorf("%s: duplicate id %q, already read from %s", pr.label, item.Doc.ID, first))
+					continue
+				}
+				seen[item.Doc.ID] = pr.label
+				if produced[origin] == nil {
+					produced[origin] = map[string]bool{}
+				}
+				produced[origin][item.Doc.ID] = true
+				batch = append(batch, item)
+				labels = append(labels, pr.label)
+				batchBytes += len(item.Raw) + len(item.Doc.Body)
+				if len(batch) >= ingestBatchDocs || batchBytes >= ingestBatchBytes {
+					if err := flush(); err != nil {
+						return sum, err
+					}
 				}
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return sum, err
 		}
 		if opts.OnProgress != nil {
 			opts.OnProgress(i+1, len(files))
 		}
 	}
 	if err := flush(); err != nil {
+		return sum, err
+	}
+	if err := finish(); err != nil {
 		return sum, err
 	}
 	if opts.Prune {
@@ -365,20 +406,52 @@ func listFiles(src *Source) ([]*file, []error) {
 	return out, errs
 }
 
-func parseFile(f *file) parsed {
+// parseFile reads and parses f, prepares its records, and sends the result
+// to out in parts, closing out at the end.
+func parseFile(ctx context.Context, f *file, out chan<- parsed) {
+	defer close(out)
+	fail := func(err error) {
+		out <- parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+	}
 	info, err := fs.Stat(f.src.FS, f.name)
 	if err == nil && info.Size() > parse.MaxFileBytes {
 		err = fmt.Errorf("file is %d bytes, over the limit of %d", info.Size(), parse.MaxFileBytes)
 	}
 	if err != nil {
-		return parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+		fail(err)
+		return
 	}
 	data, err := fs.ReadFile(f.src.FS, f.name)
 	if err != nil {
-		return parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+		fail(err)
+		return
 	}
 	recs, errs := parse.File(f.label, data)
-	return parsed{f: f, records: recs, errs: errs}
+	origin := f.origin()
+	for start := 0; start < len(recs) || start == 0; start += prepareChunk {
+		end := min(start+prepareChunk, len(recs))
+		p := parsed{f: f, items: make([]prepared, 0, end-start)}
+		if start == 0 {
+			p.errs = errs
+		}
+		for _, rec := range recs[start:end] {
+			label := f.label
+			if rec.Line > 0 {
+				label = fmt.Sprintf("%s:%d", label, rec.Line)
+			}
+			item, err := Prepare(rec, f.id, origin)
+			item.Origin = origin
+			p.items = append(p.items, prepared{item: item, label: label, err: err})
+		}
+		select {
+		case out <- p:
+		case <-ctx.Done():
+			return
+		}
+		if end == len(recs) {
+			break
+		}
+	}
 }
 
 // Prepare turns a parsed record into a normalised Item: it assigns the id
@@ -404,9 +477,10 @@ func Prepare(rec parse.Record, fileID, origin string) (Item, error) {
 		d.Language = langdetect.Detect(d.Title + "\n" + d.Summary + "\n" + d.Body)
 	}
 	if err := d.Normalize(); err != nil {
-		return Item{}, err
+		return Item{Doc: d}, err
 	}
-	return Item{Doc: d, Raw: rec.Raw}, nil
+	js, hash := d.EncodeAndHash()
+	return Item{Doc: d, Raw: rec.Raw, Hash: hash, JSON: js}, nil
 }
 
 // typeFromPath guesses a document type from the folders of its path, so

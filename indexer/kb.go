@@ -55,10 +55,14 @@ type Config struct {
 
 // KB is an open knowledge base: the store and the index derived from it.
 type KB struct {
-	dir    string
-	log    *slog.Logger
-	store  *store.Store
-	wmu    sync.Mutex   // serialises writes, replays and rebuilds
+	dir   string
+	log   *slog.Logger
+	store *store.Store
+	// wmu gates writes: commits and index applies hold it shared, a
+	// rebuild or Close holds it alone. Commits are serialised by the
+	// store, applies by amu.
+	wmu    sync.RWMutex
+	amu    sync.Mutex
 	imu    sync.RWMutex // guards index against a swap during reads
 	index  *search.Index
 	closed bool
@@ -150,7 +154,7 @@ func (kb *KB) openIndex(ctx context.Context) error {
 }
 
 // replay applies every journal entry after the index checkpoint. It returns
-// the number of entries applied. The caller holds wmu (or is Open).
+// the number of entries applied. The caller holds amu or wmu (or is Open).
 func (kb *KB) replay() (int, error) {
 	cp, err := kb.index.Checkpoint()
 	if err != nil {
@@ -323,6 +327,8 @@ type Item struct {
 	Doc    search.Document
 	Raw    []byte
 	Origin string
+	Hash   string // Doc.Hash(), when already computed
+	JSON   []byte // Doc's canonical JSON, when already computed
 }
 
 // ItemResult is what writing an Item did.
@@ -337,12 +343,17 @@ type ItemResult struct {
 // returns without error, every item reported added or updated is durable
 // and searchable. Items must be normalised (see Prepare).
 func (kb *KB) Put(ctx context.Context, items []Item) ([]ItemResult, error) {
+	return kb.commit(ctx, writesOf(items))
+}
+
+// writesOf turns items into store writes that point at the items' documents.
+func writesOf(items []Item) []store.Write {
 	writes := make([]store.Write, len(items))
 	for i := range items {
 		d := &items[i].Doc
-		writes[i] = store.Write{ID: d.ID, Doc: d, Raw: items[i].Raw, Origin: items[i].Origin}
+		writes[i] = store.Write{ID: d.ID, Doc: d, Raw: items[i].Raw, Origin: items[i].Origin, Hash: items[i].Hash, JSON: items[i].JSON}
 	}
-	return kb.commit(ctx, writes)
+	return writes
 }
 
 // Delete removes documents by id.
@@ -355,51 +366,86 @@ func (kb *KB) Delete(ctx context.Context, ids ...string) ([]ItemResult, error) {
 }
 
 func (kb *KB) commit(ctx context.Context, writes []store.Write) ([]ItemResult, error) {
+	out, job, err := kb.commitStore(ctx, writes)
+	if err != nil {
+		return out, err
+	}
+	return out, kb.apply(job)
+}
+
+// applyJob is the index work a store commit leaves: the changes, and the
+// store sequence numbers before and after the commit.
+type applyJob struct {
+	changes     []search.Change
+	before, seq uint64
+}
+
+// commitStore commits writes to the store. When it returns without error,
+// the writes are durable (acknowledged); the returned job brings the index
+// up to date with them.
+func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResult, applyJob, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, applyJob{}, err
 	}
-	kb.wmu.Lock()
-	defer kb.wmu.Unlock()
+	kb.wmu.RLock()
+	defer kb.wmu.RUnlock()
 	if kb.closed {
-		return nil, errors.New("knowledge base is closed")
+		return nil, applyJob{}, errors.New("knowledge base is closed")
 	}
-	before := kb.store.LastSeq()
-	results, err := kb.store.Commit(writes)
+	results, before, seq, err := kb.store.CommitSeq(writes)
 	out := make([]ItemResult, len(writes))
-	var changes []search.Change
+	job := applyJob{before: before, seq: seq}
 	for i, r := range results {
 		out[i] = ItemResult{ID: writes[i].ID, Outcome: r.Outcome, Status: r.Outcome.String()}
 		if r.Err != nil {
 			out[i].Status, out[i].Error = "failed", r.Err.Error()
 		}
 		if r.Entry != nil {
-			changes = append(changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc})
+			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc})
 		}
 	}
 	if err != nil {
 		// Part of the writes may be committed: bring the index up to date
 		// with whatever the store holds, then report.
-		if _, rerr := kb.replay(); rerr != nil {
-			kb.log.Error("replay after failed commit", "err", rerr)
+		if aerr := kb.apply(applyJob{before: ^uint64(0), seq: kb.store.LastSeq()}); aerr != nil {
+			kb.log.Error("replay after failed commit", "err", aerr)
 		}
-		return out, err
+		return out, applyJob{}, err
 	}
-	if len(changes) == 0 {
-		return out, nil
+	return out, job, nil
+}
+
+// apply brings the index up to job.seq. When the index stands exactly
+// where the job's commit began, the job's changes are applied directly;
+// when another commit got there first, the journal is replayed instead —
+// always correct, since it reads the store's current state.
+func (kb *KB) apply(job applyJob) error {
+	if job.seq == job.before {
+		return nil
+	}
+	kb.wmu.RLock()
+	defer kb.wmu.RUnlock()
+	kb.amu.Lock()
+	defer kb.amu.Unlock()
+	if kb.closed {
+		return errors.New("knowledge base is closed")
 	}
 	cp, err := kb.index.Checkpoint()
-	if err == nil && cp == before {
-		err = kb.index.Apply(changes, kb.store.LastSeq())
-	} else if err == nil {
-		// The index lags behind (an earlier apply failed): replay.
+	switch {
+	case err != nil:
+	case cp >= job.seq:
+		return nil // a replay already covered it
+	case cp == job.before:
+		err = kb.index.Apply(job.changes, job.seq)
+	default:
 		_, err = kb.replay()
 	}
 	if err != nil {
 		// The writes are durable in the store; the index catches up on the
 		// next write or open.
-		return out, fmt.Errorf("committed, but indexing failed (it is retried on the next write or start): %w", err)
+		return fmt.Errorf("committed, but indexing failed (it is retried on the next write or start): %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // Get returns a stored document.

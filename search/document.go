@@ -78,14 +78,23 @@ func (d *Document) Time() (time.Time, bool) {
 // Hash returns a hex SHA-256 of the document's canonical JSON. Two documents
 // with the same hash have the same content.
 func (d *Document) Hash() string {
+	_, h := d.EncodeAndHash()
+	return h
+}
+
+// EncodeAndHash returns the document's canonical JSON and its hash (see
+// Hash), so a writer that needs both encodes once. The JSON is nil when the
+// document cannot be encoded.
+func (d *Document) EncodeAndHash() ([]byte, string) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		// Metadata comes from decoded JSON or YAML and always marshals;
 		// fall back to a hash of the formatted value rather than panic.
-		b = fmt.Appendf(nil, "%#v", d)
+		sum := sha256.Sum256(fmt.Appendf(nil, "%#v", d))
+		return nil, hex.EncodeToString(sum[:])
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return b, hex.EncodeToString(sum[:])
 }
 
 // InvalidError reports a document that cannot be accepted, naming the field.

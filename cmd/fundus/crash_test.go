@@ -30,54 +30,71 @@ func buildBinary(t *testing.T) string {
 
 // TestKillDuringIngest kills `fundus ingest` with SIGKILL at seeded random
 // moments, then runs the same command again: nothing may be lost, and the
-// index must agree with the store.
+// index must agree with the store. Each round ingests a new part of the
+// corpus and is killed at a random point within the time a full run of one
+// part takes (measured first), so the kills land while documents are being
+// written.
 func TestKillDuringIngest(t *testing.T) {
 	bin := buildBinary(t)
-	const n = 6000
-	corpus := filepath.Join(t.TempDir(), "corpus.jsonl")
-	f, err := os.Create(corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
+	const parts, perPart = 5, 4000
+	const n = parts * perPart
+	dir := t.TempDir()
 	words := strings.Fields("Innovation Kultur Offenheit Kooperation Plattform Ökosystem Transfer Hochschule Start-up Vertrauen Führung Strategie Daten Netzwerk Wissen")
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range n {
-		var body []string
-		for range 60 {
-			body = append(body, words[rng.IntN(len(words))])
+	var files []string
+	for p := range parts {
+		name := filepath.Join(dir, fmt.Sprintf("part%d.jsonl", p))
+		f, err := os.Create(name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		fmt.Fprintf(w, `{"_id":"doc-%d","title":"Dokument %d","text":%q,"language":"de"}`+"\n", i, i, strings.Join(body, " "))
+		w := bufio.NewWriter(f)
+		for i := p * perPart; i < (p+1)*perPart; i++ {
+			var body []string
+			for range 60 {
+				body = append(body, words[rng.IntN(len(words))])
+			}
+			fmt.Fprintf(w, `{"_id":"doc-%d","title":"Dokument %d","text":%q,"language":"de"}`+"\n", i, i, strings.Join(body, " "))
+		}
+		w.Flush()
+		f.Close()
+		files = append(files, name)
 	}
-	w.Flush()
-	f.Close()
+
+	// How long does one part take, here and now?
+	start := time.Now()
+	if out, err := exec.Command(bin, "ingest", "--data", t.TempDir(), files[0]).CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, out)
+	}
+	full := time.Since(start)
 
 	data := t.TempDir()
 	kills := 0
 	seed := rand.New(rand.NewPCG(42, 7))
-	for round := range 3 {
-		cmd := exec.Command(bin, "ingest", "--data", data, "--json", corpus)
+	for p := range parts {
+		cmd := exec.Command(bin, "ingest", "--data", data, "--json", files[p])
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		delay := time.Duration(200+seed.IntN(1200)) * time.Millisecond
+		delay := time.Duration(float64(full) * (0.2 + 0.6*seed.Float64()))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
 		case <-done:
-			t.Logf("round %d: ingest finished before the kill at %v", round, delay)
+			t.Logf("part %d: ingest finished before the kill at %v", p, delay)
 		case <-time.After(delay):
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			kills++
-			t.Logf("round %d: killed after %v", round, delay)
+			t.Logf("part %d: killed after %v (a full run takes %v)", p, delay, full)
 		}
 	}
-	if kills == 0 {
-		t.Log("no kill landed during ingest (machine too fast for the delays); the recovery check below still runs")
+	if kills < 3 {
+		t.Errorf("only %d of %d kills landed during an ingest", kills, parts)
 	}
 
-	out, err := exec.Command(bin, "ingest", "--data", data, "--json", corpus).Output()
+	args := append([]string{"ingest", "--data", data, "--json"}, files...)
+	out, err := exec.Command(bin, args...).Output()
 	if err != nil {
 		t.Fatalf("final ingest: %v\n%s", err, out)
 	}
@@ -86,6 +103,7 @@ func TestKillDuringIngest(t *testing.T) {
 	if sum["added"]+sum["unchanged"] != n || sum["failed"] != 0 || sum["updated"] != 0 {
 		t.Errorf("final run = %v, want added+unchanged = %d", sum, n)
 	}
+	t.Logf("final run: %v", sum)
 	out, err = exec.Command(bin, "stats", "--data", data, "--json").Output()
 	if err != nil {
 		t.Fatal(err)

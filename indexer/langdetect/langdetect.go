@@ -28,12 +28,30 @@ var stopwords = map[string][]string{
 	"pt": strings.Fields(`o a os as e é de do da dos das que em um uma para com não se por mais como mas foi são está este esta isso ao aos pelo pela também seu sua`),
 }
 
-var lookup = func() map[string][]string {
-	m := map[string][]string{}
-	for lang, words := range stopwords {
-		for _, w := range words {
-			m[w] = append(m[w], lang)
+// langs fixes an order of the languages, for counting in an array.
+var langs = []string{"de", "en", "fr", "es", "it", "nl", "pt"}
+
+const deIdx = 0
+
+// hit is a language a function word belongs to, weighed down when the word
+// belongs to several.
+type hit struct {
+	idx    int
+	weight float64
+}
+
+var lookup = func() map[string][]hit {
+	m := map[string][]hit{}
+	for i, lang := range langs {
+		for _, w := range stopwords[lang] {
+			m[w] = append(m[w], hit{idx: i})
 		}
+	}
+	for w, hs := range m {
+		for i := range hs {
+			hs[i].weight = 1 / float64(len(hs))
+		}
+		m[w] = hs
 	}
 	return m
 }()
@@ -44,40 +62,68 @@ const maxWords = 2000
 // Detect returns the primary language subtag of text ("de", "en", …) or
 // Unknown when there is too little evidence.
 func Detect(text string) string {
-	counts := map[string]float64{}
+	var counts [8]float64 // by index in langs
 	words := 0
-	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	for w := range strings.FieldsFuncSeq(text, notWordRune) {
 		words++
 		if words > maxWords {
 			break
 		}
-		langs := lookup[strings.ToLower(w)]
-		for _, l := range langs {
-			counts[l] += 1 / float64(len(langs))
+		for _, l := range lookup[lower(w)] {
+			counts[l.idx] += l.weight
 		}
 		// German spelling gives itself away.
 		if strings.ContainsAny(w, "äöüßÄÖÜ") {
-			counts["de"] += 0.5
+			counts[deIdx] += 0.5
 		}
-	}
-	best, second := "", 0.0
-	for l, c := range counts {
-		if best == "" || c > counts[best] || (c == counts[best] && l < best) {
-			if best != "" {
-				second = max(second, counts[best])
+		// Stop early once the answer is clear: most texts decide within
+		// their first sentences.
+		if words%64 == 0 {
+			if _, top, second := leader(&counts); top >= 16 && top >= 4*second {
+				break
 			}
-			best = l
-		} else {
-			second = max(second, c)
 		}
 	}
-	if best == "" {
-		return Unknown
-	}
-	top := counts[best]
+	best, top, second := leader(&counts)
 	// Need a few hits, and a clear lead over the runner-up.
 	if top < 2 || top < 1.5*second {
 		return Unknown
 	}
 	return best
+}
+
+func notWordRune(r rune) bool {
+	if r < 0x80 {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'')
+	}
+	return !unicode.IsLetter(r)
+}
+
+// leader returns the language with the highest count, its count and the
+// runner-up's count. Ties go to the language listed first.
+func leader(counts *[8]float64) (string, float64, float64) {
+	best, top, second := -1, 0.0, 0.0
+	for i, c := range counts[:len(langs)] {
+		switch {
+		case best < 0 || c > top:
+			second = top
+			best, top = i, c
+		case c > second:
+			second = c
+		}
+	}
+	if top == 0 {
+		return Unknown, 0, 0
+	}
+	return langs[best], top, second
+}
+
+// lower lowercases w, without allocating when it is lowercase already.
+func lower(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 
 	"github.com/fundus-kb/fundus/search"
 )
@@ -83,6 +84,9 @@ type Write struct {
 	Raw    []byte
 	Origin string
 	Hash   string // Doc.Hash(); computed by Commit when empty
+	// JSON is Doc's canonical JSON when the caller has it already
+	// (search.Document.EncodeAndHash); it saves encoding twice.
+	JSON []byte
 }
 
 // Outcome is what a write did.
@@ -152,7 +156,8 @@ func Open(dir string, o Options) (*Store, error) {
 		WithBlockCacheSize(32 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithValueLogFileSize(256 << 20).
-		WithValueThreshold(64 << 10).
+		WithValueThreshold(1 << 10).
+		WithCompression(options.None).
 		WithNumCompactors(2).
 		WithMetricsEnabled(false)
 	if o.InMemory {
@@ -276,18 +281,27 @@ func getDoc(txn *badger.Txn, id string) (*Stored, error) {
 // an error from Badger stops the commit and is returned, and the results of
 // writes not yet committed are left zero.
 func (s *Store) Commit(writes []Write) ([]Result, error) {
+	res, _, _, err := s.CommitSeq(writes)
+	return res, err
+}
+
+// CommitSeq is Commit that also returns the last sequence number before
+// and after the commit.
+func (s *Store) CommitSeq(writes []Write) (results []Result, before, after uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	results := make([]Result, len(writes))
+	before = s.seq
+	defer func() { after = s.seq }()
+	results = make([]Result, len(writes))
 	now := time.Now().UTC()
 	for i := 0; i < len(writes); {
-		n, err := s.commitSome(writes[i:], results[i:], len(writes)-i, now)
-		if err != nil {
-			return results, err
+		n, cerr := s.commitSome(writes[i:], results[i:], len(writes)-i, now)
+		if cerr != nil {
+			return results, before, 0, cerr
 		}
 		i += n
 	}
-	return results, nil
+	return results, before, 0, nil
 }
 
 // commitSome commits up to limit writes in one transaction, stopping early
@@ -360,9 +374,9 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 	if w.Doc.ID != w.ID {
 		return Result{}, seq, fmt.Errorf("write id %q does not match document id %q", w.ID, w.Doc.ID)
 	}
-	hash := w.Hash
-	if hash == "" {
-		hash = w.Doc.Hash()
+	hash, docJSON := w.Hash, w.JSON
+	if hash == "" || docJSON == nil {
+		docJSON, hash = w.Doc.EncodeAndHash()
 	}
 	if old != nil && old.Hash == hash && old.Origin == w.Origin {
 		return Result{Outcome: Unchanged}, seq, nil
@@ -379,7 +393,7 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 		}
 	}
 	e := &Entry{Seq: seq, Op: OpPut, ID: w.ID}
-	if err := setJSON(txn, docKey(w.ID), &st); err != nil {
+	if err := txn.Set(docKey(w.ID), encodeStored(docJSON, &st)); err != nil {
 		return Result{}, seq - 1, err
 	}
 	if err := txn.Set(rawKey(w.ID), w.Raw); err != nil {
@@ -394,6 +408,29 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 		return Result{}, seq - 1, err
 	}
 	return Result{Outcome: outcome, Entry: e}, seq, nil
+}
+
+// encodeStored encodes st as the JSON of Stored. With the document's own
+// JSON at hand it appends the store's fields to it instead of encoding the
+// document again: the result decodes into the same Stored.
+func encodeStored(docJSON []byte, st *Stored) []byte {
+	extra, err := json.Marshal(struct {
+		Origin  string    `json:"origin,omitempty"`
+		Hash    string    `json:"hash"`
+		Seq     uint64    `json:"seq"`
+		Updated time.Time `json:"updated"`
+	}{st.Origin, st.Hash, st.Seq, st.Updated})
+	n := len(docJSON)
+	if err != nil || n < 2 || docJSON[0] != '{' || docJSON[n-1] != '}' {
+		b, _ := json.Marshal(st)
+		return b
+	}
+	out := make([]byte, 0, n+len(extra))
+	out = append(out, docJSON[:n-1]...)
+	if n > 2 {
+		out = append(out, ',')
+	}
+	return append(out, extra[1:]...)
 }
 
 func setJSON(txn *badger.Txn, key []byte, v any) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"testing"
@@ -154,5 +155,19 @@ func TestCommitSplitsLargeTransactions(t *testing.T) {
 	last, err := s.Snapshot(func(*Stored) error { seen++; return nil })
 	if err != nil || seen != len(writes) || last != uint64(len(writes)) {
 		t.Errorf("Snapshot saw %d docs up to seq %d (%v), want %d", seen, last, err, len(writes))
+	}
+}
+
+func TestEncodeStoredRoundTrip(t *testing.T) {
+	d := doc("x/y", "Titel mit \"Anführung\"")
+	d.Metadata = map[string]any{"hash": "not ours", "n": 1.5}
+	js, hash := d.EncodeAndHash()
+	st := &Stored{Document: *d, Origin: "/a/b.md", Hash: hash, Seq: 7}
+	var got Stored
+	if err := json.Unmarshal(encodeStored(js, st), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != d.Title || got.Hash != hash || got.Seq != 7 || got.Origin != "/a/b.md" || got.Metadata["hash"] != "not ours" {
+		t.Errorf("round trip = %+v", got)
 	}
 }
