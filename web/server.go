@@ -113,6 +113,8 @@ func (s *Server) routes() {
 	r.Handle("/api/documents/{id:.+}", s.handle(s.apiDocument)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}", s.write(s.apiPutDocument)).Methods(http.MethodPut)
 	r.Handle("/api/documents/{id:.+}", s.write(s.apiDeleteDocument)).Methods(http.MethodDelete)
+
+	s.uiRoutes(r)
 }
 
 // ServeHTTP serves a request.
