@@ -115,28 +115,40 @@ func (kb *KB) Related(ctx context.Context, id string, n int) ([]search.Hit, erro
 	if err != nil {
 		return nil, err
 	}
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	return kb.index.Related(ctx, d, n)
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return ix.Related(ctx, d, n)
 }
 
 // Topics counts documents per topic and type.
 func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	return kb.index.Topics(ctx)
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return ix.Topics(ctx)
 }
 
 // Suggest completes a prefix from topics, people, organisations and titles.
 func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	return kb.index.Suggest(ctx, prefix, n)
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return ix.Suggest(ctx, prefix, n)
 }
 
 // Each calls fn for every hit of r (see search.Index.Each).
 func (kb *KB) Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error {
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	return kb.index.Each(ctx, r, fn)
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return err
+	}
+	defer done()
+	return ix.Each(ctx, r, fn)
 }

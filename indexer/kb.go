@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,7 +52,17 @@ type Config struct {
 	// DataDir holds the store and the index.
 	DataDir string
 	Logger  *slog.Logger
+	// Background makes Open return as soon as the store is open and bring
+	// the index up to date (replay or rebuild) on its own goroutine. Until
+	// it is done, Ready reports false, and searches and writes fail with
+	// ErrNotReady. A server uses this so that it can answer health checks
+	// during a long rebuild.
+	Background bool
 }
+
+// ErrNotReady reports a knowledge base whose index is still being
+// replayed or rebuilt.
+var ErrNotReady = search.ErrNotReady
 
 // KB is an open knowledge base: the store and the index derived from it.
 type KB struct {
@@ -66,6 +77,11 @@ type KB struct {
 	imu    sync.RWMutex // guards index against a swap during reads
 	index  *search.Index
 	closed bool
+
+	ready     atomic.Bool
+	readyCh   chan struct{} // closed when ready (or recovery failed)
+	recovery  error         // set before readyCh closes, if recovery failed
+	cancelRec context.CancelFunc
 }
 
 // ErrNotFound reports a document id that is not in the knowledge base.
@@ -92,12 +108,51 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 	if err != nil {
 		return nil, err
 	}
-	kb := &KB{dir: cfg.DataDir, log: logger, store: st}
-	if err := kb.openIndex(ctx); err != nil {
-		st.Close()
-		return nil, err
+	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{})}
+	if !cfg.Background {
+		if err := kb.openIndex(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		kb.ready.Store(true)
+		close(kb.readyCh)
+		return kb, nil
 	}
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	kb.cancelRec = cancel
+	kb.wmu.Lock() // writes wait until the index is up to date
+	go func() {
+		defer close(kb.readyCh)
+		defer kb.wmu.Unlock()
+		start := time.Now()
+		beforeRecovery()
+		if err := kb.openIndex(rctx); err != nil {
+			kb.recovery = err
+			kb.log.Error("index recovery failed", "err", err)
+			return
+		}
+		kb.ready.Store(true)
+		kb.log.Info("index ready", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	return kb, nil
+}
+
+// beforeRecovery runs at the start of a background recovery (a seam for
+// tests, which hold recovery back to observe the not-ready state).
+var beforeRecovery = func() {}
+
+// Ready reports whether the index is up to date with the store and
+// searches can run.
+func (kb *KB) Ready() bool { return kb.ready.Load() }
+
+// WaitReady waits until the index is ready, recovery failed, or ctx ends.
+func (kb *KB) WaitReady(ctx context.Context) error {
+	select {
+	case <-kb.readyCh:
+		return kb.recovery
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // openIndex opens the index, replays the journal into it, or rebuilds it.
@@ -139,7 +194,9 @@ func (kb *KB) openIndex(ctx context.Context) error {
 		}
 		return kb.rebuild(ctx)
 	}
+	kb.imu.Lock()
 	kb.index = idx
+	kb.imu.Unlock()
 	n, err := kb.replay()
 	if err != nil {
 		// An index that cannot take the replay is rebuilt rather than
@@ -191,7 +248,7 @@ func (kb *KB) replay() (int, error) {
 			case err != nil:
 				return 0, fmt.Errorf("replay: %w", err)
 			default:
-				changes = append(changes, search.Change{ID: id, Doc: &st.Document})
+				changes = append(changes, search.Change{ID: id, Doc: &st.Document, Hash: st.Hash})
 			}
 		}
 		// Only the last batch may claim the last sequence number.
@@ -229,7 +286,7 @@ func (kb *KB) rebuild(ctx context.Context) error {
 			return err
 		}
 		count++
-		changes = append(changes, search.Change{ID: st.ID, Doc: &st.Document})
+		changes = append(changes, search.Change{ID: st.ID, Doc: &st.Document, Hash: st.Hash})
 		if len(changes) >= applyBatch {
 			return flush(0)
 		}
@@ -301,11 +358,19 @@ func syncDir(dir string) {
 func (kb *KB) Reindex(ctx context.Context) error {
 	kb.wmu.Lock()
 	defer kb.wmu.Unlock()
-	return kb.rebuild(ctx)
+	if err := kb.rebuild(ctx); err != nil {
+		return err
+	}
+	kb.ready.Store(true)
+	return nil
 }
 
-// Close closes the index, then the store.
+// Close closes the index, then the store. A recovery still running is
+// cancelled first.
 func (kb *KB) Close() error {
+	if kb.cancelRec != nil {
+		kb.cancelRec()
+	}
 	kb.wmu.Lock()
 	defer kb.wmu.Unlock()
 	if kb.closed {
@@ -387,6 +452,9 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResu
 	if err := ctx.Err(); err != nil {
 		return nil, applyJob{}, err
 	}
+	if !kb.ready.Load() {
+		return nil, applyJob{}, ErrNotReady
+	}
 	kb.wmu.RLock()
 	defer kb.wmu.RUnlock()
 	if kb.closed {
@@ -401,7 +469,7 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResu
 			out[i].Status, out[i].Error = "failed", r.Err.Error()
 		}
 		if r.Entry != nil {
-			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc})
+			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
 		}
 	}
 	if err != nil {
@@ -466,12 +534,12 @@ func (kb *KB) Raw(id string) ([]byte, error) { return kb.store.Raw(id) }
 
 // Search searches the index.
 func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	if kb.index == nil {
-		return nil, errors.New("index is not open")
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return nil, err
 	}
-	return kb.index.Search(ctx, r)
+	defer done()
+	return ix.Search(ctx, r)
 }
 
 // Maintain runs periodic upkeep until ctx ends: Badger value-log garbage
@@ -491,6 +559,17 @@ func (kb *KB) Maintain(ctx context.Context, every time.Duration) {
 	}
 }
 
+// readIndex returns the index for reading and a function to call when
+// done; ErrNotReady while the index is being recovered.
+func (kb *KB) readIndex() (*search.Index, func(), error) {
+	kb.imu.RLock()
+	if kb.index == nil || !kb.ready.Load() {
+		kb.imu.RUnlock()
+		return nil, nil, ErrNotReady
+	}
+	return kb.index, kb.imu.RUnlock, nil
+}
+
 // Stats describes the knowledge base.
 type Stats struct {
 	Documents    int            `json:"documents"`
@@ -502,6 +581,7 @@ type Stats struct {
 	StoreBytes   int64          `json:"store_bytes"`
 	IndexBytes   int64          `json:"index_bytes"`
 	IndexVersion string         `json:"index_version"`
+	Ready        bool           `json:"ready"`
 	DataDir      string         `json:"data_dir"`
 }
 
@@ -520,12 +600,19 @@ func (kb *KB) Stats() (*Stats, error) {
 	}
 	s.Seq = seq
 	s.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
-	kb.imu.RLock()
-	defer kb.imu.RUnlock()
-	if s.Indexed, err = kb.index.Count(); err != nil {
+	ix, done, err := kb.readIndex()
+	if errors.Is(err, ErrNotReady) {
+		return s, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	if s.Checkpoint, err = kb.index.Checkpoint(); err != nil {
+	defer done()
+	s.Ready = true
+	if s.Indexed, err = ix.Count(); err != nil {
+		return nil, err
+	}
+	if s.Checkpoint, err = ix.Checkpoint(); err != nil {
 		return nil, err
 	}
 	s.IndexBytes = dirSize(filepath.Join(kb.dir, indexDir))

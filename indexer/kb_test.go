@@ -351,3 +351,93 @@ func TestPrepare(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAndRepair(t *testing.T) {
+	dir := t.TempDir()
+	kb := openKB(t, dir)
+	var items []Item
+	for _, id := range []string{"a", "b", "c", "d"} {
+		items = append(items, item(id, "Dokument "+id, "Text über Kooperation "+id))
+	}
+	if _, err := kb.Put(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := kb.Check(context.Background(), false)
+	if err != nil || !rep.OK() || rep.Documents != 4 || rep.Indexed != 4 {
+		t.Fatalf("clean check = %+v, %v", rep, err)
+	}
+	kb.Close()
+
+	// Spoil the index behind the store's back: one document gone, one
+	// extra, one with other content.
+	ix, err := search.Open(filepath.Join(dir, indexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, _ := ix.Checkpoint()
+	other := item("c", "Ganz anderer Titel", "anderer Text")
+	extra := item("zzz", "Fremd", "nicht im Speicher")
+	if err := ix.Apply([]search.Change{{ID: "b"}, {ID: "c", Doc: &other.Doc}, {ID: "zzz", Doc: &extra.Doc}}, cp); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	kb = openKB(t, dir)
+	defer kb.Close()
+	rep, err = kb.Check(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() || !slices.Equal(rep.Missing, []string{"b"}) || !slices.Equal(rep.Extra, []string{"zzz"}) || !slices.Equal(rep.Stale, []string{"c"}) {
+		t.Errorf("check = %+v, want b missing, zzz extra, c stale", rep)
+	}
+	rep, err = kb.Check(context.Background(), true)
+	if err != nil || !rep.Repaired {
+		t.Fatalf("repair = %+v, %v", rep, err)
+	}
+	rep, err = kb.Check(context.Background(), false)
+	if err != nil || !rep.OK() {
+		t.Errorf("after repair = %+v, %v", rep, err)
+	}
+	if got := searchIDs(t, kb, "Kooperation"); !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+		t.Errorf("search after repair = %v", got)
+	}
+}
+
+func TestBackgroundRecovery(t *testing.T) {
+	dir := t.TempDir()
+	kb := openKB(t, dir)
+	if _, err := kb.Put(context.Background(), []Item{item("a", "Alpha", "Kooperation")}); err != nil {
+		t.Fatal(err)
+	}
+	kb.Close()
+	os.RemoveAll(filepath.Join(dir, indexDir))
+
+	gate := make(chan struct{})
+	beforeRecovery = func() { <-gate }
+	defer func() { beforeRecovery = func() {} }()
+	kb, err := Open(context.Background(), Config{DataDir: dir, Background: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if kb.Ready() {
+		t.Fatal("ready before recovery ran")
+	}
+	if _, err := kb.Search(context.Background(), search.Request{}); !errors.Is(err, ErrNotReady) {
+		t.Errorf("search while recovering: %v, want ErrNotReady", err)
+	}
+	if _, err := kb.Put(context.Background(), []Item{item("b", "Beta", "x")}); !errors.Is(err, ErrNotReady) {
+		t.Errorf("write while recovering: %v, want ErrNotReady", err)
+	}
+	if st, err := kb.Stats(); err != nil || st.Ready || st.Documents != 1 {
+		t.Errorf("stats while recovering = %+v, %v", st, err)
+	}
+	close(gate)
+	if err := kb.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, kb, "Kooperation"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("after recovery: %v", got)
+	}
+}

@@ -274,6 +274,10 @@ func cleanList(in []string) []string {
 // ErrNotFound reports a document id that is not in the knowledge base.
 var ErrNotFound = errors.New("document not found")
 
+// ErrNotReady reports a knowledge base whose index is still being
+// replayed or rebuilt.
+var ErrNotReady = errors.New("the search index is being rebuilt; try again shortly")
+
 // WriteResult is what one document write did: "added", "updated",
 // "unchanged", "deleted", "not_found" or "failed" (with Error, and Field
 // when one field was at fault).

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -38,6 +39,8 @@ type Index struct {
 type Change struct {
 	ID  string
 	Doc *Document
+	// Hash is Doc.Hash() when the caller has it (it saves computing it).
+	Hash string
 }
 
 // Create makes a new, empty index at path, which must not exist.
@@ -122,7 +125,7 @@ func (ix *Index) Apply(changes []Change, checkpoint uint64) error {
 			batch.Delete(c.ID)
 			continue
 		}
-		if err := batch.Index(c.ID, IndexFields(c.Doc)); err != nil {
+		if err := batch.Index(c.ID, indexFields(c.Doc, c.Hash)); err != nil {
 			return fmt.Errorf("index %q: %w", c.ID, err)
 		}
 	}
@@ -154,3 +157,31 @@ func (ix *Index) Has(id string) (bool, error) {
 
 // Bleve returns the underlying Bleve index, for benchmarks and tools.
 func (ix *Index) Bleve() bleve.Index { return ix.b }
+
+// EachIndexed calls fn with the id and content hash of every indexed
+// document, in id order.
+func (ix *Index) EachIndexed(ctx context.Context, fn func(id, hash string) error) error {
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1000, 0, false)
+		req.Fields = []string{fieldHash}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SetSearchAfter(after)
+		}
+		res, err := ix.b.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("list indexed documents: %w", err)
+		}
+		for _, h := range res.Hits {
+			hash, _ := h.Fields[fieldHash].(string)
+			if err := fn(h.ID, hash); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < 1000 {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}

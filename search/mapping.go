@@ -70,6 +70,7 @@ const (
 	fieldTitleSort = "title_sort" // lowercased title, for sorting
 	fieldDateSort  = "date_sort"  // YYYY-MM-DD keyword, for sorting and cursors
 	fieldTitle     = "title"      // stored only: the title as shown
+	fieldHash      = "hash"       // stored only: the content hash the store has
 )
 
 // langSuffix returns the text field suffix for a language.
@@ -156,6 +157,13 @@ func NewMapping() *mapping.IndexMappingImpl {
 	st.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fieldTitle, st)
 
+	hs := bleve.NewTextFieldMapping()
+	hs.Index = false
+	hs.Store = true
+	hs.IncludeInAll = false
+	hs.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fieldHash, hs)
+
 	im.DefaultMapping = dm
 	return im
 }
@@ -172,11 +180,18 @@ func MappingVersion() string {
 }
 
 // IndexFields returns the fields a document is indexed with.
-func IndexFields(d *Document) map[string]any {
+func IndexFields(d *Document) map[string]any { return indexFields(d, "") }
+
+// indexFields is IndexFields with the document's hash, when known.
+func indexFields(d *Document, hash string) map[string]any {
+	if hash == "" {
+		hash = d.Hash()
+	}
 	s := langSuffix(d.Language)
 	m := map[string]any{
 		"title_" + s:   d.Title,
 		fieldTitle:     d.Title,
+		fieldHash:      hash,
 		fieldTitleSort: strings.ToLower(d.Title),
 		FacetType:      d.Type,
 		FacetLanguage:  d.Language,

@@ -268,7 +268,20 @@ func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// healthz answers whether the process is alive: always 200.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// readyz answers whether the service can search: 503 while the index is
+// being replayed or rebuilt.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if !s.kb.Ready() {
+		w.Header().Set("Retry-After", "5")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting", "reason": "the search index is being rebuilt"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
 }

@@ -28,6 +28,8 @@ import (
 
 // KnowledgeBase is what the read endpoints need.
 type KnowledgeBase interface {
+	// Ready reports whether the index is up to date and searches can run.
+	Ready() bool
 	Search(ctx context.Context, r search.Request) (*search.Result, error)
 	// Document returns a document, or an error wrapping search.ErrNotFound.
 	Document(ctx context.Context, id string) (*search.Document, error)
@@ -98,6 +100,7 @@ func (s *Server) routes() {
 	get := []string{http.MethodGet, http.MethodHead}
 
 	r.Handle("/healthz", s.handle(s.healthz)).Methods(get...)
+	r.Handle("/readyz", s.handle(s.readyz)).Methods(get...)
 	r.Handle("/api/openapi.json", s.handle(s.openAPI)).Methods(get...)
 
 	r.Handle("/api/search", s.handle(s.apiSearch)).Methods(get...)
@@ -203,6 +206,8 @@ type apiError struct {
 	msg    string
 	field  string
 	extra  map[string]any
+	// retryAfter, in seconds, is sent as Retry-After when set.
+	retryAfter int
 }
 
 func (e *apiError) Error() string { return e.msg }
@@ -223,6 +228,8 @@ func errorStatus(err error) *apiError {
 		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: id.Error(), field: id.Field}
 	case errors.As(err, &mb):
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large", msg: "the request body is larger than the limit of " + byteCount(mb.Limit)}
+	case errors.Is(err, search.ErrNotReady):
+		return &apiError{status: http.StatusServiceUnavailable, code: "not_ready", msg: search.ErrNotReady.Error(), retryAfter: 5}
 	case errors.Is(err, search.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -239,6 +246,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := map[string]any{"code": ae.code, "message": ae.msg}
 	if ae.field != "" {
 		e["field"] = ae.field
+	}
+	if ae.retryAfter > 0 {
+		w.Header().Set("Retry-After", itoa(int64(ae.retryAfter)))
 	}
 	body := map[string]any{"error": e}
 	for k, v := range ae.extra {

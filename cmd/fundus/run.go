@@ -92,7 +92,7 @@ or $FUNDUS_DATA).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
 		ingestCmd(e), searchCmd(e), getCmd(e), deleteCmd(e),
-		reindexCmd(e), statsCmd(e), serveCmd(e),
+		reindexCmd(e), statsCmd(e), serveCmd(e), checkCmd(e),
 	)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
@@ -124,12 +124,17 @@ func dataFlag(e *env, cmd *cobra.Command, dir *string) {
 func openKB(ctx context.Context, e *env, dir string) (*indexer.KB, error) {
 	kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log})
 	if err != nil {
-		if errors.Is(err, indexer.ErrLocked) {
-			return nil, fmt.Errorf("data directory %s is in use by another fundus process (a running `fundus serve`?); stop it or use its HTTP API", dir)
-		}
-		return nil, err
+		return nil, lockedMessage(err, dir)
 	}
 	return kb, nil
+}
+
+// lockedMessage explains a data directory held by another process.
+func lockedMessage(err error, dir string) error {
+	if errors.Is(err, indexer.ErrLocked) {
+		return fmt.Errorf("data directory %s is in use by another fundus process (a running `fundus serve`?); stop it or use its HTTP API", dir)
+	}
+	return err
 }
 
 // printJSON prints v as one compact JSON line.

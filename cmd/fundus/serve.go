@@ -31,12 +31,17 @@ func serveCmd(e *env) *cobra.Command {
 			if maxBody <= 0 {
 				return &usageError{fmt.Errorf("--max-body must be positive")}
 			}
-			kb, err := openKB(ctx, e, dir)
+			kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log, Background: true})
 			if err != nil {
-				return err
+				return lockedMessage(err, dir)
 			}
 			defer kb.Close()
 			if loadDemo {
+				// The demo is loaded before listening: `make run` should
+				// open on a ready knowledge base.
+				if err := kb.WaitReady(ctx); err != nil {
+					return err
+				}
 				if err := loadDemoCorpus(ctx, e, kb); err != nil {
 					return err
 				}

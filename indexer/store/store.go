@@ -122,6 +122,7 @@ func (o Outcome) String() string {
 type Result struct {
 	Outcome Outcome
 	Entry   *Entry
+	Hash    string // the document's hash, for puts
 	Err     error
 }
 
@@ -379,7 +380,7 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 		docJSON, hash = w.Doc.EncodeAndHash()
 	}
 	if old != nil && old.Hash == hash && old.Origin == w.Origin {
-		return Result{Outcome: Unchanged}, seq, nil
+		return Result{Outcome: Unchanged, Hash: hash}, seq, nil
 	}
 	seq++
 	st := Stored{Document: *w.Doc, Origin: w.Origin, Hash: hash, Seq: seq, Updated: now}
@@ -407,7 +408,7 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 	if err := setJSON(txn, journalKey(seq), e); err != nil {
 		return Result{}, seq - 1, err
 	}
-	return Result{Outcome: outcome, Entry: e}, seq, nil
+	return Result{Outcome: outcome, Entry: e, Hash: hash}, seq, nil
 }
 
 // encodeStored encodes st as the JSON of Stored. With the document's own

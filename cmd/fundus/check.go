@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func checkCmd(e *env) *cobra.Command {
+	var dir string
+	var repair, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check [--data DIR] [--repair] [--json]",
+		Short: "Compare the index with the store; --repair fixes every difference",
+		Long: `Check compares every document in the store with the index (ids and content
+hashes) and the index checkpoint with the store's journal. It lists every
+difference and exits 1 if there is any. With --repair it re-indexes missing and
+stale documents from the store, removes extra ones, and exits 0 when the index
+agrees with the store afterwards.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kb, err := openKB(cmd.Context(), e, dir)
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			rep, err := kb.Check(cmd.Context(), repair)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := printJSON(e.stdout, rep); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(e.stdout, "store: %d documents, journal seq %d\nindex: %d documents, checkpoint %d\n", rep.Documents, rep.Seq, rep.Indexed, rep.Checkpoint)
+				for _, l := range []struct {
+					name string
+					ids  []string
+				}{{"missing from the index", rep.Missing}, {"in the index but not the store", rep.Extra}, {"stale in the index", rep.Stale}} {
+					if len(l.ids) > 0 {
+						fmt.Fprintf(e.stdout, "%s (%d): %s\n", l.name, len(l.ids), strings.Join(l.ids, ", "))
+					}
+				}
+				switch {
+				case rep.Repaired:
+					fmt.Fprintln(e.stdout, "repaired: the index agrees with the store")
+				case rep.OK():
+					fmt.Fprintln(e.stdout, "ok: the index agrees with the store")
+				}
+			}
+			if !rep.OK() && !rep.Repaired {
+				return &exitError{code: 1, msg: "the index differs from the store (run `fundus check --repair`)"}
+			}
+			return nil
+		},
+	}
+	dataFlag(e, cmd, &dir)
+	cmd.Flags().BoolVar(&repair, "repair", false, "fix every difference")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	return cmd
+}

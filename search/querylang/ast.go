@@ -1,0 +1,264 @@
+// Package querylang parses Fundus' search query language into a small
+// syntax tree. It knows nothing about the index: package search compiles
+// the tree into a Bleve query.
+//
+// # Syntax
+//
+// The language is close to what Google and Lucene users expect:
+//
+//	innovation culture          words
+//	"innovation culture"        a phrase: the words in this order
+//	Innov*                      a prefix: words starting with "innov" (≥ 2 letters or digits before *)
+//	+culture  -openness         a required / an excluded word, phrase, field or group
+//	title:culture               a field; also title:"…" and title:(a OR b)
+//	a AND b, a OR b, NOT a      operators, also UND, ODER, NICHT and &&, ||, !a
+//	(a OR b) AND c              grouping, at most 20 levels deep
+//
+// Operators are recognised in upper case only: "und", "oder" and "not" are
+// ordinary words. Precedence is NOT (and the + and - prefixes) over AND over
+// OR over adjacency.
+//
+// # Default operator
+//
+// Adjacent clauses without an operator are OR-ed: "what did we learn about
+// innovation culture" finds every document with any of the words, and BM25
+// (with Bleve's coordination factor) ranks documents that match more of them
+// higher. AND and + make clauses required; - and NOT exclude. A query of
+// negative clauses only ("-webinar", "NOT lang:de") means everything except
+// what they match.
+//
+// # Fields
+//
+// Field names are case-insensitive, and German aliases are accepted:
+//
+//	title   titel
+//	body    text
+//	topic   topics, thema, themen
+//	type    typ
+//	person  people, personen
+//	org     organisation, organization, organizations
+//	lang    language, sprache
+//
+// title and body restrict a search to that text; the others match a whole
+// keyword (a phrase value such as topic:"Digitale Ökosysteme" is the whole
+// value). A word with a colon whose prefix is no known field, such as
+// "Note:" or "https://example.org", is plain text, and so is a known field
+// name followed by nothing ("Titel: Innovation" searches for the words).
+//
+// # Forgiving details
+//
+//   - A '-', '+' or '!' is an operator only at the start of a term, that is
+//     at the start of the query or after whitespace or '(', and only when
+//     the rest of the term has a letter or digit (or is a phrase or group).
+//     Elsewhere it is part of the word: "Co-Creation", "Start-up" and "C++"
+//     are single words.
+//   - Words and phrases without any letter or digit ("-", "&", "–", "…")
+//     are ignored, as the analyzers would drop them anyway.
+//   - A '*' inside or at the start of a word is literal (the gender star in
+//     "Mitarbeiter*innen" is common in German); only a single trailing '*'
+//     after at least two letters or digits makes a prefix. A bare '*', a
+//     prefix of fewer than two characters or one that contains punctuation
+//     is a SyntaxError.
+//   - A '+' inside an AND or OR expression ("+a OR b") is ignored; '-' there
+//     means NOT.
+//
+// # Errors and limits
+//
+// Operators without an operand ("AND a", "a OR", "NOT"), empty parentheses,
+// unbalanced parentheses, an unterminated quote, nesting deeper than
+// MaxDepth, more than MaxTerms words and phrases and queries longer than
+// MaxLength characters are a *SyntaxError.
+package querylang
+
+import "strings"
+
+// Limits of a query.
+const (
+	MaxLength = 1000 // characters (runes)
+	MaxTerms  = 64   // words and phrases
+	MaxDepth  = 20   // nesting of parentheses
+)
+
+// Canonical field names. A Term or Phrase without a field has Field "".
+const (
+	FieldTitle  = "title"
+	FieldBody   = "body"
+	FieldTopic  = "topic"
+	FieldType   = "type"
+	FieldPerson = "person"
+	FieldOrg    = "org"
+	FieldLang   = "lang"
+)
+
+// fieldAliases maps every accepted lowercased field name to its canonical
+// name.
+var fieldAliases = map[string]string{
+	"title": FieldTitle, "titel": FieldTitle,
+	"body": FieldBody, "text": FieldBody,
+	"topic": FieldTopic, "topics": FieldTopic, "thema": FieldTopic, "themen": FieldTopic,
+	"type": FieldType, "typ": FieldType,
+	"person": FieldPerson, "people": FieldPerson, "personen": FieldPerson,
+	"org": FieldOrg, "organisation": FieldOrg, "organization": FieldOrg, "organizations": FieldOrg,
+	"lang": FieldLang, "language": FieldLang, "sprache": FieldLang,
+}
+
+// CanonicalField returns the canonical name of a field name or alias, in
+// any case, and false for an unknown field.
+func CanonicalField(name string) (string, bool) {
+	f, ok := fieldAliases[strings.ToLower(name)]
+	return f, ok
+}
+
+// Node is a node of the syntax tree: *Term, *Phrase, *And, *Or, *Not or
+// *Bool.
+//
+// String renders a node in canonical query syntax: fields are written on
+// every word and phrase (in their canonical name), AND, OR and NOT in
+// English, and compound children in parentheses. Parsing the canonical
+// form gives a tree of the same canonical form.
+type Node interface {
+	String() string
+	node()
+}
+
+// Term is a single word, or a prefix when Prefix is set (Text is then the
+// part before the '*'). Text is as the user wrote it.
+type Term struct {
+	Field  string // canonical field name, "" for the text fields
+	Text   string
+	Prefix bool
+}
+
+// Phrase is a quoted sequence of words that must occur in this order; for
+// a keyword field it is the whole keyword.
+type Phrase struct {
+	Field string // canonical field name, "" for the text fields
+	Text  string // between the quotes, as written
+}
+
+// And requires every child. It comes from the AND operator and from "+a +b".
+type And struct {
+	Children []Node
+}
+
+// Or requires at least one child; documents matching more rank higher. It
+// comes from the OR operator and from adjacent clauses without an operator.
+type Or struct {
+	Children []Node
+}
+
+// Not matches the documents its child does not match. It comes from NOT
+// and from a leading '-' or '!'.
+type Not struct {
+	Child Node
+}
+
+// Bool is a list of adjacent clauses with mixed prefixes, such as
+// "+a b -c": every Must clause is required, no MustNot clause may match,
+// and Should clauses are required (at least one) only when there is no
+// Must clause; otherwise they only raise the score. A list with just one
+// kind of clause is an And, an Or or a Not instead; a list of MustNot
+// clauses only is a Bool with MustNot only.
+type Bool struct {
+	Must, Should, MustNot []Node
+}
+
+func (*Term) node()   {}
+func (*Phrase) node() {}
+func (*And) node()    {}
+func (*Or) node()     {}
+func (*Not) node()    {}
+func (*Bool) node()   {}
+
+func fieldPrefix(f string) string {
+	if f == "" {
+		return ""
+	}
+	return f + ":"
+}
+
+func (t *Term) String() string {
+	s := fieldPrefix(t.Field) + t.Text
+	if t.Prefix {
+		s += "*"
+	}
+	return s
+}
+
+func (p *Phrase) String() string {
+	return fieldPrefix(p.Field) + `"` + p.Text + `"`
+}
+
+// child renders n as an operand: compound nodes in parentheses.
+func child(n Node) string {
+	switch n.(type) {
+	case *And, *Or, *Bool:
+		return "(" + n.String() + ")"
+	}
+	return n.String()
+}
+
+func join(ns []Node, sep string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = child(n)
+	}
+	return strings.Join(parts, sep)
+}
+
+func (a *And) String() string { return join(a.Children, " AND ") }
+
+func (o *Or) String() string { return join(o.Children, " OR ") }
+
+func (n *Not) String() string { return "NOT " + child(n.Child) }
+
+func (b *Bool) String() string {
+	var parts []string
+	for _, n := range b.Must {
+		parts = append(parts, "+"+operand(n))
+	}
+	for _, n := range b.Should {
+		parts = append(parts, child(n))
+	}
+	for _, n := range b.MustNot {
+		parts = append(parts, "-"+operand(n))
+	}
+	return strings.Join(parts, " ")
+}
+
+// operand renders n after a '+' or '-' prefix. A word that itself starts
+// with one of "-+!" goes in parentheses, as the prefix would otherwise
+// become part of it.
+func operand(n Node) string {
+	s := child(n)
+	if strings.IndexAny(s[:1], "-+!") == 0 {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// Walk calls fn for n and every node below it, parents first.
+func Walk(n Node, fn func(Node)) {
+	if n == nil {
+		return
+	}
+	fn(n)
+	switch n := n.(type) {
+	case *And:
+		for _, c := range n.Children {
+			Walk(c, fn)
+		}
+	case *Or:
+		for _, c := range n.Children {
+			Walk(c, fn)
+		}
+	case *Not:
+		Walk(n.Child, fn)
+	case *Bool:
+		for _, l := range [][]Node{n.Must, n.Should, n.MustNot} {
+			for _, c := range l {
+				Walk(c, fn)
+			}
+		}
+	}
+}
