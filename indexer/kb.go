@@ -542,19 +542,28 @@ func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, err
 	return ix.Search(ctx, r)
 }
 
-// Maintain runs periodic upkeep until ctx ends: Badger value-log garbage
-// collection, so that space of replaced documents is given back.
-func (kb *KB) Maintain(ctx context.Context, every time.Duration) {
+// Maintain runs periodic upkeep until ctx ends: it purges trashed
+// documents older than retention (never, when retention is 0) and runs
+// Badger value-log garbage collection, so that the space of replaced and
+// purged documents is given back.
+func (kb *KB) Maintain(ctx context.Context, every, retention time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if retention > 0 {
+			if n, err := kb.PurgeTrash(retention); err != nil {
+				kb.log.Warn("purge trash", "err", err)
+			} else if n > 0 {
+				kb.log.Info("purged trash", "documents", n, "older_than", retention)
+			}
+		}
+		if err := kb.store.GC(); err != nil {
+			kb.log.Warn("store maintenance", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := kb.store.GC(); err != nil {
-				kb.log.Warn("store maintenance", "err", err)
-			}
 		}
 	}
 }
@@ -639,4 +648,33 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// Gauges reports the figures a monitoring system scrapes. It is cheaper
+// than Stats: it counts keys and files instead of decoding documents.
+func (kb *KB) Gauges() (search.Gauges, error) {
+	g := search.Gauges{Seq: kb.store.LastSeq()}
+	var err error
+	if g.Documents, err = kb.store.Count(); err != nil {
+		return g, err
+	}
+	if g.Trashed, err = kb.store.TrashCount(); err != nil {
+		return g, err
+	}
+	g.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
+	g.IndexBytes = dirSize(filepath.Join(kb.dir, indexDir))
+	ix, done, err := kb.readIndex()
+	if errors.Is(err, ErrNotReady) {
+		return g, nil
+	}
+	if err != nil {
+		return g, err
+	}
+	defer done()
+	g.Ready = true
+	if g.Indexed, err = ix.Count(); err != nil {
+		return g, err
+	}
+	g.Checkpoint, err = ix.Checkpoint()
+	return g, err
 }

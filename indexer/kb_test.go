@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -439,5 +441,105 @@ func TestBackgroundRecovery(t *testing.T) {
 	}
 	if got := searchIDs(t, kb, "Kooperation"); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("after recovery: %v", got)
+	}
+}
+
+func TestTrashUndeletePurge(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	ctx := context.Background()
+	it := item("a", "Alpha", "Kooperation")
+	if _, err := kb.Put(ctx, []Item{it}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kb.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	trash, err := kb.Trash()
+	if err != nil || len(trash) != 1 || trash[0].ID != "a" || trash[0].Deleted.IsZero() {
+		t.Fatalf("trash = %+v, %v", trash, err)
+	}
+	if err := kb.Undelete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, kb, "Kooperation"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("after undelete: %v", got)
+	}
+	if raw, err := kb.Raw("a"); err != nil || string(raw) != "Kooperation" {
+		t.Errorf("raw after undelete = %q, %v", raw, err)
+	}
+	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("second undelete: %v, want not found", err)
+	}
+	// An id taken again cannot be restored over.
+	kb.Delete(ctx, "a")
+	kb.Put(ctx, []Item{item("a", "Neu", "neu")})
+	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrConflict) {
+		t.Errorf("undelete over a live document: %v, want conflict", err)
+	}
+	if n, err := kb.PurgeTrash(time.Hour); err != nil || n != 0 {
+		t.Errorf("purge of recent trash = %d, %v", n, err)
+	}
+	if n, err := kb.PurgeTrash(0); err != nil || n != 1 {
+		t.Errorf("purge all = %d, %v", n, err)
+	}
+	if trash, _ := kb.Trash(); len(trash) != 0 {
+		t.Errorf("trash after purge = %v", trash)
+	}
+}
+
+func TestBackupRestoreExport(t *testing.T) {
+	ctx := context.Background()
+	kb := openKB(t, t.TempDir())
+	srcs, _ := PathSources([]string{"../testdata/ingest/mixed"})
+	if _, err := kb.Ingest(ctx, srcs, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var backup, export1 bytes.Buffer
+	if err := kb.Backup(&backup); err != nil {
+		t.Fatal(err)
+	}
+	n, err := kb.Export(&export1)
+	if err != nil || n != 3 {
+		t.Fatalf("export = %d, %v", n, err)
+	}
+	kb.Close()
+
+	dir := t.TempDir()
+	n, err = Restore(ctx, Config{DataDir: dir}, &backup)
+	if err != nil || n != 3 {
+		t.Fatalf("restore = %d, %v", n, err)
+	}
+	if _, err := Restore(ctx, Config{DataDir: dir}, bytes.NewReader(nil)); err == nil {
+		t.Error("restore into a non-empty data directory succeeded")
+	}
+	restored := openKB(t, dir)
+	defer restored.Close()
+	var export2 bytes.Buffer
+	if _, err := restored.Export(&export2); err != nil {
+		t.Fatal(err)
+	}
+	if export1.String() != export2.String() {
+		t.Errorf("documents differ after restore:\n%s\nvs\n%s", export1.String(), export2.String())
+	}
+	if got := searchIDs(t, restored, ""); len(got) != 3 {
+		t.Errorf("restored index has %v", got)
+	}
+
+	// The export reads back unchanged.
+	f := filepath.Join(t.TempDir(), "export.jsonl")
+	os.WriteFile(f, export1.Bytes(), 0o644)
+	srcs, _ = PathSources([]string{f})
+	sum, err := restored.Ingest(ctx, srcs, IngestOptions{OnError: func(err error) { t.Error(err) }})
+	if err != nil || sum.Unchanged != 3 || sum.Added+sum.Updated != 0 {
+		t.Errorf("re-ingesting the export = %+v, %v; want 3 unchanged", sum, err)
+	}
+	fresh := openKB(t, t.TempDir())
+	defer fresh.Close()
+	sum, _ = fresh.Ingest(ctx, srcs, IngestOptions{})
+	var export3 bytes.Buffer
+	fresh.Export(&export3)
+	if sum.Added != 3 || export3.String() != export1.String() {
+		t.Errorf("export → ingest → export differs:\n%s\nvs\n%s", export3.String(), export1.String())
 	}
 }

@@ -274,6 +274,10 @@ func cleanList(in []string) []string {
 // ErrNotFound reports a document id that is not in the knowledge base.
 var ErrNotFound = errors.New("document not found")
 
+// ErrConflict reports a write that contradicts the current state, such as
+// restoring a deleted document whose id has been taken again.
+var ErrConflict = errors.New("conflict")
+
 // ErrNotReady reports a knowledge base whose index is still being
 // replayed or rebuilt.
 var ErrNotReady = errors.New("the search index is being rebuilt; try again shortly")
@@ -287,4 +291,24 @@ type WriteResult struct {
 	Error  string `json:"error,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Line   int    `json:"line,omitempty"`
+}
+
+// TrashEntry is a deleted document that can still be restored.
+type TrashEntry struct {
+	ID      string    `json:"id"`
+	Type    string    `json:"type"`
+	Title   string    `json:"title"`
+	Deleted time.Time `json:"deleted"`
+}
+
+// Gauges are the knowledge base's figures for monitoring.
+type Gauges struct {
+	Ready      bool
+	Documents  int
+	Indexed    uint64
+	Seq        uint64
+	Checkpoint uint64
+	StoreBytes int64
+	IndexBytes int64
+	Trashed    int
 }

@@ -131,6 +131,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.countSearch(res)
 	writeJSON(w, http.StatusOK, searchResponse{
 		Total:      res.Total,
 		TookMS:     float64(res.Took.Microseconds()) / 1000,

@@ -15,11 +15,11 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -45,6 +45,11 @@ type Writer interface {
 	// documents; with id set, data must hold one document, given that id.
 	IngestBytes(ctx context.Context, name string, data []byte, id string) ([]search.WriteResult, error)
 	DeleteDocument(ctx context.Context, id string) (search.WriteResult, error)
+	// Undelete restores a document from the trash.
+	Undelete(ctx context.Context, id string) error
+	TrashList() ([]search.TrashEntry, error)
+	// Backup writes a consistent backup of the store.
+	Backup(w io.Writer) error
 }
 
 // DefaultMaxBody caps request bodies unless Config.MaxBodyBytes says else.
@@ -59,15 +64,21 @@ type Config struct {
 	ReadOnly bool
 	// MaxBodyBytes caps request bodies (default DefaultMaxBody).
 	MaxBodyBytes int64
+	// Limits are the rate and concurrency limits; the zero value has none.
+	Limits Limits
 }
 
 // Server serves the API.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	kb     KnowledgeBase
-	w      Writer
-	router *mux.Router
+	cfg       Config
+	log       *slog.Logger
+	kb        KnowledgeBase
+	w         Writer
+	router    *mux.Router
+	metrics   *metrics
+	searchLim *limiter
+	writeLim  *limiter
+	slots     *searchSlots
 }
 
 // NewServer builds the server and its routes. w may be nil for a server
@@ -82,7 +93,12 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 	if w == nil {
 		cfg.ReadOnly = true
 	}
-	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter()}
+	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
+	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst)
+	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
+	if cfg.Limits.MaxSearches > 0 {
+		srv.slots = &searchSlots{ch: make(chan struct{}, cfg.Limits.MaxSearches), wait: cfg.Limits.QueueWait}
+	}
 	srv.routes()
 	return srv
 }
@@ -91,6 +107,7 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.UseEncodedPath()
+	r.Use(s.observe)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 	})
@@ -101,18 +118,22 @@ func (s *Server) routes() {
 
 	r.Handle("/healthz", s.handle(s.healthz)).Methods(get...)
 	r.Handle("/readyz", s.handle(s.readyz)).Methods(get...)
+	r.Handle("/metrics", s.metricsHandler()).Methods(get...)
 	r.Handle("/api/openapi.json", s.handle(s.openAPI)).Methods(get...)
 
-	r.Handle("/api/search", s.handle(s.apiSearch)).Methods(get...)
-	r.Handle("/api/suggest", s.handle(s.apiSuggest)).Methods(get...)
-	r.Handle("/api/topics", s.handle(s.apiTopics)).Methods(get...)
-	r.Handle("/api/topics/{topic}", s.handle(s.apiTopic)).Methods(get...)
-	r.Handle("/feeds/search.atom", s.handle(s.feedSearch)).Methods(get...)
+	r.Handle("/api/search", s.searching(s.apiSearch)).Methods(get...)
+	r.Handle("/api/suggest", s.searching(s.apiSuggest)).Methods(get...)
+	r.Handle("/api/topics", s.searching(s.apiTopics)).Methods(get...)
+	r.Handle("/api/topics/{topic}", s.searching(s.apiTopic)).Methods(get...)
+	r.Handle("/feeds/search.atom", s.searching(s.feedSearch)).Methods(get...)
 
 	r.Handle("/api/documents", s.write(s.apiPostDocuments)).Methods(http.MethodPost)
 	r.Handle("/api/ingest", s.write(s.apiIngest)).Methods(http.MethodPost)
 	// Related comes first: document ids may contain "/".
-	r.Handle("/api/documents/{id:.+}/related", s.handle(s.apiRelated)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/related", s.searching(s.apiRelated)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/undelete", s.write(s.apiUndelete)).Methods(http.MethodPost)
+	r.Handle("/api/trash", s.admin(s.apiTrash)).Methods(get...)
+	r.Handle("/api/admin/backup", s.admin(s.apiBackup)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}", s.handle(s.apiDocument)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}", s.write(s.apiPutDocument)).Methods(http.MethodPut)
 	r.Handle("/api/documents/{id:.+}", s.write(s.apiDeleteDocument)).Methods(http.MethodDelete)
@@ -137,7 +158,6 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // process.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -150,13 +170,19 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "took", time.Since(start))
 	})
 }
 
-// write wraps a write handler with the auth check and the body cap.
+// searching wraps a handler that searches: the per-client search rate
+// limit and the bound on concurrent searches apply.
+func (s *Server) searching(h handlerFunc) http.Handler {
+	return s.handle(s.rateLimited(s.searchLim, s.bounded(h)))
+}
+
+// write wraps a write handler with the auth check, the write rate limit
+// and the body cap.
 func (s *Server) write(h handlerFunc) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	return s.handle(s.rateLimited(s.writeLim, func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.authorize(r); err != nil {
 			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
@@ -164,6 +190,24 @@ func (s *Server) write(h handlerFunc) http.Handler {
 			return err
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		return h(w, r)
+	}))
+}
+
+// admin wraps an administrative handler (backup, trash): it needs the
+// write token, or a loopback client when no token is set, and also works on
+// a read-only server.
+func (s *Server) admin(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if s.w == nil {
+			return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
+		}
+		if err := s.checkToken(r); err != nil {
+			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
+			}
+			return err
+		}
 		return h(w, r)
 	})
 }
@@ -173,6 +217,12 @@ func (s *Server) authorize(r *http.Request) error {
 	if s.cfg.ReadOnly {
 		return &apiError{status: http.StatusForbidden, code: "read_only", msg: "this server is read-only"}
 	}
+	return s.checkToken(r)
+}
+
+// checkToken admits a request with the configured bearer token, or from
+// loopback when no token is configured.
+func (s *Server) checkToken(r *http.Request) error {
 	if s.cfg.Token != "" {
 		auth := r.Header.Get("Authorization")
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
@@ -230,6 +280,8 @@ func errorStatus(err error) *apiError {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large", msg: "the request body is larger than the limit of " + byteCount(mb.Limit)}
 	case errors.Is(err, search.ErrNotReady):
 		return &apiError{status: http.StatusServiceUnavailable, code: "not_ready", msg: search.ErrNotReady.Error(), retryAfter: 5}
+	case errors.Is(err, search.ErrConflict):
+		return &apiError{status: http.StatusConflict, code: "conflict", msg: err.Error()}
 	case errors.Is(err, search.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

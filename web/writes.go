@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/fundus-kb/fundus/search"
 )
@@ -46,8 +47,11 @@ func newWriteResponse(results []search.WriteResult) writeResponse {
 
 // respondWrite answers a write: 200 when anything was accepted, 422 when
 // every item failed (naming the field of the first failure).
-func respondWrite(w http.ResponseWriter, results []search.WriteResult) error {
+func (s *Server) respondWrite(w http.ResponseWriter, results []search.WriteResult) error {
 	resp := newWriteResponse(results)
+	for _, r := range results {
+		s.metrics.ingested.WithLabelValues(r.Status).Inc()
+	}
 	if len(results) == 0 {
 		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: "the request holds no documents"}
 	}
@@ -107,7 +111,7 @@ func (s *Server) apiPostDocuments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return respondWrite(w, results)
+	return s.respondWrite(w, results)
 }
 
 // apiPutDocument replaces (or creates) the document with the path's id.
@@ -128,7 +132,7 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respondWrite(w, results)
+	return s.respondWrite(w, results)
 }
 
 func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error {
@@ -199,7 +203,7 @@ func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
 	if files == 0 {
 		return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "the upload holds no files (use form fields with a filename)"}
 	}
-	return respondWrite(w, results)
+	return s.respondWrite(w, results)
 }
 
 func baseName(name string) string {
@@ -208,4 +212,40 @@ func baseName(name string) string {
 		return name[i+1:]
 	}
 	return name
+}
+
+func (s *Server) apiUndelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.w.Undelete(r.Context(), id); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, search.WriteResult{ID: id, Status: "restored"})
+	return nil
+}
+
+func (s *Server) apiTrash(w http.ResponseWriter, r *http.Request) error {
+	trash, err := s.w.TrashList()
+	if err != nil {
+		return err
+	}
+	if trash == nil {
+		trash = []search.TrashEntry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"trash": trash})
+	return nil
+}
+
+// apiBackup streams a consistent backup of the store (Badger's backup
+// format); `fundus restore` reads it.
+func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="fundus-`+time.Now().UTC().Format("20060102-150405")+`.backup"`)
+	if err := s.w.Backup(w); err != nil {
+		s.log.Error("backup failed", "err", err)
+		panic(http.ErrAbortHandler) // headers are out: cut the stream short
+	}
+	return nil
 }

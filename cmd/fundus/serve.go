@@ -19,6 +19,8 @@ func serveCmd(e *env) *cobra.Command {
 	var dir, addr, token string
 	var loadDemo, readOnly bool
 	var maxBody int64
+	var retention time.Duration
+	limits := web.DefaultLimits()
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]",
 		Short: "Serve the search API over HTTP",
@@ -51,7 +53,7 @@ func serveCmd(e *env) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadOnly: readOnly, MaxBodyBytes: maxBody}, kb, kb),
+				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits}, kb, kb),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       60 * time.Second,
 				WriteTimeout:      5 * time.Minute,
@@ -60,7 +62,7 @@ func serveCmd(e *env) *cobra.Command {
 			fmt.Fprintf(e.stderr, "fundus: serving http://%s/ (data %s)\n", ln.Addr(), dir)
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
-			go kb.Maintain(mctx, 10*time.Minute)
+			go kb.Maintain(mctx, 10*time.Minute, retention)
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
@@ -83,6 +85,13 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
+	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")
+	cmd.Flags().IntVar(&limits.SearchBurst, "search-burst", limits.SearchBurst, "burst of searches per client")
+	cmd.Flags().Float64Var(&limits.WriteRate, "write-rate", limits.WriteRate, "writes per second per client (0: unlimited)")
+	cmd.Flags().IntVar(&limits.WriteBurst, "write-burst", limits.WriteBurst, "burst of writes per client")
+	cmd.Flags().BoolVar(&limits.LimitLoopback, "limit-loopback", false, "apply the rate limits to loopback clients too")
+	cmd.Flags().IntVar(&limits.MaxSearches, "max-searches", limits.MaxSearches, "searches running at once; more get a fast 503 (0: unbounded)")
+	cmd.Flags().DurationVar(&retention, "trash-retention", DefaultTrashRetention, "purge deleted documents from the trash after this long (0 keeps them)")
 	return cmd
 }
 

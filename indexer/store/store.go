@@ -8,6 +8,8 @@
 //	r/<id>               the document's raw source bytes
 //	s/<origin>\x00<id>   which documents were read from an origin (for pruning)
 //	j/<seq>              journal entry (JSON of Entry); seq is 8 bytes big-endian
+//	t/<id>               a deleted document in the trash (JSON of Trashed)
+//	x/<id>               the raw source bytes of a trashed document
 //	m/seq                the last sequence number handed out
 //
 // Each write of a document — its record, raw bytes, source key and journal
@@ -35,11 +37,13 @@ import (
 )
 
 var (
-	prefixDoc     = []byte("d/")
-	prefixRaw     = []byte("r/")
-	prefixSource  = []byte("s/")
-	prefixJournal = []byte("j/")
-	keySeq        = []byte("m/seq")
+	prefixDoc      = []byte("d/")
+	prefixRaw      = []byte("r/")
+	prefixSource   = []byte("s/")
+	prefixJournal  = []byte("j/")
+	prefixTrash    = []byte("t/")
+	prefixTrashRaw = []byte("x/")
+	keySeq         = []byte("m/seq")
 )
 
 // ErrNotFound reports an id that has no document.
@@ -210,8 +214,10 @@ func (s *Store) LastSeq() uint64 {
 	return s.seq
 }
 
-func docKey(id string) []byte { return append(bytes.Clone(prefixDoc), id...) }
-func rawKey(id string) []byte { return append(bytes.Clone(prefixRaw), id...) }
+func docKey(id string) []byte      { return append(bytes.Clone(prefixDoc), id...) }
+func rawKey(id string) []byte      { return append(bytes.Clone(prefixRaw), id...) }
+func trashKey(id string) []byte    { return append(bytes.Clone(prefixTrash), id...) }
+func trashRawKey(id string) []byte { return append(bytes.Clone(prefixTrashRaw), id...) }
 func journalKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(bytes.Clone(prefixJournal), seq)
 }
@@ -343,6 +349,22 @@ func (s *Store) commitSome(writes []Write, results []Result, limit int, now time
 	return limit, nil
 }
 
+// moveOrigin rewrites old's record with a new origin.
+func (s *Store) moveOrigin(txn *badger.Txn, old *Stored, origin string) error {
+	if old.Origin != "" {
+		if err := txn.Delete(sourceKey(old.Origin, old.ID)); err != nil {
+			return err
+		}
+	}
+	old.Origin = origin
+	if origin != "" {
+		if err := txn.Set(sourceKey(origin, old.ID), nil); err != nil {
+			return err
+		}
+	}
+	return setJSON(txn, docKey(old.ID), old)
+}
+
 // stage adds one write to txn. It returns the result and the sequence
 // number after it.
 func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Result, uint64, error) {
@@ -356,6 +378,17 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 		}
 		seq++
 		e := &Entry{Seq: seq, Op: OpDelete, ID: w.ID}
+		// Into the trash, raw bytes and all, until purged.
+		raw, err := txn.Get(rawKey(w.ID))
+		if err == nil {
+			err = raw.Value(func(v []byte) error { return txn.Set(trashRawKey(w.ID), bytes.Clone(v)) })
+		}
+		if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return Result{}, seq - 1, err
+		}
+		if err := setJSON(txn, trashKey(w.ID), &Trashed{Stored: *old, Deleted: now}); err != nil {
+			return Result{}, seq - 1, err
+		}
 		for _, k := range [][]byte{docKey(w.ID), rawKey(w.ID)} {
 			if err := txn.Delete(k); err != nil {
 				return Result{}, seq - 1, err
@@ -379,7 +412,14 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 	if hash == "" || docJSON == nil {
 		docJSON, hash = w.Doc.EncodeAndHash()
 	}
-	if old != nil && old.Hash == hash && old.Origin == w.Origin {
+	if old != nil && old.Hash == hash {
+		if old.Origin != w.Origin {
+			// Same content read from elsewhere: record the new origin (for
+			// pruning), but the index has nothing to do.
+			if err := s.moveOrigin(txn, old, w.Origin); err != nil {
+				return Result{}, seq, err
+			}
+		}
 		return Result{Outcome: Unchanged, Hash: hash}, seq, nil
 	}
 	seq++

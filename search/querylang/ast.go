@@ -189,52 +189,95 @@ func (p *Phrase) String() string {
 	return fieldPrefix(p.Field) + `"` + p.Text + `"`
 }
 
-// child renders n as an operand: compound nodes in parentheses.
-func child(n Node) string {
-	switch n.(type) {
-	case *And, *Or, *Bool:
-		return "(" + n.String() + ")"
+// And, Or and Bool render their children with as few parentheses as the
+// precedence (NOT and the prefixes over AND over OR over adjacency) needs,
+// so that the canonical form never nests deeper than the query it came
+// from.
+
+func (a *And) String() string {
+	parts := make([]string, len(a.Children))
+	for i, c := range a.Children {
+		switch c.(type) {
+		case *Or, *Bool:
+			parts[i] = "(" + c.String() + ")"
+		default:
+			parts[i] = c.String()
+		}
 	}
-	return n.String()
+	return strings.Join(parts, " AND ")
 }
 
-func join(ns []Node, sep string) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = child(n)
+// String renders an Or as adjacent clauses, the default operator, but
+// with OR next to a Not child: adjacent, it would be a MustNot clause.
+func (o *Or) String() string {
+	var b strings.Builder
+	for i, c := range o.Children {
+		if i > 0 {
+			_, notPrev := o.Children[i-1].(*Not)
+			_, notThis := c.(*Not)
+			if notPrev || notThis {
+				b.WriteString(" OR ")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		if _, ok := c.(*Bool); ok {
+			b.WriteString("(" + c.String() + ")")
+		} else {
+			b.WriteString(c.String())
+		}
 	}
-	return strings.Join(parts, sep)
+	return b.String()
 }
 
-func (a *And) String() string { return join(a.Children, " AND ") }
-
-func (o *Or) String() string { return join(o.Children, " OR ") }
-
-func (n *Not) String() string { return "NOT " + child(n.Child) }
+// String renders a Not with the '-' prefix.
+func (n *Not) String() string { return negated(n.Child) }
 
 func (b *Bool) String() string {
 	var parts []string
 	for _, n := range b.Must {
-		parts = append(parts, "+"+operand(n))
+		s := n.String()
+		switch n.(type) {
+		case *And, *Or, *Bool:
+			s = "(" + s + ")"
+		default:
+			if startsWithPrefix(s) {
+				// Only "+(--a)" can give such a Must clause.
+				s = "(" + s + ")"
+			}
+		}
+		parts = append(parts, "+"+s)
 	}
 	for _, n := range b.Should {
-		parts = append(parts, child(n))
+		switch n.(type) {
+		case *Or, *Bool:
+			parts = append(parts, "("+n.String()+")")
+		default:
+			parts = append(parts, n.String())
+		}
 	}
 	for _, n := range b.MustNot {
-		parts = append(parts, "-"+operand(n))
+		parts = append(parts, negated(n))
 	}
 	return strings.Join(parts, " ")
 }
 
-// operand renders n after a '+' or '-' prefix. A word that itself starts
-// with one of "-+!" goes in parentheses, as the prefix would otherwise
-// become part of it.
-func operand(n Node) string {
-	s := child(n)
-	if strings.IndexAny(s[:1], "-+!") == 0 {
-		return "(" + s + ")"
+// negated renders NOT n: "-word", "-(a b)", or "NOT --a" for a word that
+// itself starts with '-', '+' or '!' (the prefix would become part of it).
+func negated(n Node) string {
+	s := n.String()
+	switch n.(type) {
+	case *And, *Or, *Bool:
+		return "-(" + s + ")"
 	}
-	return s
+	if startsWithPrefix(s) {
+		return "NOT " + s
+	}
+	return "-" + s
+}
+
+func startsWithPrefix(s string) bool {
+	return s != "" && strings.IndexByte("-+!", s[0]) >= 0
 }
 
 // Walk calls fn for n and every node below it, parents first.

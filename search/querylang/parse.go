@@ -1,0 +1,526 @@
+package querylang
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SyntaxError is a query that cannot be parsed.
+type SyntaxError struct {
+	Pos    int // byte offset of the error in the query, from 0
+	Column int // character (rune) column of the error, from 1
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("syntax error at column %d: %s", e.Column, e.Msg)
+}
+
+func syntaxError(q string, pos int, format string, args ...any) *SyntaxError {
+	pos = min(max(pos, 0), len(q))
+	return &SyntaxError{Pos: pos, Column: utf8.RuneCountInString(q[:pos]) + 1, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Parse parses a query. A query without any word or phrase (empty, blank
+// or only punctuation) gives a nil Node and no error; an invalid query a
+// *SyntaxError.
+func Parse(q string) (Node, error) {
+	return parse(q, MaxLength)
+}
+
+// parse is Parse with a length limit of maxLen runes; < 0 means none.
+func parse(q string, maxLen int) (Node, error) {
+	if maxLen >= 0 && utf8.RuneCountInString(q) > maxLen {
+		pos, n := 0, 0
+		for i := range q {
+			if n == maxLen {
+				pos = i
+				break
+			}
+			n++
+		}
+		return nil, syntaxError(q, pos, "query longer than %d characters", maxLen)
+	}
+	toks, err := lex(q)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{q: q, toks: toks}
+	n, err := p.parseList(nil)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+type tokKind int
+
+const (
+	tEOF    tokKind = iota
+	tWord           // a word, with field and prefix
+	tPhrase         // a quoted phrase, with field
+	tField          // "field:" before a phrase or a group
+	tLParen
+	tRParen
+	tAnd
+	tOr
+	tNot  // NOT, NICHT, or the '!' prefix
+	tPlus // the '+' prefix
+)
+
+type token struct {
+	kind     tokKind
+	pos, end int    // byte offsets in the query
+	text     string // as written (for a phrase: between the quotes)
+	field    string // canonical field of a word, phrase or field token
+	prefix   bool   // a word ending in '*'
+	modifier bool   // a '-', '+' or '!' prefix
+}
+
+var operators = map[string]tokKind{
+	"AND": tAnd, "UND": tAnd, "&&": tAnd,
+	"OR": tOr, "ODER": tOr, "||": tOr,
+	"NOT": tNot, "NICHT": tNot,
+}
+
+// hasAlnum reports whether s has a letter or a digit.
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDelim reports whether r ends a word.
+func isDelim(r rune) bool {
+	return r == '(' || r == ')' || r == '"' || unicode.IsSpace(r)
+}
+
+// lex splits q into tokens. Words and phrases without a letter or digit
+// are left out, together with any prefix or field written right before.
+func lex(q string) ([]token, error) {
+	var toks []token
+	// drop removes the tokens glued to the front of a left out word or
+	// phrase starting at pos: "-", "+", "!", "field:".
+	drop := func(pos int) {
+		for len(toks) > 0 {
+			t := toks[len(toks)-1]
+			if t.end != pos || !(t.modifier || t.kind == tField) {
+				return
+			}
+			toks = toks[:len(toks)-1]
+			pos = t.pos
+		}
+	}
+	i := 0
+	for i < len(q) {
+		r, size := utf8.DecodeRuneInString(q[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += size
+			continue
+		case r == '(':
+			toks = append(toks, token{kind: tLParen, pos: i, end: i + 1, text: "("})
+			i++
+			continue
+		case r == ')':
+			toks = append(toks, token{kind: tRParen, pos: i, end: i + 1, text: ")"})
+			i++
+			continue
+		case r == '"':
+			j := strings.IndexByte(q[i+1:], '"')
+			if j < 0 {
+				return nil, syntaxError(q, i, "missing closing quote")
+			}
+			end := i + 1 + j + 1
+			text := q[i+1 : end-1]
+			if !hasAlnum(text) {
+				drop(i)
+			} else {
+				t := token{kind: tPhrase, pos: i, end: end, text: text}
+				if n := len(toks); n > 0 && toks[n-1].kind == tField && toks[n-1].end == i {
+					t.field = toks[n-1].field
+					t.pos = toks[n-1].pos
+					toks = toks[:n-1]
+				}
+				toks = append(toks, t)
+			}
+			i = end
+			continue
+		}
+		j := i
+		for j < len(q) {
+			r, size := utf8.DecodeRuneInString(q[j:])
+			if isDelim(r) {
+				break
+			}
+			j += size
+		}
+		w := q[i:j]
+		if k, ok := operators[w]; ok {
+			toks = append(toks, token{kind: k, pos: i, end: j, text: w})
+			i = j
+			continue
+		}
+		if isModifier(q, i, j) {
+			t := token{kind: tNot, pos: i, end: i + 1, text: w[:1], modifier: true}
+			if w[0] == '+' {
+				t.kind = tPlus
+			}
+			toks = append(toks, t)
+			i++
+			continue
+		}
+		t, keep, err := word(q, i, j)
+		if err != nil {
+			return nil, err
+		}
+		if keep {
+			toks = append(toks, t)
+		} else {
+			drop(i)
+		}
+		i = j
+	}
+	return toks, nil
+}
+
+// isModifier reports whether the '-', '+' or '!' at q[i] of the word
+// q[i:j] is a prefix: it is followed by a phrase or a group, or by a word
+// with a letter or digit that does not start with another of these
+// characters and is no operator.
+func isModifier(q string, i, j int) bool {
+	if strings.IndexByte("-+!", q[i]) < 0 {
+		return false
+	}
+	if j == i+1 {
+		return j < len(q) && (q[j] == '(' || q[j] == '"')
+	}
+	rest := q[i+1 : j]
+	if strings.IndexByte("-+!", rest[0]) >= 0 {
+		return false
+	}
+	if _, op := operators[rest]; op {
+		return false
+	}
+	return hasAlnum(rest)
+}
+
+// word lexes the word q[i:j]: a field token, a word (with field and
+// prefix), or nothing (keep is false) for a word without letters or digits.
+func word(q string, i, j int) (t token, keep bool, err error) {
+	w := q[i:j]
+	t = token{kind: tWord, pos: i, end: j, text: w}
+	if k := strings.IndexByte(w, ':'); k > 0 {
+		if f, ok := CanonicalField(w[:k]); ok {
+			v := w[k+1:]
+			switch {
+			case v != "":
+				t.field, t.text = f, v
+			case j < len(q) && (q[j] == '(' || q[j] == '"'):
+				return token{kind: tField, pos: i, end: j, text: w, field: f}, true, nil
+			}
+			// A field name followed by nothing is plain text.
+		}
+	}
+	if strings.HasSuffix(t.text, "*") {
+		stem := t.text[:len(t.text)-1]
+		star := j - 1
+		switch {
+		case strings.HasSuffix(stem, "*"):
+			return t, false, syntaxError(q, star, "only one * at the end of a word is allowed")
+		case utf8.RuneCountInString(stem) < 2:
+			return t, false, syntaxError(q, star, "a prefix search needs at least 2 letters or digits before *")
+		}
+		for _, r := range stem {
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) {
+				return t, false, syntaxError(q, star, "a prefix search (*) works on a single word of letters and digits only")
+			}
+		}
+		t.text, t.prefix = stem, true
+	}
+	return t, hasAlnum(t.text), nil
+}
+
+type parser struct {
+	q     string
+	toks  []token
+	i     int
+	depth int // of parentheses
+	terms int // words and phrases so far
+}
+
+func (p *parser) peek() token {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return token{kind: tEOF, pos: len(p.q), end: len(p.q)}
+}
+
+func (p *parser) next() token {
+	t := p.peek()
+	if p.i < len(p.toks) {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) errorf(pos int, format string, args ...any) error {
+	return syntaxError(p.q, pos, format, args...)
+}
+
+// endsOperand reports whether t cannot start an operand.
+func endsOperand(t token) bool {
+	switch t.kind {
+	case tEOF, tRParen, tAnd, tOr:
+		return true
+	}
+	return false
+}
+
+// clause is one clause of a list of adjacent clauses.
+type clause struct {
+	n    Node
+	must bool
+}
+
+// parseList parses adjacent clauses up to the end of the query, or up to
+// the ')' that closes open when open is not nil.
+func (p *parser) parseList(open *token) (Node, error) {
+	var cs []clause
+	for {
+		t := p.peek()
+		if t.kind == tEOF {
+			if open != nil {
+				return nil, p.errorf(open.pos, "missing closing parenthesis")
+			}
+			break
+		}
+		if t.kind == tRParen {
+			if open == nil {
+				return nil, p.errorf(t.pos, "unexpected closing parenthesis")
+			}
+			break
+		}
+		n, must, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, clause{n, must})
+	}
+	if len(cs) == 0 {
+		if open != nil {
+			return nil, p.errorf(open.pos, "empty parentheses")
+		}
+		return nil, nil
+	}
+	return buildList(cs), nil
+}
+
+// buildList turns clauses into the simplest node: the clause itself, an
+// Or of should clauses, an And of must clauses, or a Bool.
+func buildList(cs []clause) Node {
+	var must, should, mustNot []Node
+	for _, c := range cs {
+		switch {
+		case isNot(c.n):
+			mustNot = append(mustNot, c.n.(*Not).Child)
+		case c.must:
+			must = append(must, c.n)
+		default:
+			should = append(should, c.n)
+		}
+	}
+	switch {
+	case len(must) == 0 && len(mustNot) == 0:
+		return newOr(should)
+	case len(should) == 0 && len(mustNot) == 0:
+		return newAnd(must)
+	case len(cs) == 1:
+		return cs[0].n // a single Not
+	}
+	return &Bool{Must: must, Should: should, MustNot: mustNot}
+}
+
+func isNot(n Node) bool {
+	_, ok := n.(*Not)
+	return ok
+}
+
+// newOr returns the Or of ns, flattening children that are Ors; a single
+// node is returned as it is.
+func newOr(ns []Node) Node {
+	if len(ns) == 1 {
+		return ns[0]
+	}
+	o := &Or{}
+	for _, n := range ns {
+		if c, ok := n.(*Or); ok {
+			o.Children = append(o.Children, c.Children...)
+		} else {
+			o.Children = append(o.Children, n)
+		}
+	}
+	return o
+}
+
+// newAnd is newOr for And.
+func newAnd(ns []Node) Node {
+	if len(ns) == 1 {
+		return ns[0]
+	}
+	a := &And{}
+	for _, n := range ns {
+		if c, ok := n.(*And); ok {
+			a.Children = append(a.Children, c.Children...)
+		} else {
+			a.Children = append(a.Children, n)
+		}
+	}
+	return a
+}
+
+// negate returns NOT n; NOT NOT n is n.
+func negate(n Node) Node {
+	if c, ok := n.(*Not); ok {
+		return c.Child
+	}
+	return &Not{Child: n}
+}
+
+// parseOr parses operands joined by OR. must reports a single operand
+// with a '+' prefix; a '+' on an operand of OR is ignored.
+func (p *parser) parseOr() (n Node, must bool, err error) {
+	n, must, err = p.parseAnd()
+	if err != nil || p.peek().kind != tOr {
+		return n, must, err
+	}
+	ns := []Node{n}
+	for p.peek().kind == tOr {
+		op := p.next()
+		if endsOperand(p.peek()) {
+			return nil, false, p.errorf(op.pos, "%s needs a term after it", op.text)
+		}
+		c, _, err := p.parseAnd()
+		if err != nil {
+			return nil, false, err
+		}
+		ns = append(ns, c)
+	}
+	return newOr(ns), false, nil
+}
+
+// parseAnd parses operands joined by AND.
+func (p *parser) parseAnd() (n Node, must bool, err error) {
+	n, must, err = p.parseUnary()
+	if err != nil || p.peek().kind != tAnd {
+		return n, must, err
+	}
+	ns := []Node{n}
+	for p.peek().kind == tAnd {
+		op := p.next()
+		if endsOperand(p.peek()) {
+			return nil, false, p.errorf(op.pos, "%s needs a term after it", op.text)
+		}
+		c, _, err := p.parseUnary()
+		if err != nil {
+			return nil, false, err
+		}
+		ns = append(ns, c)
+	}
+	return newAnd(ns), false, nil
+}
+
+// parseUnary parses an operand with any NOT, '-', '!' or '+' before it.
+func (p *parser) parseUnary() (n Node, must bool, err error) {
+	t := p.peek()
+	switch t.kind {
+	case tNot, tPlus:
+		p.next()
+		if endsOperand(p.peek()) {
+			return nil, false, p.errorf(t.pos, "%s needs a term after it", t.text)
+		}
+		n, _, err := p.parseUnary()
+		if err != nil {
+			return nil, false, err
+		}
+		if t.kind == tPlus {
+			return n, true, nil
+		}
+		return negate(n), false, nil
+	case tAnd, tOr:
+		return nil, false, p.errorf(t.pos, "%s needs a term before it", t.text)
+	}
+	n, err = p.parsePrimary()
+	return n, false, err
+}
+
+// parsePrimary parses a word, a phrase, a group or a field with a group.
+func (p *parser) parsePrimary() (Node, error) {
+	t := p.next()
+	switch t.kind {
+	case tWord:
+		if err := p.countTerm(t); err != nil {
+			return nil, err
+		}
+		return &Term{Field: t.field, Text: t.text, Prefix: t.prefix}, nil
+	case tPhrase:
+		if err := p.countTerm(t); err != nil {
+			return nil, err
+		}
+		return &Phrase{Field: t.field, Text: t.text}, nil
+	case tLParen:
+		p.depth++
+		if p.depth > MaxDepth {
+			return nil, p.errorf(t.pos, "parentheses nested deeper than %d levels", MaxDepth)
+		}
+		n, err := p.parseList(&t)
+		if err != nil {
+			return nil, err
+		}
+		p.next() // ')'
+		p.depth--
+		return n, nil
+	case tField:
+		// The lexer emits a field token only before '(' (a phrase takes
+		// the field itself).
+		n, err := p.parsePrimary()
+		if err != nil {
+			return nil, err
+		}
+		setField(n, t.field)
+		return n, nil
+	case tRParen:
+		return nil, p.errorf(t.pos, "unexpected closing parenthesis")
+	}
+	return nil, p.errorf(t.pos, "unexpected end of query")
+}
+
+func (p *parser) countTerm(t token) error {
+	p.terms++
+	if p.terms > MaxTerms {
+		return p.errorf(t.pos, "more than %d words and phrases", MaxTerms)
+	}
+	return nil
+}
+
+// setField gives every word and phrase of n without a field of its own
+// the field f.
+func setField(n Node, f string) {
+	Walk(n, func(n Node) {
+		switch n := n.(type) {
+		case *Term:
+			if n.Field == "" {
+				n.Field = f
+			}
+		case *Phrase:
+			if n.Field == "" {
+				n.Field = f
+			}
+		}
+	})
+}
