@@ -521,10 +521,15 @@ func (kb *KB) Get(id string) (*store.Stored, error) { return kb.store.Get(id) }
 
 // Document returns a stored document, or an error wrapping
 // search.ErrNotFound.
-func (kb *KB) Document(_ context.Context, id string) (*search.Document, error) {
+func (kb *KB) Document(ctx context.Context, id string) (*search.Document, error) {
 	st, err := kb.store.Get(id)
 	if err != nil {
 		return nil, err
+	}
+	if !search.Visible(ctx, &st.Document) {
+		// Members-only documents do not exist for the public: not found,
+		// not forbidden.
+		return nil, fmt.Errorf("get %q: %w", id, search.ErrNotFound)
 	}
 	return &st.Document, nil
 }

@@ -104,7 +104,7 @@ func (ix *Index) Related(ctx context.Context, d *Document, n int) ([]Hit, error)
 		return []Hit{}, nil
 	}
 	q := query.NewBooleanQuery(nil, should, []query.Query{bleve.NewDocIDQuery([]string{d.ID})})
-	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req := bleve.NewSearchRequestOptions(restrict(ctx, q), n, 0, false)
 	req.Fields = hitFields
 	res, err := ix.b.SearchInContext(ctx, req)
 	if err != nil {
@@ -178,8 +178,8 @@ type Suggestion struct {
 // rebuilt when the index changes.
 type dictCache struct {
 	mu     sync.Mutex
-	gen    uint64
-	values map[string][]FacetValue
+	gen    [2]uint64
+	values [2]map[string][]FacetValue // public, members
 }
 
 // Suggest returns up to n completions of prefix: topics, people and
@@ -230,7 +230,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 		}
 	}
 	must = append(must, bleve.NewDisjunctionQuery(titleFields...))
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), n, 0, false)
+	req := bleve.NewSearchRequestOptions(restrict(ctx, bleve.NewConjunctionQuery(must...)), n, 0, false)
 	req.Fields = []string{fieldTitle}
 	res, err := ix.b.SearchInContext(ctx, req)
 	if err != nil {
@@ -268,17 +268,21 @@ func wordPrefix(s, p string) bool {
 // use, cached until the index changes.
 func (ix *Index) facetDicts(ctx context.Context) (map[string][]FacetValue, error) {
 	gen := ix.gen.Load()
+	v := 0
+	if Members(ctx) {
+		v = 1
+	}
 	ix.dicts.mu.Lock()
 	defer ix.dicts.mu.Unlock()
-	if ix.dicts.values != nil && ix.dicts.gen == gen {
-		return ix.dicts.values, nil
+	if ix.dicts.values[v] != nil && ix.dicts.gen[v] == gen {
+		return ix.dicts.values[v], nil
 	}
 	res, err := ix.Search(ctx, Request{Size: 1, FacetSize: MaxFacetSize, NoSnippets: true})
 	if err != nil {
 		return nil, fmt.Errorf("suggest: %w", err)
 	}
-	ix.dicts.values = res.Facets
-	ix.dicts.gen = gen
+	ix.dicts.values[v] = res.Facets
+	ix.dicts.gen[v] = gen
 	return res.Facets, nil
 }
 

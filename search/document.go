@@ -29,6 +29,9 @@ const (
 	LangUnknown = "und"
 )
 
+// VisibilityMembers marks a members-only document.
+const VisibilityMembers = "members"
+
 // DateLayout is the layout of Document.Date.
 const DateLayout = "2006-01-02"
 
@@ -56,6 +59,10 @@ type Document struct {
 	Challenge string `json:"challenge,omitempty"`
 	Approach  string `json:"approach,omitempty"`
 	Outcome   string `json:"outcome,omitempty"`
+
+	// Visibility is "" for public documents and VisibilityMembers for
+	// documents only requests with the read token may see.
+	Visibility string `json:"visibility,omitempty"`
 
 	// Metadata keeps input fields Fundus has no field of its own for.
 	Metadata map[string]any `json:"metadata,omitempty"`
@@ -208,6 +215,14 @@ func (d *Document) Normalize() error {
 		if d.Language == "" {
 			return &InvalidError{Field: "language", Reason: "not a language tag"}
 		}
+	}
+	switch strings.ToLower(strings.TrimSpace(d.Visibility)) {
+	case "", "public", "öffentlich", "oeffentlich":
+		d.Visibility = ""
+	case "members", "member", "members-only", "mitglieder", "intern", "internal":
+		d.Visibility = VisibilityMembers
+	default:
+		return &InvalidError{Field: "visibility", Reason: fmt.Sprintf("unknown visibility %q (want public or members)", d.Visibility)}
 	}
 	date, err := NormalizeDate(d.Date)
 	if err != nil {

@@ -157,6 +157,13 @@ func NewMapping() *mapping.IndexMappingImpl {
 	st.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fieldTitle, st)
 
+	vis := bleve.NewKeywordFieldMapping()
+	vis.Store = false
+	vis.DocValues = false
+	vis.IncludeInAll = false
+	vis.SkipFreqNorm = true
+	dm.AddFieldMappingsAt(fieldVisibility, vis)
+
 	hs := bleve.NewTextFieldMapping()
 	hs.Index = false
 	hs.Store = true
@@ -198,6 +205,9 @@ func indexFields(d *Document, hash string) map[string]any {
 	}
 	if d.Summary != "" {
 		m["summary_"+s] = d.Summary
+	}
+	if d.Visibility != "" {
+		m[fieldVisibility] = d.Visibility
 	}
 	body := []string{d.Body}
 	for _, t := range []string{d.Challenge, d.Approach, d.Outcome} {

@@ -180,7 +180,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	main := ix.request(textQ, r, "")
+	main := ix.request(ctx, textQ, r, "")
 	main.Size = r.Size
 	main.From = (r.Page - 1) * r.Size
 	main.Fields = hitFields
@@ -233,7 +233,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	var wg sync.WaitGroup
 	for i, f := range own {
 		wg.Go(func() {
-			fr := ix.request(textQ, r, f)
+			fr := ix.request(ctx, textQ, r, f)
 			fr.Size = 0
 			fr.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
 			results[i], errs[i+1] = ix.b.SearchInContext(ctx, fr)
@@ -283,7 +283,7 @@ var hitFields = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLan
 
 // request builds a search request for r, applying every filter except the
 // one on facet skip.
-func (ix *Index) request(textQ query.Query, r Request, skip string) *bleve.SearchRequest {
+func (ix *Index) request(ctx context.Context, textQ query.Query, r Request, skip string) *bleve.SearchRequest {
 	conj := []query.Query{textQ}
 	for _, f := range FacetNames {
 		vs := r.Filters[f]
@@ -323,7 +323,7 @@ func (ix *Index) request(textQ query.Query, r Request, skip string) *bleve.Searc
 	if len(conj) > 1 {
 		q = bleve.NewConjunctionQuery(conj...)
 	}
-	return bleve.NewSearchRequestOptions(q, 0, 0, false)
+	return bleve.NewSearchRequestOptions(restrict(ctx, q), 0, 0, false)
 }
 
 // textQuery turns the user's query into a Bleve query over every

@@ -633,3 +633,50 @@ func TestRoutingAndHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestMembersOnlyDocuments(t *testing.T) {
+	h, kb := newServer(t, web.Config{Token: "w", ReadToken: "r"})
+	res, err := kb.IngestBytes(context.Background(), "intern.json", []byte(`{"id":"intern/strategie","title":"Interne Strategie zur Innovationskultur","visibility":"members","topics":["Geheimthema"],"people":["Vera Vertraulich"],"body":"Nur für Mitglieder: Innovationskultur im Detail."}`), "")
+	if err != nil || res[0].Status != "added" {
+		t.Fatalf("%v %v", res, err)
+	}
+	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+	public := map[string]string{}
+	cases := []struct {
+		name    string
+		target  string
+		header  map[string]string
+		visible bool
+	}{
+		{"search, public", "/api/search?q=Innovationskultur", public, false},
+		{"search, read token", "/api/search?q=Innovationskultur", bearer("r"), true},
+		{"search, write token", "/api/search?q=Innovationskultur", bearer("w"), true},
+		{"search, wrong token", "/api/search?q=Innovationskultur", bearer("x"), false},
+		{"facets, public", "/api/search", public, false},
+		{"facets, read token", "/api/search", bearer("r"), true},
+		{"document, public", "/api/documents/intern/strategie", public, false},
+		{"document, read token", "/api/documents/intern/strategie", bearer("r"), true},
+		{"suggest person, public", "/api/suggest?q=vera", public, false},
+		{"suggest person, read token", "/api/suggest?q=vera", bearer("r"), true},
+		{"suggest title, public", "/api/suggest?q=interne", public, false},
+		{"related, public", "/api/documents/webinars/kultur/related", public, false},
+		{"topics, public", "/api/topics", public, false},
+		{"topics, read token", "/api/topics", bearer("r"), true},
+		{"feed, public", "/feeds/search.atom?q=Innovationskultur", public, false},
+		{"export, public", "/api/search?format=ndjson&q=Innovationskultur", public, false},
+		{"export, read token", "/api/search?format=ndjson&q=Innovationskultur", bearer("r"), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, h, "GET", tc.target, nil, tc.header)
+			body := r.Body.String()
+			seen := strings.Contains(body, "intern/strategie") || strings.Contains(body, "Geheimthema") || strings.Contains(body, "Vera Vertraulich")
+			if seen != tc.visible {
+				t.Errorf("members-only document visible = %v, want %v (status %d)", seen, tc.visible, r.Code)
+			}
+			if strings.HasPrefix(tc.name, "document, public") && r.Code != 404 {
+				t.Errorf("status %d, want 404 (not 403)", r.Code)
+			}
+		})
+	}
+}

@@ -58,8 +58,12 @@ const DefaultMaxBody = 32 << 20
 // Config configures the server.
 type Config struct {
 	Logger *slog.Logger
-	// Token, when set, is required as a bearer token on every write.
+	// Token, when set, is required as a bearer token on every write. It
+	// also lets its holder read members-only documents.
 	Token string `json:"-"`
+	// ReadToken, when set, lets requests that bear it read members-only
+	// documents; without either token they see public documents only.
+	ReadToken string `json:"-"`
 	// ReadOnly refuses every write.
 	ReadOnly bool
 	// MaxBodyBytes caps request bodies (default DefaultMaxBody).
@@ -147,7 +151,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	if s.membersRequest(r) {
+		r = r.WithContext(search.WithMembers(r.Context()))
+	}
 	s.router.ServeHTTP(w, r)
+}
+
+// membersRequest reports whether r bears a token that admits it to
+// members-only documents: the read token, or the write token.
+func (s *Server) membersRequest(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
+	}
+	tok = strings.TrimSpace(tok)
+	for _, want := range []string{s.cfg.ReadToken, s.cfg.Token} {
+		if want != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(want)) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // handlerFunc is a handler that returns its error for handle to render.

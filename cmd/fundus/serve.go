@@ -16,7 +16,7 @@ import (
 )
 
 func serveCmd(e *env) *cobra.Command {
-	var dir, addr, token string
+	var dir, addr, token, readToken string
 	var loadDemo, readOnly bool
 	var maxBody int64
 	var retention time.Duration
@@ -53,7 +53,7 @@ func serveCmd(e *env) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits}, kb, kb),
+				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadToken: readToken, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits}, kb, kb),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       60 * time.Second,
 				WriteTimeout:      5 * time.Minute,
@@ -83,6 +83,7 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")
+	cmd.Flags().StringVar(&readToken, "read-token", e.getenv("FUNDUS_READ_TOKEN"), "bearer token that admits reads of members-only documents (env FUNDUS_READ_TOKEN)")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")

@@ -46,6 +46,7 @@ const (
 	fChallenge
 	fApproach
 	fOutcome
+	fVisibility
 	numFields
 )
 
@@ -69,6 +70,7 @@ var fieldAliases = [numFields][]string{
 	fChallenge:     {"challenge"},
 	fApproach:      {"approach"},
 	fOutcome:       {"outcome"},
+	fVisibility:    {"visibility", "sichtbarkeit"},
 }
 
 // alias is where a key lands: its field and its precedence among the
@@ -250,6 +252,8 @@ func stringField(d *search.Document, f field) *string {
 		return &d.Approach
 	case fOutcome:
 		return &d.Outcome
+	case fVisibility:
+		return &d.Visibility
 	}
 	panic(fmt.Sprintf("parse: field %d is not a string field", f))
 }

@@ -209,7 +209,10 @@ func (a *And) String() string {
 
 // String renders an Or as adjacent clauses, the default operator, but
 // with OR next to a Not child: adjacent, it would be a MustNot clause.
-func (o *Or) String() string {
+func (o *Or) String() string { return o.render(" ") }
+
+// render renders o with sep between children, or " OR " next to a Not.
+func (o *Or) render(sep string) string {
 	var b strings.Builder
 	for i, c := range o.Children {
 		if i > 0 {
@@ -218,7 +221,7 @@ func (o *Or) String() string {
 			if notPrev || notThis {
 				b.WriteString(" OR ")
 			} else {
-				b.WriteString(" ")
+				b.WriteString(sep)
 			}
 		}
 		if _, ok := c.(*Bool); ok {
@@ -249,8 +252,11 @@ func (b *Bool) String() string {
 		parts = append(parts, "+"+s)
 	}
 	for _, n := range b.Should {
-		switch n.(type) {
-		case *Or, *Bool:
+		switch n := n.(type) {
+		case *Or:
+			// Adjacent, its children would be clauses of their own.
+			parts = append(parts, n.render(" OR "))
+		case *Bool:
 			parts = append(parts, "("+n.String()+")")
 		default:
 			parts = append(parts, n.String())

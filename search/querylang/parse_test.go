@@ -64,6 +64,8 @@ func TestParse(t *testing.T) {
 		{"exclude phrase", `a -"b c"`, `a -"b c"`},
 		{"exclude group", "a -(b OR c)", "a -(b c)"},
 		{"must group", "+(a b) c", "+(a b) c"},
+		{"OR clause in a must list", "+x a OR b", "+x a OR b"},
+		{"group clause in a must list", "+x (a b)", "+x a OR b"},
 		{"exclude field", "a -lang:de", "a -lang:de"},
 		{"exclude field group", "a -title:(b c)", "a -(title:b title:c)"},
 		{"bang excludes", "a !b", "a -b"},
@@ -332,5 +334,39 @@ func TestCanonicalField(t *testing.T) {
 	}
 	if _, ok := CanonicalField("foo"); ok {
 		t.Error("foo is a field")
+	}
+}
+
+// TestCanonicalFormKeepsLimits checks that the canonical form of queries
+// nested as deep as allowed is not nested deeper: it only uses the
+// parentheses the precedence needs.
+func TestCanonicalFormKeepsLimits(t *testing.T) {
+	patterns := []struct{ name, open, close string }{
+		{"group", "(", ")"},
+		{"OR in a must list", "(+x a OR b ", ")"},
+		{"AND in an OR", "(a b AND ", ")"},
+		{"OR in an AND", "(a AND b OR ", ")"},
+		{"NOT of a group", "-(a ", ")"},
+		{"must group", "+(a ", ") b"},
+		{"field group", "title:(a ", ")"},
+		{"NOT in an OR", "(a OR NOT b ", ")"},
+		{"must list in an AND", "(+a b AND ", ")"},
+	}
+	for _, p := range patterns {
+		t.Run(p.name, func(t *testing.T) {
+			q := strings.Repeat(p.open, MaxDepth) + "z" + strings.Repeat(p.close, MaxDepth)
+			n, err := Parse(q)
+			if err != nil {
+				t.Skipf("%s: %v", q, err) // too many terms for this pattern
+			}
+			s := n.String()
+			n2, err := Parse(s)
+			if err != nil {
+				t.Fatalf("Parse(%q) = %s, which does not parse: %v", q, s, err)
+			}
+			if n2.String() != s {
+				t.Fatalf("canonical form %s parses to %s", s, n2)
+			}
+		})
 	}
 }
