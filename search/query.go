@@ -230,3 +230,25 @@ func prefixTerm(prefix, analyzer string) string {
 	}
 	return p
 }
+
+// PlainText rewrites q so that the query language reads it as plain words:
+// quotes, parentheses and field prefixes become spaces, leading + - ! and
+// trailing * are dropped, and operator words are lowercased.
+func PlainText(q string) string {
+	words := strings.FieldsFunc(q, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`()"`, r)
+	})
+	out := words[:0]
+	for _, w := range words {
+		w = strings.TrimRight(strings.TrimLeft(w, "+-!"), "*")
+		w = strings.ReplaceAll(w, ":", " ")
+		switch w {
+		case "", "&&", "||":
+			continue
+		case "AND", "OR", "NOT", "UND", "ODER", "NICHT":
+			w = strings.ToLower(w)
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}

@@ -112,7 +112,8 @@ func TestQueryLanguage(t *testing.T) {
 		{"prefix longer than the English stem", "innovation*", []string{"de1", "en1", "en2"}},
 		{"prefix with umlaut", "Ökosys*", []string{"de2"}},
 		{"prefix restricted to titles", "title:Kultur*", nil},
-		{"prefix in a topic", "topic:innov*", []string{"de1", "en1"}},
+		{"prefix of a topic", "topic:innov*", []string{"de1"}},
+		{"prefix of a topic is of the whole value", "topic:open*", []string{"en1"}},
 
 		{"topic ignores case", "topic:innovationskultur", []string{"de1"}},
 		{"topic in upper case", "Thema:INNOVATIONSKULTUR", []string{"de1"}},
@@ -242,4 +243,21 @@ func FuzzCompileQuery(f *testing.F) {
 			t.Fatalf("%q: search: %v", q, err)
 		}
 	})
+}
+
+func TestPlainText(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"alpha (+)- thalassemia", "alpha thalassemia"},
+		{`"quoted" title:x +must -not AND OR word*`, "quoted title x must not and or word"},
+		{"Co-Creation UND Start-up", "Co-Creation und Start-up"},
+		{"()", ""},
+	}
+	for _, tc := range cases {
+		if got := PlainText(tc.in); got != tc.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if _, err := buildQuery(PlainText(tc.in)); err != nil {
+			t.Errorf("buildQuery(PlainText(%q)): %v", tc.in, err)
+		}
+	}
 }

@@ -1,3 +1,17 @@
+// Package search is Fundus's read model. It owns the Bleve (scorch) index:
+// the mapping (per-language text fields, keyword facet fields with doc
+// values), our query language (see querylang), filters and disjunctive
+// facet counts, highlighting, sorting and cursors, related documents,
+// topics and suggestions. The Document and Result types live here because
+// the write path (indexer) and the HTTP service (web) both speak them.
+//
+// # Index layout
+//
+// Text is indexed under language-specific field names (title_de, body_en,
+// body_xx …), each with one analyzer; queries search every language's
+// fields, so a German query also finds an English document using the same
+// term. Facets are keyword fields in their source spelling; filters match
+// lowercased twins (f_topics …) so that they ignore case.
 package search
 
 import (
@@ -50,6 +64,10 @@ type Request struct {
 	// Cursor continues a search after the last hit of an earlier page
 	// (Result.NextCursor); Page must then be 1.
 	Cursor string
+	// Plain reads Query as plain words: operators, fields, quotes and
+	// parentheses lose their meaning (for natural-language queries from
+	// other systems, such as evaluation sets).
+	Plain bool
 	// NoFacets skips facet counting; NoSnippets skips highlighting.
 	NoFacets   bool
 	NoSnippets bool
@@ -176,7 +194,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.normalize(); err != nil {
 		return nil, err
 	}
-	textQ, err := textQuery(r.Query)
+	q := r.Query
+	if r.Plain {
+		q = PlainText(q)
+	}
+	textQ, err := buildQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -324,27 +346,6 @@ func (ix *Index) request(ctx context.Context, textQ query.Query, r Request, skip
 		q = bleve.NewConjunctionQuery(conj...)
 	}
 	return bleve.NewSearchRequestOptions(restrict(ctx, q), 0, 0, false)
-}
-
-// textQuery turns the user's query into a Bleve query over every
-// language's text fields. An empty query matches everything.
-func textQuery(q string) (query.Query, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return bleve.NewMatchAllQuery(), nil
-	}
-	var clauses []query.Query
-	for _, l := range textLangs {
-		for _, f := range textFields {
-			mq := bleve.NewMatchQuery(q)
-			mq.SetField(f + "_" + l.suffix)
-			if f == "title" {
-				mq.SetBoost(2)
-			}
-			clauses = append(clauses, mq)
-		}
-	}
-	return bleve.NewDisjunctionQuery(clauses...), nil
 }
 
 func makeHit(h *bsearch.DocumentMatch) Hit {

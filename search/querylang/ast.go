@@ -47,9 +47,11 @@
 //
 // # Forgiving details
 //
-//   - A '-', '+' or '!' is an operator only at the start of a term, that is
-//     at the start of the query or after whitespace or '(', and only when
-//     the rest of the term has a letter or digit (or is a phrase or group).
+//   - A '-', '+' or '!' is an operator only at the start of a term (at the
+//     start of the query, or after whitespace, a parenthesis or a phrase),
+//     and only when what follows is a phrase, a group, or a word with a
+//     letter or digit that is no operator and does not itself start with
+//     '-', '+' or '!' ("--a" and "-AND" are words).
 //     Elsewhere it is part of the word: "Co-Creation", "Start-up" and "C++"
 //     are single words.
 //   - Words and phrases without any letter or digit ("-", "&", "–", "…")
@@ -112,10 +114,14 @@ func CanonicalField(name string) (string, bool) {
 // Node is a node of the syntax tree: *Term, *Phrase, *And, *Or, *Not or
 // *Bool.
 //
-// String renders a node in canonical query syntax: fields are written on
-// every word and phrase (in their canonical name), AND, OR and NOT in
-// English, and compound children in parentheses. Parsing the canonical
-// form gives a tree of the same canonical form.
+// String renders a node in canonical query syntax, for tests and logs:
+// fields in their canonical name on every word and phrase, Or as adjacent
+// clauses ("a b"; "a OR -b" next to a Not), And with AND, Not with a '-'
+// prefix, Bool as "+a b -c", and only the parentheses the precedence
+// needs. Parsing the canonical form gives a tree of the same canonical
+// form and never nests deeper than the query it came from; it can be a
+// little longer (fields of a group are repeated on each word, "&&" becomes
+// AND), so near MaxLength it may exceed the limit.
 type Node interface {
 	String() string
 	node()
