@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -134,5 +138,135 @@ func TestKillDuringIngest(t *testing.T) {
 		if r.Hits[0].ID != fmt.Sprintf("doc-%d", i) {
 			t.Errorf("search for document %d: first hit %s", i, r.Hits[0].ID)
 		}
+	}
+}
+
+// startServe starts `fundus serve` on a free loopback port and returns its
+// base URL once it answers /readyz.
+func startServe(t *testing.T, bin, data string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--write-rate", "0", "--search-rate", "0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	base := ""
+	for lines.Scan() {
+		if _, rest, ok := strings.Cut(lines.Text(), "serving "); ok {
+			base = strings.TrimSuffix(strings.Fields(rest)[0], "/")
+			break
+		}
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	if base == "" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal("serve did not start")
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve never became ready")
+		}
+	}
+	return cmd, base
+}
+
+// TestKillServeDuringWrites kills `fundus serve` with SIGKILL while clients
+// write documents through the API. Every write that got a 2xx answer must
+// survive, be searchable, and the index must agree with the store.
+func TestKillServeDuringWrites(t *testing.T) {
+	bin := buildBinary(t)
+	data := t.TempDir()
+	seed := rand.New(rand.NewPCG(3, 14))
+	var acked sync.Map // id → title
+	next := atomic.Int64{}
+	for round := range 3 {
+		cmd, base := startServe(t, bin, data)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				client := &http.Client{Timeout: 5 * time.Second}
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					n := next.Add(1)
+					var batch []string
+					for k := range 3 {
+						batch = append(batch, fmt.Sprintf(`{"id":"api/%d-%d","title":"Eintrag %d %d","body":"Kooperation Runde %d"}`, n, k, n, k, round))
+					}
+					resp, err := client.Post(base+"/api/documents", "application/json", strings.NewReader("["+strings.Join(batch, ",")+"]"))
+					if err != nil {
+						return // the server is gone
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode/100 == 2 {
+						for k := range 3 {
+							acked.Store(fmt.Sprintf("api/%d-%d", n, k), fmt.Sprintf("Eintrag %d %d", n, k))
+						}
+					}
+				}
+			})
+		}
+		time.Sleep(time.Duration(300+seed.IntN(700)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+
+	// Restart and check every acknowledged document.
+	cmd, base := startServe(t, bin, data)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	count := 0
+	acked.Range(func(k, v any) bool {
+		count++
+		resp, err := http.Get(base + "/api/documents/" + k.(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("acknowledged %s: status %d after the crash", k, resp.StatusCode)
+		}
+		return true
+	})
+	if count < 30 {
+		t.Errorf("only %d writes were acknowledged; the test did not exercise much", count)
+	}
+	t.Logf("%d acknowledged documents, all present", count)
+	resp, err := http.Get(base + "/api/search?q=Kooperation&size=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct{ Total int }
+	json.NewDecoder(resp.Body).Decode(&r)
+	resp.Body.Close()
+	if r.Total < count {
+		t.Errorf("search finds %d documents, fewer than the %d acknowledged", r.Total, count)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	out, err := exec.Command(bin, "check", "--data", data).CombinedOutput()
+	if err != nil {
+		t.Errorf("check after the crashes: %v\n%s", err, out)
 	}
 }
