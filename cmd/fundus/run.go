@@ -58,7 +58,7 @@ type env struct {
 // its error. main turns that into an exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
-	var logLevel string
+	var logLevel, logFormat string
 	root := &cobra.Command{
 		Use:   "fundus",
 		Short: "Fundus: a knowledge base and search service for open-innovation learnings",
@@ -76,7 +76,15 @@ or $FUNDUS_DATA).`,
 			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
 				return &usageError{fmt.Errorf("--log-level: %w", err)}
 			}
-			e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+			opts := &slog.HandlerOptions{Level: lvl}
+			switch logFormat {
+			case "text":
+				e.log = slog.New(slog.NewTextHandler(stderr, opts))
+			case "json":
+				e.log = slog.New(slog.NewJSONHandler(stderr, opts))
+			default:
+				return &usageError{fmt.Errorf("--log-format: want text or json, got %q", logFormat)}
+			}
 			return nil
 		},
 	}
@@ -85,6 +93,11 @@ or $FUNDUS_DATA).`,
 		defLevel = "warn"
 	}
 	root.PersistentFlags().StringVar(&logLevel, "log-level", defLevel, "log level: debug, info, warn or error (env FUNDUS_LOG_LEVEL)")
+	defFormat := getenv("FUNDUS_LOG_FORMAT")
+	if defFormat == "" {
+		defFormat = "text"
+	}
+	root.PersistentFlags().StringVar(&logFormat, "log-format", defFormat, "log format: text or json (env FUNDUS_LOG_FORMAT)")
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -92,7 +105,8 @@ or $FUNDUS_DATA).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
 		ingestCmd(e), searchCmd(e), getCmd(e), deleteCmd(e),
-		reindexCmd(e), statsCmd(e), serveCmd(e), checkCmd(e),
+		reindexCmd(e), statsCmd(e), serveCmd(e), checkCmd(e), evalCmd(e),
+		backupCmd(e), restoreCmd(e), exportCmd(e), undeleteCmd(e), trashCmd(e),
 	)
 	err := root.ExecuteContext(ctx)
 	if err != nil {

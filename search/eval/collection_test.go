@@ -84,6 +84,12 @@ func logReport(t *testing.T, name string, rep *eval.Report) {
 		t.Logf("  %-10s %3d queries: nDCG@%d %.4f, MRR@%d %.4f, recall@100 %.4f",
 			km.Kind, km.Queries, rep.K, km.NDCG, rep.K, km.MRR, km.Recall)
 	}
+	// Test queries are plain text: the search must not reject them.
+	for _, r := range rep.Rows {
+		if r.Error != "" {
+			t.Errorf("%s: query %q (%q) rejected: %s", name, r.ID, r.Text, r.Error)
+		}
+	}
 }
 
 // TestGermanCollection is the regression gate for search quality on our
@@ -314,4 +320,3 @@ func TestPlainBleveSciFact(t *testing.T) {
 		t.Errorf("evaluated %d queries, want 300", rep.Queries)
 	}
 }
-

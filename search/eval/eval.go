@@ -311,6 +311,9 @@ type Row struct {
 	Retrieved     int `json:"retrieved"` // hits ranked (up to max(K, 100))
 	// Ranking holds the ranked document ids (not in JSON output).
 	Ranking []string `json:"-"`
+	// Error is why the search rejected the query (a
+	// search.InvalidRequestError); the query then scores 0.
+	Error string `json:"error,omitempty"`
 }
 
 // Means are the averages of the per-query measures.
@@ -333,6 +336,9 @@ type Report struct {
 	// Missing lists query ids that have judgments but are not among the
 	// queries, so could not be run (sorted).
 	Missing []string `json:"missing,omitempty"`
+	// Rejected counts the evaluated queries the search rejected as
+	// invalid requests; their rows carry the error and score 0.
+	Rejected int `json:"rejected"`
 }
 
 // Mean averages rows.
@@ -376,11 +382,15 @@ func (r *Report) ByKind() []KindMeans {
 	return out
 }
 
-// Run runs every judged query against s and evaluates its ranking. Each
+// Run runs every judged query against s and evaluates its ranking. Query
+// texts are searched as plain words (search.Request.Plain): quotes,
+// parentheses and operators in them are not query syntax. A query
+// the search rejects as invalid (search.InvalidRequestError) scores 0 and
+// is counted in Report.Rejected; any other error ends the run. Each
 // query is searched for the top max(K, 100) hits without facets and
-// snippets; a hit whose id is the query's own id is removed from the
-// ranking first (as Anserini's -removeQuery does for BEIR), so one more hit
-// than that is fetched.
+// snippets, in pages of at most search.MaxSize hits. A hit whose id is the
+// query's own id is removed from the ranking (as Anserini's -removeQuery
+// does for BEIR), and the ranking is filled up from the next page.
 func Run(ctx context.Context, s Searcher, queries []Query, qrels Qrels, opts Options) (*Report, error) {
 	k := opts.K
 	if k == 0 {
@@ -459,21 +469,24 @@ feed:
 	}
 	rep.Rows = rows
 	rep.Means = Mean(rows)
+	for _, r := range rows {
+		if r.Error != "" {
+			rep.Rejected++
+		}
+	}
 	return rep, nil
 }
 
 func runOne(ctx context.Context, s Searcher, q Query, judged map[string]int, k, depth int) (Row, error) {
-	res, err := s.Search(ctx, search.Request{Query: q.Text, Size: depth + 1, NoFacets: true, NoSnippets: true})
+	ranking, err := rank(ctx, s, q, depth)
+	var invalid *search.InvalidRequestError
+	if errors.As(err, &invalid) {
+		// What a user typing this query gets: an error, no results.
+		return Row{ID: q.ID, Text: q.Text, Kind: q.Kind, Relevant: relevantCount(judged), Error: err.Error()}, nil
+	}
 	if err != nil {
 		return Row{}, fmt.Errorf("query %q: %w", q.ID, err)
 	}
-	ranking := make([]string, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if h.ID != q.ID {
-			ranking = append(ranking, h.ID)
-		}
-	}
-	ranking = ranking[:min(depth, len(ranking))]
 	return Row{
 		ID:            q.ID,
 		Text:          q.Text,
@@ -486,6 +499,29 @@ func runOne(ctx context.Context, s Searcher, q Query, judged map[string]int, k, 
 		Retrieved:     len(ranking),
 		Ranking:       ranking,
 	}, nil
+}
+
+// rank returns the ids of the top depth hits for q, without q's own id. It
+// asks for pages of at most search.MaxSize hits, and for another page only
+// when q's own id took a place or depth is beyond the first page.
+func rank(ctx context.Context, s Searcher, q Query, depth int) ([]string, error) {
+	size := min(depth, search.MaxSize)
+	ranking := make([]string, 0, depth)
+	for page := 1; len(ranking) < depth; page++ {
+		res, err := s.Search(ctx, search.Request{Query: q.Text, Plain: true, Page: page, Size: size, NoFacets: true, NoSnippets: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			if h.ID != q.ID {
+				ranking = append(ranking, h.ID)
+			}
+		}
+		if len(res.Hits) < size {
+			break
+		}
+	}
+	return ranking[:min(depth, len(ranking))], nil
 }
 
 // relevantCount returns the number of judged documents with grade > 0.

@@ -3,8 +3,10 @@ package eval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,11 +205,14 @@ func (f *fakeSearcher) Search(_ context.Context, r search.Request) (*search.Resu
 	if r.Query == f.fail {
 		return nil, errors.New("boom")
 	}
+	if r.Query == "(" {
+		return nil, &search.InvalidRequestError{Param: "q", Reason: "syntax error"}
+	}
 	res := &search.Result{}
-	for i, id := range f.rankings[r.Query] {
-		if i == r.Size {
-			break
-		}
+	page := max(r.Page, 1)
+	all := f.rankings[r.Query]
+	from := min((page-1)*r.Size, len(all))
+	for _, id := range all[from:min(from+r.Size, len(all))] {
 		res.Hits = append(res.Hits, search.Hit{ID: id})
 	}
 	res.Total = uint64(len(res.Hits))
@@ -244,8 +249,8 @@ func TestRun(t *testing.T) {
 	}
 	close(s.reqs)
 	for r := range s.reqs {
-		if r.Size != 101 || !r.NoFacets || !r.NoSnippets {
-			t.Errorf("request %+v, want size 101 without facets and snippets", r)
+		if r.Size != 100 || r.Page != 1 || !r.Plain || !r.NoFacets || !r.NoSnippets {
+			t.Errorf("request %+v, want page 1 of 100 hits, plain, without facets and snippets", r)
 		}
 	}
 	if rep.Queries != 3 || rep.Unjudged != 1 || rep.NoRelevant != 1 || !reflect.DeepEqual(rep.Missing, []string{"extra"}) {
@@ -271,6 +276,45 @@ func TestRun(t *testing.T) {
 	}
 }
 
+func TestRunFillsUpFromTheNextPage(t *testing.T) {
+	var docs []string
+	for i := range 150 {
+		docs = append(docs, fmt.Sprintf("d%03d", i))
+	}
+	// The query's own id at rank 3 takes a place on the first page.
+	ranking := append(slices.Clone(docs[:2]), append([]string{"self"}, docs[2:]...)...)
+	s := &fakeSearcher{rankings: map[string][]string{"q": ranking, "short": docs[:5]}, reqs: make(chan search.Request, 10)}
+	qrels := Qrels{"self": {"d099": 1}, "short": {"d004": 1}}
+	rep, err := Run(context.Background(), s, []Query{{ID: "self", Text: "q"}, {ID: "short", Text: "short"}}, qrels, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(s.reqs)
+	var pages []int
+	for r := range s.reqs {
+		pages = append(pages, r.Page)
+	}
+	if !reflect.DeepEqual(pages, []int{1, 2, 1}) {
+		t.Errorf("pages asked = %v, want 1 and 2 for the first query, 1 for the second", pages)
+	}
+	r := rep.Rows[0]
+	if len(r.Ranking) != 100 || r.Ranking[2] != "d002" || r.Ranking[99] != "d099" || r.Recall != 1 || r.FirstRelevant != 100 {
+		t.Errorf("ranking has %d ids (%v … %v), recall %v, first relevant %d; want d000…d099 without self",
+			len(r.Ranking), r.Ranking[:3], r.Ranking[len(r.Ranking)-1], r.Recall, r.FirstRelevant)
+	}
+	if rep.Rows[1].Retrieved != 5 || rep.Rows[1].FirstRelevant != 5 {
+		t.Errorf("short row = %+v", rep.Rows[1])
+	}
+	// k beyond one page: pages of search.MaxSize.
+	rep, err = Run(context.Background(), &fakeSearcher{rankings: map[string][]string{"q": docs}}, []Query{{ID: "self", Text: "q"}}, qrels, Options{K: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Rows[0]; r.Retrieved != 120 || r.Ranking[119] != "d119" {
+		t.Errorf("k=120: %d ids retrieved, want 120", r.Retrieved)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	s := &fakeSearcher{fail: "bad"}
 	qs := []Query{{ID: "a", Text: "fine"}, {ID: "b", Text: "bad"}}
@@ -280,6 +324,11 @@ func TestRunErrors(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), s, qs, qr, Options{K: -1}); err == nil {
 		t.Error("k = -1 accepted")
+	}
+	// A query the search rejects scores 0 and the run goes on.
+	rep, err := Run(context.Background(), s, []Query{{ID: "a", Text: "("}, {ID: "c", Text: "fine"}}, Qrels{"a": {"x": 1}, "c": {"x": 1}}, Options{})
+	if err != nil || rep.Rejected != 1 || rep.Queries != 2 || !strings.Contains(rep.Rows[0].Error, "syntax error") || rep.Rows[0].Relevant != 1 {
+		t.Errorf("rejected query: %+v, %v", rep, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
