@@ -55,7 +55,7 @@ func (ix *Index) Related(ctx context.Context, d *Document, n int) ([]Hit, error)
 		return nil, fmt.Errorf("related %q: %w", d.ID, err)
 	}
 	suffix := langSuffix(d.Language)
-	fields := []string{"title_" + suffix, "summary_" + suffix, "body_" + suffix}
+	fields := []string{"text_" + suffix, "title_" + suffix}
 	type scored struct {
 		term  string
 		score float64

@@ -35,8 +35,18 @@ var textLangs = []struct{ suffix, analyzer string }{
 	{"xx", neutralAnalyzer},
 }
 
-// Text fields, each indexed once per language suffix: title_de, body_en …
-var textFields = []string{"title", "summary", "body"}
+// Text fields, each once per language suffix (title_de, text_en …):
+//
+//   - text: everything a document says (body, summary, case fields, title,
+//     topics) in one field, indexed and stored with term vectors. Plain
+//     query words search it: BM25 over one field ranks better than a
+//     disjunction over title, summary and body, whose coordination factor
+//     punishes a document for matching in one field only. Snippets are
+//     cut from it.
+//   - title: the title, for title: queries and the title bonus.
+//   - body: the body, for body: queries.
+//   - summary: stored only, shown in results.
+var textFields = []string{"text", "title", "body", "summary"}
 
 // Facet fields: keyword fields in their source spelling, with doc values.
 // Each facet (but type, language and year, which are canonical already) has
@@ -105,8 +115,9 @@ func NewMapping() *mapping.IndexMappingImpl {
 		for _, f := range textFields {
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = l.analyzer
-			fm.Store = true
-			fm.IncludeTermVectors = true
+			fm.Store = f != "body"
+			fm.Index = f != "summary"
+			fm.IncludeTermVectors = fm.Index
 			fm.IncludeInAll = false
 			fm.DocValues = false
 			dm.AddFieldMappingsAt(f+"_"+l.suffix, fm)
@@ -209,17 +220,20 @@ func indexFields(d *Document, hash string) map[string]any {
 	if d.Visibility != "" {
 		m[fieldVisibility] = d.Visibility
 	}
-	body := []string{d.Body}
-	for _, t := range []string{d.Challenge, d.Approach, d.Outcome} {
+	m["body_"+s] = d.Body
+	// The text field: the body first (snippets come mostly from it), then
+	// what else the document says, topics last (they are German on English
+	// documents too, and bridge the languages).
+	text := []string{d.Body}
+	for _, t := range []string{d.Summary, d.Challenge, d.Approach, d.Outcome, d.Title} {
 		if t != "" {
-			body = append(body, t)
+			text = append(text, t)
 		}
 	}
-	if len(body) == 1 {
-		m["body_"+s] = d.Body
-	} else {
-		m["body_"+s] = body
+	if len(d.Topics) > 0 {
+		text = append(text, strings.Join(d.Topics, ". "))
 	}
+	m["text_"+s] = strings.Join(text, "\n\n")
 	if t, ok := d.Time(); ok {
 		m[fieldDate] = t.Format(time.RFC3339)
 		m[fieldDateSort] = d.Date

@@ -172,36 +172,37 @@ func keywordLeaf(field, v string, prefix bool) query.Query {
 // means title, summary and body, and each field is searched in every
 // language, titles boosted ×2.
 func textLeaf(field, text string, prefix, phrase bool) query.Query {
-	families := textFields
+	family := "text"
 	if field != "" {
-		families = []string{field}
+		family = field
 	}
 	usePhrase := phrase || innerPunct(text)
 	var qs []query.Query
 	for _, l := range textLangs {
-		for _, f := range families {
-			name := f + "_" + l.suffix
-			boost := 1.0
-			if f == "title" {
-				boost = 2
-			}
-			if prefix {
-				pq := bleve.NewPrefixQuery(prefixTerm(text, l.analyzer))
-				pq.SetField(name)
-				pq.SetBoost(boost)
-				qs = append(qs, pq)
-			}
-			if usePhrase {
-				mq := bleve.NewMatchPhraseQuery(text)
-				mq.SetField(name)
-				mq.SetBoost(boost)
-				qs = append(qs, mq)
-			} else {
-				mq := bleve.NewMatchQuery(text)
-				mq.SetField(name)
-				mq.SetBoost(boost)
-				qs = append(qs, mq)
-			}
+		name := family + "_" + l.suffix
+		if prefix {
+			pq := bleve.NewPrefixQuery(prefixTerm(text, l.analyzer))
+			pq.SetField(name)
+			qs = append(qs, pq)
+		}
+		switch {
+		case phrase:
+			mq := bleve.NewMatchPhraseQuery(text)
+			mq.SetField(name)
+			qs = append(qs, mq)
+		case usePhrase:
+			// A word with inner punctuation ("Co-Creation-Workshop",
+			// "IL-6"): its parts are searched as words, and finding them
+			// side by side, as written, adds to the score.
+			parts := bleve.NewMatchQuery(text)
+			parts.SetField(name)
+			together := bleve.NewMatchPhraseQuery(text)
+			together.SetField(name)
+			qs = append(qs, bleve.NewDisjunctionQuery(parts, together))
+		default:
+			mq := bleve.NewMatchQuery(text)
+			mq.SetField(name)
+			qs = append(qs, mq)
 		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)

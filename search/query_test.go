@@ -146,7 +146,7 @@ func TestQueryLanguage(t *testing.T) {
 		{"OR with NOT", "lang:en OR NOT type:case", []string{"de1", "de3", "en1", "en2"}},
 
 		{"hyphenated word", "Co-Creation", []string{"de1"}},
-		{"hyphenated word, English", "start-ups", []string{"en1"}},
+		{"hyphenated word, as a phrase", `"start-ups"`, []string{"en1"}},
 		{"sharp s", "Straße", []string{"de3"}},
 		{"sharp s spelled ss", "strasse", []string{"de3"}},
 		{"unknown field is text", "Note: Plattformen", []string{"de2"}},
@@ -166,6 +166,11 @@ func TestQueryLanguage(t *testing.T) {
 
 func TestQueryLanguageRanking(t *testing.T) {
 	ix := newQLIndex(t)
+	// A hyphenated word finds its parts too, but the document that writes
+	// it as one ranks first.
+	if got := qlSearch(t, ix, "start-ups"); len(got) < 2 || got[0] != "en1" {
+		t.Errorf("start-ups: got %v, want en1 first and the parts elsewhere too", got)
+	}
 	// en2 has all three words, en1 two of them.
 	if got := qlSearch(t, ix, "innovation culture openness"); len(got) < 2 || got[0] != "en2" {
 		t.Errorf("got %v, want en2 first", got)

@@ -209,8 +209,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.Query != "" && !r.NoSnippets {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
 		for _, l := range textLangs {
-			main.Highlight.AddField("body_" + l.suffix)
-			main.Highlight.AddField("summary_" + l.suffix)
+			main.Highlight.AddField("text_" + l.suffix)
 		}
 	}
 	switch r.Sort {
@@ -358,10 +357,8 @@ func makeHit(h *bsearch.DocumentMatch) Hit {
 	}
 	hit.Topics = stringList(h.Fields[FacetTopics])
 	for _, l := range textLangs {
-		for _, f := range []string{"body_", "summary_"} {
-			if frags := h.Fragments[f+l.suffix]; len(frags) > 0 && hit.Snippet == "" {
-				hit.Snippet = frags[0]
-			}
+		if frags := h.Fragments["text_"+l.suffix]; len(frags) > 0 && hit.Snippet == "" {
+			hit.Snippet = frags[0]
 		}
 	}
 	if hit.Snippet == "" {
