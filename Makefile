@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest clean
+.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -15,9 +15,10 @@ build:
 run: build
 	./bin/fundus serve --demo --data $(DATA) --addr $(ADDR) --log-level info
 
-## test: every test (set CI=true to make tests that need ../shared fail instead of skip)
+## test: every test, with the race detector (set CI=true to make tests that
+## need ../shared or Chromium fail instead of skip)
 test:
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 check: fmt vet staticcheck
 
@@ -40,6 +41,12 @@ fuzz:
 ## bench-ingest: fundus ingest vs a plain Bleve batch index on SciFact
 bench-ingest: build
 	$(GO) run ./cmd/fundus-bench ingest --fundus ./bin/fundus --corpus $(SHARED)/eval/scifact/corpus.jsonl
+
+## bench-search: search latency and throughput over HTTP against plain Bleve, SciFact and 100k synthetic documents
+## (BENCH_SEARCH_FLAGS=--skip-100k for a quick run)
+BENCH_SEARCH_FLAGS ?=
+bench-search: build
+	$(GO) run ./cmd/fundus-bench search --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_SEARCH_FLAGS)
 
 clean:
 	rm -rf bin

@@ -394,6 +394,8 @@ type Item struct {
 	Origin string
 	Hash   string // Doc.Hash(), when already computed
 	JSON   []byte // Doc's canonical JSON, when already computed
+	// ETag and LastModified are a fetched page's HTTP validators.
+	ETag, LastModified string
 }
 
 // ItemResult is what writing an Item did.
@@ -416,7 +418,7 @@ func writesOf(items []Item) []store.Write {
 	writes := make([]store.Write, len(items))
 	for i := range items {
 		d := &items[i].Doc
-		writes[i] = store.Write{ID: d.ID, Doc: d, Raw: items[i].Raw, Origin: items[i].Origin, Hash: items[i].Hash, JSON: items[i].JSON}
+		writes[i] = store.Write{ID: d.ID, Doc: d, Raw: items[i].Raw, Origin: items[i].Origin, Hash: items[i].Hash, JSON: items[i].JSON, ETag: items[i].ETag, LastModified: items[i].LastModified}
 	}
 	return writes
 }

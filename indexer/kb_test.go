@@ -331,7 +331,7 @@ func TestPrepare(t *testing.T) {
 		wantTitle      string
 		wantLang       string
 	}{
-		{"id from path, type from folder", search.Document{Body: "Die Kultur der Innovation ist wichtig und wir haben viel gelernt."}, "webinare/2020/kultur", "", "webinare/2020/kultur", "other", "Die Kultur der Innovation ist wichtig und wir haben viel gelernt.", "de"},
+		{"id from path, type from folder", search.Document{Body: "Die Kultur der Innovation ist wichtig und wir haben viel gelernt."}, "webinare/2020/kultur", "", "webinare/2020/kultur", "webinar", "Die Kultur der Innovation ist wichtig und wir haben viel gelernt.", "de"},
 		{"cases folder", search.Document{Title: "A case", Body: "This is what the team learned about the process and the partners."}, "cases/x", "", "cases/x", "case", "A case", "en"},
 		{"record suffix", search.Document{Title: "T", Body: "x"}, "data/list", "#3", "data/list#3", "other", "T", "und"},
 		{"own id wins", search.Document{ID: "given", Title: "T", Language: "fr-FR"}, "f", "#1", "given", "other", "T", "fr"},

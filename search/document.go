@@ -121,11 +121,11 @@ func (e *InvalidError) Error() string {
 // (English and German, any case) to one of the four types.
 func NormalizeType(s string) string {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "webinar", "webinars", "webinar-notes", "webinarnotiz", "webinarnotizen", "webinar notes", "notes":
+	case "webinar", "webinars", "webinare", "webinar-notes", "webinarnotiz", "webinarnotizen", "webinar notes", "notes":
 		return TypeWebinar
-	case "case", "cases", "case study", "fall", "fallstudie", "praxisfall", "peer-case", "peer-to-peer", "beratung", "fallbeispiel":
+	case "case", "cases", "case study", "case-studies", "fall", "fälle", "faelle", "fallstudie", "fallstudien", "praxisfall", "praxisfälle", "peer-case", "peer-to-peer", "beratung", "fallbeispiel", "fallbeispiele":
 		return TypeCase
-	case "recommendation", "recommendations", "empfehlung", "empfehlungen", "handlungsempfehlung", "handlungsempfehlungen", "policy", "policy recommendation":
+	case "recommendation", "recommendations", "empfehlung", "empfehlungen", "handlungsempfehlung", "handlungsempfehlungen", "policy", "policy recommendation", "policy-recommendations":
 		return TypeRecommendation
 	default:
 		return TypeOther

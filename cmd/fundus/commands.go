@@ -8,92 +8,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/search"
 )
-
-func ingestCmd(e *env) *cobra.Command {
-	var dir string
-	var prune, asJSON bool
-	cmd := &cobra.Command{
-		Use:   "ingest [--data DIR] [--prune] [--json] PATH...",
-		Short: "Add or update documents from files and folders",
-		Long: `Ingest reads Markdown (.md, .markdown) with YAML front matter, HTML (.html, .htm),
-JSON (.json: one document or an array), JSON Lines (.jsonl, .ndjson) and plain text
-(.txt). Folders are walked recursively; hidden files and folders are skipped.
-
-Unchanged inputs are counted as unchanged and left alone. An input that cannot
-be parsed is reported on stderr with its path (and line) and skipped; the exit
-code is then 1.`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			kb, err := openKB(ctx, e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
-			srcs, errs := indexer.PathSources(args)
-			failedPaths := len(errs)
-			for _, err := range errs {
-				fmt.Fprintln(e.stderr, "fundus: skipped:", err)
-			}
-			var bar *progressbar.ProgressBar
-			opts := indexer.IngestOptions{
-				Prune: prune,
-				OnError: func(err error) {
-					if bar != nil {
-						bar.Clear()
-					}
-					fmt.Fprintln(e.stderr, "fundus: skipped:", err)
-				},
-			}
-			if isTerminal(e.stderr) {
-				opts.OnProgress = func(done, total int) {
-					if bar == nil {
-						bar = progressbar.NewOptions(total,
-							progressbar.OptionSetWriter(e.stderr),
-							progressbar.OptionSetDescription("ingesting"),
-							progressbar.OptionShowCount(),
-							progressbar.OptionClearOnFinish(),
-							progressbar.OptionThrottle(100_000_000))
-					}
-					bar.Set(done)
-				}
-			}
-			sum, err := kb.Ingest(ctx, srcs, opts)
-			if bar != nil {
-				bar.Finish()
-			}
-			sum.Failed += failedPaths
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if err := printJSON(e.stdout, map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed, "deleted": sum.Deleted}); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(e.stdout, "added %d, updated %d, unchanged %d, failed %d", sum.Added, sum.Updated, sum.Unchanged, sum.Failed)
-				if prune {
-					fmt.Fprintf(e.stdout, ", deleted %d", sum.Deleted)
-				}
-				fmt.Fprintln(e.stdout)
-			}
-			if sum.Failed > 0 {
-				return &exitError{code: 1, msg: fmt.Sprintf("%d input(s) failed", sum.Failed)}
-			}
-			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
-	cmd.Flags().BoolVar(&prune, "prune", false, "remove documents whose source files vanished from the given folders")
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"added","updated","unchanged","failed","deleted"} as the last line of stdout`)
-	return cmd
-}
 
 // cliHit is a hit as `search --json` prints it.
 type cliHit struct {

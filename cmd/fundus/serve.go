@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 
 func serveCmd(e *env) *cobra.Command {
 	var dir, addr, token, readToken string
+	var watchDirs []string
 	var loadDemo, readOnly bool
 	var maxBody int64
 	var retention time.Duration
@@ -63,6 +65,20 @@ func serveCmd(e *env) *cobra.Command {
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
 			go kb.Maintain(mctx, 10*time.Minute, retention)
+			for _, d := range watchDirs {
+				abs, err := filepath.Abs(d)
+				if err != nil {
+					return err
+				}
+				go func() {
+					if err := kb.WaitReady(mctx); err != nil {
+						return
+					}
+					if err := watchFolder(mctx, e, kb, abs); err != nil {
+						e.log.Error("watching stopped", "dir", abs, "err", err)
+					}
+				}()
+			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
@@ -83,6 +99,7 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")
+	cmd.Flags().StringArrayVar(&watchDirs, "watch", nil, "keep the knowledge base in step with this folder (repeatable)")
 	cmd.Flags().StringVar(&readToken, "read-token", e.getenv("FUNDUS_READ_TOKEN"), "bearer token that admits reads of members-only documents (env FUNDUS_READ_TOKEN)")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")

@@ -58,10 +58,14 @@ type Stored struct {
 	// Origin is where the document was read from (a file's absolute path,
 	// "demo/…" for the built-in corpus, "api" for API writes); pruning
 	// finds documents by it.
-	Origin  string    `json:"origin,omitempty"`
-	Hash    string    `json:"hash"`
-	Seq     uint64    `json:"seq"`
-	Updated time.Time `json:"updated"`
+	Origin string `json:"origin,omitempty"`
+	// ETag and LastModified are the HTTP validators of a fetched page, for
+	// conditional requests when it is fetched again.
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Hash         string    `json:"hash"`
+	Seq          uint64    `json:"seq"`
+	Updated      time.Time `json:"updated"`
 }
 
 // Op is a journal operation.
@@ -91,6 +95,8 @@ type Write struct {
 	// JSON is Doc's canonical JSON when the caller has it already
 	// (search.Document.EncodeAndHash); it saves encoding twice.
 	JSON []byte
+	// ETag and LastModified are kept with the document (see Stored).
+	ETag, LastModified string
 }
 
 // Outcome is what a write did.
@@ -349,19 +355,21 @@ func (s *Store) commitSome(writes []Write, results []Result, limit int, now time
 	return limit, nil
 }
 
-// moveOrigin rewrites old's record with a new origin.
-func (s *Store) moveOrigin(txn *badger.Txn, old *Stored, origin string) error {
-	if old.Origin != "" {
-		if err := txn.Delete(sourceKey(old.Origin, old.ID)); err != nil {
-			return err
+// rewriteUnchanged rewrites old's record with w's origin and validators.
+func (s *Store) rewriteUnchanged(txn *badger.Txn, old *Stored, w *Write) error {
+	if old.Origin != w.Origin {
+		if old.Origin != "" {
+			if err := txn.Delete(sourceKey(old.Origin, old.ID)); err != nil {
+				return err
+			}
+		}
+		if w.Origin != "" {
+			if err := txn.Set(sourceKey(w.Origin, old.ID), nil); err != nil {
+				return err
+			}
 		}
 	}
-	old.Origin = origin
-	if origin != "" {
-		if err := txn.Set(sourceKey(origin, old.ID), nil); err != nil {
-			return err
-		}
-	}
+	old.Origin, old.ETag, old.LastModified = w.Origin, w.ETag, w.LastModified
 	return setJSON(txn, docKey(old.ID), old)
 }
 
@@ -413,17 +421,17 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 		docJSON, hash = w.Doc.EncodeAndHash()
 	}
 	if old != nil && old.Hash == hash {
-		if old.Origin != w.Origin {
-			// Same content read from elsewhere: record the new origin (for
-			// pruning), but the index has nothing to do.
-			if err := s.moveOrigin(txn, old, w.Origin); err != nil {
+		if old.Origin != w.Origin || old.ETag != w.ETag || old.LastModified != w.LastModified {
+			// Same content, read from elsewhere or with new validators:
+			// record that, but the index has nothing to do.
+			if err := s.rewriteUnchanged(txn, old, w); err != nil {
 				return Result{}, seq, err
 			}
 		}
 		return Result{Outcome: Unchanged, Hash: hash}, seq, nil
 	}
 	seq++
-	st := Stored{Document: *w.Doc, Origin: w.Origin, Hash: hash, Seq: seq, Updated: now}
+	st := Stored{Document: *w.Doc, Origin: w.Origin, ETag: w.ETag, LastModified: w.LastModified, Hash: hash, Seq: seq, Updated: now}
 	outcome := Added
 	if old != nil {
 		outcome = Updated
@@ -456,11 +464,13 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 // document again: the result decodes into the same Stored.
 func encodeStored(docJSON []byte, st *Stored) []byte {
 	extra, err := json.Marshal(struct {
-		Origin  string    `json:"origin,omitempty"`
-		Hash    string    `json:"hash"`
-		Seq     uint64    `json:"seq"`
-		Updated time.Time `json:"updated"`
-	}{st.Origin, st.Hash, st.Seq, st.Updated})
+		Origin       string    `json:"origin,omitempty"`
+		ETag         string    `json:"etag,omitempty"`
+		LastModified string    `json:"last_modified,omitempty"`
+		Hash         string    `json:"hash"`
+		Seq          uint64    `json:"seq"`
+		Updated      time.Time `json:"updated"`
+	}{st.Origin, st.ETag, st.LastModified, st.Hash, st.Seq, st.Updated})
 	n := len(docJSON)
 	if err != nil || n < 2 || docJSON[0] != '{' || docJSON[n-1] != '}' {
 		b, _ := json.Marshal(st)

@@ -1,0 +1,411 @@
+package web_test
+
+// End-to-end tests of the web interface in a real headless Chromium,
+// driven with chromedp, over the demo corpus. They need Debian's chromium
+// package; without it they skip, except under CI=true, where a missing
+// browser fails.
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/indexer/demo"
+	"github.com/fundus-kb/fundus/web"
+)
+
+// chromiumPath finds the browser: /usr/bin/chromium, else chromium or
+// chromium-browser on the PATH.
+func chromiumPath() string {
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// demoServer serves the demo corpus from a fresh knowledge base.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kb.Close() })
+	if err := kb.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{
+		OnError: func(err error) { t.Errorf("demo corpus: %v", err) },
+	})
+	if err != nil || sum.Added == 0 {
+		t.Fatalf("load demo corpus: %v (%+v)", err, sum)
+	}
+	ts := httptest.NewServer(web.NewServer(web.Config{}, kb, nil))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// tab is a Chromium tab with the console messages it reported.
+type tab struct {
+	ctx context.Context
+	mu  sync.Mutex
+	// problems are errors, exceptions and security messages.
+	problems []string
+}
+
+// browser is the tab as one (sub)test uses it: failures go to t.
+type browser struct {
+	t *testing.T
+	*tab
+}
+
+// in is the browser for the subtest t.
+func (b *browser) in(t *testing.T) *browser { return &browser{t: t, tab: b.tab} }
+
+func newBrowser(t *testing.T, exe string) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		chromedp.Flag("force-color-profile", "srgb"),
+		// A German browser: the UI starts in German.
+		chromedp.Flag("lang", "de-DE"),
+		chromedp.Flag("accept-lang", "de-DE,de"),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	b := &browser{t: t, tab: &tab{ctx: ctx}}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Type == chromedp.ConsoleError || m.Source == "security" {
+				b.mu.Lock()
+				b.problems = append(b.problems, fmt.Sprintf("%s %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
+				b.mu.Unlock()
+			}
+		}
+	}()
+	return b
+}
+
+func (b *tab) consoleProblems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.problems...)
+}
+
+// do runs actions, failing the test on an error.
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// load runs a trigger (a click, a key) and waits for the page it loads.
+func (b *browser) load(what string, trigger chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger)); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	return eval[string](b, `(document.querySelector(`+strconv.Quote(sel)+`) || {innerText: ""}).innerText.trim()`)
+}
+
+func (b *browser) location() *url.URL {
+	b.t.Helper()
+	u, err := url.Parse(eval[string](b, `location.href`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return u
+}
+
+// facetCounts reads the counts of one facet's checkboxes, by value.
+func (b *browser) facetCounts(param string) map[string]string {
+	b.t.Helper()
+	return eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('input[type=checkbox][name=`+param+`]')).map(i => [i.value, i.parentElement.querySelector('.count').textContent.trim()]))`)
+}
+
+// screenshot saves a full-page PNG of url at the given width.
+func (b *browser) screenshot(dir, name, url string, width int64) {
+	b.t.Helper()
+	var opts []chromedp.EmulateViewportOption
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+	}
+	b.do("open "+url, chromedp.EmulateViewport(width, 900, opts...), chromedp.Navigate(url))
+	if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
+		b.t.Errorf("%s at %d px: the page is wider than the screen", url, width)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow")
+	}
+	exe := chromiumPath()
+	if exe == "" {
+		msg := "no Chromium found (install Debian's chromium package: apt-get install -y chromium)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	started := time.Now()
+	ts := demoServer(t)
+	b := newBrowser(t, exe)
+
+	shots := os.Getenv("SCREENSHOT_DIR")
+	if shots == "" {
+		shots = filepath.Join(t.TempDir(), "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("screenshots", func(t *testing.T) {
+		b := b.in(t)
+		pages := []struct{ name, path string }{
+			{"home", "/"},
+			{"search", "/search?q=Innovationskultur&type=case&type=webinar"},
+			{"document", "/documents/cases/nordwerk-intrapreneurship"},
+			{"topics", "/topics"},
+			{"topic", "/topics/Open%20Innovation"},
+			{"recommendations", "/recommendations"},
+		}
+		for _, size := range []struct {
+			name  string
+			width int64
+		}{{"desktop", 1280}, {"phone", 390}} {
+			for _, p := range pages {
+				b.screenshot(shots, p.name+"-"+size.name, ts.URL+p.path, size.width)
+			}
+		}
+		t.Logf("screenshots in %s", shots)
+	})
+
+	b.do("desktop width", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(ts.URL+"/"))
+
+	t.Run("keyboard: skip link first", func(t *testing.T) {
+		b := b.in(t)
+		b.do("tab", chromedp.KeyEvent(kb.Tab))
+		if got := eval[string](b, `document.activeElement.className`); got != "skip-link" {
+			t.Errorf("first tab stop is %q, want the skip link", got)
+		}
+		if top := eval[float64](b, `document.activeElement.getBoundingClientRect().top`); top < 0 {
+			t.Errorf("the focused skip link is off screen (top %v)", top)
+		}
+	})
+
+	var total string
+	t.Run("type a query and pick a suggestion", func(t *testing.T) {
+		b := b.in(t)
+		if lang := eval[string](b, `document.documentElement.lang`); lang != "de" {
+			t.Fatalf("page language %q, want de", lang)
+		}
+		b.do("type", chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "Innovationsk"),
+			chromedp.WaitVisible(chromedp.CSS("#q-list .suggestion")))
+		if got := b.text("#q-list .suggestion .suggestion-text"); got != "Innovationskultur" {
+			t.Fatalf("first suggestion %q", got)
+		}
+		if got := eval[string](b, `document.querySelector('#q').getAttribute('aria-expanded')`); got != "true" {
+			t.Errorf("aria-expanded %q", got)
+		}
+		b.load("pick with the keyboard", chromedp.KeyEvent(kb.ArrowDown+kb.Enter))
+		if got := b.location(); got.Path != "/search" || got.Query().Get("topic") != "Innovationskultur" {
+			t.Fatalf("went to %s", got)
+		}
+		total = b.text("h2.results-summary")
+		if !strings.HasSuffix(total, " Dokumente") || b.text("ol.hits .hit-title a") == "" {
+			t.Fatalf("results %q", total)
+		}
+	})
+
+	t.Run("tick a facet, then remove its chip", func(t *testing.T) {
+		b := b.in(t)
+		types, langs := b.facetCounts("type"), b.facetCounts("lang")
+		b.load("tick cases", chromedp.Click(chromedp.CSS(`input[name=type][value=case]`)))
+		if got := b.location().Query()["type"]; len(got) != 1 || got[0] != "case" {
+			t.Fatalf("type filter %v", got)
+		}
+		if got, want := b.text("h2.results-summary"), types["case"]+" Dokumente"; got != want {
+			t.Errorf("results %q, want %q", got, want)
+		}
+		if !eval[bool](b, `document.querySelector('input[name=type][value=case]').checked`) {
+			t.Error("the facet is not ticked")
+		}
+		if got := b.facetCounts("type"); fmt.Sprint(got) != fmt.Sprint(types) {
+			t.Errorf("type counts changed (they are disjunctive): %v, were %v", got, types)
+		}
+		if got := b.facetCounts("lang"); fmt.Sprint(got) == fmt.Sprint(langs) {
+			t.Errorf("language counts did not change: %v", got)
+		}
+		if got := b.text(".chips a.chip"); !strings.Contains(got, "Praxisfälle") {
+			t.Fatalf("chip %q", got)
+		}
+		b.load("remove the chip", chromedp.Click(chromedp.CSS(".chips a.chip")))
+		if got := b.location().Query(); got.Has("type") || got.Get("topic") != "Innovationskultur" {
+			t.Errorf("after removing the chip: %v", got)
+		}
+		if got := b.text("h2.results-summary"); got != total {
+			t.Errorf("results %q, want %q again", got, total)
+		}
+	})
+
+	t.Run("page forward", func(t *testing.T) {
+		b := b.in(t)
+		first := b.text("ol.hits .hit-title a")
+		b.load("next page", chromedp.Click(chromedp.CSS("nav.pager a[rel=next]")))
+		if got := b.location().Query().Get("page"); got != "2" {
+			t.Errorf("page %q", got)
+		}
+		if got := b.text("ol.hits .hit-title a"); got == first || got == "" {
+			t.Errorf("page 2 starts with %q, as page 1 did", got)
+		}
+		if got := b.text(`nav.pager a[aria-current=page]`); got != "2" {
+			t.Errorf("current page %q", got)
+		}
+	})
+
+	var topic string
+	t.Run("open a document and follow a topic", func(t *testing.T) {
+		b := b.in(t)
+		title := b.text("ol.hits .hit-title a")
+		b.load("open", chromedp.Click(chromedp.CSS("ol.hits .hit-title a")))
+		if !strings.HasPrefix(b.location().Path, "/documents/") {
+			t.Fatalf("at %s", b.location())
+		}
+		if got := b.text("h1#doc-title"); got != title {
+			t.Errorf("document title %q, want %q", got, title)
+		}
+		if b.text(".doc-related a.mini-hit") == "" || !strings.Contains(eval[string](b, `document.querySelector('#citation').value`), title) {
+			t.Error("no related documents or citation")
+		}
+		topic = b.text(".doc-meta .tags a")
+		b.load("follow the topic", chromedp.Click(chromedp.CSS(".doc-meta .tags a")))
+		if got := b.location().Path; got != "/topics/"+url.PathEscape(topic) {
+			t.Errorf("at %s, want the page of %q", got, topic)
+		}
+		if got := b.text("main h1"); !strings.Contains(got, topic) {
+			t.Errorf("h1 %q", got)
+		}
+	})
+
+	t.Run("switch language", func(t *testing.T) {
+		b := b.in(t)
+		before := b.location()
+		b.load("switch", chromedp.Click(chromedp.CSS("a.lang-switch")))
+		if got := eval[string](b, `document.documentElement.lang`); got != "en" {
+			t.Errorf("lang %q after the switch", got)
+		}
+		if got := b.location(); got.RequestURI() != before.RequestURI() {
+			t.Errorf("switch went to %s, want back to %s", got.RequestURI(), before.RequestURI())
+		}
+		if got := b.text("nav.site-nav"); !strings.Contains(got, "Topics") || !strings.Contains(got, "Recommendations") {
+			t.Errorf("nav %q", got)
+		}
+		if got := b.text("h2.results-summary"); !strings.HasSuffix(got, " documents") {
+			t.Errorf("summary %q", got)
+		}
+		// The choice sticks: the next page is English too.
+		b.do("home", chromedp.Navigate(ts.URL+"/"))
+		if got := b.text("main h1"); got != "Find what the learning network knows" {
+			t.Errorf("home h1 %q", got)
+		}
+	})
+
+	t.Run("no console errors, and the policy is enforced", func(t *testing.T) {
+		b := b.in(t)
+		time.Sleep(200 * time.Millisecond) // let the last messages arrive
+		if p := b.consoleProblems(); len(p) > 0 {
+			t.Errorf("console:\n%s", strings.Join(p, "\n"))
+		}
+		// A check of the check: an inline script must be refused, and
+		// reported where the test looks.
+		before := len(b.consoleProblems())
+		ran := eval[bool](b, `(() => { const s = document.createElement('script'); s.textContent = 'window.__inline = true'; document.body.appendChild(s); return window.__inline === true; })()`)
+		if ran {
+			t.Error("an inline script ran: the Content-Security-Policy is not enforced")
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for len(b.consoleProblems()) == before && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if p := b.consoleProblems(); len(p) == before || !strings.Contains(strings.Join(p[before:], " "), "Content Security Policy") {
+			t.Errorf("a refused inline script was not reported: %v", p[before:])
+		}
+	})
+	t.Logf("browser test took %s", time.Since(started).Round(time.Millisecond))
+}

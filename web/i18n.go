@@ -1,0 +1,230 @@
+package web
+
+import "fmt"
+
+// uiLanguages are the languages of the interface; the first is the default.
+var uiLanguages = []string{"de", "en"}
+
+// messages is the message catalogue of the web interface: every key with
+// its German and English text. Texts with arguments are fmt formats.
+// Counted messages come as key.one and key.other (see view.N).
+var messages = map[string][2]string{
+	// Site and navigation.
+	"site.tagline":        {"Wissensbasis des Lernnetzwerks für offene Innovation", "Knowledge base of the learning network on open innovation"},
+	"site.short":          {"Wissensbasis offene Innovation", "Open innovation knowledge base"},
+	"site.description":    {"Webinar-Notizen, Praxisfälle und Empfehlungen des Lernnetzwerks für offene Innovation durchsuchen.", "Search the webinar notes, cases and recommendations of the learning network on open innovation."},
+	"nav.skip":            {"Zum Inhalt springen", "Skip to content"},
+	"nav.label":           {"Hauptnavigation", "Main navigation"},
+	"nav.home":            {"Start", "Home"},
+	"nav.search":          {"Suche", "Search"},
+	"nav.topics":          {"Themen", "Topics"},
+	"nav.recommendations": {"Empfehlungen", "Recommendations"},
+	"lang.switch":         {"English", "Deutsch"},
+	"lang.switch.hint":    {"Sprache wechseln", "Change language"},
+	"breadcrumb.label":    {"Brotkrumennavigation", "Breadcrumb"},
+	"footer.feed":         {"Atom-Feed der neuesten Dokumente", "Atom feed of the newest documents"},
+	"footer.api":          {"API (OpenAPI)", "API (OpenAPI)"},
+
+	// Document types and languages.
+	"type.webinar":         {"Webinar-Notiz", "Webinar notes"},
+	"type.case":            {"Praxisfall", "Case"},
+	"type.recommendation":  {"Empfehlung", "Recommendation"},
+	"type.other":           {"Sonstiges", "Other"},
+	"types.webinar":        {"Webinar-Notizen", "Webinar notes"},
+	"types.case":           {"Praxisfälle", "Cases"},
+	"types.recommendation": {"Empfehlungen", "Recommendations"},
+	"types.other":          {"Sonstiges", "Other"},
+	"language.de":          {"Deutsch", "German"},
+	"language.en":          {"Englisch", "English"},
+	"language.fr":          {"Französisch", "French"},
+	"language.und":         {"Unbestimmt", "Undetermined"},
+
+	// Dates.
+	"date.format": {"%[1]d. %[2]s %[3]d", "%[1]d %[2]s %[3]d"},
+	"month.1":     {"Januar", "January"},
+	"month.2":     {"Februar", "February"},
+	"month.3":     {"März", "March"},
+	"month.4":     {"April", "April"},
+	"month.5":     {"Mai", "May"},
+	"month.6":     {"Juni", "June"},
+	"month.7":     {"Juli", "July"},
+	"month.8":     {"August", "August"},
+	"month.9":     {"September", "September"},
+	"month.10":    {"Oktober", "October"},
+	"month.11":    {"November", "November"},
+	"month.12":    {"Dezember", "December"},
+
+	// Counts.
+	"count.documents.one":   {"%d Dokument", "%d document"},
+	"count.documents.other": {"%d Dokumente", "%d documents"},
+
+	// Search box and suggestions.
+	"search.label":         {"Suchbegriffe", "Search terms"},
+	"search.placeholder":   {"Thema, Organisation, Person oder Stichwort", "Topic, organisation, person or keyword"},
+	"search.submit":        {"Suchen", "Search"},
+	"search.heading":       {"Suche", "Search"},
+	"search.title":         {"„%s“ – Suche", "“%s” – Search"},
+	"search.didyoumean":    {"Meinten Sie", "Did you mean"},
+	"suggest.list":         {"Vorschläge", "Suggestions"},
+	"suggest.topic":        {"Thema", "Topic"},
+	"suggest.person":       {"Person", "Person"},
+	"suggest.organization": {"Organisation", "Organisation"},
+	"suggest.title":        {"Dokument", "Document"},
+
+	// Home.
+	"home.heading":               {"Wissen aus dem Lernnetzwerk finden", "Find what the learning network knows"},
+	"home.lead":                  {"Webinar-Notizen, Praxisfälle aus der Peer-Beratung und Handlungsempfehlungen – durchsuchbar nach Thema, Organisation, Person und Jahr.", "Webinar notes, cases from peer consulting and policy recommendations – searchable by topic, organisation, person and year."},
+	"home.total.one":             {"%d Dokument", "%d document"},
+	"home.total.other":           {"%d Dokumente", "%d documents"},
+	"home.topics":                {"Häufige Themen", "Popular topics"},
+	"home.topics.all":            {"Alle Themen", "All topics"},
+	"home.latest.webinar":        {"Neueste Webinar-Notizen", "Latest webinar notes"},
+	"home.latest.case":           {"Neueste Praxisfälle", "Latest cases"},
+	"home.latest.recommendation": {"Neueste Empfehlungen", "Latest recommendations"},
+	"home.latest.all":            {"Alle anzeigen", "Show all"},
+
+	// Result lists.
+	"results.count.zero":             {"Keine Dokumente", "No documents"},
+	"results.count.one":              {"%d Dokument", "%d document"},
+	"results.count.other":            {"%d Dokumente", "%d documents"},
+	"results.for.zero":               {"Keine Treffer für „%[2]s“", "No results for “%[2]s”"},
+	"results.for.one":                {"%d Treffer für „%s“", "%d result for “%s”"},
+	"results.recs.zero":              {"Keine Empfehlungen", "No recommendations"},
+	"results.recs.one":               {"%d Empfehlung", "%d recommendation"},
+	"results.recs.other":             {"%d Empfehlungen", "%d recommendations"},
+	"results.for.other":              {"%d Treffer für „%s“", "%d results for “%s”"},
+	"results.pastend":                {"Diese Seite liegt hinter dem Ende der Trefferliste.", "This page lies beyond the end of the results."},
+	"results.firstpage":              {"Zur ersten Seite", "Go to the first page"},
+	"sort.label":                     {"Sortieren", "Sort by"},
+	"sort.apply":                     {"Anwenden", "Apply"},
+	"sort.relevance":                 {"Relevanz", "Relevance"},
+	"sort.-date":                     {"Neueste zuerst", "Newest first"},
+	"sort.date":                      {"Älteste zuerst", "Oldest first"},
+	"sort.title":                     {"Titel (A–Z)", "Title (A–Z)"},
+	"pager.label":                    {"Seiten", "Pages"},
+	"pager.prev":                     {"Zurück", "Previous"},
+	"pager.next":                     {"Weiter", "Next"},
+	"pager.page":                     {"Seite %d", "Page %d"},
+	"export.heading":                 {"Ergebnisse weiterverwenden", "Reuse these results"},
+	"export.csv":                     {"Alle Treffer als CSV", "All results as CSV"},
+	"export.ndjson":                  {"Alle Treffer als NDJSON", "All results as NDJSON"},
+	"export.feed":                    {"Diese Suche als Atom-Feed abonnieren", "Follow this search as an Atom feed"},
+	"export.feed.title":              {"Fundus: %s", "Fundus: %s"},
+	"noresults.query":                {"Keine Dokumente passen zu „%s“.", "No documents match “%s”."},
+	"noresults.filters":              {"Keine Dokumente passen zu diesen Filtern.", "No documents match these filters."},
+	"noresults.unfiltered.one":       {"„%[2]s“ ohne Filter suchen: %[1]d Treffer", "Search “%[2]s” without filters: %[1]d result"},
+	"noresults.unfiltered.other":     {"„%[2]s“ ohne Filter suchen: %[1]d Treffer", "Search “%[2]s” without filters: %[1]d results"},
+	"noresults.unfiltered.all.one":   {"Alle Filter entfernen: %d Dokument", "Remove all filters: %d document"},
+	"noresults.unfiltered.all.other": {"Alle Filter entfernen: %d Dokumente", "Remove all filters: %d documents"},
+	"noresults.tip.filters":          {"Entfernen Sie einzelne Filter oben, um die Suche zu erweitern.", "Remove some of the filters above to widen the search."},
+	"noresults.tip.spelling":         {"Prüfen Sie die Schreibweise.", "Check the spelling."},
+	"noresults.tip.words":            {"Versuchen Sie weniger oder allgemeinere Begriffe, auf Deutsch oder Englisch.", "Try fewer or more general words, in German or English."},
+	"noresults.topics":               {"Häufige Themen", "Popular topics"},
+
+	// Filters.
+	"filters.heading":         {"Filter", "Filters"},
+	"filters.apply":           {"Filter anwenden", "Apply filters"},
+	"facet.type":              {"Dokumenttyp", "Document type"},
+	"facet.topics":            {"Themen", "Topics"},
+	"facet.year":              {"Jahr", "Year"},
+	"facet.language":          {"Sprache", "Language"},
+	"facet.organizations":     {"Organisationen", "Organisations"},
+	"facet.people":            {"Personen", "People"},
+	"facet.addressees":        {"Adressaten", "Addressees"},
+	"facet.policy_area":       {"Politikfeld", "Policy area"},
+	"facet.more.one":          {"%d weiterer Wert", "%d more value"},
+	"facet.more.other":        {"%d weitere Werte", "%d more values"},
+	"filter.period":           {"Zeitraum", "Period"},
+	"filter.from":             {"Von", "From"},
+	"filter.to":               {"Bis", "To"},
+	"filter.date.placeholder": {"JJJJ-MM-TT", "YYYY-MM-DD"},
+	"filter.date.hint":        {"Jahr, Monat oder Tag, z. B. 2021 oder 2021-06.", "A year, month or day, e.g. 2021 or 2021-06."},
+	"chips.label":             {"Aktive Filter", "Active filters"},
+	"chips.remove":            {"Filter entfernen", "remove filter"},
+	"chips.clear":             {"Alle Filter entfernen", "Remove all filters"},
+	"chart.label":             {"Dokumente pro Jahr; ein Balken wählt das Jahr als Filter", "Documents per year; a bar selects the year as a filter"},
+	"chart.bar.one":           {"%[2]s: %[1]d Dokument", "%[2]s: %[1]d document"},
+	"chart.bar.other":         {"%[2]s: %[1]d Dokumente", "%[2]s: %[1]d documents"},
+
+	// Topics.
+	"topics.heading":     {"Themen", "Topics"},
+	"topics.intro.one":   {"%d Thema, alphabetisch. Jedes Thema führt zu seinen Dokumenten, die neuesten zuerst.", "%d topic, in alphabetical order. Each leads to its documents, newest first."},
+	"topics.intro.other": {"%d Themen, alphabetisch. Jedes Thema führt zu seinen Dokumenten, die neuesten zuerst.", "%d topics, in alphabetical order. Each leads to its documents, newest first."},
+	"topics.none":        {"Noch gibt es keine Themen.", "There are no topics yet."},
+	"topic.eyebrow":      {"Thema", "Topic"},
+	"topic.search":       {"In „%s“ suchen", "Search within “%s”"},
+
+	// Recommendations.
+	"recs.heading": {"Empfehlungen", "Recommendations"},
+	"recs.intro":   {"Alle Handlungsempfehlungen des Netzwerks an Politik und Verwaltung, filterbar nach Adressaten und Politikfeld.", "All of the network's recommendations to policy makers and administrations, filterable by addressee and policy area."},
+	"recs.search":  {"In den Empfehlungen suchen", "Search the recommendations"},
+
+	// Document.
+	"doc.aside":      {"Angaben zum Dokument", "About this document"},
+	"doc.meta":       {"Angaben", "Details"},
+	"doc.date":       {"Datum", "Date"},
+	"doc.source":     {"Quelle", "Source"},
+	"doc.topics":     {"Themen", "Topics"},
+	"doc.case.label": {"Der Fall in Kürze", "The case in brief"},
+	"doc.challenge":  {"Herausforderung", "Challenge"},
+	"doc.approach":   {"Vorgehen", "Approach"},
+	"doc.outcome":    {"Ergebnis", "Outcome"},
+	"doc.cite":       {"Teilen und zitieren", "Share and cite"},
+	"doc.permalink":  {"Permalink", "Permalink"},
+	"doc.citation":   {"Zitiervorschlag", "Suggested citation"},
+	"doc.copy":       {"Kopieren", "Copy"},
+	"doc.copied":     {"Kopiert", "Copied"},
+	"doc.json":       {"Dieses Dokument als JSON", "This document as JSON"},
+	"doc.related":    {"Ähnliche Dokumente", "Related documents"},
+	"doc.members":    {"Nur für Mitglieder", "Members only"},
+	"cite.title":     {"„%s“.", "“%s”."},
+	"cite.in":        {"In: Fundus – Wissensbasis des Lernnetzwerks für offene Innovation.", "In: Fundus – knowledge base of the learning network on open innovation."},
+	"cite.accessed":  {"(abgerufen am %s).", "(accessed %s)."},
+
+	// Errors.
+	"error.status":           {"Fehler %d", "Error %d"},
+	"error.detail":           {"Technische Angabe:", "Technical detail:"},
+	"error.search":           {"Stattdessen suchen", "Search instead"},
+	"error.home":             {"Zur Startseite", "Go to the home page"},
+	"error.400.heading":      {"Diese Anfrage können wir nicht ausführen", "We cannot run this request"},
+	"error.400.message":      {"Der Parameter „%s“ hat einen ungültigen Wert. Korrigieren Sie die Adresse oder beginnen Sie eine neue Suche.", "The parameter “%s” has a value that is not valid. Correct the address or start a new search."},
+	"error.404.heading":      {"Seite nicht gefunden", "Page not found"},
+	"error.404.message":      {"Unter dieser Adresse gibt es keine Seite. Vielleicht hilft die Suche weiter.", "There is no page at this address. The search may help."},
+	"error.doc404.heading":   {"Dokument nicht gefunden", "Document not found"},
+	"error.doc404.message":   {"Ein Dokument mit dieser Adresse gibt es nicht (mehr). Vielleicht finden Sie es über die Suche.", "There is no document at this address (any more). You may find it with the search."},
+	"error.topic404.heading": {"Thema nicht gefunden", "Topic not found"},
+	"error.topic404.message": {"Zu diesem Thema gibt es keine Dokumente. Die Themenübersicht zeigt alle Themen.", "There are no documents on this topic. The topic overview lists every topic."},
+	"error.alltopics":        {"Alle Themen", "All topics"},
+	"error.405.heading":      {"Nicht erlaubt", "Not allowed"},
+	"error.405.message":      {"Diese Seite kann nur gelesen werden.", "This page can only be read."},
+	"error.500.heading":      {"Ein interner Fehler ist aufgetreten", "An internal error occurred"},
+	"error.500.message":      {"Das ist unser Fehler, nicht Ihrer. Bitte versuchen Sie es gleich noch einmal.", "This is our fault, not yours. Please try again in a moment."},
+	"error.429.heading":      {"Zu viele Anfragen", "Too many requests"},
+	"error.429.message":      {"Bitte warten Sie einen Moment und laden Sie die Seite dann neu.", "Please wait a moment, then reload the page."},
+	"error.notready.heading": {"Der Suchindex wird gerade aufgebaut", "The search index is being built"},
+	"error.notready.message": {"Das dauert meist nur kurz. Bitte laden Sie die Seite gleich neu.", "This usually takes only a moment. Please reload the page shortly."},
+	"error.503.heading":      {"Die Anfrage hat zu lange gedauert", "The request took too long"},
+	"error.503.message":      {"Bitte versuchen Sie es noch einmal, gegebenenfalls mit weniger Filtern.", "Please try again, perhaps with fewer filters."},
+}
+
+func hasMessage(key string) bool {
+	_, ok := messages[key]
+	return ok
+}
+
+// translate returns the message key in lang, formatted with args when
+// there are any. A missing key shows as the key itself, so it is noticed.
+func translate(lang, key string, args ...any) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	i := 0
+	if lang == "en" {
+		i = 1
+	}
+	if len(args) == 0 {
+		return m[i]
+	}
+	return fmt.Sprintf(m[i], args...)
+}

@@ -1,0 +1,529 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// typeOrder is the order document types are shown in.
+var typeOrder = []string{search.TypeWebinar, search.TypeCase, search.TypeRecommendation, search.TypeOther}
+
+// homeData is the data of the start page.
+type homeData struct {
+	*view
+	Total  uint64
+	Types  []linkView
+	Topics []linkView
+	Latest []latestList
+}
+
+// latestList is the newest documents of one type.
+type latestList struct {
+	Type    string
+	Heading string
+	All     string
+	Hits    []hitView
+}
+
+// homeTopics is how many topics the start page shows.
+const homeTopics = 16
+
+func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	v.Page, v.Nav, v.Title, v.HeaderSearch = "home", "home", "", false
+	d := &homeData{view: v}
+
+	types := []string{search.TypeWebinar, search.TypeCase, search.TypeRecommendation}
+	latest := make([]*search.Result, len(types))
+	var stats *search.Result
+	var topics []search.TopicCount
+	errs := make([]error, len(types)+2)
+	var wg sync.WaitGroup
+	for i, t := range types {
+		wg.Go(func() {
+			latest[i], errs[i] = s.kb.Search(ctx, search.Request{
+				Filters: map[string][]string{search.FacetType: {t}},
+				Sort:    search.SortDateDesc, Size: 4, NoFacets: true, NoSnippets: true,
+			})
+		})
+	}
+	wg.Go(func() {
+		stats, errs[len(types)] = s.kb.Search(ctx, search.Request{Size: 1, NoSnippets: true})
+	})
+	wg.Go(func() { topics, errs[len(types)+1] = s.kb.Topics(ctx) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+
+	d.Total = stats.Total
+	counts := map[string]int{}
+	for _, fv := range stats.Facets[search.FacetType] {
+		counts[fv.Value] = fv.Count
+	}
+	for _, t := range typeOrder {
+		if counts[t] > 0 {
+			d.Types = append(d.Types, linkView{Text: v.TypePlural(t), URL: "/search?type=" + t, Count: counts[t]})
+		}
+	}
+	for _, t := range topics[:min(len(topics), homeTopics)] {
+		d.Topics = append(d.Topics, linkView{Text: t.Topic, URL: topicURL(t.Topic), Count: t.Total})
+	}
+	for i, t := range types {
+		if len(latest[i].Hits) == 0 {
+			continue
+		}
+		d.Latest = append(d.Latest, latestList{
+			Type: t, Heading: v.T("home.latest." + t),
+			All:  "/search?sort=-date&type=" + t,
+			Hits: hitViews(latest[i].Hits),
+		})
+	}
+	s.render(w, r, v, "home", http.StatusOK, d)
+	return nil
+}
+
+// listData is the data of a result list: the search page, a topic's page
+// and the recommendations. search.html renders all three.
+type listData struct {
+	*view
+	// Kind is "search", "topic" or "recommendations".
+	Kind    string
+	Action  string // the form's action
+	Heading string
+	Intro   string
+	Topic   string
+
+	Query    string
+	Sort     string
+	Sorts    []option
+	Size     string // the size parameter, kept when given
+	From, To string
+
+	Total     uint64
+	Summary   string
+	FirstRank int
+	Hits      []hitView
+	Facets    []facetView
+	Chips     []chip
+	ClearURL  string
+	Pager     *pager
+	// PastEnd is a page behind the last; FirstPage links to the first.
+	PastEnd   bool
+	FirstPage string
+
+	ExportCSV, ExportNDJSON, Feed string
+
+	// DidYouMean is a spelling suggestion for the query, shown by the
+	// "did-you-mean" block; empty until search offers one.
+	DidYouMean *linkView
+	NoResults  *noResults
+}
+
+// option is an <option> of a <select>.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// noResults is the help shown when a search finds nothing.
+type noResults struct {
+	// Unfiltered is the same query without filters, when there were any
+	// and it finds something.
+	Unfiltered *linkView
+	Topics     []linkView
+}
+
+// listConfig is what makes a result list a search, a topic's page or the
+// recommendations.
+type listConfig struct {
+	kind, path string
+	// fixed are filters the page sets itself, by query parameter.
+	fixed       url.Values
+	facets      []string
+	defaultSort string
+	defaultSize int
+}
+
+var (
+	searchFacets = []string{search.FacetType, search.FacetTopics, search.FacetYear, search.FacetLanguage,
+		search.FacetOrganizations, search.FacetPeople, search.FacetAddressees, search.FacetPolicyArea}
+	topicFacets = []string{search.FacetType, search.FacetYear, search.FacetLanguage,
+		search.FacetOrganizations, search.FacetPeople, search.FacetAddressees, search.FacetPolicyArea}
+	recommendationFacets = []string{search.FacetAddressees, search.FacetPolicyArea, search.FacetTopics, search.FacetYear}
+)
+
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	v.Page, v.Nav, v.HeaderSearch = "search", "search", false
+	return s.listPage(w, r, v, listConfig{kind: "search", path: "/search", facets: searchFacets})
+}
+
+func (s *Server) topicPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	topic, err := pathVar(r, "topic")
+	if err != nil {
+		return err
+	}
+	v.Page, v.Nav, v.HeaderSearch = "topic", "topics", false
+	return s.listPage(w, r, v, listConfig{
+		kind: "topic", path: topicURL(topic), fixed: url.Values{"topic": {topic}},
+		facets: topicFacets, defaultSort: search.SortDateDesc,
+	})
+}
+
+func (s *Server) recommendationsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	v.Page, v.Nav, v.HeaderSearch = "recommendations", "recommendations", false
+	return s.listPage(w, r, v, listConfig{
+		kind: "recommendations", path: "/recommendations", fixed: url.Values{"type": {search.TypeRecommendation}},
+		facets: recommendationFacets, defaultSort: search.SortDateDesc, defaultSize: 50,
+	})
+}
+
+// listPage runs the search the URL describes and renders the list.
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg listConfig) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	var fixedParams []string
+	for p := range cfg.fixed {
+		fixedParams = append(fixedParams, p)
+		q.Del(p)
+	}
+	q.Del("cursor")
+	req, err := parseSearch(q)
+	if err != nil {
+		return err
+	}
+	req.Cursor = ""
+	for p, vs := range cfg.fixed {
+		for _, fp := range filterParams {
+			if fp.param == p {
+				req.Filters[fp.facet] = vs
+			}
+		}
+	}
+	if req.Sort == "" {
+		req.Sort = cfg.defaultSort
+	}
+	if q.Get("size") == "" && cfg.defaultSize > 0 {
+		req.Size = cfg.defaultSize
+	}
+	res, err := s.kb.Search(ctx, req)
+	if err != nil {
+		return err
+	}
+	if cfg.kind == "topic" && res.Total == 0 && req.Query == "" && len(req.Filters) == 1 && req.From == "" && req.To == "" {
+		return errNoTopic
+	}
+
+	st := newState(cfg.path, q, fixedParams...)
+	d := &listData{
+		view: v, Kind: cfg.kind, Action: cfg.path,
+		Query: req.Query, From: q.Get("from"), To: q.Get("to"), Size: q.Get("size"),
+		Total: res.Total, FirstRank: (req.Page-1)*req.Size + 1,
+		Hits:     hitViews(res.Hits),
+		Facets:   facetViews(v, st, res.Facets, cfg.facets),
+		Pager:    newPager(st, req.Page, req.Size, res.Total),
+		ClearURL: withQuery(cfg.path, url.Values{"q": {req.Query}}),
+	}
+	if req.Query == "" {
+		d.ClearURL = cfg.path
+	}
+	d.Sort = req.Sort
+	switch {
+	case d.Sort == "" && req.Query == "":
+		d.Sort = search.SortDateDesc // what search does when browsing
+	case d.Sort == "":
+		d.Sort = search.SortRelevance
+	}
+	for _, o := range []string{search.SortRelevance, search.SortDateDesc, search.SortDateAsc, search.SortTitle} {
+		d.Sorts = append(d.Sorts, option{Value: o, Label: v.T("sort." + o), Selected: o == d.Sort})
+	}
+
+	switch cfg.kind {
+	case "topic":
+		d.Topic = cfg.fixed.Get("topic")
+		d.Heading = d.Topic
+		v.Title = d.Topic
+	case "recommendations":
+		d.Heading = v.T("recs.heading")
+		d.Intro = v.T("recs.intro")
+		v.Title = d.Heading
+		s.addRecommendationDetails(ctx, d.Hits)
+	default:
+		d.Heading = v.T("search.heading")
+		v.Title = v.T("search.heading")
+		if req.Query != "" {
+			v.Title = v.T("search.title", req.Query)
+		}
+	}
+	switch {
+	case req.Query != "":
+		d.Summary = v.N("results.for", res.Total, req.Query)
+	case cfg.kind == "recommendations":
+		d.Summary = v.N("results.recs", res.Total)
+	default:
+		d.Summary = v.N("results.count", res.Total)
+	}
+	if len(res.Hits) == 0 && res.Total > 0 {
+		d.PastEnd, d.FirstPage = true, st.page(1)
+	}
+
+	// Chips: every selected filter, and the date range.
+	for _, fp := range filterParams {
+		for _, val := range st.v[fp.param] {
+			d.Chips = append(d.Chips, chip{Label: v.T("facet." + fp.facet), Value: v.FacetLabel(fp.facet, val), URL: st.without(fp.param, val)})
+		}
+	}
+	for _, p := range []string{"from", "to"} {
+		if val := st.v.Get(p); val != "" {
+			d.Chips = append(d.Chips, chip{Label: v.T("filter." + p), Value: val, URL: st.without(p, "")})
+		}
+	}
+
+	api := st.apiQuery(cfg.fixed)
+	api.Set("format", "csv")
+	d.ExportCSV = withQuery("/api/search", api)
+	api.Set("format", "ndjson")
+	d.ExportNDJSON = withQuery("/api/search", api)
+	d.Feed = withQuery("/feeds/search.atom", st.apiQuery(cfg.fixed, "sort"))
+	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: v.T("export.feed.title", v.Title), Href: d.Feed})
+
+	if res.Total == 0 {
+		nr, err := s.noResults(ctx, req, st, cfg)
+		if err != nil {
+			return err
+		}
+		d.NoResults = nr
+	}
+	s.render(w, r, v, "search", http.StatusOK, d)
+	return nil
+}
+
+// addRecommendationDetails fills in addressees and policy areas, which a
+// hit does not carry, from the stored documents.
+func (s *Server) addRecommendationDetails(ctx context.Context, hits []hitView) {
+	for i := range hits {
+		doc, err := s.kb.Document(ctx, hits[i].ID)
+		if err != nil {
+			continue // deleted meanwhile: the card shows without them
+		}
+		for _, a := range doc.Addressees {
+			hits[i].Addressees = append(hits[i].Addressees, linkView{Text: a, URL: "/recommendations?addressee=" + url.QueryEscape(a)})
+		}
+		if doc.PolicyArea != "" {
+			hits[i].PolicyArea = &linkView{Text: doc.PolicyArea, URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
+		}
+	}
+}
+
+// popularTopics is how many topics a page without results suggests.
+const popularTopics = 10
+
+// noResults gathers help for an empty result: the query without its
+// filters (when that finds something) and the most used topics.
+func (s *Server) noResults(ctx context.Context, req search.Request, st pageState, cfg listConfig) (*noResults, error) {
+	nr := &noResults{}
+	filtered := req.From != "" || req.To != "" || len(req.Filters) > len(cfg.fixed)
+	if filtered {
+		plain := search.Request{Query: req.Query, Size: 1, NoFacets: true, NoSnippets: true, Filters: map[string][]string{}}
+		for p, vs := range cfg.fixed {
+			plain.Filters[filterFacet(p)] = vs
+		}
+		res, err := s.kb.Search(ctx, plain)
+		if err != nil {
+			return nil, err
+		}
+		if res.Total > 0 {
+			v := url.Values{}
+			if req.Query != "" {
+				v.Set("q", req.Query)
+			}
+			nr.Unfiltered = &linkView{Text: req.Query, URL: withQuery(st.path, v), Count: int(res.Total)}
+		}
+	}
+	topics, err := s.kb.Topics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range topics[:min(len(topics), popularTopics)] {
+		nr.Topics = append(nr.Topics, linkView{Text: t.Topic, URL: topicURL(t.Topic), Count: t.Total})
+	}
+	return nr, nil
+}
+
+// filterFacet returns the facet a query parameter filters.
+func filterFacet(param string) string {
+	for _, fp := range filterParams {
+		if fp.param == param {
+			return fp.facet
+		}
+	}
+	return param
+}
+
+// documentData is the data of a document's page.
+type documentData struct {
+	*view
+	Doc        *search.Document
+	DocLang    string // the document's language, for lang attributes
+	Blocks     []block
+	Topics     []linkView
+	People     []linkView
+	Orgs       []linkView
+	Addressees []linkView
+	PolicyArea *linkView
+	Extra      []metaField
+	Related    []hitView
+	TypeList   string
+	Permalink  string
+	JSONURL    string
+	Citation   string
+}
+
+// metaField is a metadata field without a place of its own.
+type metaField struct{ Name, Value string }
+
+// relatedCount is how many related documents a document page lists.
+const relatedCount = 5
+
+func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	doc, err := s.kb.Document(ctx, id)
+	if err != nil {
+		return err
+	}
+	related, err := s.kb.Related(ctx, id, relatedCount)
+	if err != nil && !errors.Is(err, search.ErrNotFound) {
+		// The page is worth showing without its related documents.
+		s.log.Warn("related documents", "id", id, "err", err)
+	}
+	v.Page, v.Nav, v.Title = "document", "", doc.Title
+	if v.Title == "" {
+		v.Title = doc.ID
+	}
+	d := &documentData{
+		view: v, Doc: doc, DocLang: contentLang(doc.Language),
+		Blocks:    bodyBlocks(doc.Body, doc.Title),
+		Related:   hitViews(related),
+		TypeList:  "/search?type=" + url.QueryEscape(doc.Type),
+		Permalink: baseURL(r) + DocumentPath(doc.ID),
+		JSONURL:   "/api" + DocumentPath(doc.ID),
+	}
+	v.Canonical = d.Permalink
+	for _, t := range doc.Topics {
+		d.Topics = append(d.Topics, linkView{Text: t, URL: topicURL(t)})
+	}
+	for _, p := range doc.People {
+		d.People = append(d.People, linkView{Text: p, URL: "/search?person=" + url.QueryEscape(p)})
+	}
+	for _, o := range doc.Organizations {
+		d.Orgs = append(d.Orgs, linkView{Text: o, URL: "/search?org=" + url.QueryEscape(o)})
+	}
+	for _, a := range doc.Addressees {
+		d.Addressees = append(d.Addressees, linkView{Text: a, URL: "/recommendations?addressee=" + url.QueryEscape(a)})
+	}
+	if doc.PolicyArea != "" {
+		d.PolicyArea = &linkView{Text: doc.PolicyArea, URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
+	}
+	keys := make([]string, 0, len(doc.Metadata))
+	for k := range doc.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if val := metaString(doc.Metadata[k]); val != "" {
+			d.Extra = append(d.Extra, metaField{Name: strings.ReplaceAll(k, "_", " "), Value: val})
+		}
+	}
+	d.Citation = citation(v, doc, d.Permalink, time.Now())
+	s.render(w, r, v, "document", http.StatusOK, d)
+	return nil
+}
+
+// metaString writes a metadata value as text: lists joined, maps skipped.
+func metaString(x any) string {
+	switch x := x.(type) {
+	case nil, map[string]any:
+		return ""
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if s := metaString(e); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ", ")
+	case string:
+		return x
+	}
+	return fmt.Sprint(x)
+}
+
+// citation is a ready-to-copy reference to a document. It names no author:
+// the people in a document are participants and subjects, not authors.
+func citation(v *view, doc *search.Document, permalink string, now time.Time) string {
+	title := doc.Title
+	if title == "" {
+		title = doc.ID
+	}
+	var b strings.Builder
+	b.WriteString(v.T("cite.title", title))
+	b.WriteString(" ")
+	b.WriteString(v.TypeLabel(doc.Type))
+	if doc.Date != "" {
+		b.WriteString(", " + v.FormatDate(doc.Date))
+	}
+	b.WriteString(". ")
+	b.WriteString(v.T("cite.in"))
+	b.WriteString(" " + permalink)
+	b.WriteString(" " + v.T("cite.accessed", v.FormatDate(now.Format(search.DateLayout))))
+	return b.String()
+}
+
+// topicsData is the data of the topics overview.
+type topicsData struct {
+	*view
+	Topics []topicView
+	Types  []string
+}
+
+type topicView struct {
+	Name, URL string
+	Total     int
+	ByType    []linkView
+}
+
+func (s *Server) topicsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	topics, err := s.kb.Topics(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Page, v.Nav, v.Title = "topics", "topics", v.T("topics.heading")
+	topics = slices.Clone(topics)
+	sortTopics(topics)
+	d := &topicsData{view: v}
+	for _, t := range topics {
+		tv := topicView{Name: t.Topic, URL: topicURL(t.Topic), Total: t.Total}
+		for _, typ := range typeOrder {
+			if n := t.ByType[typ]; n > 0 {
+				tv.ByType = append(tv.ByType, linkView{Text: v.TypePlural(typ), URL: tv.URL + "?type=" + typ, Count: n})
+			}
+		}
+		d.Topics = append(d.Topics, tv)
+	}
+	s.render(w, r, v, "topics", http.StatusOK, d)
+	return nil
+}
