@@ -252,3 +252,22 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("stats after serve: %d %s", code, errOut)
 	}
 }
+
+func TestServeRefusesPublicAddressWithoutToken(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"all interfaces without token", []string{"serve", "--data", t.TempDir(), "--addr", "0.0.0.0:0"}, 2},
+		{"a public host without token", []string{"serve", "--data", t.TempDir(), "--addr", ":0"}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, nil, tc.args...)
+			if code != tc.code || !strings.Contains(errOut, "without a token") {
+				t.Errorf("exit %d, stderr %q; want %d and a message about the token", code, errOut, tc.code)
+			}
+		})
+	}
+}
