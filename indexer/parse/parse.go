@@ -1,5 +1,6 @@
 // Package parse turns input files into documents: Markdown with YAML front
-// matter, HTML, JSON, JSON Lines and plain text, chosen by file extension.
+// matter, HTML, PDF, JSON, JSON Lines and plain text, chosen by file
+// extension.
 //
 // Parsers only read what an input says. They do not assign ids from paths,
 // detect languages or check for duplicates: the indexer does that, because it
@@ -54,6 +55,11 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrNoText is a warning, not a failure: the file (a scanned PDF) has no
+// extractable text. Its record, holding what the metadata says, is
+// returned along with the error and should be ingested.
+var ErrNoText = errors.New("no text (scanned images?)")
+
 // ErrUnsupported reports a file whose extension no parser handles.
 var ErrUnsupported = errors.New("unsupported file type")
 
@@ -71,6 +77,7 @@ var byExt = map[string]Func{
 	".jsonl":    JSONLines,
 	".ndjson":   JSONLines,
 	".txt":      Text,
+	".pdf":      PDF,
 }
 
 // Supported reports whether a parser handles the file at path.
