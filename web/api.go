@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,7 +65,52 @@ func parseSearch(q url.Values) (search.Request, error) {
 			}
 		}
 	}
+	for _, p := range []string{"from", "to"} {
+		if err := checkDateBound(p, q.Get(p)); err != nil {
+			return r, err
+		}
+	}
+	if r.Cursor != "" && !cursorShapeOK(r.Cursor) {
+		return r, &search.InvalidRequestError{Param: "cursor", Reason: "not a cursor from this service"}
+	}
 	return r, nil
+}
+
+// Dates the index can compare: Bleve's date range queries take times
+// between 1677-12-01 and 2262-04-11 only, and fail on others as an
+// internal error, although search.NormalizeDate accepts years 1000-9999.
+const minQueryYear, maxQueryYear = 1678, 2261
+
+// checkDateBound refuses a from or to date outside the years the index
+// can compare. Dates search cannot read are left to it, for its message.
+func checkDateBound(param, v string) error {
+	d, err := search.NormalizeDate(v)
+	if err != nil || d == "" {
+		return nil
+	}
+	if y, _ := strconv.Atoi(d[:4]); y < minQueryYear || y > maxQueryYear {
+		return &search.InvalidRequestError{Param: param, Reason: "must be a date between " + strconv.Itoa(minQueryYear) + " and " + strconv.Itoa(maxQueryYear)}
+	}
+	return nil
+}
+
+// cursorShapeOK reports whether a cursor holds the two sort values every
+// cursor the service hands out holds (see search/cursor.go). Bleve panics
+// on a search-after with fewer values than sort fields, so a forged
+// cursor with one value would be a 500; other faults are left to search,
+// which answers them with a 400.
+func cursorShapeOK(c string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return true
+	}
+	var v struct {
+		After []string `json:"a"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return true
+	}
+	return len(v.After) == 2
 }
 
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {

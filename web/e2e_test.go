@@ -28,6 +28,9 @@ import (
 	"github.com/fundus-kb/fundus/web"
 )
 
+// e2eMembersDoc is the members-only document of the browser test.
+const e2eMembersDoc = `{"id":"intern/klausur","type":"other","title":"Klausurprotokoll des Netzwerks","visibility":"members","language":"de","body":"Das Klausurprotokoll hält die internen Beschlüsse fest."}`
+
 // chromiumPath finds the browser: /usr/bin/chromium, else chromium or
 // chromium-browser on the PATH.
 func chromiumPath() string {
@@ -42,8 +45,9 @@ func chromiumPath() string {
 	return ""
 }
 
-// demoServer serves the demo corpus from a fresh knowledge base.
-func demoServer(t *testing.T) *httptest.Server {
+// demoServer serves the demo corpus from a fresh knowledge base, with
+// extra documents (JSON) added.
+func demoServer(t *testing.T, cfg web.Config, extra ...string) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
 	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
@@ -60,7 +64,13 @@ func demoServer(t *testing.T) *httptest.Server {
 	if err != nil || sum.Added == 0 {
 		t.Fatalf("load demo corpus: %v (%+v)", err, sum)
 	}
-	ts := httptest.NewServer(web.NewServer(web.Config{}, kb, nil))
+	for i, doc := range extra {
+		res, err := kb.IngestBytes(ctx, "extra-"+strconv.Itoa(i)+".json", []byte(doc), "")
+		if err != nil || len(res) != 1 || res[0].Status != "added" {
+			t.Fatalf("extra document %d: %v %v", i, res, err)
+		}
+	}
+	ts := httptest.NewServer(web.NewServer(cfg, kb, nil))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -224,7 +234,10 @@ func TestBrowser(t *testing.T) {
 		t.Skip(msg)
 	}
 	started := time.Now()
-	ts := demoServer(t)
+	// The server has a read token and a members-only document, which the
+	// public steps never see and the sign-in step finds.
+	const readToken = "e2e-read-token"
+	ts := demoServer(t, web.Config{ReadToken: readToken}, e2eMembersDoc)
 	b := newBrowser(t, exe)
 
 	shots := os.Getenv("SCREENSHOT_DIR")
@@ -244,6 +257,7 @@ func TestBrowser(t *testing.T) {
 			{"topics", "/topics"},
 			{"topic", "/topics/Open%20Innovation"},
 			{"recommendations", "/recommendations"},
+			{"signin", "/signin"},
 		}
 		for _, size := range []struct {
 			name  string
@@ -383,6 +397,52 @@ func TestBrowser(t *testing.T) {
 		b.do("home", chromedp.Navigate(ts.URL+"/"))
 		if got := b.text("main h1"); got != "Find what the learning network knows" {
 			t.Errorf("home h1 %q", got)
+		}
+	})
+
+	t.Run("sign in, find a members-only document, sign out", func(t *testing.T) {
+		b := b.in(t)
+		// The UI is English since the language switch.
+		b.do("search", chromedp.Navigate(ts.URL+"/search?q=Klausurprotokoll"))
+		if n := eval[int](b, `document.querySelectorAll('ol.hits .hit').length`); n != 0 {
+			t.Fatalf("the members-only document is found before signing in (%d hits)", n)
+		}
+		if b.text("header .members-marker") != "" {
+			t.Error("members marker before signing in")
+		}
+		b.load("open the sign-in page", chromedp.Click(chromedp.CSS("header a.signin-link")))
+		if got := b.location(); got.Path != "/signin" || got.Query().Get("next") != "/search?q=Klausurprotokoll" {
+			t.Fatalf("at %s", got)
+		}
+		if got := b.text("main h1"); got != "Sign in" {
+			t.Errorf("h1 %q", got)
+		}
+		if got := eval[string](b, `document.querySelector('#token').type`); got != "password" {
+			t.Errorf("token field type %q", got)
+		}
+		b.do("type the token", chromedp.SendKeys(chromedp.CSS("#token"), readToken))
+		b.load("sign in", chromedp.Click(chromedp.CSS("form.signin-form button[type=submit]")))
+		if got := b.location(); got.Path != "/search" || got.Query().Get("q") != "Klausurprotokoll" {
+			t.Fatalf("after signing in at %s", got)
+		}
+		if got := b.text("ol.hits .hit-title a"); got != "Klausurprotokoll des Netzwerks" {
+			t.Errorf("first hit %q, want the members-only document", got)
+		}
+		if got := b.text("header .members-marker [aria-hidden]"); got != "Members" {
+			t.Errorf("members marker %q", got)
+		}
+		if c := eval[string](b, `document.cookie`); strings.Contains(c, "fundus_session") {
+			t.Errorf("the session cookie is readable by scripts: %q", c)
+		}
+		b.load("sign out", chromedp.Click(chromedp.CSS("header form.signout-form button")))
+		if got := b.location(); got.Path != "/search" || got.Query().Get("q") != "Klausurprotokoll" {
+			t.Errorf("after signing out at %s", got)
+		}
+		if n := eval[int](b, `document.querySelectorAll('ol.hits .hit').length`); n != 0 {
+			t.Errorf("the members-only document is still found after signing out (%d hits)", n)
+		}
+		if b.text("header a.signin-link") != "Sign in" || b.text("header .members-marker") != "" {
+			t.Errorf("header after signing out: %q", b.text("header .header-tools"))
 		}
 	})
 

@@ -55,6 +55,15 @@ func newLimiter(perSecond float64, burst int) *limiter {
 
 // allow reports whether client may go ahead, and if not, after how long.
 func (l *limiter) allow(client string) (bool, time.Duration) {
+	ok, wait, _ := l.take(client)
+	return ok, wait
+}
+
+// take is allow that can give the token back: when ok, calling refund
+// returns it to client's bucket, so that a limiter can count only the
+// attempts that fail (sign-ins) while taking the token up front, before
+// the attempt, so that concurrent attempts cannot pass it.
+func (l *limiter) take(client string) (ok bool, wait time.Duration, refund func()) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -75,9 +84,11 @@ func (l *limiter) allow(client string) (bool, time.Duration) {
 	r := b.l.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, d
+		return false, d, func() {}
 	}
-	return true, 0
+	// Cancelling at the reservation's own time restores its token (a
+	// cancel at a later time restores nothing once the token was due).
+	return true, 0, func() { r.CancelAt(now) }
 }
 
 func clientIP(r *http.Request) string {

@@ -8,10 +8,18 @@
 // Writes need "Authorization: Bearer <token>" when a token is configured
 // (compared in constant time). Without a token, writes are accepted from
 // loopback clients only. A read-only server refuses every write.
+//
+// # Members-only documents
+//
+// A request sees members-only documents when it bears the read token or
+// the write token as a bearer token, or carries the cookie of a session
+// that a sign-in with one of them started (see session.go). Everyone else
+// sees public documents only; the others do not exist for them.
 package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -20,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -34,6 +43,11 @@ type KnowledgeBase interface {
 	// Document returns a document, or an error wrapping search.ErrNotFound.
 	Document(ctx context.Context, id string) (*search.Document, error)
 	Related(ctx context.Context, id string, n int) ([]search.Hit, error)
+	// RawSource returns the raw bytes a document was parsed from (the
+	// file, upload or record), under the same visibility rule as
+	// Document: an error wrapping search.ErrNotFound for an unknown id, a
+	// document the request may not see, or one stored without source.
+	RawSource(ctx context.Context, id string) ([]byte, error)
 	Topics(ctx context.Context) ([]search.TopicCount, error)
 	Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error)
 	Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error
@@ -70,6 +84,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// Limits are the rate and concurrency limits; the zero value has none.
 	Limits Limits
+	// SessionTTL is how long a web sign-in lasts (default
+	// DefaultSessionTTL); MaxSessions bounds the sessions kept at once
+	// (default DefaultMaxSessions; when full, the oldest is ended).
+	SessionTTL  time.Duration
+	MaxSessions int
 }
 
 // Server serves the API.
@@ -83,6 +102,10 @@ type Server struct {
 	searchLim *limiter
 	writeLim  *limiter
 	slots     *searchSlots
+	// sessions are the web sign-ins (nil when no token is configured, so
+	// sign-in is not available); signinLim limits failed sign-ins.
+	sessions  *sessionStore
+	signinLim *limiter
 }
 
 // NewServer builds the server and its routes. w may be nil for a server
@@ -102,6 +125,10 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
 	if cfg.Limits.MaxSearches > 0 {
 		srv.slots = &searchSlots{ch: make(chan struct{}, cfg.Limits.MaxSearches), wait: cfg.Limits.QueueWait}
+	}
+	if cfg.Token != "" || cfg.ReadToken != "" {
+		srv.sessions = newSessionStore(cfg.SessionTTL, cfg.MaxSessions)
+		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst)
 	}
 	srv.routes()
 	return srv
@@ -133,8 +160,9 @@ func (s *Server) routes() {
 
 	r.Handle("/api/documents", s.write(s.apiPostDocuments)).Methods(http.MethodPost)
 	r.Handle("/api/ingest", s.write(s.apiIngest)).Methods(http.MethodPost)
-	// Related comes first: document ids may contain "/".
+	// Related and source come first: document ids may contain "/".
 	r.Handle("/api/documents/{id:.+}/related", s.searching(s.apiRelated)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/source", s.handle(s.apiSource)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}/undelete", s.write(s.apiUndelete)).Methods(http.MethodPost)
 	r.Handle("/api/trash", s.admin(s.apiTrash)).Methods(get...)
 	r.Handle("/api/admin/backup", s.admin(s.apiBackup)).Methods(get...)
@@ -153,24 +181,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 	if s.membersRequest(r) {
 		r = r.WithContext(search.WithMembers(r.Context()))
+		// What members see is theirs: no shared cache may keep it.
+		h.Set("Cache-Control", "private")
 	}
 	s.router.ServeHTTP(w, r)
 }
 
-// membersRequest reports whether r bears a token that admits it to
-// members-only documents: the read token, or the write token.
+// membersRequest reports whether r is admitted to members-only documents:
+// it bears the read token or the write token, or the cookie of a valid
+// web session.
 func (s *Server) membersRequest(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return false
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.memberToken(strings.TrimSpace(tok)) {
+		return true
 	}
-	tok = strings.TrimSpace(tok)
+	return s.signedIn(r)
+}
+
+// memberToken reports whether tok is the read token or the write token.
+// Both are compared, in constant time, whatever matches.
+func (s *Server) memberToken(tok string) bool {
+	ok := false
 	for _, want := range []string{s.cfg.ReadToken, s.cfg.Token} {
-		if want != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(want)) == 1 {
-			return true
+		if want != "" && tokenEqual(tok, want) {
+			ok = true
 		}
 	}
-	return false
+	return ok
+}
+
+// tokenEqual compares a presented token with a configured one in constant
+// time. Comparing digests keeps the configured token's length secret too.
+func tokenEqual(got, want string) bool {
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
 // handlerFunc is a handler that returns its error for handle to render.
@@ -252,7 +295,7 @@ func (s *Server) checkToken(r *http.Request) error {
 		if !ok || tok == "" {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "writes need an Authorization: Bearer token"}
 		}
-		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.Token)) != 1 {
+		if !tokenEqual(strings.TrimSpace(tok), s.cfg.Token) {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "the bearer token is not valid"}
 		}
 		return nil
@@ -315,7 +358,7 @@ func errorStatus(err error) *apiError {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := errorStatus(err)
-	if ae.status >= 500 {
+	if ae.status >= 500 && ae.code != "not_ready" && ae.code != "busy" {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	e := map[string]any{"code": ae.code, "message": ae.msg}

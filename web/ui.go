@@ -59,6 +59,10 @@ func (s *Server) uiRoutes(r *mux.Router) {
 	r.Handle("/topics/{topic}", s.searchingPage(s.topicPage)).Methods(get...)
 	r.Handle("/recommendations", s.searchingPage(s.recommendationsPage)).Methods(get...)
 	r.Handle("/lang/{ui}", http.HandlerFunc(s.setLanguage)).Methods(get...)
+	r.Handle("/signin", s.page(s.signinPage)).Methods(get...)
+	r.Handle("/signin", s.page(s.signin)).Methods(http.MethodPost)
+	r.Handle("/signout", s.page(s.signout)).Methods(http.MethodPost)
+	r.Handle("/signout", http.HandlerFunc(s.signoutGet)).Methods(get...)
 	r.Handle("/static/{name}", http.HandlerFunc(serveStatic)).Methods(get...)
 
 	// Paths outside the API get HTML error pages; the API keeps JSON.
@@ -109,6 +113,9 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) error
 func (s *Server) page(h pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := newView(r)
+		v.SigninAvailable = s.signinAvailable()
+		v.SignedIn = s.signedIn(r)
+		v.Members = search.Members(r.Context())
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -149,6 +156,12 @@ type view struct {
 	Alternates   []alternate
 	// Canonical is the page's absolute URL, when it has one worth sharing.
 	Canonical string
+	// Here is the page's local path and query, to come back to.
+	Here string
+	// SigninAvailable shows the sign-in link, or when SignedIn the
+	// sign-out button; Members marks a request that sees members-only
+	// documents.
+	SigninAvailable, SignedIn, Members bool
 }
 
 // alternate is a <link rel="alternate">, such as a feed.
@@ -169,7 +182,16 @@ func newView(r *http.Request) *view {
 		OtherLang:    other,
 		SwitchURL:    "/lang/" + other + "?next=" + url.QueryEscape(next),
 		HeaderSearch: true,
+		Here:         next,
 	}
+}
+
+// SigninURL is the sign-in page, coming back here afterwards.
+func (v *view) SigninURL() string {
+	if v.Here == "/" || v.Page == "signin" {
+		return "/signin"
+	}
+	return "/signin?next=" + url.QueryEscape(v.Here)
 }
 
 // T returns the message key in the UI language, formatted with args.
@@ -346,7 +368,7 @@ func localPath(next string) string {
 
 // pageTemplates are the pages; each is parsed with layout.html and
 // parts.html.
-var pageTemplates = []string{"home", "search", "document", "topics", "error"}
+var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error"}
 
 // templates holds every page, parsed once when the program starts, so a
 // broken template stops the program at once instead of failing a user.
@@ -437,8 +459,15 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 	case ae.status == http.StatusNotFound:
 		p.Heading = v.T("error.404.heading")
 		p.Message = v.T("error.404.message")
+	case ae.status == http.StatusForbidden:
+		p.Heading = v.T("error.403.heading")
+		p.Message = v.T("error.403.message")
 	case ae.status == http.StatusMethodNotAllowed:
-		w.Header().Set("Allow", "GET, HEAD")
+		allow := "GET, HEAD"
+		if r.URL.Path == "/signin" || r.URL.Path == "/signout" {
+			allow += ", POST"
+		}
+		w.Header().Set("Allow", allow)
 		p.Heading = v.T("error.405.heading")
 		p.Message = v.T("error.405.message")
 	case ae.status == http.StatusTooManyRequests:

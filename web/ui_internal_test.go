@@ -65,7 +65,8 @@ func TestMessagesComplete(t *testing.T) {
 	for m := 1; m <= 12; m++ {
 		keys = append(keys, "month."+strconv.Itoa(m))
 	}
-	keys = append(keys, "filter.from", "filter.to", "language.de", "language.en")
+	keys = append(keys, "filter.from", "filter.to", "language.de", "language.en",
+		"signin.heading", "signin.unavailable.heading", "signin.failed", "signin.limited", "error.403.heading", "error.403.message")
 	for _, k := range keys {
 		checkKey(t, "code", "T", k)
 	}

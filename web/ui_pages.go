@@ -387,6 +387,7 @@ type documentData struct {
 	Permalink  string
 	JSONURL    string
 	Citation   string
+	Source     sourceView
 }
 
 // metaField is a metadata field without a place of its own.
@@ -421,6 +422,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 		TypeList:  "/search?type=" + url.QueryEscape(doc.Type),
 		Permalink: baseURL(r) + DocumentPath(doc.ID),
 		JSONURL:   "/api" + DocumentPath(doc.ID),
+		Source:    newSourceView(doc),
 	}
 	v.Canonical = d.Permalink
 	for _, t := range doc.Topics {
