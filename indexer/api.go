@@ -27,7 +27,12 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 	}
 	recs, errs := parse.File(base, data)
 	var out []search.WriteResult
+	warning := ""
 	for _, err := range errs {
+		if errors.Is(err, parse.ErrNoText) {
+			warning = parse.ErrNoText.Error() + "; ingested with its metadata only"
+			continue
+		}
 		r := search.WriteResult{Status: "failed", Error: err.Error()}
 		var pe *parse.Error
 		if errors.As(err, &pe) {
@@ -39,7 +44,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		}
 		out = append(out, r)
 	}
-	if id != "" && len(recs)+len(errs) > 1 {
+	if id != "" && len(recs)+len(out) > 1 {
 		return append(out, search.WriteResult{ID: id, Status: "failed", Error: "the body must hold exactly one document"}), nil
 	}
 	fileID := strings.TrimSuffix(base, path.Ext(base))
@@ -75,7 +80,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		item.Origin = OriginAPI
 		items = append(items, item)
 		slots = append(slots, len(out))
-		out = append(out, search.WriteResult{ID: item.Doc.ID, Line: rec.Line})
+		out = append(out, search.WriteResult{ID: item.Doc.ID, Line: rec.Line, Warning: warning})
 	}
 	if len(items) == 0 {
 		return out, nil

@@ -33,6 +33,10 @@ type IngestOptions struct {
 	// OnError is called with each input that failed (an *parse.Error or a
 	// wrapped error naming the input). It is called from one goroutine.
 	OnError func(error)
+	// OnWarning is called with problems that do not stop an input from
+	// being ingested, such as a PDF without text. It is called from one
+	// goroutine.
+	OnWarning func(error)
 	// OnProgress is called after each file with the files done and the
 	// files found. It is called from one goroutine.
 	OnProgress func(done, total int)
@@ -211,6 +215,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 		if len(batch) == 0 {
 			return nil
 		}
+		kb.canonicalTopics(batch)
 		res, job, err := kb.commitStore(ctx, writesOf(batch))
 		for i, r := range res {
 			switch {
@@ -241,6 +246,12 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 		clean[origin] = true
 		for p := range slots[i] {
 			for _, err := range p.errs {
+				if errors.Is(err, parse.ErrNoText) {
+					if opts.OnWarning != nil {
+						opts.OnWarning(fmt.Errorf("%w; ingested with its metadata only", err))
+					}
+					continue
+				}
 				report(err)
 				delete(clean, origin)
 			}
@@ -467,7 +478,10 @@ func Prepare(rec parse.Record, fileID, origin string) (Item, error) {
 	if strings.TrimSpace(d.Type) == "" {
 		d.Type = typeFromPath(fileID)
 	}
-	if strings.TrimSpace(d.Source) == "" {
+	if strings.TrimSpace(d.Source) == "" && rec.Suffix == "" {
+		// A file that is one document is that document's source; a record
+		// in a JSON or JSON Lines file keeps the source it names, if any,
+		// so that an export reads back unchanged.
 		d.Source = origin
 	}
 	if strings.TrimSpace(d.Title) == "" {

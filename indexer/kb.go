@@ -78,6 +78,8 @@ type KB struct {
 	index  *search.Index
 	closed bool
 
+	gloss atomic.Pointer[search.Glossary] // synonyms and topic aliases
+
 	ready     atomic.Bool
 	readyCh   chan struct{} // closed when ready (or recovery failed)
 	recovery  error         // set before readyCh closes, if recovery failed
@@ -109,6 +111,7 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 		return nil, err
 	}
 	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{})}
+	kb.loadGlossary()
 	if !cfg.Background {
 		if err := kb.openIndex(ctx); err != nil {
 			st.Close()
@@ -193,6 +196,9 @@ func (kb *KB) openIndex(ctx context.Context) error {
 			kb.log.Warn("rebuilding index from the store", "reason", err.Error())
 		}
 		return kb.rebuild(ctx)
+	}
+	if err := idx.UseGlossary(kb.gloss.Load()); err != nil {
+		kb.log.Warn("apply glossary", "err", err)
 	}
 	kb.imu.Lock()
 	kb.index = idx
@@ -297,6 +303,11 @@ func (kb *KB) rebuild(ctx context.Context) error {
 		// lands, the new index claims nothing.
 		err = flush(last)
 	}
+	if err == nil {
+		// The glossary's synonyms live in the index: a new index gets them
+		// before it is swapped in.
+		err = idx.SetGlossary(kb.gloss.Load())
+	}
 	if err != nil {
 		idx.Close()
 		os.RemoveAll(newPath)
@@ -335,6 +346,9 @@ func (kb *KB) rebuild(ctx context.Context) error {
 	idx, err = search.Open(path)
 	if err != nil {
 		return fmt.Errorf("rebuild: open new index: %w", err)
+	}
+	if err := idx.UseGlossary(kb.gloss.Load()); err != nil {
+		kb.log.Warn("apply glossary", "err", err)
 	}
 	kb.index = idx
 	kb.log.Info("index rebuilt from the store", "documents", count, "seq", last)
@@ -410,6 +424,7 @@ type ItemResult struct {
 // returns without error, every item reported added or updated is durable
 // and searchable. Items must be normalised (see Prepare).
 func (kb *KB) Put(ctx context.Context, items []Item) ([]ItemResult, error) {
+	kb.canonicalTopics(items)
 	return kb.commit(ctx, writesOf(items))
 }
 

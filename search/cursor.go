@@ -33,7 +33,8 @@ func decodeCursor(s, sort, q string) ([]string, error) {
 		return nil, bad("not a cursor from this service")
 	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil || len(c.After) == 0 {
+	// Every sort ends with the id as a tie-breaker: two values.
+	if err := json.Unmarshal(b, &c); err != nil || len(c.After) != 2 {
 		return nil, bad("not a cursor from this service")
 	}
 	if c.Sort != sort || c.Query != queryTag(q) {

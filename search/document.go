@@ -306,6 +306,9 @@ type WriteResult struct {
 	Error  string `json:"error,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Line   int    `json:"line,omitempty"`
+	// Warning notes a problem that did not stop the write, such as a PDF
+	// without text.
+	Warning string `json:"warning,omitempty"`
 }
 
 // TrashEntry is a deleted document that can still be restored.

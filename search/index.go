@@ -33,6 +33,13 @@ type Index struct {
 	// gen counts applied batches; caches derived from the index compare it.
 	gen   atomic.Uint64
 	dicts dictCache
+	vocab vocabCache
+	gloss atomic.Pointer[Glossary]
+}
+
+// compiler returns a query compiler with the index's current resources.
+func (ix *Index) compiler() *compiler {
+	return &compiler{vocab: ix.vocabulary(), gloss: ix.gloss.Load()}
 }
 
 // Change is one document to (re)index, or, with Doc nil, an id to remove.
@@ -143,7 +150,13 @@ func (ix *Index) Count() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count index: %w", err)
 	}
-	return n, nil
+	// The glossary's synonym document is no document of the store.
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{glossaryDocID}), 0, 0, false)
+	res, err := ix.b.Search(req)
+	if err != nil {
+		return 0, fmt.Errorf("count index: %w", err)
+	}
+	return n - min(n, res.Total), nil
 }
 
 // Has reports whether a document with id is indexed.
@@ -174,6 +187,9 @@ func (ix *Index) EachIndexed(ctx context.Context, fn func(id, hash string) error
 			return fmt.Errorf("list indexed documents: %w", err)
 		}
 		for _, h := range res.Hits {
+			if h.ID == glossaryDocID {
+				continue
+			}
 			hash, _ := h.Fields[fieldHash].(string)
 			if err := fn(h.ID, hash); err != nil {
 				return err

@@ -16,12 +16,18 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	fanalysis "github.com/fundus-kb/fundus/search/analysis"
 )
 
 // analysisVersion changes whenever analysis code changes in a way the
 // mapping's JSON does not show. Together with the mapping it makes the
 // index version: an index of another version is rebuilt from the store.
-const analysisVersion = 1
+//
+//	2: German fields use the "de_fundus" analyzer (search/analysis): the
+//	   light stemmer's -em fix ("Ökosystem" and "Ökosysteme" meet); text
+//	   fields have the glossary's synonym sources.
+const analysisVersion = 2
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
 // own: Unicode word boundaries and lower case, no stemming, no stop words.
@@ -30,7 +36,7 @@ const neutralAnalyzer = "neutral"
 // Language suffixes of the text fields. Each language has its own field
 // names, so that each field has exactly one analyzer.
 var textLangs = []struct{ suffix, analyzer string }{
-	{LangGerman, "de"},
+	{LangGerman, fanalysis.GermanAnalyzer},
 	{LangEnglish, "en"},
 	{"xx", neutralAnalyzer},
 }
@@ -83,6 +89,14 @@ const (
 	fieldHash      = "hash"       // stored only: the content hash the store has
 )
 
+// The years Bleve's datetime fields can hold (nanoseconds since 1970 in an
+// int64). Documents outside them keep their date for sorting and the year
+// facet, but not for date ranges.
+const (
+	minIndexYear = "1678"
+	maxIndexYear = "2261"
+)
+
 // langSuffix returns the text field suffix for a language.
 func langSuffix(lang string) string {
 	switch lang {
@@ -110,11 +124,25 @@ func NewMapping() *mapping.IndexMappingImpl {
 		panic("search: define neutral analyzer: " + err.Error()) // static configuration
 	}
 
+	// The glossary's synonyms, one source per language analyzer over one
+	// collection (see Glossary).
+	for _, l := range textLangs {
+		if err := im.AddSynonymSource(synonymSource(l.suffix), map[string]any{
+			"collection": synonymCollection,
+			"analyzer":   l.analyzer,
+		}); err != nil {
+			panic("search: define synonym source: " + err.Error())
+		}
+	}
+
 	dm := bleve.NewDocumentStaticMapping()
 	for _, l := range textLangs {
 		for _, f := range textFields {
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = l.analyzer
+			if f != "summary" {
+				fm.SynonymSource = synonymSource(l.suffix)
+			}
 			fm.Store = f != "body"
 			fm.Index = f != "summary"
 			fm.IncludeTermVectors = fm.Index
@@ -235,7 +263,9 @@ func indexFields(d *Document, hash string) map[string]any {
 	}
 	m["text_"+s] = strings.Join(text, "\n\n")
 	if t, ok := d.Time(); ok {
-		m[fieldDate] = t.Format(time.RFC3339)
+		if y := d.Year(); y >= minIndexYear && y <= maxIndexYear {
+			m[fieldDate] = t.Format(time.RFC3339)
+		}
 		m[fieldDateSort] = d.Date
 		m[FacetYear] = d.Year()
 	}

@@ -71,6 +71,8 @@ type Request struct {
 	// NoFacets skips facet counting; NoSnippets skips highlighting.
 	NoFacets   bool
 	NoSnippets bool
+	// NoTypos turns typo tolerance off: no fuzzy retry, no DidYouMean.
+	NoTypos bool
 }
 
 // Result is one page of a search.
@@ -81,6 +83,14 @@ type Result struct {
 	Facets Facets        `json:"facets,omitempty"`
 	// NextCursor fetches the hits after this page; "" when there are none.
 	NextCursor string `json:"next_cursor,omitempty"`
+	// DidYouMean is the query with the words the index does not know
+	// replaced by the closest frequent words it has; "" when every word is
+	// known or none has a close match.
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Fuzzy reports hits that come from the fuzzy retry: the query had
+	// unknown words or fewer than 3 hits, and its words were also searched
+	// within a small edit distance.
+	Fuzzy bool `json:"fuzzy,omitempty"`
 }
 
 // Hit is one matching document, with only what a result list shows.
@@ -175,6 +185,9 @@ func (r *Request) normalize() error {
 				d = t.AddDate(0, 1, -1).Format(DateLayout)
 			}
 		}
+		if y := d[:4]; y < minIndexYear || y > maxIndexYear {
+			return &InvalidRequestError{p.name, fmt.Sprintf("year %s is outside %s–%s", y, minIndexYear, maxIndexYear)}
+		}
 		*p.v = d
 	}
 	if r.Cursor != "" && r.Page != 1 {
@@ -198,10 +211,41 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.Plain {
 		q = PlainText(q)
 	}
-	textQ, err := buildQuery(q)
+	c := ix.compiler()
+	n, textQ, err := c.parse(q)
 	if err != nil {
 		return nil, err
 	}
+	out, err := ix.run(ctx, r, textQ)
+	if err != nil {
+		return nil, err
+	}
+	if n != nil && !r.NoTypos {
+		if plan := ix.planTypos(ctx, c, q, n, out.Total); plan != nil {
+			if len(plan.fuzzy) > 0 {
+				fc := *c
+				fc.fuzzy = plan.fuzzy
+				fout, err := ix.run(ctx, r, fc.compile(n))
+				if err != nil {
+					return nil, err
+				}
+				// With unknown words the fuzzy reading is the better one;
+				// otherwise it must find more.
+				if fout.Total > out.Total || plan.unknown && fout.Total > 0 {
+					out = fout
+					out.Fuzzy = true
+				}
+			}
+			out.DidYouMean = plan.didYouMean
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// run runs the compiled text query textQ with r's filters, sort, page and
+// facets.
+func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result, error) {
 	main := ix.request(ctx, textQ, r, "")
 	main.Size = r.Size
 	main.From = (r.Page - 1) * r.Size
@@ -295,7 +339,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			out.Facets[f] = facetValues(f, results[i].Facets[f], r.Filters[f])
 		}
 	}
-	out.Took = time.Since(start)
 	return out, nil
 }
 
@@ -317,12 +360,19 @@ func (ix *Index) request(ctx context.Context, textQ query.Query, r Request, skip
 		}
 		var dis []query.Query
 		for _, v := range vs {
-			if caseFolded(f) {
-				v = strings.ToLower(v)
+			spellings := []string{v}
+			switch {
+			case f == FacetTopics:
+				// A topic alias selects its canonical topic.
+				spellings = ix.gloss.Load().topicSpellings(v)
+			case caseFolded(f):
+				spellings = []string{strings.ToLower(v)}
 			}
-			tq := bleve.NewTermQuery(v)
-			tq.SetField(field)
-			dis = append(dis, tq)
+			for _, v := range spellings {
+				tq := bleve.NewTermQuery(v)
+				tq.SetField(field)
+				dis = append(dis, tq)
+			}
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}

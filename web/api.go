@@ -130,7 +130,11 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 
 // searchResponse is the JSON of /api/search.
 type searchResponse struct {
-	Total      uint64        `json:"total"`
+	Total uint64 `json:"total"`
+	// DidYouMean is a spelling suggestion for a query with unknown words;
+	// Fuzzy is true when the hits came from a typo-tolerant retry.
+	DidYouMean string        `json:"did_you_mean,omitempty"`
+	Fuzzy      bool          `json:"fuzzy,omitempty"`
 	TookMS     float64       `json:"took_ms"`
 	Page       int           `json:"page"`
 	Size       int           `json:"size"`
@@ -181,6 +185,8 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	s.metrics.countSearch(res)
 	writeJSON(w, http.StatusOK, searchResponse{
 		Total:      res.Total,
+		DidYouMean: res.DidYouMean,
+		Fuzzy:      res.Fuzzy,
 		TookMS:     float64(res.Took.Microseconds()) / 1000,
 		Page:       req.Page,
 		Size:       req.Size,

@@ -237,6 +237,16 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	if req.Query == "" {
 		d.ClearURL = cfg.path
 	}
+	if res.DidYouMean != "" && res.DidYouMean != req.Query {
+		qq := url.Values{}
+		for k, vs := range q {
+			if k != "page" && k != "cursor" {
+				qq[k] = vs
+			}
+		}
+		qq.Set("q", res.DidYouMean)
+		d.DidYouMean = &linkView{Text: res.DidYouMean, URL: withQuery(cfg.path, qq)}
+	}
 	d.Sort = req.Sort
 	switch {
 	case d.Sort == "" && req.Query == "":

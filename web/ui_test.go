@@ -848,3 +848,24 @@ func TestSnippetSanitised(t *testing.T) {
 		t.Errorf("snippet text\n%q, want\n%q", got, want)
 	}
 }
+
+func TestDidYouMean(t *testing.T) {
+	h, _ := newServer(t, web.Config{})
+	r := do(t, h, "GET", "/search?q=Inovationskultur&type=case", nil, map[string]string{"Accept-Language": "de"})
+	if r.Code != 200 {
+		t.Fatalf("status %d", r.Code)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := doc.Find(".did-you-mean a")
+	href, _ := link.Attr("href")
+	if link.Text() != "Innovationskultur" || !strings.Contains(href, "q=Innovationskultur") || !strings.Contains(href, "type=case") {
+		t.Errorf("did-you-mean link = %q → %q; want the corrected query, filters kept", link.Text(), href)
+	}
+	api := do(t, h, "GET", "/api/search?q=Inovationskultur", nil, nil)
+	if api.JSON["did_you_mean"] != "Innovationskultur" {
+		t.Errorf("API did_you_mean = %v", api.JSON["did_you_mean"])
+	}
+}

@@ -54,7 +54,9 @@ func searchCmd(e *env) *cobra.Command {
 					req.Filters[facet] = []string{v}
 				}
 			}
-			res, err := kb.Search(cmd.Context(), req)
+			// The command line reads the data directory itself: it sees
+			// members-only documents, as get and export do.
+			res, err := kb.Search(search.WithMembers(cmd.Context()), req)
 			if err != nil {
 				var ir *search.InvalidRequestError
 				if errors.As(err, &ir) {
@@ -64,10 +66,12 @@ func searchCmd(e *env) *cobra.Command {
 			}
 			if asJSON {
 				out := struct {
-					Total  uint64                `json:"total"`
-					Hits   []cliHit              `json:"hits"`
-					Facets map[string][]cliFacet `json:"facets"`
-				}{Total: res.Total, Hits: []cliHit{}, Facets: map[string][]cliFacet{}}
+					Total      uint64                `json:"total"`
+					DidYouMean string                `json:"did_you_mean,omitempty"`
+					Fuzzy      bool                  `json:"fuzzy,omitempty"`
+					Hits       []cliHit              `json:"hits"`
+					Facets     map[string][]cliFacet `json:"facets"`
+				}{Total: res.Total, DidYouMean: res.DidYouMean, Fuzzy: res.Fuzzy, Hits: []cliHit{}, Facets: map[string][]cliFacet{}}
 				for _, h := range res.Hits {
 					out.Hits = append(out.Hits, cliHit{ID: h.ID, Score: h.Score, Title: h.Title, Type: h.Type, Date: h.Date, Snippet: h.Snippet})
 				}
@@ -84,7 +88,14 @@ func searchCmd(e *env) *cobra.Command {
 			if !isTerminal(e.stdout) {
 				bold, plain = "", ""
 			}
-			fmt.Fprintf(e.stdout, "%d results\n", res.Total)
+			if res.DidYouMean != "" {
+				fmt.Fprintf(e.stdout, "Did you mean: %s%s%s\n", bold, res.DidYouMean, plain)
+			}
+			if res.Fuzzy {
+				fmt.Fprintf(e.stdout, "%d results (including similar spellings)\n", res.Total)
+			} else {
+				fmt.Fprintf(e.stdout, "%d results\n", res.Total)
+			}
 			for i, h := range res.Hits {
 				date := h.Date
 				if date == "" {

@@ -88,6 +88,12 @@ code is then 1.`,
 			var bar *progressbar.ProgressBar
 			opts := indexer.IngestOptions{
 				Prune: prune,
+				OnWarning: func(err error) {
+					if bar != nil {
+						bar.Clear()
+					}
+					fmt.Fprintln(e.stderr, "fundus: warning:", err)
+				},
 				OnError: func(err error) {
 					if bar != nil {
 						bar.Clear()
@@ -195,7 +201,10 @@ func watchFolders(ctx context.Context, e *env, kb *indexer.KB, dirs []string) er
 // watchFolder watches one folder (absolute) until ctx ends.
 func watchFolder(ctx context.Context, e *env, kb *indexer.KB, abs string) error {
 	first := true
-	opts := indexer.IngestOptions{OnError: func(err error) { fmt.Fprintln(e.stderr, "fundus: skipped:", err) }}
+	opts := indexer.IngestOptions{
+		OnError:   func(err error) { fmt.Fprintln(e.stderr, "fundus: skipped:", err) },
+		OnWarning: func(err error) { fmt.Fprintln(e.stderr, "fundus: warning:", err) },
+	}
 	err := watch.Watch(ctx, abs, watch.Options{
 		Supported: parse.Supported,
 		Logger:    e.log,

@@ -76,6 +76,11 @@ or $FUNDUS_DATA).`,
 			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
 				return &usageError{fmt.Errorf("--log-level: %w", err)}
 			}
+			if cmd.Name() == "serve" && !cmd.Flags().Changed("log-level") && getenv("FUNDUS_LOG_LEVEL") == "" {
+				// A server logs a line per request (info); other commands
+				// only warnings.
+				lvl = slog.LevelInfo
+			}
 			opts := &slog.HandlerOptions{Level: lvl}
 			switch logFormat {
 			case "text":
@@ -107,6 +112,7 @@ or $FUNDUS_DATA).`,
 		ingestCmd(e), searchCmd(e), getCmd(e), deleteCmd(e),
 		reindexCmd(e), statsCmd(e), serveCmd(e), checkCmd(e), evalCmd(e),
 		backupCmd(e), restoreCmd(e), exportCmd(e), undeleteCmd(e), trashCmd(e),
+		synonymsCmd(e),
 	)
 	err := root.ExecuteContext(ctx)
 	if err != nil {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,6 +68,28 @@ func serveCmd(e *env) *cobra.Command {
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
 			go kb.Maintain(mctx, 10*time.Minute, retention)
+			// SIGHUP reloads the glossary (synonyms and topic aliases);
+			// `fundus synonyms reload` sends it.
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			go func() {
+				for {
+					select {
+					case <-mctx.Done():
+						return
+					case <-hup:
+						if err := kb.WaitReady(mctx); err != nil {
+							return
+						}
+						if g, err := kb.ReloadGlossary(); err != nil {
+							e.log.Error("glossary reload failed; keeping the current glossary", "err", err)
+						} else {
+							e.log.Info("glossary reloaded", "synonym_groups", g.Groups(), "topic_aliases", g.TopicAliases())
+						}
+					}
+				}
+			}()
 			for _, d := range watchDirs {
 				abs, err := filepath.Abs(d)
 				if err != nil {

@@ -1,0 +1,135 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fundus-kb/fundus/search/analysis"
+)
+
+// vocab is the German vocabulary of the index: every term of the text_de
+// field with its document frequency. The query compiler splits German
+// compounds with it and finds the compounds that contain a query word.
+type vocab struct {
+	gen   uint64
+	terms []string // sorted
+	freq  map[string]int
+	built time.Time
+	took  time.Duration
+}
+
+// Freq returns the number of German documents containing term.
+func (v *vocab) Freq(term string) int {
+	if v == nil {
+		return 0
+	}
+	return v.freq[term]
+}
+
+// maxCompoundExpansions bounds the compounds one query word expands to;
+// the most frequent are kept.
+const maxCompoundExpansions = 40
+
+// compoundsWith returns the indexed German terms that are compounds with
+// part as one of their parts, most frequent first.
+func (v *vocab) compoundsWith(part string, sp *analysis.Splitter) []string {
+	if v == nil || len(part) < 3 {
+		return nil
+	}
+	var out []string
+	for _, t := range v.terms {
+		if len(t) > len(part) && strings.Contains(t, part) && sp.Contains(t, part) {
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxCompoundExpansions {
+		sortByFreq(out, v.freq)
+		out = out[:maxCompoundExpansions]
+	}
+	return out
+}
+
+// sortByFreq sorts terms by descending frequency, ties in their order.
+func sortByFreq(terms []string, freq map[string]int) {
+	slices.SortStableFunc(terms, func(a, b string) int { return cmp.Compare(freq[b], freq[a]) })
+}
+
+// vocabCache keeps the vocabulary of the index's latest generation. A
+// small vocabulary is rebuilt at once when the index has changed; one that
+// took long to build is served as it is for up to vocabMaxStale while a
+// new one is built in the background, so that a stream of writes does not
+// make every search wait for it.
+type vocabCache struct {
+	mu       sync.Mutex
+	v        *vocab
+	building bool
+}
+
+const (
+	vocabSyncBuild = 50 * time.Millisecond
+	vocabMaxStale  = 30 * time.Second
+)
+
+// vocabulary returns the German vocabulary, built or rebuilt as needed.
+func (ix *Index) vocabulary() *vocab {
+	gen := ix.gen.Load()
+	c := &ix.vocab
+	c.mu.Lock()
+	v := c.v
+	if v != nil && v.gen == gen {
+		c.mu.Unlock()
+		return v
+	}
+	if v != nil && v.took > vocabSyncBuild && time.Since(v.built) < vocabMaxStale {
+		if !c.building {
+			c.building = true
+			go func() {
+				nv := ix.buildVocab(gen)
+				c.mu.Lock()
+				if nv != nil && (c.v == nil || c.v.gen < nv.gen) {
+					c.v = nv
+				}
+				c.building = false
+				c.mu.Unlock()
+			}()
+		}
+		c.mu.Unlock()
+		return v
+	}
+	c.mu.Unlock()
+	nv := ix.buildVocab(gen)
+	if nv == nil {
+		return v
+	}
+	c.mu.Lock()
+	if c.v == nil || c.v.gen <= nv.gen {
+		c.v = nv
+	}
+	c.mu.Unlock()
+	return nv
+}
+
+// buildVocab reads the text_de dictionary; nil when it cannot be read.
+func (ix *Index) buildVocab(gen uint64) *vocab {
+	start := time.Now()
+	d, err := ix.b.FieldDict("text_" + LangGerman)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	v := &vocab{gen: gen, freq: map[string]int{}}
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		v.terms = append(v.terms, e.Term)
+		v.freq[e.Term] = int(e.Count)
+	}
+	v.built = time.Now()
+	v.took = time.Since(start)
+	return v
+}
