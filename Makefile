@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search clean
+.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search bench-load clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -44,6 +44,12 @@ fuzz:
 ## bench-ingest: fundus ingest vs a plain Bleve batch index on SciFact
 bench-ingest: build
 	$(GO) run ./cmd/fundus-bench ingest --fundus ./bin/fundus --corpus $(SHARED)/eval/scifact/corpus.jsonl
+
+## bench-load: 60 s of 16 clients on loopback, 90% searches and 10% writes; errors and lost documents must be 0
+## (BENCH_LOAD_FLAGS=--duration 10s for a quick run)
+BENCH_LOAD_FLAGS ?=
+bench-load: build
+	$(GO) run ./cmd/fundus-bench load --fundus ./bin/fundus --corpus $(SHARED)/eval/scifact/corpus.jsonl $(BENCH_LOAD_FLAGS)
 
 ## bench-search: search latency and throughput over HTTP against plain Bleve, SciFact and 100k synthetic documents
 ## (BENCH_SEARCH_FLAGS=--skip-100k for a quick run)

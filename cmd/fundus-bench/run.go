@@ -37,6 +37,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "ingest":
 		err = runIngest(ctx, args[1:], stdout, stderr)
+	case "search":
+		err = runSearch(ctx, args[1:], stdout, stderr)
+	case "load":
+		err = runLoad(ctx, args[1:], stdout, stderr)
 	case "baseline-child": // hidden: re-executed by ingest
 		err = runBaselineChild(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
