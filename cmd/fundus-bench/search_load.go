@@ -199,6 +199,7 @@ func httpLoad(ctx context.Context, srv *server, client *http.Client, urls []stri
 type warmCheck struct {
 	queries, errors, noHits int
 	hits, marked            int
+	fuzzy, didYouMean       int // responses from the typo-tolerant retry; with a spelling suggestion
 	totalSum                uint64
 	facetCounts             map[int]int // facets per response → responses
 	totals                  []uint64    // per query; math.MaxUint64 when it failed
@@ -217,6 +218,7 @@ func (w warmCheck) String() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %d (%d responses)", k, w.facetCounts[k])
 	}
+	fmt.Fprintf(&b, "; %d responses from Fundus's typo-tolerant retry (`fuzzy`), %d with `did_you_mean`", w.fuzzy, w.didYouMean)
 	if w.errors > 0 {
 		fmt.Fprintf(&b, "; %d failed, first: %s", w.errors, w.firstErr)
 	}
@@ -244,8 +246,10 @@ func warmSearch(ctx context.Context, client *http.Client, urls []string) (warmCh
 			continue
 		}
 		var r struct {
-			Total uint64 `json:"total"`
-			Hits  []struct {
+			Total      uint64 `json:"total"`
+			Fuzzy      bool   `json:"fuzzy"`
+			DidYouMean string `json:"did_you_mean"`
+			Hits       []struct {
 				Snippet string `json:"snippet"`
 			} `json:"hits"`
 			Facets map[string]json.RawMessage `json:"facets"`
@@ -255,6 +259,12 @@ func warmSearch(ctx context.Context, client *http.Client, urls []string) (warmCh
 		}
 		w.totals[i] = r.Total
 		w.totalSum += r.Total
+		if r.Fuzzy {
+			w.fuzzy++
+		}
+		if r.DidYouMean != "" {
+			w.didYouMean++
+		}
 		if r.Total == 0 {
 			w.noHits++
 		}
