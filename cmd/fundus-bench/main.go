@@ -1,11 +1,14 @@
-// Command fundus-bench benchmarks Fundus's ingest against a plain Bleve
-// index built from the same documents with the same mapping.
+// Command fundus-bench benchmarks Fundus against plain Bleve measured in
+// the same run: ingest (make bench-ingest), search (make bench-search) and
+// a mixed load (make bench-load).
 //
 // Usage:
 //
 //	fundus-bench ingest --fundus PATH --corpus PATH [--rounds 3] [--batch 500]
+//	fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
+//	fundus-bench load --fundus PATH [--duration 60s] [--clients 16]
 //
-// Each round runs `fundus ingest --data TMP --json CORPUS` as a child
+// For ingest, each round runs `fundus ingest --data TMP --json CORPUS` as a child
 // process (wall time and peak RSS), then the baseline: this program
 // re-executed as `fundus-bench baseline-child`, which parses and prepares
 // the corpus exactly as the ingest path does (indexer.Prepare) and then,

@@ -23,9 +23,13 @@ func exitCode(err error) int {
 }
 
 const usage = `usage: fundus-bench ingest --fundus PATH --corpus PATH [--rounds 3] [--batch 500]
+       fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
+       fundus-bench load   --fundus PATH [--duration 60s] [--clients 16] [--corpus PATH]
 
-Benchmarks "fundus ingest" against a plain Bleve scorch index of the same
-documents with the same mapping, and prints a Markdown summary.`
+ingest: "fundus ingest" against a plain Bleve scorch index of the same
+documents with the same mapping. search: search latency and throughput over
+HTTP against plain in-process Bleve. load: a mixed search/write load with a
+check that no acknowledged write was lost. Each prints a Markdown summary.`
 
 // run is the whole program: it dispatches to a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
