@@ -37,8 +37,13 @@ staticcheck:
 ## fuzz: run each parser fuzz target for a short while
 FUZZTIME ?= 20s
 fuzz:
-	for t in FuzzMarkdown FuzzJSON FuzzJSONLines FuzzHTML; do \
-		$(GO) test ./indexer/parse -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	for t in FuzzMarkdown FuzzJSON FuzzJSONLines FuzzHTML FuzzPDF; do \
+		$(GO) test ./indexer/parse -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s || exit 1; \
+	done
+	$(GO) test ./search/querylang -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./search -run '^$$' -fuzz '^FuzzCompileQuery$$' -fuzztime $(FUZZTIME)
+	for t in FuzzParseSearch FuzzPageSearch; do \
+		$(GO) test ./web -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 ## bench-ingest: fundus ingest vs a plain Bleve batch index on SciFact

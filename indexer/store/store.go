@@ -557,19 +557,25 @@ func (s *Store) Snapshot(fn func(*Stored) error) (uint64, error) {
 
 // Count returns the number of stored documents.
 func (s *Store) Count() (int, error) {
+	n, err := s.countPrefix(prefixDoc)
+	if err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	return n, nil
+}
+
+// countPrefix counts the keys under prefix, without reading values.
+func (s *Store) countPrefix(prefix []byte) (int, error) {
 	n := 0
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixDoc})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			n++
 		}
 		return nil
 	})
-	if err != nil {
-		return 0, fmt.Errorf("count documents: %w", err)
-	}
-	return n, nil
+	return n, err
 }
 
 // OriginDoc is a document id with the origin it was read from.

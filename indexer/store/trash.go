@@ -164,15 +164,7 @@ func (s *Store) Load(r io.Reader) error {
 
 // TrashCount returns the number of documents in the trash.
 func (s *Store) TrashCount() (int, error) {
-	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixTrash})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n++
-		}
-		return nil
-	})
+	n, err := s.countPrefix(prefixTrash)
 	if err != nil {
 		return 0, fmt.Errorf("count trash: %w", err)
 	}
