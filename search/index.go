@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // Internal keys the index keeps beside its documents.
@@ -33,8 +34,10 @@ type Index struct {
 	// gen counts applied batches; caches derived from the index compare it.
 	gen   atomic.Uint64
 	dicts dictCache
-	vocab vocabCache
-	gloss atomic.Pointer[Glossary]
+	// facets caches the facet values of every segment (facetcount.go).
+	facets facetTables
+	vocab  vocabCache
+	gloss  atomic.Pointer[Glossary]
 }
 
 // compiler returns a query compiler with the index's current resources.
@@ -65,7 +68,9 @@ func Create(path string) (*Index, error) {
 
 // NewMemory makes an index that lives in memory only (tests).
 func NewMemory() (*Index, error) {
-	b, err := bleve.NewMemOnly(NewMapping())
+	// Scorch without a path keeps everything in memory (facet counting
+	// reads scorch segments).
+	b, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create memory index: %w", err)
 	}

@@ -246,9 +246,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 // run runs the compiled text query textQ with r's filters, sort, page and
 // facets.
 func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result, error) {
+	from := (r.Page - 1) * r.Size
 	main := ix.request(ctx, textQ, r, "")
 	main.Size = r.Size
-	main.From = (r.Page - 1) * r.Size
+	main.From = from
 	main.Fields = hitFields
 	if r.Query != "" && !r.NoSnippets {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
@@ -256,20 +257,17 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 			main.Highlight.AddField("text_" + l.suffix)
 		}
 	}
-	switch r.Sort {
-	case SortDateDesc:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: true, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
-	case SortDateAsc:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
-	case SortTitle:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
-	default:
-		if r.Query == "" {
-			// Browsing: newest first.
-			main.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: true, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
-		} else {
-			main.SortBy([]string{"-_score", "_id"})
-		}
+	sortBy(main, r)
+	// Relevance is ordered by score, ties by id. Sorting on _id makes Bleve
+	// load the id of every hit, so a first page sorts on the score alone,
+	// with one hit more on either side of the page: when no tie crosses the
+	// page's edges, the page holds the same hits as the full sort, and only
+	// they need ordering by id (fastPage).
+	fast := r.Sort == SortRelevance && r.Query != "" && r.Cursor == ""
+	if fast {
+		main.SortBy([]string{"-_score"})
+		main.From = max(0, from-1)
+		main.Size = r.Size + 1 + (from - main.From)
 	}
 
 	if r.Cursor != "" {
@@ -281,30 +279,34 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 		main.SetSearchAfter(after)
 	}
 
-	// Facets without a selection are counted by the main search; each
-	// facet with one gets a search of its own, run concurrently.
+	// Facets without a selection are counted over the main search's hits;
+	// each facet with one gets a search of its own without its filter, run
+	// concurrently.
 	var own []string
+	mainCtx := ctx
+	var mainCount *facetCounter
 	if !r.NoFacets {
 		for _, f := range FacetNames {
 			if len(r.Filters[f]) > 0 {
 				own = append(own, f)
-				continue
 			}
-			main.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
 		}
+		mainCount = &facetCounter{t: &ix.facets}
+		mainCtx = mainCount.handlerContext(ctx)
 	}
-	results := make([]*bleve.SearchResult, len(own))
+	counts := make([]*facetCounter, len(own))
 	errs := make([]error, len(own)+1)
 	var wg sync.WaitGroup
 	for i, f := range own {
+		counts[i] = &facetCounter{t: &ix.facets}
 		wg.Go(func() {
 			fr := ix.request(ctx, textQ, r, f)
 			fr.Size = 0
-			fr.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
-			results[i], errs[i+1] = ix.b.SearchInContext(ctx, fr)
+			fr.Score = bleve.ScoreNone
+			_, errs[i+1] = ix.b.SearchInContext(counts[i].handlerContext(ctx), fr)
 		})
 	}
-	res, err := ix.b.SearchInContext(ctx, main)
+	res, err := ix.b.SearchInContext(mainCtx, main)
 	errs[0] = err
 	wg.Wait()
 	for _, err := range errs {
@@ -313,15 +315,34 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 		}
 	}
 
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
+	hits := res.Hits
+	if fast {
+		var ok bool
+		if hits, ok = fastPage(hits, from-main.From, r.Size); !ok {
+			// A tie crosses the page's edge: sort on score and id after all.
+			main.From, main.Size = from, r.Size
+			sortBy(main, r)
+			if res, err = ix.b.SearchInContext(ctx, main); err != nil {
+				return nil, fmt.Errorf("search %q: %w", r.Query, err)
+			}
+			hits = res.Hits
+			fast = false
+		}
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(hits))}
+	for _, h := range hits {
 		out.Hits = append(out.Hits, makeHit(h))
 	}
-	if n := len(res.Hits); n > 0 && n == r.Size {
-		last := res.Hits[n-1]
-		seen := uint64(main.From + n)
+	if n := len(hits); n > 0 && n == r.Size {
+		last := hits[n-1]
+		seen := uint64(from + n)
 		if r.Cursor != "" || seen < res.Total {
-			after := slices.Clone(last.Sort)
+			var after []string
+			if fast {
+				after = []string{"_score", last.ID}
+			} else {
+				after = slices.Clone(last.Sort)
+			}
 			for i, v := range after {
 				if v == "_score" { // Bleve leaves the score itself out
 					after[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
@@ -332,14 +353,62 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 	}
 	if !r.NoFacets {
 		out.Facets = Facets{}
-		for f, fr := range res.Facets {
-			out.Facets[f] = facetValues(f, fr, r.Filters[f])
-		}
-		for i, f := range own {
-			out.Facets[f] = facetValues(f, results[i].Facets[f], r.Filters[f])
+		for _, f := range FacetNames {
+			c := mainCount
+			if i := slices.Index(own, f); i >= 0 {
+				c = counts[i]
+			}
+			out.Facets[f] = facetValues(f, c.values(f, r.FacetSize), r.Filters[f])
 		}
 	}
 	return out, nil
+}
+
+// sortBy sets req's sort order for r: every order ends with the id, so
+// that it is total (cursors rely on that).
+func sortBy(req *bleve.SearchRequest, r Request) {
+	byDate := func(desc bool) bsearch.SortOrder {
+		return bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: desc, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}}
+	}
+	switch {
+	case r.Sort == SortDateDesc:
+		req.SortByCustom(byDate(true))
+	case r.Sort == SortDateAsc:
+		req.SortByCustom(byDate(false))
+	case r.Sort == SortTitle:
+		req.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
+	case r.Query == "":
+		// Browsing: newest first.
+		req.SortByCustom(byDate(true))
+	default:
+		req.SortBy([]string{"-_score", "_id"})
+	}
+}
+
+// fastPage cuts the page of size hits starting at hits[off] out of hits
+// sorted by score alone, where hits[off-1] (when off is 1) is the hit
+// before the page and hits[off+size] (when present) the hit after it. It
+// orders the page by score, then id, and reports false when the page
+// cannot be told from these hits: a score tie crosses one of its edges.
+func fastPage(hits []*bsearch.DocumentMatch, off, size int) ([]*bsearch.DocumentMatch, bool) {
+	if off > 0 && len(hits) > off && hits[off-1].Score == hits[off].Score {
+		return nil, false
+	}
+	end := off + size
+	if len(hits) > end && hits[end-1].Score == hits[end].Score {
+		return nil, false
+	}
+	if off >= len(hits) {
+		return nil, true
+	}
+	page := hits[off:min(end, len(hits))]
+	sort.SliceStable(page, func(i, j int) bool {
+		if page[i].Score != page[j].Score {
+			return page[i].Score > page[j].Score
+		}
+		return page[i].ID < page[j].ID
+	})
+	return page, true
 }
 
 // hitFields are the stored fields a Hit is made of.
@@ -451,7 +520,7 @@ func truncate(s string, n int) string {
 	return strings.TrimSpace(string(r)[:cut]) + "…"
 }
 
-func facetValues(facet string, fr *bsearch.FacetResult, selected []string) []FacetValue {
+func facetValues(facet string, counted []FacetValue, selected []string) []FacetValue {
 	out := []FacetValue{}
 	isSel := func(v string) bool {
 		for _, s := range selected {
@@ -462,11 +531,9 @@ func facetValues(facet string, fr *bsearch.FacetResult, selected []string) []Fac
 		return false
 	}
 	seen := map[string]bool{}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: isSel(t.Term)})
-			seen[strings.ToLower(t.Term)] = true
-		}
+	for _, v := range counted {
+		out = append(out, FacetValue{Value: v.Value, Count: v.Count, Selected: isSel(v.Value)})
+		seen[strings.ToLower(v.Value)] = true
 	}
 	// A selected value without matches still shows, with count 0, so it
 	// can be seen and removed.

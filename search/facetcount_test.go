@@ -1,0 +1,232 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// randomDocs makes n documents with facet values drawn from small sets, so
+// that values overlap across documents and segments.
+func randomDocs(rng *rand.Rand, n, from int) []Document {
+	pick := func(set []string, max int) []string {
+		var out []string
+		for range rng.IntN(max + 1) {
+			v := set[rng.IntN(len(set))]
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	types := []string{"webinar", "case", "recommendation", "other"}
+	topics := []string{"Innovationskultur", "Open Innovation", "Digitale Ökosysteme", "Wissenstransfer", "Förderpolitik", "Start-ups"}
+	orgs := []string{"Nordwerk", "Stadtwerke Talheim", "Hochschule Nord", "Fraunhofer"}
+	people := []string{"Anna Albers", "Ben Becker", "Clara Cramer"}
+	words := []string{"Kultur", "Innovation", "Plattform", "Kooperation", "openness", "transfer", "Förderung"}
+	docs := make([]Document, n)
+	for i := range docs {
+		d := &docs[i]
+		d.ID = fmt.Sprintf("d%04d", from+i)
+		d.Type = types[rng.IntN(len(types))]
+		d.Title = "Dokument " + words[rng.IntN(len(words))]
+		d.Body = fmt.Sprintf("%s und %s", words[rng.IntN(len(words))], words[rng.IntN(len(words))])
+		d.Language = []string{"de", "en"}[rng.IntN(2)]
+		if rng.IntN(5) > 0 {
+			d.Date = fmt.Sprintf("%d-%02d-01", 2018+rng.IntN(5), 1+rng.IntN(12))
+		}
+		d.Topics = pick(topics, 3)
+		d.Organizations = pick(orgs, 2)
+		d.People = pick(people, 2)
+		if d.Type == "recommendation" {
+			d.Addressees = pick([]string{"Bund", "Länder", "Hochschulen"}, 2)
+			d.PolicyArea = []string{"Bildungspolitik", "Innovationspolitik"}[rng.IntN(2)]
+		}
+		if err := d.Normalize(); err != nil {
+			panic(err)
+		}
+	}
+	return docs
+}
+
+// TestFacetCountsMatchBleve checks Fundus's facet counting (per-segment
+// ordinal tables) against Bleve's own terms facets on the same index:
+// several segments, documents updated with other values, documents
+// deleted, with and without selections.
+func TestFacetCountsMatchBleve(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rng := rand.New(rand.NewPCG(7, 11))
+	seq := uint64(0)
+	apply := func(changes []Change) {
+		t.Helper()
+		seq++
+		if err := ix.Apply(changes, seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	// Batches make segments; a search between them builds tables for the
+	// segments there are, which later batches must not disturb.
+	for b := range 4 {
+		docs := randomDocs(rng, 60, b*60)
+		var changes []Change
+		for i := range docs {
+			changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+		}
+		apply(changes)
+		if _, err := ix.Search(ctx, Request{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Updates with new values, and deletes.
+	upd := randomDocs(rng, 40, 0)
+	var changes []Change
+	for i := range upd {
+		upd[i].ID = fmt.Sprintf("d%04d", i*5)
+		upd[i].Topics = append(upd[i].Topics, "Neues Thema")
+		changes = append(changes, Change{ID: upd[i].ID, Doc: &upd[i]})
+	}
+	for i := range 20 {
+		changes = append(changes, Change{ID: fmt.Sprintf("d%04d", 3+i*7)})
+	}
+	apply(changes)
+
+	cases := []struct {
+		name string
+		req  Request
+	}{
+		{"everything", Request{}},
+		{"a query", Request{Query: "Kultur"}},
+		{"a query with a topic", Request{Query: "Innovation", Filters: map[string][]string{FacetTopics: {"Open Innovation"}}}},
+		{"new topic and a type", Request{Filters: map[string][]string{FacetTopics: {"Neues Thema"}, FacetType: {"case", "webinar"}}}},
+		{"people and years", Request{Query: "Plattform OR transfer", Filters: map[string][]string{FacetPeople: {"Anna Albers"}, FacetYear: {"2019", "2020"}}}},
+		{"small facet size", Request{FacetSize: 2}},
+		{"date range", Request{From: "2019", To: "2020"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := tc.req
+			if err := r.normalize(); err != nil {
+				t.Fatal(err)
+			}
+			_, textQ, err := ix.compiler().parse(r.Query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range FacetNames {
+				req := ix.request(ctx, textQ, r, f)
+				if len(r.Filters[f]) == 0 {
+					req = ix.request(ctx, textQ, r, "")
+				}
+				req.AddFacet(f, bleve.NewFacetRequest(f, r.FacetSize))
+				bres, err := ix.b.Search(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]int{}
+				for _, tf := range bres.Facets[f].Terms.Terms() {
+					want[tf.Term] = tf.Count
+				}
+				got := map[string]int{}
+				for _, v := range res.Facets[f] {
+					if v.Count > 0 {
+						got[v.Value] = v.Count
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("facet %s = %v, Bleve counts %v", f, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestRelevanceTiesOrderByID pages through results whose scores tie
+// across page edges: pages and cursors must give the order of one long
+// page (score, then id), with no hit lost or repeated.
+func TestRelevanceTiesOrderByID(t *testing.T) {
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var changes []Change
+	for i, body := range []string{"Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Vertrauen"} {
+		d := &Document{ID: fmt.Sprintf("t%d", 7-i), Title: "Notiz", Body: body, Language: "de"}
+		if err := d.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{ID: d.ID, Doc: d})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	all, err := ix.Search(ctx, Request{Query: "Kooperation", Size: 100, NoFacets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, h := range all.Hits {
+		want = append(want, h.ID)
+		if i > 0 {
+			p := all.Hits[i-1]
+			if p.Score < h.Score || p.Score == h.Score && p.ID > h.ID {
+				t.Errorf("hits %s (%g) and %s (%g) out of order", p.ID, p.Score, h.ID, h.Score)
+			}
+		}
+	}
+	if len(want) != 7 {
+		t.Fatalf("got %d hits, want 7", len(want))
+	}
+	for _, size := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("pages of %d", size), func(t *testing.T) {
+			var got []string
+			for page := 1; page <= 8; page++ {
+				res, err := ix.Search(ctx, Request{Query: "Kooperation", Size: size, Page: page, NoFacets: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("pages = %v, want %v", got, want)
+			}
+		})
+		t.Run(fmt.Sprintf("cursor with %d", size), func(t *testing.T) {
+			var got []string
+			req := Request{Query: "Kooperation", Size: size, NoFacets: true}
+			for range 10 {
+				res, err := ix.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				if res.NextCursor == "" {
+					break
+				}
+				req.Cursor = res.NextCursor
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("cursor pages = %v, want %v", got, want)
+			}
+		})
+	}
+}
