@@ -351,3 +351,26 @@ func TestSumQueryNoCoord(t *testing.T) {
 		t.Errorf("marshal: %s %v", b, err)
 	}
 }
+
+// TestGlossaryKeyPerWord checks what spanSynonyms relies on: a span's
+// glossary key is its words' keys joined.
+func TestGlossaryKeyPerWord(t *testing.T) {
+	for _, span := range []string{
+		"kleinen und mittleren Unternehmen",
+		"Open Innovation in der Innovationskultur",
+		"Co-Creation mit IL-6 und Start-ups",
+		"die der das",
+		"Hochschulen Universitäten university's",
+		"Ökosysteme digitaler Plattformen 2021",
+	} {
+		var keys []string
+		for _, w := range strings.Fields(span) {
+			if k := glossaryKey(w); k != "" {
+				keys = append(keys, k)
+			}
+		}
+		if got, want := strings.Join(keys, " "), glossaryKey(span); got != want {
+			t.Errorf("%q: words' keys %q, span's key %q", span, got, want)
+		}
+	}
+}

@@ -348,20 +348,31 @@ func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
 	if c.gloss == nil || c.gloss.maxLen < 2 {
 		return nil
 	}
+	// Each word is analysed once: a span's key is its words' keys joined
+	// (the analyzer works token by token, and words are whole tokens).
+	keys := make([]string, len(clauses))
+	for i, cl := range clauses {
+		if t, ok := cl.(*querylang.Term); ok && t.Field == "" && !t.Prefix {
+			keys[i] = glossaryKey(t.Text)
+		}
+	}
 	var out []query.Query
 	for i := range clauses {
-		var words []string
+		var words, spanKeys []string
 		for j := i; j < len(clauses); j++ {
 			t, ok := clauses[j].(*querylang.Term)
 			if !ok || t.Field != "" || t.Prefix {
 				break
 			}
 			words = append(words, t.Text)
+			if keys[j] != "" {
+				spanKeys = append(spanKeys, keys[j])
+			}
 			if len(words) < 2 {
 				continue
 			}
 			span := strings.Join(words, " ")
-			k := glossaryKey(span)
+			k := strings.Join(spanKeys, " ")
 			if len(strings.Fields(k)) > c.gloss.maxLen {
 				break
 			}

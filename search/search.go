@@ -216,28 +216,48 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := ix.run(ctx, r, textQ)
-	if err != nil {
+	if n == nil || r.NoTypos {
+		out, err := ix.run(ctx, r, textQ)
+		if err != nil {
+			return nil, err
+		}
+		out.Took = time.Since(start)
+		return out, nil
+	}
+	// Typo tolerance. With words the index does not know, the fuzzy
+	// reading is the better one, and it finds every document the exact
+	// one finds (a word's alternatives are added to the word): it is the
+	// only search. Otherwise the exact search runs, and fuzzily again
+	// when it finds few documents.
+	plan := ix.planTypos(ctx, c, q, n, false)
+	var out *Result
+	if plan != nil && plan.unknown && len(plan.fuzzy) > 0 {
+		fc := *c
+		fc.fuzzy = plan.fuzzy
+		if out, err = ix.run(ctx, r, fc.compile(n)); err != nil {
+			return nil, err
+		}
+		out.Fuzzy = out.Total > 0
+	} else if out, err = ix.run(ctx, r, textQ); err != nil {
 		return nil, err
 	}
-	if n != nil && !r.NoTypos {
-		if plan := ix.planTypos(ctx, c, q, n, out.Total); plan != nil {
-			if len(plan.fuzzy) > 0 {
-				fc := *c
-				fc.fuzzy = plan.fuzzy
-				fout, err := ix.run(ctx, r, fc.compile(n))
-				if err != nil {
-					return nil, err
-				}
-				// With unknown words the fuzzy reading is the better one;
-				// otherwise it must find more.
-				if fout.Total > out.Total || plan.unknown && fout.Total > 0 {
-					out = fout
-					out.Fuzzy = true
-				}
+	if out.Total < fewHits {
+		// Few hits: every word gets alternatives.
+		if all := ix.planTypos(ctx, c, q, n, true); all != nil && len(all.fuzzy) > len(plan.fuzzyWords()) {
+			fc := *c
+			fc.fuzzy = all.fuzzy
+			fout, err := ix.run(ctx, r, fc.compile(n))
+			if err != nil {
+				return nil, err
 			}
-			out.DidYouMean = plan.didYouMean
+			if fout.Total > out.Total {
+				out = fout
+				out.Fuzzy = true
+			}
 		}
+	}
+	if plan != nil {
+		out.DidYouMean = plan.didYouMean
 	}
 	out.Took = time.Since(start)
 	return out, nil

@@ -312,9 +312,11 @@ type typoPlan struct {
 	unknown bool
 }
 
-// planTypos looks at the words of query q (the user's text, parsed as n)
-// after a search found total documents.
-func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n querylang.Node, total uint64) *typoPlan {
+// planTypos looks at the words of query q (the user's text, parsed as n):
+// which the index does not know, their fuzzy alternatives (of every word
+// with all), and, without all, the "did you mean" correction. It returns
+// nil when q has no plain words.
+func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n querylang.Node, all bool) *typoPlan {
 	words := plainWords(n)
 	if len(words) == 0 {
 		return nil
@@ -330,18 +332,18 @@ func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n queryla
 			unknown = append(unknown, w)
 		}
 	}
-	if len(unknown) == 0 && total >= fewHits {
-		return nil
-	}
 	plan := &typoPlan{fuzzy: map[string]map[string][]query.Query{}, unknown: len(unknown) > 0}
 	fuzz := unknown
-	if total < fewHits {
+	if all {
 		fuzz = words
 	}
 	for _, w := range fuzz {
 		if alts := ti.fuzzyAlternatives("text", w); len(alts) > 0 {
 			plan.fuzzy[w] = alts
 		}
+	}
+	if all {
+		return plan
 	}
 	corrected, changed := q, false
 	for _, w := range unknown {
@@ -353,4 +355,17 @@ func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n queryla
 		plan.didYouMean = corrected
 	}
 	return plan
+}
+
+// fuzzyWords returns the words that have fuzzy alternatives (none for a
+// nil plan).
+func (p *typoPlan) fuzzyWords() []string {
+	if p == nil {
+		return nil
+	}
+	out := make([]string, 0, len(p.fuzzy))
+	for w := range p.fuzzy {
+		out = append(out, w)
+	}
+	return out
 }
