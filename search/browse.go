@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // analyzerFor returns the analyzer name of a language's text fields.
@@ -216,35 +217,138 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	// Titles: earlier words must match, the last one as a prefix.
 	words := strings.Fields(lp)
 	last := words[len(words)-1]
-	var must []query.Query
-	var titleFields []query.Query
-	for _, l := range textLangs {
-		pq := bleve.NewPrefixQuery(last)
-		pq.SetField("title_" + l.suffix)
-		titleFields = append(titleFields, pq)
-		if len(words) > 1 {
-			mq := bleve.NewMatchQuery(strings.Join(words[:len(words)-1], " "))
-			mq.SetField("title_" + l.suffix)
-			mq.SetOperator(query.MatchQueryOperatorAnd)
-			titleFields = append(titleFields, mq)
-		}
-	}
-	must = append(must, bleve.NewDisjunctionQuery(titleFields...))
-	req := bleve.NewSearchRequestOptions(restrict(ctx, bleve.NewConjunctionQuery(must...)), n, 0, false)
-	req.Fields = []string{fieldTitle}
-	res, err := ix.b.SearchInContext(ctx, req)
+	titles, err := ix.suggestTitles(ctx, words[:len(words)-1], last, n)
 	if err != nil {
 		return nil, fmt.Errorf("suggest %q: %w", prefix, err)
 	}
-	for _, h := range res.Hits {
+	for _, t := range titles {
 		if len(out) >= n {
 			break
 		}
-		title, _ := h.Fields[fieldTitle].(string)
-		if title == "" || slices.ContainsFunc(out, func(s Suggestion) bool { return s.Text == title }) {
+		if slices.ContainsFunc(out, func(s Suggestion) bool { return s.Text == t.Text }) {
 			continue
 		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Title suggestions: a short prefix ("re") starts hundreds of words, and a
+// prefix query over all of them makes Bleve score every document with any
+// of them. Suggestions instead complete the prefix to the most frequent
+// words of the title fields that start with it (maxCompletions per field),
+// take the first titleCandidates documents with one of them, unscored
+// (Bleve stops collecting there), and rank those titles: titles starting
+// with the prefix first, then shorter ones.
+const (
+	maxCompletions  = 8
+	titleCandidates = 40
+)
+
+// suggestTitles returns title suggestions for the words before (all must
+// match) and the prefix last.
+func (ix *Index) suggestTitles(ctx context.Context, before []string, last string, n int) ([]Suggestion, error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	var titleFields []query.Query
+	for _, l := range textLangs {
+		field := "title_" + l.suffix
+		terms, err := frequentWithPrefix(reader, field, last, maxCompletions)
+		if err != nil {
+			return nil, err
+		}
+		if len(terms) == 0 {
+			continue
+		}
+		var alts []query.Query
+		for _, t := range terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(field)
+			alts = append(alts, tq)
+		}
+		var q query.Query = bleve.NewDisjunctionQuery(alts...)
+		if len(before) > 0 {
+			mq := bleve.NewMatchQuery(strings.Join(before, " "))
+			mq.SetField(field)
+			mq.SetOperator(query.MatchQueryOperatorAnd)
+			q = bleve.NewConjunctionQuery(mq, q)
+		}
+		titleFields = append(titleFields, q)
+	}
+	if len(titleFields) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(restrict(ctx, bleve.NewDisjunctionQuery(titleFields...)), max(n, titleCandidates), 0, false)
+	req.Score = bleve.ScoreNone
+	req.Fields = []string{fieldTitle}
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	full := strings.Join(append(slices.Clone(before), last), " ")
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, h := range res.Hits {
+		title, _ := h.Fields[fieldTitle].(string)
+		if title == "" || seen[title] {
+			continue
+		}
+		seen[title] = true
 		out = append(out, Suggestion{Text: title, Kind: "title", ID: h.ID})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		pi := strings.HasPrefix(strings.ToLower(out[i].Text), full)
+		pj := strings.HasPrefix(strings.ToLower(out[j].Text), full)
+		if pi != pj {
+			return pi
+		}
+		if li, lj := utf8.RuneCountInString(out[i].Text), utf8.RuneCountInString(out[j].Text); li != lj {
+			return li < lj
+		}
+		return out[i].Text < out[j].Text
+	})
+	return out[:min(len(out), n)], nil
+}
+
+// frequentWithPrefix returns up to k terms of field that start with
+// prefix, those in most documents first.
+func frequentWithPrefix(reader index.IndexReader, field, prefix string, k int) ([]string, error) {
+	dict, err := reader.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	type tc struct {
+		term  string
+		count uint64
+	}
+	var all []tc
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		all = append(all, tc{e.Term, e.Count})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].count != all[j].count {
+			return all[i].count > all[j].count
+		}
+		return all[i].term < all[j].term
+	})
+	out := make([]string, 0, min(k, len(all)))
+	for _, t := range all[:min(k, len(all))] {
+		out = append(out, t.term)
 	}
 	return out, nil
 }
