@@ -138,6 +138,17 @@ func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
 	return ix.Topics(ctx)
 }
 
+// Warm prepares what searches derive from the index (facet tables, the
+// vocabulary), so that the first search does not wait for it.
+func (kb *KB) Warm(ctx context.Context) error {
+	ix, done, err := kb.readIndex()
+	if err != nil {
+		return err
+	}
+	defer done()
+	return ix.Warm(ctx)
+}
+
 // Suggest completes a prefix from topics, people, organisations and titles.
 func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
 	ix, done, err := kb.readIndex()

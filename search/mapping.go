@@ -27,7 +27,8 @@ import (
 //	2: German fields use the "de_fundus" analyzer (search/analysis): the
 //	   light stemmer's -em fix ("Ökosystem" and "Ökosysteme" meet); text
 //	   fields have the glossary's synonym sources.
-const analysisVersion = 2
+//	3: id_sort, the document id with doc values, ends every sort order.
+const analysisVersion = 3
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
 // own: Unicode word boundaries and lower case, no stemming, no stop words.
@@ -85,8 +86,12 @@ const (
 	fieldDate      = "date"       // datetime, for sorting and ranges
 	fieldTitleSort = "title_sort" // lowercased title, for sorting
 	fieldDateSort  = "date_sort"  // YYYY-MM-DD keyword, for sorting and cursors
-	fieldTitle     = "title"      // stored only: the title as shown
-	fieldHash      = "hash"       // stored only: the content hash the store has
+	// fieldIDSort is the document id with doc values: the tie-breaker of
+	// every sort order. Sorting on Bleve's _id instead loads each hit's
+	// stored document (all its stored text) to read the id.
+	fieldIDSort = "id_sort"
+	fieldTitle  = "title" // stored only: the title as shown
+	fieldHash   = "hash"  // stored only: the content hash the store has
 )
 
 // The years Bleve's datetime fields can hold (nanoseconds since 1970 in an
@@ -189,6 +194,13 @@ func NewMapping() *mapping.IndexMappingImpl {
 	ds.SkipFreqNorm = true
 	dm.AddFieldMappingsAt(fieldDateSort, ds)
 
+	is := bleve.NewKeywordFieldMapping()
+	is.Store = false
+	is.DocValues = true
+	is.IncludeInAll = false
+	is.SkipFreqNorm = true
+	dm.AddFieldMappingsAt(fieldIDSort, is)
+
 	st := bleve.NewTextFieldMapping()
 	st.Index = false
 	st.Store = true
@@ -239,6 +251,7 @@ func indexFields(d *Document, hash string) map[string]any {
 		fieldTitle:     d.Title,
 		fieldHash:      hash,
 		fieldTitleSort: strings.ToLower(d.Title),
+		fieldIDSort:    d.ID,
 		FacetType:      d.Type,
 		FacetLanguage:  d.Language,
 	}

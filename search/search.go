@@ -387,8 +387,9 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 // sortBy sets req's sort order for r: every order ends with the id, so
 // that it is total (cursors rely on that).
 func sortBy(req *bleve.SearchRequest, r Request) {
+	byID := &bsearch.SortField{Field: fieldIDSort, Type: bsearch.SortFieldAsString}
 	byDate := func(desc bool) bsearch.SortOrder {
-		return bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: desc, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}}
+		return bsearch.SortOrder{&bsearch.SortField{Field: fieldDateSort, Desc: desc, Type: bsearch.SortFieldAsString}, byID}
 	}
 	switch {
 	case r.Sort == SortDateDesc:
@@ -396,12 +397,12 @@ func sortBy(req *bleve.SearchRequest, r Request) {
 	case r.Sort == SortDateAsc:
 		req.SortByCustom(byDate(false))
 	case r.Sort == SortTitle:
-		req.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, &bsearch.SortDocID{}})
+		req.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldTitleSort, Type: bsearch.SortFieldAsString}, byID})
 	case r.Query == "":
 		// Browsing: newest first.
 		req.SortByCustom(byDate(true))
 	default:
-		req.SortBy([]string{"-_score", "_id"})
+		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, byID})
 	}
 }
 

@@ -199,7 +199,7 @@ func httpLoad(ctx context.Context, srv *server, client *http.Client, urls []stri
 type warmCheck struct {
 	queries, errors, noHits int
 	hits, marked            int
-	fuzzy, didYouMean       int // responses from the typo-tolerant retry; with a spelling suggestion
+	fuzzy, didYouMean       int // responses with fuzzy (typo-tolerant) hits; with a spelling suggestion
 	totalSum                uint64
 	facetCounts             map[int]int // facets per response → responses
 	totals                  []uint64    // per query; math.MaxUint64 when it failed
@@ -218,7 +218,7 @@ func (w warmCheck) String() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %d (%d responses)", k, w.facetCounts[k])
 	}
-	fmt.Fprintf(&b, "; %d responses from Fundus's typo-tolerant retry (`fuzzy`), %d with `did_you_mean`", w.fuzzy, w.didYouMean)
+	fmt.Fprintf(&b, "; %d responses with typo-tolerant hits (`fuzzy`), %d with `did_you_mean`", w.fuzzy, w.didYouMean)
 	if w.errors > 0 {
 		fmt.Fprintf(&b, "; %d failed, first: %s", w.errors, w.firstErr)
 	}

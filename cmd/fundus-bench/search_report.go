@@ -50,8 +50,10 @@ func writeSearchSummary(w io.Writer, cfg searchConfig, nsci int, results []corpu
 			"data directory, after the server has stopped, no HTTP (measured later than the other rows, so under other background load): " +
 			"an estimate of what the HTTP layer and JSON add\n")
 	}
-	p("- Result caches: **none** — Fundus caches no search results (every request runs its Bleve searches; the only cache is the list of " +
-		"topic, organisation and people values that suggestions draw from, rebuilt when the index changes), and the floor caches nothing either\n")
+	p("- Result caches: **none** — Fundus caches no search results: every request runs its Bleve searches and counts its facets over " +
+		"its own hits. What Fundus keeps is derived from the index, not from queries: per index segment, each document's facet values as " +
+		"ordinals (built once per segment from its postings; searches count hits with them instead of Bleve's per-hit doc-value visits), " +
+		"and the list of topic, organisation and people values that suggestions draw from, rebuilt when the index changes. The floor caches nothing either\n")
 	for _, r := range results {
 		if r.docs != nsci {
 			p("- Large corpus (`fundus-bench search` writes it as JSON Lines): %s\n", syntheticDescription(r.docs, nsci))

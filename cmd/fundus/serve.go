@@ -68,6 +68,17 @@ func serveCmd(e *env) *cobra.Command {
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
 			go kb.Maintain(mctx, 10*time.Minute, retention)
+			go func() {
+				if err := kb.WaitReady(mctx); err != nil {
+					return
+				}
+				start := time.Now()
+				if err := kb.Warm(mctx); err != nil {
+					e.log.Warn("warming the index failed; searches will prepare it", "err", err)
+					return
+				}
+				e.log.Debug("index warmed", "took", time.Since(start))
+			}()
 			// SIGHUP reloads the glossary (synonyms and topic aliases);
 			// `fundus synonyms reload` sends it.
 			hup := make(chan os.Signal, 1)
