@@ -216,6 +216,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if feedbackOn && n != nil {
+		if textQ, err = ix.withFeedback(ctx, r, textQ, len(plainWords(n))); err != nil {
+			return nil, err
+		}
+	}
 	if n == nil || r.NoTypos {
 		out, err := ix.run(ctx, r, textQ)
 		if err != nil {
