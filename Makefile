@@ -41,7 +41,9 @@ fuzz:
 		$(GO) test ./indexer/parse -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s || exit 1; \
 	done
 	$(GO) test ./search/querylang -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./search -run '^$$' -fuzz '^FuzzCompileQuery$$' -fuzztime $(FUZZTIME)
+	for t in FuzzCompileQuery FuzzMakeSnippet; do \
+		$(GO) test ./search -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 	for t in FuzzParseSearch FuzzPageSearch; do \
 		$(GO) test ./web -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done

@@ -277,10 +277,10 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 	main.From = from
 	main.Fields = hitFields
 	if r.Query != "" && !r.NoSnippets {
-		main.Highlight = bleve.NewHighlightWithStyle("html")
-		for _, l := range textLangs {
-			main.Highlight.AddField("text_" + l.suffix)
-		}
+		// Snippets are cut from the text field around the matches
+		// (snippet.go).
+		main.IncludeLocations = true
+		main.Fields = snippetFields
 	}
 	sortBy(main, r)
 	// Relevance is ordered by score, ties by id. Sorting on _id makes Bleve
@@ -437,8 +437,12 @@ func fastPage(hits []*bsearch.DocumentMatch, off, size int) ([]*bsearch.Document
 	return page, true
 }
 
-// hitFields are the stored fields a Hit is made of.
-var hitFields = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLanguage, "summary_de", "summary_en", "summary_xx"}
+// hitFields are the stored fields a Hit is made of; snippetFields add the
+// text fields snippets are cut from.
+var (
+	hitFields     = []string{fieldTitle, FacetType, fieldDate, FacetTopics, FacetLanguage, "summary_de", "summary_en", "summary_xx"}
+	snippetFields = append(slices.Clone(hitFields), "text_de", "text_en", "text_xx")
+)
 
 // request builds a search request for r, applying every filter except the
 // one on facet skip.
@@ -501,10 +505,8 @@ func makeHit(h *bsearch.DocumentMatch) Hit {
 		hit.Date = d[:10]
 	}
 	hit.Topics = stringList(h.Fields[FacetTopics])
-	for _, l := range textLangs {
-		if frags := h.Fragments["text_"+l.suffix]; len(frags) > 0 && hit.Snippet == "" {
-			hit.Snippet = frags[0]
-		}
+	if len(h.Locations) > 0 {
+		hit.Snippet = hitSnippet(h, hit.Title, hit.Topics)
 	}
 	if hit.Snippet == "" {
 		for _, l := range textLangs {
