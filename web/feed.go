@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,10 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 	req.Sort = search.SortDateDesc
 	req.Page, req.Size, req.Cursor = 1, feedSize, ""
 	req.NoFacets = true
+	lang, err := feedLanguage(r)
+	if err != nil {
+		return err
+	}
 	res, err := s.kb.Search(r.Context(), req)
 	if err != nil {
 		return err
@@ -36,12 +41,17 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 			selfQuery[k] = vs
 		}
 	}
-	title := feedTitle(req)
+	pageQuery := url.Values{}
+	for k, vs := range selfQuery {
+		if k != feedLangParam {
+			pageQuery[k] = vs
+		}
+	}
 	feed := &feeds.Feed{
-		Title:       title,
-		Link:        &feeds.Link{Href: base + "/search?" + selfQuery.Encode()},
-		Description: "Die neuesten Dokumente zu dieser Suche in Fundus",
-		Id:          base + "/feeds/search.atom?" + selfQuery.Encode(),
+		Title:       feedTitle(req, lang),
+		Link:        &feeds.Link{Href: withQuery(base+"/search", pageQuery)},
+		Description: translate(lang, "feed.description"),
+		Id:          withQuery(base+"/feeds/search.atom", selfQuery),
 		Updated:     time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
 	for _, h := range res.Hits {
@@ -65,7 +75,24 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 	return feed.WriteAtom(w)
 }
 
-func feedTitle(req search.Request) string {
+// feedLangParam names the feed's language (de or en). The web pages put
+// it on their feed links, so that a feed keeps the language it was
+// subscribed in whatever the feed reader sends; without it, a feed speaks
+// the UI's language (the ui cookie, else Accept-Language, else German).
+const feedLangParam = "ui"
+
+func feedLanguage(r *http.Request) (string, error) {
+	v, ok := r.URL.Query()[feedLangParam]
+	if !ok {
+		return uiLanguage(r), nil
+	}
+	if len(v) != 1 || !slices.Contains(uiLanguages, v[0]) {
+		return "", &search.InvalidRequestError{Param: feedLangParam, Reason: "must be de or en"}
+	}
+	return v[0], nil
+}
+
+func feedTitle(req search.Request, lang string) string {
 	var parts []string
 	if req.Query != "" {
 		parts = append(parts, "„"+req.Query+"“")
@@ -76,9 +103,9 @@ func feedTitle(req search.Request) string {
 		}
 	}
 	if len(parts) == 0 {
-		return "Fundus: alle Dokumente"
+		return translate(lang, "feed.all")
 	}
-	return "Fundus: " + strings.Join(parts, "; ")
+	return translate(lang, "export.feed.title", strings.Join(parts, "; "))
 }
 
 // snippetText turns a snippet (escaped HTML with <mark>) into plain text.

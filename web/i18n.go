@@ -110,6 +110,8 @@ var messages = map[string][2]string{
 	"export.ndjson":                  {"Alle Treffer als NDJSON", "All results as NDJSON"},
 	"export.feed":                    {"Diese Suche als Atom-Feed abonnieren", "Follow this search as an Atom feed"},
 	"export.feed.title":              {"Fundus: %s", "Fundus: %s"},
+	"feed.all":                       {"Fundus: alle Dokumente", "Fundus: all documents"},
+	"feed.description":               {"Die neuesten Dokumente zu dieser Suche in Fundus", "The newest documents for this search in Fundus"},
 	"noresults.query":                {"Keine Dokumente passen zu „%s“.", "No documents match “%s”."},
 	"noresults.filters":              {"Keine Dokumente passen zu diesen Filtern.", "No documents match these filters."},
 	"noresults.unfiltered.one":       {"„%[2]s“ ohne Filter suchen: %[1]d Treffer", "Search “%[2]s” without filters: %[1]d result"},

@@ -304,7 +304,9 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	d.ExportCSV = withQuery("/api/search", api)
 	api.Set("format", "ndjson")
 	d.ExportNDJSON = withQuery("/api/search", api)
-	d.Feed = withQuery("/feeds/search.atom", st.apiQuery(cfg.fixed, "sort"))
+	feedQuery := st.apiQuery(cfg.fixed, "sort")
+	feedQuery.Set(feedLangParam, v.Lang)
+	d.Feed = withQuery("/feeds/search.atom", feedQuery)
 	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: v.T("export.feed.title", v.Title), Href: d.Feed})
 
 	if res.Total == 0 {

@@ -319,7 +319,7 @@ func TestSearchPage(t *testing.T) {
 	t.Run("export and feed links", func(t *testing.T) {
 		_, doc := getPage(t, h, "/search?q=Open&type=case&page=1&size=5", nil)
 		links := attrs(doc.Find(".export a"), "href")
-		want := []string{"/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case", "/feeds/search.atom?q=Open&type=case"}
+		want := []string{"/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case", "/feeds/search.atom?q=Open&type=case&ui=de"}
 		if !slices.Equal(links, want) {
 			t.Errorf("export links %v, want %v", links, want)
 		}
@@ -477,7 +477,7 @@ func TestTopicPages(t *testing.T) {
 		if got := doc.Find("#search-form").AttrOr("action", ""); got != "/topics/Open%20Innovation" {
 			t.Errorf("form action %q", got)
 		}
-		if got := attrs(doc.Find(".export a"), "href"); len(got) != 3 || got[2] != "/feeds/search.atom?topic=Open+Innovation" {
+		if got := attrs(doc.Find(".export a"), "href"); len(got) != 3 || got[2] != "/feeds/search.atom?topic=Open+Innovation&ui=de" {
 			t.Errorf("exports %v", got)
 		}
 	})
