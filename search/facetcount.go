@@ -42,6 +42,11 @@ type segFacets struct {
 	err   error
 	start []uint32
 	ords  []uint32
+	// sort holds the segment's sort columns, read on first use
+	// (sortkeys.go).
+	sortOnce sync.Once
+	sortErr  error
+	sort     *sortColumns
 }
 
 // ordinal returns the ordinal of a facet value, adding it when new. The
@@ -68,16 +73,17 @@ func (t *facetTables) ordinal(facet int, value string) uint32 {
 // snapshotFacets is what one search counts with: the tables of the
 // snapshot's segments and where each segment's document numbers start.
 type snapshotFacets struct {
-	offsets []uint64 // first global document number of each segment
-	segs    []*segFacets
-	nOrds   int
+	offsets  []uint64 // first global document number of each segment
+	segs     []*segFacets
+	segments []segment.Segment
+	nOrds    int
 }
 
 // forSnapshot returns the facet tables of every segment of snap, building
 // those it does not have yet.
 func (t *facetTables) forSnapshot(snap *scorch.IndexSnapshot) (*snapshotFacets, error) {
 	ss := snap.Segments()
-	out := &snapshotFacets{offsets: make([]uint64, len(ss)), segs: make([]*segFacets, len(ss))}
+	out := &snapshotFacets{offsets: make([]uint64, len(ss)), segs: make([]*segFacets, len(ss)), segments: make([]segment.Segment, len(ss))}
 	var running uint64
 	t.mu.Lock()
 	if t.segs == nil {
@@ -87,6 +93,7 @@ func (t *facetTables) forSnapshot(snap *scorch.IndexSnapshot) (*snapshotFacets, 
 	for i, s := range ss {
 		seg := s.Segment()
 		live[seg] = true
+		out.segments[i] = seg
 		out.offsets[i] = running
 		running += seg.Count()
 		sf := t.segs[seg]
@@ -182,10 +189,14 @@ func (t *facetTables) build(sf *segFacets, seg segment.Segment) error {
 	return nil
 }
 
-// facetCounter counts the facet values of the hits of one search.
+// facetCounter counts the facet values of the hits of one search (with
+// facets), and gives them to a sorter (when not nil).
 type facetCounter struct {
 	t      *facetTables
+	facets bool
+	sorter *topSorter
 	snap   *snapshotFacets
+	cols   []*sortColumns // per segment, with a sorter
 	counts []uint32
 	seg    int // segment of the last hit
 	lo, hi uint64
@@ -209,6 +220,14 @@ func (c *facetCounter) handlerContext(ctx context.Context) context.Context {
 		}
 		c.counts = make([]uint32, c.snap.nOrds)
 		c.seg = -1
+		if c.sorter != nil {
+			c.cols = make([]*sortColumns, len(c.snap.segs))
+			for i, sf := range c.snap.segs {
+				if c.cols[i], err = sf.sortColumns(c.snap.segments[i]); err != nil {
+					return nil, false, err
+				}
+			}
+		}
 		return func(d *bsearch.DocumentMatch) error {
 			if d != nil {
 				c.count(d.IndexInternalID.Value())
@@ -229,8 +248,14 @@ func (c *facetCounter) count(doc uint64) {
 			c.hi = offs[c.seg+1]
 		}
 	}
-	sf := c.snap.segs[c.seg]
 	local := doc - c.lo
+	if c.sorter != nil {
+		c.sorter.add(c.cols[c.seg], local)
+	}
+	if !c.facets {
+		return
+	}
+	sf := c.snap.segs[c.seg]
 	for _, o := range sf.ords[sf.start[local]:sf.start[local+1]] {
 		c.counts[o]++
 	}

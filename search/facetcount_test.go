@@ -54,16 +54,15 @@ func randomDocs(rng *rand.Rand, n, from int) []Document {
 	return docs
 }
 
-// TestFacetCountsMatchBleve checks Fundus's facet counting (per-segment
-// ordinal tables) against Bleve's own terms facets on the same index:
-// several segments, documents updated with other values, documents
-// deleted, with and without selections.
-func TestFacetCountsMatchBleve(t *testing.T) {
+// newRandomIndex makes an on-disk index of random documents over several
+// segments, with documents updated (new values) and deleted.
+func newRandomIndex(t *testing.T) *Index {
+	t.Helper()
 	ix, err := Create(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { ix.Close() })
 	rng := rand.New(rand.NewPCG(7, 11))
 	seq := uint64(0)
 	apply := func(changes []Change) {
@@ -99,7 +98,16 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 		changes = append(changes, Change{ID: fmt.Sprintf("d%04d", 3+i*7)})
 	}
 	apply(changes)
+	return ix
+}
 
+// TestFacetCountsMatchBleve checks Fundus's facet counting (per-segment
+// ordinal tables) against Bleve's own terms facets on the same index:
+// several segments, documents updated with other values, documents
+// deleted, with and without selections.
+func TestFacetCountsMatchBleve(t *testing.T) {
+	ix := newRandomIndex(t)
+	ctx := context.Background()
 	cases := []struct {
 		name string
 		req  Request
@@ -226,6 +234,90 @@ func TestRelevanceTiesOrderByID(t *testing.T) {
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("cursor pages = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestOwnSortMatchesBleve checks the date and title orders Fundus sorts
+// itself (sortkeys.go) against Bleve sorting the same search on the sort
+// fields, over several segments with updates and deletes, page by page
+// and with cursors.
+func TestOwnSortMatchesBleve(t *testing.T) {
+	ix := newRandomIndex(t)
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		req  Request
+	}{
+		{"browse, newest first", Request{}},
+		{"date ascending", Request{Sort: SortDateAsc}},
+		{"date descending with a query", Request{Query: "Kultur OR Plattform", Sort: SortDateDesc}},
+		{"title with a filter", Request{Sort: SortTitle, Filters: map[string][]string{FacetType: {"case", "webinar"}}}},
+		{"date with a date range", Request{Sort: SortDateAsc, From: "2019", To: "2021"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.req
+			if err := r.normalize(); err != nil {
+				t.Fatal(err)
+			}
+			_, textQ, err := ix.compiler().parse(r.Query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := ix.request(ctx, textQ, r, "")
+			req.Size = 1000
+			sortBy(req, r)
+			bres, err := ix.b.Search(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, h := range bres.Hits {
+				want = append(want, h.ID)
+			}
+			if len(want) < 20 {
+				t.Fatalf("only %d hits: the case tests too little", len(want))
+			}
+			var paged, cursored []string
+			for page := 1; ; page++ {
+				pr := tc.req
+				pr.Page, pr.Size = page, 7
+				res, err := ix.Search(ctx, pr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != bres.Total {
+					t.Fatalf("total %d, Bleve %d", res.Total, bres.Total)
+				}
+				for _, h := range res.Hits {
+					paged = append(paged, h.ID)
+				}
+				if len(res.Hits) < 7 {
+					break
+				}
+			}
+			cr := tc.req
+			cr.Size = 9
+			for range 1000 {
+				res, err := ix.Search(ctx, cr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					cursored = append(cursored, h.ID)
+				}
+				if res.NextCursor == "" {
+					break
+				}
+				cr.Cursor = res.NextCursor
+			}
+			if !slices.Equal(paged, want) {
+				t.Errorf("pages\n%v\nBleve\n%v", paged, want)
+			}
+			if !slices.Equal(cursored, want) {
+				t.Errorf("cursor pages\n%v\nBleve\n%v", cursored, want)
 			}
 		})
 	}

@@ -16,6 +16,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
@@ -272,6 +273,16 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 // facets.
 func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result, error) {
 	from := (r.Page - 1) * r.Size
+	var after []string
+	if r.Cursor != "" {
+		var err error
+		if after, err = decodeCursor(r.Cursor, r.Sort, r.Query); err != nil {
+			return nil, err
+		}
+	}
+	if ownSort(r, 0, nil) != nil {
+		return ix.runSorted(ctx, r, textQ, from, after)
+	}
 	main := ix.request(ctx, textQ, r, "")
 	main.Size = r.Size
 	main.From = from
@@ -295,11 +306,7 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 		main.Size = r.Size + 1 + (from - main.From)
 	}
 
-	if r.Cursor != "" {
-		after, err := decodeCursor(r.Cursor, r.Sort, r.Query)
-		if err != nil {
-			return nil, err
-		}
+	if after != nil {
 		main.From = 0
 		main.SetSearchAfter(after)
 	}
@@ -307,37 +314,19 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 	// Facets without a selection are counted over the main search's hits;
 	// each facet with one gets a search of its own without its filter, run
 	// concurrently.
-	var own []string
 	mainCtx := ctx
 	var mainCount *facetCounter
 	if !r.NoFacets {
-		for _, f := range FacetNames {
-			if len(r.Filters[f]) > 0 {
-				own = append(own, f)
-			}
-		}
-		mainCount = &facetCounter{t: &ix.facets}
+		mainCount = &facetCounter{t: &ix.facets, facets: true}
 		mainCtx = mainCount.handlerContext(ctx)
 	}
-	counts := make([]*facetCounter, len(own))
-	errs := make([]error, len(own)+1)
-	var wg sync.WaitGroup
-	for i, f := range own {
-		counts[i] = &facetCounter{t: &ix.facets}
-		wg.Go(func() {
-			fr := ix.request(ctx, textQ, r, f)
-			fr.Size = 0
-			fr.Score = bleve.ScoreNone
-			_, errs[i+1] = ix.b.SearchInContext(counts[i].handlerContext(ctx), fr)
-		})
-	}
+	own, counts, wait := ix.selectedFacetCounts(ctx, r, textQ)
 	res, err := ix.b.SearchInContext(mainCtx, main)
-	errs[0] = err
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", r.Query, err)
-		}
+	if werr := wait(); err == nil {
+		err = werr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
 
 	hits := res.Hits
@@ -377,16 +366,53 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 		}
 	}
 	if !r.NoFacets {
-		out.Facets = Facets{}
-		for _, f := range FacetNames {
-			c := mainCount
-			if i := slices.Index(own, f); i >= 0 {
-				c = counts[i]
-			}
-			out.Facets[f] = facetValues(f, c.values(f, r.FacetSize), r.Filters[f])
-		}
+		out.Facets = facetsOf(r, mainCount, own, counts)
 	}
 	return out, nil
+}
+
+// selectedFacetCounts starts a search of its own for every facet with a
+// selection, counting it with every filter but its own (disjunctive
+// facets), concurrently. wait waits for them.
+func (ix *Index) selectedFacetCounts(ctx context.Context, r Request, textQ query.Query) (own []string, counts []*facetCounter, wait func() error) {
+	if r.NoFacets {
+		return nil, nil, func() error { return nil }
+	}
+	for _, f := range FacetNames {
+		if len(r.Filters[f]) > 0 {
+			own = append(own, f)
+		}
+	}
+	counts = make([]*facetCounter, len(own))
+	errs := make([]error, len(own))
+	var wg sync.WaitGroup
+	for i, f := range own {
+		counts[i] = &facetCounter{t: &ix.facets, facets: true}
+		wg.Go(func() {
+			fr := ix.request(ctx, textQ, r, f)
+			fr.Size = 0
+			fr.Score = bleve.ScoreNone
+			_, errs[i] = ix.b.SearchInContext(counts[i].handlerContext(ctx), fr)
+		})
+	}
+	return own, counts, func() error {
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+}
+
+// facetsOf gathers the facets of a result: those with a selection from
+// their own searches, the others from the main search.
+func facetsOf(r Request, main *facetCounter, own []string, counts []*facetCounter) Facets {
+	out := Facets{}
+	for _, f := range FacetNames {
+		c := main
+		if i := slices.Index(own, f); i >= 0 {
+			c = counts[i]
+		}
+		out[f] = facetValues(f, c.values(f, r.FacetSize), r.Filters[f])
+	}
+	return out
 }
 
 // sortBy sets req's sort order for r: every order ends with the id, so
