@@ -133,47 +133,25 @@ func (t *facetTables) build(sf *segFacets, seg segment.Segment) error {
 	var pairs []pair
 	counts := make([]uint32, n+1)
 	for fi, f := range FacetNames {
-		dict, err := seg.Dictionary(f)
+		var last string
+		var ord uint32
+		seen := false
+		err := eachPosting(seg, f, func(term string, d uint64) error {
+			if !seen || term != last {
+				t.mu.Lock()
+				ord = t.ordinal(fi, term)
+				t.mu.Unlock()
+				last, seen = term, true
+			}
+			if d >= n {
+				return fmt.Errorf("%s:%q: document %d beyond the segment's %d", f, term, d, n)
+			}
+			pairs = append(pairs, pair{uint32(d), ord})
+			counts[d+1]++
+			return nil
+		})
 		if err != nil {
-			return fmt.Errorf("facet tables: dictionary of %s: %w", f, err)
-		}
-		if dict == nil {
-			continue
-		}
-		it := dict.AutomatonIterator(nil, nil, nil)
-		var pl segment.PostingsList
-		var pi segment.PostingsIterator
-		for {
-			e, err := it.Next()
-			if err != nil {
-				return fmt.Errorf("facet tables: terms of %s: %w", f, err)
-			}
-			if e == nil {
-				break
-			}
-			t.mu.Lock()
-			ord := t.ordinal(fi, e.Term)
-			t.mu.Unlock()
-			pl, err = dict.PostingsList([]byte(e.Term), nil, pl)
-			if err != nil {
-				return fmt.Errorf("facet tables: postings of %s:%q: %w", f, e.Term, err)
-			}
-			pi = pl.Iterator(false, false, false, pi)
-			for {
-				p, err := pi.Next()
-				if err != nil {
-					return fmt.Errorf("facet tables: postings of %s:%q: %w", f, e.Term, err)
-				}
-				if p == nil {
-					break
-				}
-				d := p.Number()
-				if d >= n {
-					return fmt.Errorf("facet tables: %s:%q: document %d beyond the segment's %d", f, e.Term, d, n)
-				}
-				pairs = append(pairs, pair{uint32(d), ord})
-				counts[d+1]++
-			}
+			return fmt.Errorf("facet tables: %w", err)
 		}
 	}
 	for i := 1; i < len(counts); i++ {

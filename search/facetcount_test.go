@@ -217,21 +217,7 @@ func TestRelevanceTiesOrderByID(t *testing.T) {
 			}
 		})
 		t.Run(fmt.Sprintf("cursor with %d", size), func(t *testing.T) {
-			var got []string
-			req := Request{Query: "Kooperation", Size: size, NoFacets: true}
-			for range 10 {
-				res, err := ix.Search(ctx, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, h := range res.Hits {
-					got = append(got, h.ID)
-				}
-				if res.NextCursor == "" {
-					break
-				}
-				req.Cursor = res.NextCursor
-			}
+			got := cursorIDs(t, ix, Request{Query: "Kooperation", Size: size, NoFacets: true})
 			if !slices.Equal(got, want) {
 				t.Errorf("cursor pages = %v, want %v", got, want)
 			}
@@ -280,7 +266,7 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 			if len(want) < 20 {
 				t.Fatalf("only %d hits: the case tests too little", len(want))
 			}
-			var paged, cursored []string
+			var paged []string
 			for page := 1; ; page++ {
 				pr := tc.req
 				pr.Page, pr.Size = page, 7
@@ -300,19 +286,7 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 			}
 			cr := tc.req
 			cr.Size = 9
-			for range 1000 {
-				res, err := ix.Search(ctx, cr)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, h := range res.Hits {
-					cursored = append(cursored, h.ID)
-				}
-				if res.NextCursor == "" {
-					break
-				}
-				cr.Cursor = res.NextCursor
-			}
+			cursored := cursorIDs(t, ix, cr)
 			if !slices.Equal(paged, want) {
 				t.Errorf("pages\n%v\nBleve\n%v", paged, want)
 			}
@@ -321,4 +295,26 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cursorIDs pages through r with cursors (at most 1,000 pages) and returns
+// the ids of all hits in order.
+func cursorIDs(t *testing.T, ix *Index, r Request) []string {
+	t.Helper()
+	var ids []string
+	for range 1000 {
+		res, err := ix.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.NextCursor == "" {
+			return ids
+		}
+		r.Cursor = res.NextCursor
+	}
+	t.Fatalf("more than 1,000 pages for %+v", r)
+	return nil
 }

@@ -179,27 +179,17 @@ func NewMapping() *mapping.IndexMappingImpl {
 	dt.IncludeInAll = false
 	dm.AddFieldMappingsAt(fieldDate, dt)
 
-	ts := bleve.NewKeywordFieldMapping()
-	ts.Analyzer = keyword.Name
-	ts.Store = false
-	ts.DocValues = true
-	ts.IncludeInAll = false
-	ts.SkipFreqNorm = true
-	dm.AddFieldMappingsAt(fieldTitleSort, ts)
-
-	ds := bleve.NewKeywordFieldMapping()
-	ds.Store = false
-	ds.DocValues = true
-	ds.IncludeInAll = false
-	ds.SkipFreqNorm = true
-	dm.AddFieldMappingsAt(fieldDateSort, ds)
-
-	is := bleve.NewKeywordFieldMapping()
-	is.Store = false
-	is.DocValues = true
-	is.IncludeInAll = false
-	is.SkipFreqNorm = true
-	dm.AddFieldMappingsAt(fieldIDSort, is)
+	// Sort fields: keywords with doc values (Bleve's sorts use them; Fundus's
+	// own sorts read their postings, sortkeys.go).
+	for _, f := range []string{fieldTitleSort, fieldDateSort, fieldIDSort} {
+		sf := bleve.NewKeywordFieldMapping()
+		sf.Analyzer = keyword.Name
+		sf.Store = false
+		sf.DocValues = true
+		sf.IncludeInAll = false
+		sf.SkipFreqNorm = true
+		dm.AddFieldMappingsAt(f, sf)
+	}
 
 	st := bleve.NewTextFieldMapping()
 	st.Index = false

@@ -36,12 +36,13 @@ func (sf *segFacets) sortColumns(seg segment.Segment) (*sortColumns, error) {
 			field string
 			into  []string
 		}{{fieldDateSort, c.date}, {fieldTitleSort, c.title}, {fieldIDSort, c.id}} {
-			if err := eachPosting(seg, col.field, func(term string, doc uint64) {
+			if err := eachPosting(seg, col.field, func(term string, doc uint64) error {
 				if doc < n {
 					col.into[doc] = term
 				}
+				return nil
 			}); err != nil {
-				sf.sortErr = err
+				sf.sortErr = fmt.Errorf("sort columns: %w", err)
 				return
 			}
 		}
@@ -50,9 +51,9 @@ func (sf *segFacets) sortColumns(seg segment.Segment) (*sortColumns, error) {
 	return sf.sort, sf.sortErr
 }
 
-// eachPosting calls fn for every term of field in seg and every document
-// number that has it.
-func eachPosting(seg segment.Segment, field string, fn func(term string, doc uint64)) error {
+// eachPosting calls fn for every term of field in seg (in term order) and
+// every document number that has it, until fn returns an error.
+func eachPosting(seg segment.Segment, field string, fn func(term string, doc uint64) error) error {
 	dict, err := seg.Dictionary(field)
 	if err != nil {
 		return fmt.Errorf("postings of %s: %w", field, err)
@@ -84,7 +85,9 @@ func eachPosting(seg segment.Segment, field string, fn func(term string, doc uin
 			if p == nil {
 				break
 			}
-			fn(e.Term, p.Number())
+			if err := fn(e.Term, p.Number()); err != nil {
+				return err
+			}
 		}
 	}
 }
