@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -317,4 +318,70 @@ func cursorIDs(t *testing.T, ix *Index, r Request) []string {
 	}
 	t.Fatalf("more than 1,000 pages for %+v", r)
 	return nil
+}
+
+// TestFacetCountsUnderWrites searches while batches are applied: every
+// result's counts of a facet every document has once (type, language) must
+// add up to its total, whatever segments the search saw.
+func TestFacetCountsUnderWrites(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rng := rand.New(rand.NewPCG(3, 5))
+	done := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(done)
+		for b := range 30 {
+			docs := randomDocs(rng, 10, b*10)
+			var changes []Change
+			for i := range docs {
+				changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+			}
+			if b%3 == 2 { // and some deletes
+				changes = append(changes, Change{ID: fmt.Sprintf("d%04d", b*10-7)})
+			}
+			if err := ix.Apply(changes, uint64(b+1)); err != nil {
+				errc <- err
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for c := range 4 {
+		wg.Go(func() {
+			reqs := []Request{{}, {Query: "Kultur OR Innovation"}, {Sort: SortTitle, Size: 3}, {Filters: map[string][]string{FacetTopics: {"Open Innovation"}}}}
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				r := reqs[(c+i)%len(reqs)]
+				res, err := ix.Search(context.Background(), r)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for _, f := range []string{FacetType, FacetLanguage} {
+					sum := 0
+					for _, v := range res.Facets[f] {
+						sum += v.Count
+					}
+					if uint64(sum) != res.Total {
+						t.Errorf("%+v: facet %s adds up to %d, total %d", r, f, sum, res.Total)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case err := <-errc:
+		t.Fatal(err)
+	default:
+	}
 }

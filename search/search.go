@@ -334,9 +334,15 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 		var ok bool
 		if hits, ok = fastPage(hits, from-main.From, r.Size); !ok {
 			// A tie crosses the page's edge: sort on score and id after all.
+			// The facets are counted again, so that they and the total
+			// come from the same search (writes may have come between).
 			main.From, main.Size = from, r.Size
 			sortBy(main, r)
-			if res, err = ix.b.SearchInContext(ctx, main); err != nil {
+			if mainCount != nil {
+				mainCount = &facetCounter{t: &ix.facets, facets: true}
+				mainCtx = mainCount.handlerContext(ctx)
+			}
+			if res, err = ix.b.SearchInContext(mainCtx, main); err != nil {
 				return nil, fmt.Errorf("search %q: %w", r.Query, err)
 			}
 			hits = res.Hits
