@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fundus-kb/fundus/indexer"
 )
 
 func checkCmd(e *env) *cobra.Command {
@@ -19,12 +21,7 @@ difference and exits 1 if there is any. With --repair it re-indexes missing and
 stale documents from the store, removes extra ones, and exits 0 when the index
 agrees with the store afterwards.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			rep, err := kb.Check(cmd.Context(), repair)
 			if err != nil {
 				return err
@@ -54,7 +51,7 @@ agrees with the store afterwards.`,
 				return &exitError{code: 1, msg: "the index differs from the store (run `fundus check --repair`)"}
 			}
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	cmd.Flags().BoolVar(&repair, "repair", false, "fix every difference")

@@ -136,12 +136,7 @@ func getCmd(e *env) *cobra.Command {
 		Use:   "get [--data DIR] ID",
 		Short: "Print a stored document as JSON",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			st, err := kb.Get(args[0])
 			if errors.Is(err, indexer.ErrNotFound) {
 				return &exitError{code: 1, msg: fmt.Sprintf("no document with id %q", args[0])}
@@ -150,7 +145,7 @@ func getCmd(e *env) *cobra.Command {
 				return err
 			}
 			return printJSON(e.stdout, st)
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	return cmd
@@ -162,12 +157,7 @@ func deleteCmd(e *env) *cobra.Command {
 		Use:   "delete [--data DIR] ID...",
 		Short: "Delete documents by id",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			res, err := kb.Delete(cmd.Context(), args...)
 			if err != nil {
 				return err
@@ -185,7 +175,7 @@ func deleteCmd(e *env) *cobra.Command {
 				return &exitError{code: 1}
 			}
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	return cmd
@@ -198,12 +188,7 @@ func reindexCmd(e *env) *cobra.Command {
 		Short: "Rebuild the search index from the store",
 		Long:  "Reindex builds a new index from the documents in the store into a new directory, then swaps it in.",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			if err := kb.Reindex(cmd.Context()); err != nil {
 				return err
 			}
@@ -213,7 +198,7 @@ func reindexCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.stdout, "reindexed %d documents\n", st.Indexed)
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	return cmd
@@ -226,12 +211,7 @@ func statsCmd(e *env) *cobra.Command {
 		Use:   "stats [--data DIR] [--json]",
 		Short: "Count documents by type and language, with store and index sizes",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			st, err := kb.Stats()
 			if err != nil {
 				return err
@@ -257,7 +237,7 @@ func statsCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.stdout, "journal: seq %d, index checkpoint %d\nstore: %d bytes, index: %d bytes\n", st.Seq, st.Checkpoint, st.StoreBytes, st.IndexBytes)
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the statistics as one JSON object")

@@ -176,12 +176,7 @@ func undeleteCmd(e *env) *cobra.Command {
 		Use:   "undelete [--data DIR] ID...",
 		Short: "Restore deleted documents from the trash",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			failed := 0
 			for _, id := range args {
 				err := kb.Undelete(cmd.Context(), id)
@@ -199,7 +194,7 @@ func undeleteCmd(e *env) *cobra.Command {
 				return &exitError{code: 1}
 			}
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, cmd, &dir)
 	return cmd
@@ -222,12 +217,7 @@ or by a running server once they are older than its --trash-retention.`,
 		Use:   "list [--data DIR] [--json]",
 		Short: "List the trash",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
+		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
 			trash, err := kb.TrashList()
 			if err != nil {
 				return err
@@ -243,7 +233,7 @@ or by a running server once they are older than its --trash-retention.`,
 			}
 			fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
 			return nil
-		},
+		}),
 	}
 	dataFlag(e, list, &dir)
 	list.Flags().BoolVar(&asJSON, "json", false, "print the trash as one JSON object")

@@ -176,3 +176,21 @@ func isTerminal(w io.Writer) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
+
+// withKB returns a command's RunE that opens the knowledge base in *dir,
+// runs fn with it and closes it; a failed close is the command's error
+// when fn succeeded.
+func withKB(e *env, dir *string, fn func(cmd *cobra.Command, args []string, kb *indexer.KB) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) (err error) {
+		kb, err := openKB(cmd.Context(), e, *dir)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := kb.Close(); err == nil {
+				err = cerr
+			}
+		}()
+		return fn(cmd, args, kb)
+	}
+}
