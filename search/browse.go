@@ -180,7 +180,13 @@ type Suggestion struct {
 type dictCache struct {
 	mu     sync.Mutex
 	gen    [2]uint64
-	values [2]map[string][]FacetValue // public, members
+	values [2]map[string][]dictValue // public, members
+}
+
+// dictValue is a facet value with its lower-case form.
+type dictValue struct {
+	FacetValue
+	lower string
 }
 
 // Suggest returns up to n completions of prefix: topics, people and
@@ -199,7 +205,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	var out []Suggestion
 	for _, kind := range []struct{ facet, kind string }{{FacetTopics, "topic"}, {FacetOrganizations, "organization"}, {FacetPeople, "person"}} {
 		for _, v := range values[kind.facet] {
-			if wordPrefix(strings.ToLower(v.Value), lp) {
+			if wordPrefix(v.lower, lp) {
 				out = append(out, Suggestion{Text: v.Value, Kind: kind.kind, Count: v.Count})
 			}
 		}
@@ -368,9 +374,9 @@ func wordPrefix(s, p string) bool {
 	return false
 }
 
-// facetDicts returns the values (with counts) of the facets suggestions
-// use, cached until the index changes.
-func (ix *Index) facetDicts(ctx context.Context) (map[string][]FacetValue, error) {
+// facetDicts returns every value (with its count) of the facets
+// suggestions use, cached until the index changes.
+func (ix *Index) facetDicts(ctx context.Context) (map[string][]dictValue, error) {
 	gen := ix.gen.Load()
 	v := 0
 	if Members(ctx) {
@@ -381,13 +387,25 @@ func (ix *Index) facetDicts(ctx context.Context) (map[string][]FacetValue, error
 	if ix.dicts.values[v] != nil && ix.dicts.gen[v] == gen {
 		return ix.dicts.values[v], nil
 	}
-	res, err := ix.Search(ctx, Request{Size: 1, FacetSize: MaxFacetSize, NoSnippets: true})
+	// All values, not a Request's most frequent MaxFacetSize.
+	r := Request{Size: 1, NoSnippets: true}
+	if err := r.normalize(); err != nil {
+		return nil, err
+	}
+	r.FacetSize = math.MaxInt32
+	res, err := ix.run(ctx, r, allDocs())
 	if err != nil {
 		return nil, fmt.Errorf("suggest: %w", err)
 	}
-	ix.dicts.values[v] = res.Facets
+	values := map[string][]dictValue{}
+	for _, f := range []string{FacetTopics, FacetOrganizations, FacetPeople} {
+		for _, fv := range res.Facets[f] {
+			values[f] = append(values[f], dictValue{fv, strings.ToLower(fv.Value)})
+		}
+	}
+	ix.dicts.values[v] = values
 	ix.dicts.gen[v] = gen
-	return res.Facets, nil
+	return values, nil
 }
 
 // Each calls fn for every hit of r, in r's order, paging with cursors, and

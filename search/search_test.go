@@ -305,3 +305,35 @@ func TestRelatedTopicsSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestBeyondTheTopValues: people and organisations are suggested
+// from all their values, not only a facet's most frequent MaxFacetSize.
+func TestSuggestBeyondTheTopValues(t *testing.T) {
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var changes []Change
+	for i := range MaxFacetSize + 5 {
+		d := &Document{ID: fmt.Sprintf("p%d", i), Title: "Protokoll", Body: "Notiz", Language: "de", People: []string{fmt.Sprintf("Anna Beispiel %04d", i)}}
+		if i == MaxFacetSize+4 {
+			d.People = []string{"Zacharias Quellmann"} // sorts after every other value of count 1
+		}
+		if err := d.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{ID: d.ID, Doc: d})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.Suggest(context.Background(), "quell", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Suggestion{Text: "Zacharias Quellmann", Kind: "person", Count: 1}
+	if !slices.Contains(got, want) {
+		t.Errorf("Suggest(quell) = %+v, want %+v among them", got, want)
+	}
+}
