@@ -31,7 +31,6 @@ type facetTables struct {
 	segs   map[segment.Segment]*segFacets
 	ords   []map[string]uint32 // per facet (FacetNames order): value → ordinal
 	values []string            // ordinal → value
-	facet  []uint8             // ordinal → facet index
 	byFace [][]uint32          // facet index → its ordinals
 }
 
@@ -65,7 +64,6 @@ func (t *facetTables) ordinal(facet int, value string) uint32 {
 	o := uint32(len(t.values))
 	t.ords[facet][value] = o
 	t.values = append(t.values, value)
-	t.facet = append(t.facet, uint8(facet))
 	t.byFace[facet] = append(t.byFace[facet], o)
 	return o
 }
