@@ -1,20 +1,17 @@
 package search
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/fundus-kb/fundus/search/querylang"
+	"github.com/fundus-kb/fundus/search/querylang/fuzzcorpus"
 )
 
 // qlDocs is a small bilingual collection for the query language tests.
@@ -198,40 +195,13 @@ func TestBuildQuerySyntaxError(t *testing.T) {
 // qlFuzzCorpus is the corpus of querylang's FuzzParse.
 const qlFuzzCorpus = "../testdata/fuzz/FuzzParse"
 
-// qlReadCorpus returns the string values of Go corpus files in dir.
-func qlReadCorpus(tb testing.TB, dir string) []string {
-	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []string
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(strings.NewReader(string(b)))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if v, ok := strings.CutPrefix(line, "string("); ok && strings.HasSuffix(v, ")") {
-				if s, err := strconv.Unquote(v[:len(v)-1]); err == nil {
-					out = append(out, s)
-				}
-			}
-		}
-	}
-	return out
-}
-
 // FuzzCompileQuery checks that every query that parses compiles into a
 // Bleve query that marshals and runs without error or panic.
 func FuzzCompileQuery(f *testing.F) {
 	for _, s := range []string{"innovation culture", "+a b -c", "-a", "NOT (a OR b)", "Innov*", "topic:innov*", `title:"a b"`, "type:Fallstudie lang:Deutsch", "Co-Creation", "a OR NOT b"} {
 		f.Add(s)
 	}
-	for _, s := range qlReadCorpus(f, qlFuzzCorpus) {
+	for _, s := range fuzzcorpus.Read(f, qlFuzzCorpus) {
 		f.Add(s)
 	}
 	ix := newQLIndex(f)

@@ -10,7 +10,6 @@ package web
 //	go test ./web -run '^$' -fuzz '^FuzzParseSearch$' -fuzztime 2m
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -22,7 +21,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,53 +28,11 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/search"
+	"github.com/fundus-kb/fundus/search/querylang/fuzzcorpus"
 )
 
 // fuzzCorpusDir is the project's corpus of a fuzz target.
 func fuzzCorpusDir(target string) string { return filepath.Join("..", "testdata", "fuzz", target) }
-
-// readFuzzCorpus returns the string values of the corpus files in dir.
-func readFuzzCorpus(tb testing.TB, dir string) []string {
-	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []string
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		if !sc.Scan() || sc.Text() != "go test fuzz v1" {
-			tb.Fatalf("%s: not a corpus file", name)
-		}
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			var quoted string
-			switch {
-			case strings.HasPrefix(line, "string(") && strings.HasSuffix(line, ")"):
-				quoted = line[len("string(") : len(line)-1]
-			case strings.HasPrefix(line, "[]byte(") && strings.HasSuffix(line, ")"):
-				quoted = line[len("[]byte(") : len(line)-1]
-			default:
-				tb.Fatalf("%s: unsupported value %q", name, line)
-			}
-			s, err := strconv.Unquote(quoted)
-			if err != nil {
-				tb.Fatalf("%s: %v", name, err)
-			}
-			out = append(out, s)
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return out
-}
 
 // fuzzServer is a server over the web test corpus plus a members-only
 // document, built once per process: every fuzz worker builds its own.
@@ -179,7 +135,7 @@ func FuzzParseSearch(f *testing.F) {
 	for _, c := range craftedCursors("", "Innovation") {
 		f.Add("q=Innovation&cursor=" + c)
 	}
-	for _, s := range readFuzzCorpus(f, fuzzCorpusDir("FuzzParseSearch")) {
+	for _, s := range fuzzcorpus.Read(f, fuzzCorpusDir("FuzzParseSearch")) {
 		f.Add(s)
 	}
 	srv, err := fuzzServer()
@@ -272,7 +228,7 @@ func FuzzPageSearch(f *testing.F) {
 	for _, c := range craftedCursors(search.SortDateDesc, "") {
 		f.Add("sort=-date&cursor=" + c)
 	}
-	for _, s := range readFuzzCorpus(f, fuzzCorpusDir("FuzzPageSearch")) {
+	for _, s := range fuzzcorpus.Read(f, fuzzCorpusDir("FuzzPageSearch")) {
 		f.Add(s)
 	}
 	srv, err := fuzzServer()

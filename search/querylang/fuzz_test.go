@@ -1,13 +1,10 @@
 package querylang
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fundus-kb/fundus/search/querylang/fuzzcorpus"
 )
 
 // fuzzCorpus is the project's corpus of FuzzParse inputs, crashers found
@@ -15,49 +12,6 @@ import (
 // engine reads testdata/fuzz/FuzzParse of the package directory and writes
 // new crashers there; move them here.
 const fuzzCorpus = "../../testdata/fuzz/FuzzParse"
-
-// readFuzzCorpus returns the string values of the corpus files in dir.
-func readFuzzCorpus(tb testing.TB, dir string) []string {
-	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []string
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		if !sc.Scan() || sc.Text() != "go test fuzz v1" {
-			tb.Fatalf("%s: not a corpus file", name)
-		}
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			var quoted string
-			switch {
-			case strings.HasPrefix(line, "string(") && strings.HasSuffix(line, ")"):
-				quoted = line[len("string(") : len(line)-1]
-			case strings.HasPrefix(line, "[]byte(") && strings.HasSuffix(line, ")"):
-				quoted = line[len("[]byte(") : len(line)-1]
-			default:
-				tb.Fatalf("%s: unsupported value %q", name, line)
-			}
-			s, err := strconv.Unquote(quoted)
-			if err != nil {
-				tb.Fatalf("%s: %v", name, err)
-			}
-			out = append(out, s)
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return out
-}
 
 // countLeaves returns the number of words and phrases of n.
 func countLeaves(n Node) int {
@@ -87,7 +41,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	for _, s := range readFuzzCorpus(f, fuzzCorpus) {
+	for _, s := range fuzzcorpus.Read(f, fuzzCorpus) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
