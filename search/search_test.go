@@ -337,3 +337,58 @@ func TestSuggestBeyondTheTopValues(t *testing.T) {
 		t.Errorf("Suggest(quell) = %+v, want %+v among them", got, want)
 	}
 }
+
+// TestSuggestTitles: title suggestions complete the last word typed (the
+// earlier ones must match too); titles that start with the typed text come
+// first, then shorter ones.
+func TestSuggestTitles(t *testing.T) {
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	titles := map[string]string{
+		"t1": "Neue Wege der Kooperation mit Hochschulen",
+		"t2": "Kooperationen im Mittelstand",
+		"t3": "Kooperation",
+		"t4": "Digitale Plattformen für Kooperation und Austausch",
+		"t5": "Haushalt und Controlling",
+	}
+	var changes []Change
+	for id, title := range titles {
+		d := &Document{ID: id, Title: title, Body: "Text", Language: "de"}
+		if err := d.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{ID: id, Doc: d})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prefix string
+		want   []string // the title suggestions, in order
+	}{
+		{"koop", []string{"Kooperation", "Kooperationen im Mittelstand", "Neue Wege der Kooperation mit Hochschulen", "Digitale Plattformen für Kooperation und Austausch"}},
+		{"digitale koop", []string{"Digitale Plattformen für Kooperation und Austausch"}},
+		{"haus", []string{"Haushalt und Controlling"}},
+		{"xyz", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.prefix, func(t *testing.T) {
+			got, err := ix.Suggest(context.Background(), tc.prefix, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles []string
+			for _, s := range got {
+				if s.Kind == "title" {
+					titles = append(titles, s.Text)
+				}
+			}
+			if !slices.Equal(titles, tc.want) {
+				t.Errorf("Suggest(%q) titles = %q, want %q", tc.prefix, titles, tc.want)
+			}
+		})
+	}
+}
