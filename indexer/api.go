@@ -159,12 +159,13 @@ func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Sugge
 	return ix.Suggest(ctx, prefix, n)
 }
 
-// Each calls fn for every hit of r (see search.Index.Each).
-func (kb *KB) Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error {
+// EachID calls fn with the id of every hit of r, in r's order (see
+// search.Index.EachID).
+func (kb *KB) EachID(ctx context.Context, r search.Request, fn func(id string) error) error {
 	ix, done, err := kb.readIndex()
 	if err != nil {
 		return err
 	}
 	defer done()
-	return ix.Each(ctx, r, fn)
+	return ix.EachID(ctx, r, fn)
 }

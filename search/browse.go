@@ -408,24 +408,21 @@ func (ix *Index) facetDicts(ctx context.Context) (map[string][]dictValue, error)
 	return values, nil
 }
 
-// Each calls fn for every hit of r, in r's order, paging with cursors, and
-// without facets or snippets. It is what exports use.
-func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error {
+// EachID calls fn with the id of every hit of r, in r's order (r's page,
+// size and cursor do not matter). One search finds and orders all hits;
+// it is what exports use.
+func (ix *Index) EachID(ctx context.Context, r Request, fn func(id string) error) error {
 	r.NoFacets, r.NoSnippets = true, true
-	r.Size, r.Page, r.Cursor = 500, 0, ""
-	for {
-		res, err := ix.Search(ctx, r)
-		if err != nil {
+	r.Page, r.Size, r.Cursor = 0, 0, ""
+	r.all = true
+	res, err := ix.Search(ctx, r)
+	if err != nil {
+		return err
+	}
+	for _, h := range res.all {
+		if err := fn(h.ID); err != nil {
 			return err
 		}
-		for _, h := range res.Hits {
-			if err := fn(h); err != nil {
-				return err
-			}
-		}
-		if res.NextCursor == "" {
-			return nil
-		}
-		r.Cursor = res.NextCursor
 	}
+	return nil
 }

@@ -206,7 +206,7 @@ func (c *facetCounter) handlerContext(ctx context.Context) context.Context {
 		}
 		return func(d *bsearch.DocumentMatch) error {
 			if d != nil {
-				c.count(d.IndexInternalID.Value())
+				c.count(d.IndexInternalID.Value(), d.Score)
 			}
 			return inner(d)
 		}, loadID, nil
@@ -214,7 +214,7 @@ func (c *facetCounter) handlerContext(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, mk)
 }
 
-func (c *facetCounter) count(doc uint64) {
+func (c *facetCounter) count(doc uint64, score float64) {
 	if c.seg < 0 || doc < c.lo || doc >= c.hi {
 		offs := c.snap.offsets
 		c.seg = sort.Search(len(offs), func(i int) bool { return offs[i] > doc }) - 1
@@ -226,7 +226,7 @@ func (c *facetCounter) count(doc uint64) {
 	}
 	local := doc - c.lo
 	if c.sorter != nil {
-		c.sorter.add(c.cols[c.seg], local)
+		c.sorter.add(c.cols[c.seg], local, score)
 	}
 	if !c.facets {
 		return

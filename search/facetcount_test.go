@@ -385,3 +385,39 @@ func TestFacetCountsUnderWrites(t *testing.T) {
 	default:
 	}
 }
+
+// TestEachIDMatchesPages checks that EachID (one search for all hits)
+// lists the hits of paging through the search with cursors, in order.
+func TestEachIDMatchesPages(t *testing.T) {
+	ix := newRandomIndex(t)
+	cases := []struct {
+		name string
+		req  Request
+	}{
+		{"relevance", Request{Query: "Kultur OR Plattform OR transfer"}},
+		{"relevance with a filter", Request{Query: "Innovation", Filters: map[string][]string{FacetType: {"case", "webinar"}}}},
+		{"browse", Request{}},
+		{"date ascending with a range", Request{Sort: SortDateAsc, From: "2019"}},
+		{"title", Request{Sort: SortTitle}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pr := tc.req
+			pr.Size, pr.NoFacets = 7, true
+			want := cursorIDs(t, ix, pr)
+			if len(want) < 20 {
+				t.Fatalf("only %d hits: the case tests too little", len(want))
+			}
+			var got []string
+			if err := ix.EachID(context.Background(), tc.req, func(id string) error {
+				got = append(got, id)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("EachID\n%v\npages\n%v", got, want)
+			}
+		})
+	}
+}

@@ -74,6 +74,9 @@ type Request struct {
 	NoSnippets bool
 	// NoTypos turns typo tolerance off: no fuzzy retry, no DidYouMean.
 	NoTypos bool
+	// all asks for every hit's id and score, in order, in Result.all
+	// (EachID), instead of a page.
+	all bool
 }
 
 // Result is one page of a search.
@@ -92,6 +95,8 @@ type Result struct {
 	// unknown words or fewer than 3 hits, and its words were also searched
 	// within a small edit distance.
 	Fuzzy bool `json:"fuzzy,omitempty"`
+	// all holds every hit (id and score only) of a Request with all.
+	all []Hit
 }
 
 // Hit is one matching document, with only what a result list shows.

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -92,17 +93,24 @@ func eachPosting(seg segment.Segment, field string, fn func(term string, doc uin
 	}
 }
 
-// sortKey is a hit's place in a date or title order.
+// sortKey is a hit's place in an order.
 type sortKey struct {
-	v, id string // the sort value ("" for none) and the document id
+	v, id string  // the sort value ("" for none) and the document id
+	score float64 // the hit's score, for relevance
 }
 
-// keyOrder orders sort keys: by value (descending when desc), documents
-// without one last, then by id.
-type keyOrder struct{ desc bool }
+// keyOrder orders sort keys: by score (with byScore, highest first) or by
+// value (descending when desc; documents without one last), then by id.
+type keyOrder struct{ byScore, desc bool }
 
 // before reports whether a comes before b.
 func (o keyOrder) before(a, b sortKey) bool {
+	if o.byScore {
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return a.id < b.id
+	}
 	if (a.v == "") != (b.v == "") {
 		return b.v == ""
 	}
@@ -138,8 +146,11 @@ func (h *keyHeap) Pop() any {
 	return k
 }
 
-func (s *topSorter) add(c *sortColumns, local uint64) {
-	key := sortKey{v: s.col(c)[local], id: c.id[local]}
+func (s *topSorter) add(c *sortColumns, local uint64, score float64) {
+	key := sortKey{id: c.id[local], score: score}
+	if s.col != nil {
+		key.v = s.col(c)[local]
+	}
 	if s.after != nil && !s.order.before(*s.after, key) {
 		return
 	}
@@ -163,10 +174,13 @@ func (s *topSorter) sorted() []sortKey {
 }
 
 // ownSort returns the sorter for r when Fundus sorts it itself: by date
-// (also browsing without a query) or title; nil for relevance.
+// (also browsing without a query) or title; by relevance only when every
+// hit is wanted (Request.all), else nil.
 func ownSort(r Request, k int, after []string) *topSorter {
 	s := &topSorter{k: k}
 	switch {
+	case r.all && r.Sort == SortRelevance && r.Query != "":
+		s.order.byScore = true
 	case r.Sort == SortDateDesc || r.Sort == SortRelevance && r.Query == "":
 		s.order.desc = true
 		s.col = func(c *sortColumns) []string { return c.date }
@@ -189,11 +203,17 @@ func ownSort(r Request, k int, after []string) *topSorter {
 // page's documents by id. A document changed between the two shows as it
 // is now; one deleted in between leaves the page a hit short.
 func (ix *Index) runSorted(ctx context.Context, r Request, textQ query.Query, from int, after []string) (*Result, error) {
-	sorter := ownSort(r, from+r.Size, after)
+	k := from + r.Size
+	if r.all {
+		k = math.MaxInt
+	}
+	sorter := ownSort(r, k, after)
 	mainCount := &facetCounter{t: &ix.facets, sorter: sorter, facets: !r.NoFacets}
 	find := ix.request(ctx, textQ, r, "")
 	find.Size = 0
-	find.Score = bleve.ScoreNone
+	if !sorter.order.byScore {
+		find.Score = bleve.ScoreNone
+	}
 	own, counts, wait := ix.selectedFacetCounts(ctx, r, textQ)
 	res, err := ix.b.SearchInContext(mainCount.handlerContext(ctx), find)
 	if werr := wait(); err == nil {
@@ -203,6 +223,13 @@ func (ix *Index) runSorted(ctx context.Context, r Request, textQ query.Query, fr
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
 	keys := sorter.sorted()
+	if r.all {
+		out := &Result{Total: res.Total, Hits: []Hit{}, all: make([]Hit, len(keys))}
+		for i, k := range keys {
+			out.all[i] = Hit{ID: k.id, Score: k.score}
+		}
+		return out, nil
+	}
 	keys = keys[min(from, len(keys)):]
 	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(keys))}
 	if len(keys) > 0 {

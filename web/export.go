@@ -41,8 +41,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, req search.Reque
 		cw = csv.NewWriter(bw)
 		cw.Write(csvHeader)
 	}
-	err := s.kb.Each(r.Context(), req, func(h search.Hit) error {
-		d, err := s.kb.Document(r.Context(), h.ID)
+	err := s.kb.EachID(r.Context(), req, func(id string) error {
+		d, err := s.kb.Document(r.Context(), id)
 		if errors.Is(err, search.ErrNotFound) {
 			return nil // deleted while exporting
 		}

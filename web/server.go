@@ -50,7 +50,7 @@ type KnowledgeBase interface {
 	RawSource(ctx context.Context, id string) ([]byte, error)
 	Topics(ctx context.Context) ([]search.TopicCount, error)
 	Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error)
-	Each(ctx context.Context, r search.Request, fn func(search.Hit) error) error
+	EachID(ctx context.Context, r search.Request, fn func(id string) error) error
 }
 
 // Writer is what the write endpoints need.
