@@ -254,7 +254,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	if out.Total < fewHits {
 		// Few hits: every word gets alternatives.
-		if all := ix.planTypos(ctx, c, q, n, true); all != nil && len(all.fuzzy) > len(plan.fuzzyWords()) {
+		if all := ix.planTypos(ctx, c, q, n, true); all != nil && len(all.fuzzy) > plan.fuzzyCount() {
 			fc := *c
 			fc.fuzzy = all.fuzzy
 			fout, err := ix.run(ctx, r, fc.compile(n))

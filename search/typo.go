@@ -357,15 +357,11 @@ func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n queryla
 	return plan
 }
 
-// fuzzyWords returns the words that have fuzzy alternatives (none for a
+// fuzzyCount returns the number of words with fuzzy alternatives (0 for a
 // nil plan).
-func (p *typoPlan) fuzzyWords() []string {
+func (p *typoPlan) fuzzyCount() int {
 	if p == nil {
-		return nil
+		return 0
 	}
-	out := make([]string, 0, len(p.fuzzy))
-	for w := range p.fuzzy {
-		out = append(out, w)
-	}
-	return out
+	return len(p.fuzzy)
 }
