@@ -164,8 +164,8 @@ type KB struct {
 	// wmu gates writes: commits and index applies hold it shared, a
 	// rebuild or Close holds it alone. Commits are serialised by the
 	// store, applies by amu.
-	wmu    sync.RWMutex
-	amu    sync.Mutex
+	wmu sync.RWMutex
+	amu sync.Mutex
 	imu sync.RWMutex // guards index and all against a swap during reads
 	// index holds the public documents, all every document; all is nil
 	// until the store holds a members-only document (package doc).
@@ -271,17 +271,14 @@ func (kb *KB) openIndex(ctx context.Context) error {
 			}
 		}
 	}
-	if err := kb.openView(ctx, publicView); err != nil {
-		return err
-	}
-	// The public index's replay or rebuild builds index-all when it meets
-	// a members-only document; an index-all from before is opened here.
-	if kb.all == nil {
-		if _, err := os.Stat(filepath.Join(kb.dir, allIndexDir)); err == nil {
-			return kb.openView(ctx, allView)
+	// index-all first, when there is one: the public index's replay or
+	// rebuild builds it when it meets a members-only document.
+	if _, err := os.Stat(filepath.Join(kb.dir, allIndexDir)); err == nil {
+		if err := kb.openView(ctx, allView); err != nil {
+			return err
 		}
 	}
-	return nil
+	return kb.openView(ctx, publicView)
 }
 
 // openView opens the index of v, replays the journal into it, or
