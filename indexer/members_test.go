@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -234,4 +235,51 @@ func TestLegacyIndexWithMembersRebuilt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Reindexing, restoring a backup, and a glossary reload keep the members'
+// view: members find every document, the public index holds the public
+// ones only.
+func TestMembersViewSurvivesReindexAndRestore(t *testing.T) {
+	ctx := context.Background()
+	kb := openKB(t, t.TempDir())
+	defer func() { kb.Close() }()
+	if _, err := kb.Put(ctx, []Item{item("a", "Kooperation A", "Kooperation"), membersItem("m", "Kooperation M", "Kooperation")}); err != nil {
+		t.Fatal(err)
+	}
+	want := func(t *testing.T, kb *KB) {
+		t.Helper()
+		pub, mem := visibleIDs(t, kb, "Kooperation")
+		if !slices.Equal(pub, []string{"a"}) || !slices.Equal(mem, []string{"a", "m"}) {
+			t.Errorf("public %v, members %v; want [a], [a m]", pub, mem)
+		}
+		if rep := mustCheck(t, kb); rep.Indexed != 1 || rep.All == nil || rep.All.Indexed != 2 {
+			t.Errorf("public index holds %d documents, want 1; all: %+v, want 2", rep.Indexed, rep.All)
+		}
+	}
+	t.Run("reindex", func(t *testing.T) {
+		if err := kb.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want(t, kb)
+	})
+	t.Run("glossary reload", func(t *testing.T) {
+		if _, err := kb.ReloadGlossary(); err != nil {
+			t.Fatal(err)
+		}
+		want(t, kb)
+	})
+	t.Run("restore", func(t *testing.T) {
+		var backup bytes.Buffer
+		if err := kb.Backup(&backup); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if n, err := Restore(ctx, Config{DataDir: dir}, &backup); err != nil || n != 2 {
+			t.Fatalf("restore = %d, %v", n, err)
+		}
+		restored := openKB(t, dir)
+		defer restored.Close()
+		want(t, restored)
+	})
 }
