@@ -120,7 +120,7 @@ func (kb *KB) Related(ctx context.Context, id string, n int) ([]search.Hit, erro
 	if err != nil {
 		return nil, err
 	}
-	ix, done, err := kb.readIndex()
+	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (kb *KB) Related(ctx context.Context, id string, n int) ([]search.Hit, erro
 
 // Topics counts documents per topic and type.
 func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
-	ix, done, err := kb.readIndex()
+	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -141,17 +141,23 @@ func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
 // Warm prepares what searches derive from the index (facet tables, the
 // vocabulary), so that the first search does not wait for it.
 func (kb *KB) Warm(ctx context.Context) error {
-	ix, done, err := kb.readIndex()
-	if err != nil {
-		return err
+	for _, c := range []context.Context{ctx, search.WithMembers(ctx)} {
+		ix, done, err := kb.readIndex(c)
+		if err != nil {
+			return err
+		}
+		err = ix.Warm(ctx)
+		done()
+		if err != nil {
+			return err
+		}
 	}
-	defer done()
-	return ix.Warm(ctx)
+	return nil
 }
 
 // Suggest completes a prefix from topics, people, organisations and titles.
 func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
-	ix, done, err := kb.readIndex()
+	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +168,7 @@ func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Sugge
 // EachID calls fn with the id of every hit of r, in r's order (see
 // search.Index.EachID).
 func (kb *KB) EachID(ctx context.Context, r search.Request, fn func(id string) error) error {
-	ix, done, err := kb.readIndex()
+	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return err
 	}

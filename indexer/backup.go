@@ -41,8 +41,10 @@ func Restore(ctx context.Context, cfg Config, r io.Reader) (int, error) {
 		return 0, err
 	}
 	// A stale index from before would claim the wrong documents.
-	if err := os.RemoveAll(filepath.Join(cfg.DataDir, indexDir)); err != nil {
-		return 0, fmt.Errorf("restore: %w", err)
+	for _, v := range views {
+		if err := os.RemoveAll(filepath.Join(cfg.DataDir, v.dir)); err != nil {
+			return 0, fmt.Errorf("restore: %w", err)
+		}
 	}
 	kb, err := Open(ctx, cfg)
 	if err != nil {

@@ -10,28 +10,34 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-// CheckReport lists every difference between the store and the index.
+// CheckReport lists every difference between the store and an index.
 type CheckReport struct {
+	// Documents counts the stored documents the index must hold: the
+	// public ones for the public index, all of them for index-all.
 	Documents  int      `json:"documents"`
 	Indexed    int      `json:"indexed"`
 	Seq        uint64   `json:"seq"`
 	Checkpoint uint64   `json:"checkpoint"`
 	Missing    []string `json:"missing"` // stored, not indexed
-	Extra      []string `json:"extra"`   // indexed, not stored
+	Extra      []string `json:"extra"`   // indexed, not stored (or not visible to the index)
 	Stale      []string `json:"stale"`   // indexed with other content than stored
 	Repaired   bool     `json:"repaired,omitempty"`
+	// All compares index-all, the index of every document members search,
+	// with the store; nil when the store holds no members-only document
+	// and there is no such index. The fields above are the public index's.
+	All *CheckReport `json:"all_index,omitempty"`
 }
 
-// OK reports whether the index agrees with the store.
+// OK reports whether the indexes agree with the store.
 func (r *CheckReport) OK() bool {
-	return len(r.Missing) == 0 && len(r.Extra) == 0 && len(r.Stale) == 0 && r.Checkpoint == r.Seq
+	return len(r.Missing) == 0 && len(r.Extra) == 0 && len(r.Stale) == 0 && r.Checkpoint == r.Seq && (r.All == nil || r.All.OK())
 }
 
-// Check compares the index with the store, document by document (ids and
+// Check compares the indexes with the store, document by document (ids and
 // content hashes), and with repair set, fixes every difference: missing
 // and stale documents are indexed again from the store, extra ones removed,
-// and the checkpoint brought up to the store's sequence number. Writes wait
-// while it runs.
+// and the checkpoints brought up to the store's sequence number (a missing
+// index-all is built). Writes wait while it runs.
 func (kb *KB) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	kb.wmu.Lock()
 	defer kb.wmu.Unlock()
@@ -45,6 +51,38 @@ func (kb *KB) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	if err != nil || !repair || rep.OK() {
 		return rep, err
 	}
+	// index-all first (package doc).
+	if rep.All != nil && !rep.All.OK() {
+		if kb.all == nil {
+			err = kb.rebuild(ctx, allView)
+		} else {
+			err = kb.repair(allView, rep.All)
+		}
+		if err != nil {
+			return rep, err
+		}
+	}
+	if err := kb.repair(publicView, rep); err != nil {
+		return rep, err
+	}
+	after, err := kb.check(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if !after.OK() {
+		all := after.All
+		if all == nil {
+			all = &CheckReport{}
+		}
+		return after, fmt.Errorf("repair left %d missing, %d extra, %d stale documents", len(after.Missing)+len(all.Missing), len(after.Extra)+len(all.Extra), len(after.Stale)+len(all.Stale))
+	}
+	rep.Repaired = true
+	return rep, nil
+}
+
+// repair fixes the differences rep found in the index of v.
+func (kb *KB) repair(v view, rep *CheckReport) error {
+	ix := *kb.indexOf(v)
 	var changes []search.Change
 	for _, id := range slices.Concat(rep.Missing, rep.Stale) {
 		st, err := kb.store.Get(id)
@@ -53,64 +91,92 @@ func (kb *KB) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 			continue
 		}
 		if err != nil {
-			return rep, err
+			return err
 		}
 		changes = append(changes, search.Change{ID: id, Doc: &st.Document, Hash: st.Hash})
 	}
 	for _, id := range rep.Extra {
 		changes = append(changes, search.Change{ID: id})
 	}
+	changes = v.changes(changes)
 	for i := 0; i < len(changes) || i == 0; i += applyBatch {
 		chunk := changes[i:min(i+applyBatch, len(changes))]
 		cp := rep.Checkpoint
 		if i+applyBatch >= len(changes) {
 			cp = rep.Seq
 		}
-		if err := kb.index.Apply(chunk, cp); err != nil {
-			return rep, fmt.Errorf("repair: %w", err)
+		if err := ix.Apply(chunk, cp); err != nil {
+			return fmt.Errorf("repair %s: %w", v.dir, err)
 		}
 	}
-	after, err := kb.check(ctx)
-	if err != nil {
-		return rep, err
-	}
-	if !after.OK() {
-		return after, fmt.Errorf("repair left %d missing, %d extra, %d stale documents", len(after.Missing), len(after.Extra), len(after.Stale))
-	}
-	rep.Repaired = true
-	return rep, nil
+	return nil
+}
+
+// stored is what check needs of a stored document.
+type stored struct {
+	hash    string
+	members bool
 }
 
 func (kb *KB) check(ctx context.Context) (*CheckReport, error) {
-	rep := &CheckReport{Missing: []string{}, Extra: []string{}, Stale: []string{}}
-	stored := map[string]string{}
+	docs := map[string]stored{}
+	members := 0
 	seq, err := kb.store.Snapshot(func(st *store.Stored) error {
-		stored[st.ID] = st.Hash
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	rep.Seq, rep.Documents = seq, len(stored)
-	if rep.Checkpoint, err = kb.index.Checkpoint(); err != nil {
-		return nil, err
-	}
-	err = kb.index.EachIndexed(ctx, func(id, hash string) error {
-		rep.Indexed++
-		want, ok := stored[id]
-		switch {
-		case !ok:
-			rep.Extra = append(rep.Extra, id)
-		case want != hash:
-			rep.Stale = append(rep.Stale, id)
+		m := st.Visibility == search.VisibilityMembers
+		if m {
+			members++
 		}
-		delete(stored, id)
+		docs[st.ID] = stored{st.Hash, m}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for id := range stored {
+	rep, err := kb.checkView(ctx, publicView, docs, seq)
+	if err != nil {
+		return nil, err
+	}
+	if kb.all != nil || members > 0 {
+		if rep.All, err = kb.checkView(ctx, allView, docs, seq); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// checkView compares the index of v (missing: none) with docs, the store
+// at seq.
+func (kb *KB) checkView(ctx context.Context, v view, docs map[string]stored, seq uint64) (*CheckReport, error) {
+	rep := &CheckReport{Seq: seq, Missing: []string{}, Extra: []string{}, Stale: []string{}}
+	want := map[string]string{}
+	for id, d := range docs {
+		if !v.public || !d.members {
+			want[id] = d.hash
+		}
+	}
+	rep.Documents = len(want)
+	if ix := *kb.indexOf(v); ix != nil {
+		var err error
+		if rep.Checkpoint, err = ix.Checkpoint(); err != nil {
+			return nil, err
+		}
+		err = ix.EachIndexed(ctx, func(id, hash string) error {
+			rep.Indexed++
+			h, ok := want[id]
+			switch {
+			case !ok:
+				rep.Extra = append(rep.Extra, id)
+			case h != hash:
+				rep.Stale = append(rep.Stale, id)
+			}
+			delete(want, id)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", v.dir, err)
+		}
+	}
+	for id := range want {
 		rep.Missing = append(rep.Missing, id)
 	}
 	slices.Sort(rep.Missing)

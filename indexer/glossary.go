@@ -72,9 +72,11 @@ func (kb *KB) ReloadGlossary() (*search.Glossary, error) {
 	kb.gloss.Store(g)
 	kb.imu.RLock()
 	defer kb.imu.RUnlock()
-	if kb.index != nil {
-		if err := kb.index.SetGlossary(g); err != nil {
-			return nil, err
+	for _, ix := range []*search.Index{kb.index, kb.all} {
+		if ix != nil {
+			if err := ix.SetGlossary(g); err != nil {
+				return nil, err
+			}
 		}
 	}
 	kb.log.Info("glossary reloaded", "synonym_groups", g.Groups(), "topic_aliases", g.TopicAliases())

@@ -17,6 +17,37 @@
 //     store is rebuilt from the store into a new directory and swapped in.
 //
 // Writes are serialised; searches run concurrently with them.
+//
+// # Two indexes: what the public may see, and everything
+//
+// Members-only documents must not change anything an anonymous request
+// can observe: not its hits, scores (BM25 statistics — document count,
+// term document frequencies, field lengths — are per index), totals,
+// facets, suggestions, did-you-mean or timing. So they are not in the
+// index anonymous requests search:
+//
+//   - index/ holds the public documents only. Requests without
+//     search.Members use it, and nothing else: they behave exactly as on
+//     a knowledge base that never held a members-only document.
+//   - index-all/ holds every document, public and members-only. It exists
+//     once the store holds (or has held) a members-only document, and
+//     members' requests use it; until then they use index/, which then
+//     holds everything.
+//
+// Each index is a complete Fundus index with its own checkpoint, so
+// members get exact facet counts, cursors, typo tolerance and BM25
+// statistics over everything they may see, through the same code as the
+// public — at the price of indexing public documents twice once members-
+// only documents exist (a knowledge base without any, such as an
+// evaluation corpus, pays nothing). A write is applied to both indexes:
+// index/ receives a members-only document as a deletion, so a document
+// whose visibility changes leaves it, or enters it, in the same batch
+// that records the checkpoint. Replay reads each touched document's
+// current state from the store into each index from that index's own
+// checkpoint, so after a crash a document is in each index exactly when
+// the store says it should be. index-all/ is built (from the store, like
+// a rebuild) before index/ first applies a members-only document, so an
+// index/ checkpoint past such a document implies index-all/ exists.
 package indexer
 
 import (
@@ -41,7 +72,68 @@ const (
 	indexDir    = "index"
 	indexNewDir = "index.new"
 	indexOldDir = "index.old"
+	allIndexDir = "index-all"
 )
+
+// view is one of the knowledge base's indexes: the public one or the one
+// with every document (see the package doc).
+type view struct {
+	dir    string // directory in the data directory
+	public bool   // holds public documents only
+}
+
+var (
+	publicView = view{dir: indexDir, public: true}
+	allView    = view{dir: allIndexDir}
+	views      = []view{publicView, allView}
+)
+
+// Scopes recorded in the indexes (search.Index.SetScope).
+const (
+	scopePublic = "public"
+	scopeAll    = "all"
+)
+
+func (v view) scope() string {
+	if v.public {
+		return scopePublic
+	}
+	return scopeAll
+}
+
+func (v view) newDir() string { return v.dir + ".new" }
+func (v view) oldDir() string { return v.dir + ".old" }
+
+// holds reports whether the view indexes d.
+func (v view) holds(d *search.Document) bool {
+	return !v.public || d.Visibility != search.VisibilityMembers
+}
+
+// changes returns cs as the view must apply them: a document it does not
+// hold becomes its deletion (a no-op when it was not indexed).
+func (v view) changes(cs []search.Change) []search.Change {
+	if !v.public || !hasMembers(cs) {
+		return cs
+	}
+	out := make([]search.Change, len(cs))
+	for i, c := range cs {
+		if c.Doc != nil && !v.holds(c.Doc) {
+			c = search.Change{ID: c.ID}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// hasMembers reports whether cs holds a members-only document.
+func hasMembers(cs []search.Change) bool {
+	for _, c := range cs {
+		if c.Doc != nil && c.Doc.Visibility == search.VisibilityMembers {
+			return true
+		}
+	}
+	return false
+}
 
 // applyBatch is the number of documents per index batch when replaying or
 // rebuilding.
@@ -72,10 +164,13 @@ type KB struct {
 	// wmu gates writes: commits and index applies hold it shared, a
 	// rebuild or Close holds it alone. Commits are serialised by the
 	// store, applies by amu.
-	wmu    sync.RWMutex
-	amu    sync.Mutex
-	imu    sync.RWMutex // guards index against a swap during reads
+	wmu sync.RWMutex
+	amu sync.Mutex
+	imu sync.RWMutex // guards index and all against a swap during reads
+	// index holds the public documents, all every document; all is nil
+	// until the store holds a members-only document (package doc).
 	index  *search.Index
+	all    *search.Index
 	closed bool
 
 	gloss atomic.Pointer[search.Glossary] // synonyms and topic aliases
@@ -158,29 +253,47 @@ func (kb *KB) WaitReady(ctx context.Context) error {
 	}
 }
 
-// openIndex opens the index, replays the journal into it, or rebuilds it.
+// openIndex opens the indexes, replays the journal into them, or rebuilds
+// them.
 func (kb *KB) openIndex(ctx context.Context) error {
 	// Left-overs of an interrupted rebuild or swap.
-	path := filepath.Join(kb.dir, indexDir)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := os.Stat(filepath.Join(kb.dir, indexOldDir)); err == nil {
-			// A swap was interrupted between its two renames: the old
-			// index is intact, but a rebuild is as good and simpler.
-			kb.log.Warn("found an interrupted index swap; rebuilding")
+	for _, v := range views {
+		if _, err := os.Stat(filepath.Join(kb.dir, v.dir)); errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(kb.dir, v.oldDir())); err == nil {
+				// A swap was interrupted between its two renames: the old
+				// index is intact, but a rebuild is as good and simpler.
+				kb.log.Warn("found an interrupted index swap; rebuilding", "index", v.dir)
+			}
+		}
+		for _, d := range []string{v.newDir(), v.oldDir()} {
+			if err := os.RemoveAll(filepath.Join(kb.dir, d)); err != nil {
+				return fmt.Errorf("remove %s: %w", d, err)
+			}
 		}
 	}
-	for _, d := range []string{indexNewDir, indexOldDir} {
-		if err := os.RemoveAll(filepath.Join(kb.dir, d)); err != nil {
-			return fmt.Errorf("remove %s: %w", d, err)
+	// index-all first, when there is one: the public index's replay or
+	// rebuild builds it when it meets a members-only document.
+	if _, err := os.Stat(filepath.Join(kb.dir, allIndexDir)); err == nil {
+		if err := kb.openView(ctx, allView); err != nil {
+			return err
 		}
 	}
+	return kb.openView(ctx, publicView)
+}
 
+// openView opens the index of v, replays the journal into it, or
+// rebuilds it.
+func (kb *KB) openView(ctx context.Context, v view) error {
+	path := filepath.Join(kb.dir, v.dir)
 	idx, err := search.Open(path)
 	if err == nil {
 		var cp uint64
 		cp, err = idx.Checkpoint()
 		if err == nil && cp > kb.store.LastSeq() {
 			err = fmt.Errorf("index checkpoint %d is ahead of the store (%d): %w", cp, kb.store.LastSeq(), search.ErrRebuild)
+		}
+		if err == nil {
+			err = kb.checkScope(idx, v)
 		}
 		if err != nil {
 			idx.Close()
@@ -191,35 +304,73 @@ func (kb *KB) openIndex(ctx context.Context) error {
 			return err
 		}
 		if kb.store.LastSeq() == 0 {
-			kb.log.Debug("creating a new index", "reason", err.Error())
+			kb.log.Debug("creating a new index", "index", v.dir, "reason", err.Error())
 		} else {
-			kb.log.Warn("rebuilding index from the store", "reason", err.Error())
+			kb.log.Warn("rebuilding index from the store", "index", v.dir, "reason", err.Error())
 		}
-		return kb.rebuild(ctx)
+		return kb.rebuild(ctx, v)
 	}
 	if err := idx.UseGlossary(kb.gloss.Load()); err != nil {
 		kb.log.Warn("apply glossary", "err", err)
 	}
 	kb.imu.Lock()
-	kb.index = idx
+	*kb.indexOf(v) = idx
 	kb.imu.Unlock()
-	n, err := kb.replay()
+	n, err := kb.replay(v)
 	if err != nil {
 		// An index that cannot take the replay is rebuilt rather than
 		// trusted.
-		kb.log.Warn("replay failed; rebuilding index from the store", "err", err)
-		return kb.rebuild(ctx)
+		kb.log.Warn("replay failed; rebuilding index from the store", "index", v.dir, "err", err)
+		return kb.rebuild(ctx, v)
 	}
 	if n > 0 {
-		kb.log.Info("replayed journal into index", "entries", n)
+		kb.log.Info("replayed journal into index", "index", v.dir, "entries", n)
 	}
 	return nil
 }
 
-// replay applies every journal entry after the index checkpoint. It returns
-// the number of entries applied. The caller holds amu or wmu (or is Open).
-func (kb *KB) replay() (int, error) {
-	cp, err := kb.index.Checkpoint()
+// checkScope returns an error wrapping search.ErrRebuild when idx does
+// not hold what v must. An index without a recorded scope predates the
+// split: it is kept when it holds no members-only document.
+func (kb *KB) checkScope(idx *search.Index, v view) error {
+	scope, err := idx.Scope()
+	if err != nil {
+		return fmt.Errorf("%v: %w", err, search.ErrRebuild)
+	}
+	switch {
+	case scope == v.scope():
+		return nil
+	case scope != "" || !v.public:
+		return fmt.Errorf("index %s holds %q documents, want %q: %w", v.dir, scope, v.scope(), search.ErrRebuild)
+	}
+	n, err := idx.MembersCount()
+	if err != nil {
+		return fmt.Errorf("%v: %w", err, search.ErrRebuild)
+	}
+	if n > 0 {
+		return fmt.Errorf("index %s holds %d members-only documents (built before they got an index of their own): %w", v.dir, n, search.ErrRebuild)
+	}
+	return idx.SetScope(v.scope())
+}
+
+// indexOf returns where the KB keeps the index of v.
+func (kb *KB) indexOf(v view) **search.Index {
+	if v.public {
+		return &kb.index
+	}
+	return &kb.all
+}
+
+// replay applies every journal entry after v's index checkpoint to that
+// index. It returns the number of entries applied. Replaying the public
+// index builds index-all first when it meets a members-only document and
+// there is none. The caller holds amu or wmu (or is Open).
+func (kb *KB) replay(v view) (int, error) {
+	ix := *kb.indexOf(v)
+	if ix == nil {
+		return 0, nil
+	}
+	cp, err := ix.Checkpoint()
 	if err != nil {
 		return 0, err
 	}
@@ -257,28 +408,47 @@ func (kb *KB) replay() (int, error) {
 				changes = append(changes, search.Change{ID: id, Doc: &st.Document, Hash: st.Hash})
 			}
 		}
+		if v.public {
+			if err := kb.ensureAll(changes); err != nil {
+				return 0, fmt.Errorf("replay: %w", err)
+			}
+		}
 		// Only the last batch may claim the last sequence number.
 		seq := cp
 		if i+applyBatch >= len(ids) {
 			seq = last
 		}
-		if err := kb.index.Apply(changes, seq); err != nil {
+		if err := ix.Apply(v.changes(changes), seq); err != nil {
 			return 0, fmt.Errorf("replay: %w", err)
 		}
 	}
 	return n, nil
 }
 
-// rebuild builds a new index from the store and swaps it in. The caller
-// holds wmu (or is Open).
-func (kb *KB) rebuild(ctx context.Context) error {
-	newPath := filepath.Join(kb.dir, indexNewDir)
+// ensureAll builds index-all from the store when changes hold a
+// members-only document and there is no index-all yet. It runs before the
+// public index applies changes (package doc). The caller holds amu or wmu
+// (or is Open).
+func (kb *KB) ensureAll(changes []search.Change) error {
+	if kb.all != nil || !hasMembers(changes) {
+		return nil
+	}
+	kb.log.Info("the store holds members-only documents: building the index of every document", "index", allIndexDir)
+	return kb.rebuild(context.Background(), allView)
+}
+
+// rebuild builds a new index of v from the store and swaps it in. A
+// rebuild of the public index that meets members-only documents also
+// builds index-all when there is none. The caller holds wmu (or is Open,
+// or is ensureAll).
+func (kb *KB) rebuild(ctx context.Context, v view) error {
+	newPath := filepath.Join(kb.dir, v.newDir())
 	if err := os.RemoveAll(newPath); err != nil {
-		return fmt.Errorf("rebuild: %w", err)
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
 	}
 	idx, err := search.Create(newPath)
 	if err != nil {
-		return fmt.Errorf("rebuild: %w", err)
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
 	}
 	var changes []search.Change
 	flush := func(seq uint64) error {
@@ -286,10 +456,14 @@ func (kb *KB) rebuild(ctx context.Context) error {
 		changes = changes[:0]
 		return err
 	}
-	count := 0
+	count, members := 0, 0
 	last, err := kb.store.Snapshot(func(st *store.Stored) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if !v.holds(&st.Document) {
+			members++
+			return nil
 		}
 		count++
 		changes = append(changes, search.Change{ID: st.ID, Doc: &st.Document, Hash: st.Hash})
@@ -304,6 +478,9 @@ func (kb *KB) rebuild(ctx context.Context) error {
 		err = flush(last)
 	}
 	if err == nil {
+		err = idx.SetScope(v.scope())
+	}
+	if err == nil {
 		// The glossary's synonyms live in the index: a new index gets them
 		// before it is swapped in.
 		err = idx.SetGlossary(kb.gloss.Load())
@@ -311,51 +488,60 @@ func (kb *KB) rebuild(ctx context.Context) error {
 	if err != nil {
 		idx.Close()
 		os.RemoveAll(newPath)
-		return fmt.Errorf("rebuild: %w", err)
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
 	}
 	if err := idx.Close(); err != nil {
-		return fmt.Errorf("rebuild: %w", err)
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
+	}
+	if members > 0 && kb.all == nil {
+		// index-all first, so that the public index never stands past a
+		// members-only document without it.
+		if err := kb.rebuild(ctx, allView); err != nil {
+			os.RemoveAll(newPath)
+			return err
+		}
 	}
 
 	// Swap: index → index.old, index.new → index.
 	kb.imu.Lock()
 	defer kb.imu.Unlock()
-	path := filepath.Join(kb.dir, indexDir)
-	oldPath := filepath.Join(kb.dir, indexOldDir)
-	if kb.index != nil {
-		if err := kb.index.Close(); err != nil {
-			kb.log.Warn("close old index", "err", err)
+	path := filepath.Join(kb.dir, v.dir)
+	oldPath := filepath.Join(kb.dir, v.oldDir())
+	slot := kb.indexOf(v)
+	if *slot != nil {
+		if err := (*slot).Close(); err != nil {
+			kb.log.Warn("close old index", "index", v.dir, "err", err)
 		}
-		kb.index = nil
+		*slot = nil
 	}
 	if err := os.RemoveAll(oldPath); err != nil {
-		return fmt.Errorf("rebuild: %w", err)
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
 	}
 	if _, err := os.Stat(path); err == nil {
 		if err := os.Rename(path, oldPath); err != nil {
-			return fmt.Errorf("rebuild: move old index aside: %w", err)
+			return fmt.Errorf("rebuild %s: move old index aside: %w", v.dir, err)
 		}
 	}
 	if err := os.Rename(newPath, path); err != nil {
-		return fmt.Errorf("rebuild: swap in new index: %w", err)
+		return fmt.Errorf("rebuild %s: swap in new index: %w", v.dir, err)
 	}
 	syncDir(kb.dir)
 	if err := os.RemoveAll(oldPath); err != nil {
-		kb.log.Warn("remove old index", "err", err)
+		kb.log.Warn("remove old index", "index", v.dir, "err", err)
 	}
 	idx, err = search.Open(path)
 	if err != nil {
-		return fmt.Errorf("rebuild: open new index: %w", err)
+		return fmt.Errorf("rebuild %s: open new index: %w", v.dir, err)
 	}
 	if err := idx.UseGlossary(kb.gloss.Load()); err != nil {
 		kb.log.Warn("apply glossary", "err", err)
 	}
-	kb.index = idx
-	kb.log.Info("index rebuilt from the store", "documents", count, "seq", last)
+	*slot = idx
+	kb.log.Info("index rebuilt from the store", "index", v.dir, "documents", count, "seq", last)
 	// Writes are held off during a rebuild, so nothing is newer than the
 	// snapshot; replay anyway in case the caller did not hold them.
-	if _, err := kb.replay(); err != nil {
-		return fmt.Errorf("rebuild: %w", err)
+	if _, err := kb.replay(v); err != nil {
+		return fmt.Errorf("rebuild %s: %w", v.dir, err)
 	}
 	return nil
 }
@@ -367,19 +553,26 @@ func syncDir(dir string) {
 	}
 }
 
-// Reindex rebuilds the index from the store into a new directory and swaps
-// it in. Searches keep using the old index until the swap; writes wait.
+// Reindex rebuilds the indexes from the store into new directories and
+// swaps them in. Searches keep using the old indexes until the swap;
+// writes wait.
 func (kb *KB) Reindex(ctx context.Context) error {
 	kb.wmu.Lock()
 	defer kb.wmu.Unlock()
-	if err := kb.rebuild(ctx); err != nil {
+	hadAll := kb.all != nil
+	if err := kb.rebuild(ctx, publicView); err != nil {
 		return err
+	}
+	if hadAll {
+		if err := kb.rebuild(ctx, allView); err != nil {
+			return err
+		}
 	}
 	kb.ready.Store(true)
 	return nil
 }
 
-// Close closes the index, then the store. A recovery still running is
+// Close closes the indexes, then the store. A recovery still running is
 // cancelled first.
 func (kb *KB) Close() error {
 	if kb.cancelRec != nil {
@@ -393,8 +586,10 @@ func (kb *KB) Close() error {
 	kb.closed = true
 	kb.imu.Lock()
 	var errs []error
-	if kb.index != nil {
-		errs = append(errs, kb.index.Close())
+	for _, ix := range []*search.Index{kb.index, kb.all} {
+		if ix != nil {
+			errs = append(errs, ix.Close())
+		}
 	}
 	kb.imu.Unlock()
 	errs = append(errs, kb.store.Close())
@@ -500,10 +695,12 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResu
 	return out, job, nil
 }
 
-// apply brings the index up to job.seq. When the index stands exactly
+// apply brings the indexes up to job.seq. When an index stands exactly
 // where the job's commit began, the job's changes are applied directly;
 // when another commit got there first, the journal is replayed instead —
-// always correct, since it reads the store's current state.
+// always correct, since it reads the store's current state. index-all is
+// brought up first, and built when the job brings the first members-only
+// document (package doc).
 func (kb *KB) apply(job applyJob) error {
 	if job.seq == job.before {
 		return nil
@@ -515,15 +712,12 @@ func (kb *KB) apply(job applyJob) error {
 	if kb.closed {
 		return errors.New("knowledge base is closed")
 	}
-	cp, err := kb.index.Checkpoint()
-	switch {
-	case err != nil:
-	case cp >= job.seq:
-		return nil // a replay already covered it
-	case cp == job.before:
-		err = kb.index.Apply(job.changes, job.seq)
-	default:
-		_, err = kb.replay()
+	err := kb.ensureAll(job.changes)
+	for _, v := range []view{allView, publicView} {
+		if err != nil {
+			break
+		}
+		err = kb.applyView(v, job)
 	}
 	if err != nil {
 		// The writes are durable in the store; the index catches up on the
@@ -531,6 +725,26 @@ func (kb *KB) apply(job applyJob) error {
 		return fmt.Errorf("committed, but indexing failed (it is retried on the next write or start): %w", err)
 	}
 	return nil
+}
+
+// applyView brings the index of v up to job.seq (see apply).
+func (kb *KB) applyView(v view, job applyJob) error {
+	ix := *kb.indexOf(v)
+	if ix == nil {
+		return nil
+	}
+	cp, err := ix.Checkpoint()
+	switch {
+	case err != nil:
+		return err
+	case cp >= job.seq:
+		return nil // a replay already covered it
+	case cp == job.before:
+		return ix.Apply(v.changes(job.changes), job.seq)
+	default:
+		_, err = kb.replay(v)
+		return err
+	}
 }
 
 // Get returns a stored document.
@@ -554,9 +768,9 @@ func (kb *KB) Document(ctx context.Context, id string) (*search.Document, error)
 // Raw returns a document's raw source bytes.
 func (kb *KB) Raw(id string) ([]byte, error) { return kb.store.Raw(id) }
 
-// Search searches the index.
+// Search searches the index ctx may see.
 func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	ix, done, err := kb.readIndex()
+	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -590,15 +804,37 @@ func (kb *KB) Maintain(ctx context.Context, every, retention time.Duration) {
 	}
 }
 
-// readIndex returns the index for reading and a function to call when
-// done; ErrNotReady while the index is being recovered.
-func (kb *KB) readIndex() (*search.Index, func(), error) {
+// readIndex returns the index a request with ctx searches, and a
+// function to call when done; ErrNotReady while the index is being
+// recovered. Requests without search.Members get the public index, members
+// the index of every document (the public one while there is none).
+func (kb *KB) readIndex(ctx context.Context) (*search.Index, func(), error) {
 	kb.imu.RLock()
 	if kb.index == nil || !kb.ready.Load() {
 		kb.imu.RUnlock()
 		return nil, nil, ErrNotReady
 	}
+	if kb.all != nil && search.Members(ctx) {
+		return kb.all, kb.imu.RUnlock, nil
+	}
 	return kb.index, kb.imu.RUnlock, nil
+}
+
+// widest returns the index holding every document (the public one while
+// no members-only document exists) and the lowest checkpoint of the
+// indexes. The caller holds imu.
+func (kb *KB) widest() (*search.Index, uint64, error) {
+	ix := kb.index
+	if kb.all != nil {
+		ix = kb.all
+	}
+	cp, err := kb.index.Checkpoint()
+	if err == nil && kb.all != nil {
+		var acp uint64
+		acp, err = kb.all.Checkpoint()
+		cp = min(cp, acp)
+	}
+	return ix, cp, err
 }
 
 // Stats describes the knowledge base.
@@ -631,7 +867,7 @@ func (kb *KB) Stats() (*Stats, error) {
 	}
 	s.Seq = seq
 	s.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
-	ix, done, err := kb.readIndex()
+	_, done, err := kb.readIndex(context.Background())
 	if errors.Is(err, ErrNotReady) {
 		return s, nil
 	}
@@ -640,14 +876,21 @@ func (kb *KB) Stats() (*Stats, error) {
 	}
 	defer done()
 	s.Ready = true
+	ix, cp, err := kb.widest()
+	if err != nil {
+		return nil, err
+	}
+	s.Checkpoint = cp
 	if s.Indexed, err = ix.Count(); err != nil {
 		return nil, err
 	}
-	if s.Checkpoint, err = ix.Checkpoint(); err != nil {
-		return nil, err
-	}
-	s.IndexBytes = dirSize(filepath.Join(kb.dir, indexDir))
+	s.IndexBytes = kb.indexBytes()
 	return s, nil
+}
+
+// indexBytes returns the disk space the indexes take.
+func (kb *KB) indexBytes() int64 {
+	return dirSize(filepath.Join(kb.dir, indexDir)) + dirSize(filepath.Join(kb.dir, allIndexDir))
 }
 
 // dirSize returns the disk space the files under dir take. Badger
@@ -684,8 +927,8 @@ func (kb *KB) Gauges() (search.Gauges, error) {
 		return g, err
 	}
 	g.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
-	g.IndexBytes = dirSize(filepath.Join(kb.dir, indexDir))
-	ix, done, err := kb.readIndex()
+	g.IndexBytes = kb.indexBytes()
+	_, done, err := kb.readIndex(context.Background())
 	if errors.Is(err, ErrNotReady) {
 		return g, nil
 	}
@@ -694,9 +937,11 @@ func (kb *KB) Gauges() (search.Gauges, error) {
 	}
 	defer done()
 	g.Ready = true
-	if g.Indexed, err = ix.Count(); err != nil {
+	ix, cp, err := kb.widest()
+	if err != nil {
 		return g, err
 	}
-	g.Checkpoint, err = ix.Checkpoint()
+	g.Checkpoint = cp
+	g.Indexed, err = ix.Count()
 	return g, err
 }

@@ -18,6 +18,7 @@ import (
 var (
 	internalCheckpoint = []byte("fundus:checkpoint")
 	internalVersion    = []byte("fundus:mapping_version")
+	internalScope      = []byte("fundus:scope")
 )
 
 // ErrRebuild reports an index that cannot be used as it is: missing,
@@ -184,6 +185,36 @@ func (ix *Index) Has(id string) (bool, error) {
 		return false, fmt.Errorf("look up %q: %w", id, err)
 	}
 	return d != nil, nil
+}
+
+// Scope returns what the index was built to hold, as recorded by
+// SetScope ("" when nothing was recorded: an index created before Fundus
+// kept members-only documents in an index of their own).
+func (ix *Index) Scope() (string, error) {
+	v, err := ix.b.GetInternal(internalScope)
+	if err != nil {
+		return "", fmt.Errorf("read index scope: %w", err)
+	}
+	return string(v), nil
+}
+
+// SetScope records what the index holds (see Scope).
+func (ix *Index) SetScope(scope string) error {
+	if err := ix.b.SetInternal(internalScope, []byte(scope)); err != nil {
+		return fmt.Errorf("record index scope: %w", err)
+	}
+	return nil
+}
+
+// MembersCount returns the number of members-only documents indexed.
+func (ix *Index) MembersCount() (uint64, error) {
+	tq := bleve.NewTermQuery(VisibilityMembers)
+	tq.SetField(fieldVisibility)
+	res, err := ix.b.Search(bleve.NewSearchRequestOptions(tq, 0, 0, false))
+	if err != nil {
+		return 0, fmt.Errorf("count members-only documents: %w", err)
+	}
+	return res.Total, nil
 }
 
 // Bleve returns the underlying Bleve index, for benchmarks and tools.

@@ -32,6 +32,16 @@ func Visible(ctx context.Context, d *Document) bool {
 }
 
 // restrict wraps q so that it matches only documents ctx may see.
+//
+// Filtering alone does not hide members-only documents: BM25 statistics
+// (document count, term document frequencies, field lengths), the typo
+// check's word counts, the vocabulary and the facet and suggestion
+// dictionaries are per index, so documents a request cannot see would
+// still change its scores, corrections and timing. The knowledge base
+// therefore keeps them out of the index anonymous requests search (see
+// the indexer package: index/ holds public documents, index-all/ every
+// document, for members); restrict is the second line of defence, for an
+// index that holds both.
 func restrict(ctx context.Context, q query.Query) query.Query {
 	if Members(ctx) {
 		return q

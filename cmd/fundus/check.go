@@ -16,7 +16,9 @@ func checkCmd(e *env) *cobra.Command {
 		Use:   "check [--data DIR] [--repair] [--json]",
 		Short: "Compare the index with the store; --repair fixes every difference",
 		Long: `Check compares every document in the store with the index (ids and content
-hashes) and the index checkpoint with the store's journal. It lists every
+hashes) and the index checkpoint with the store's journal. When the store holds
+members-only documents, the public index must hold the public documents only,
+and the index members search (index-all) every document. It lists every
 difference and exits 1 if there is any. With --repair it re-indexes missing and
 stale documents from the store, removes extra ones, and exits 0 when the index
 agrees with the store afterwards.`,
@@ -31,14 +33,9 @@ agrees with the store afterwards.`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(e.stdout, "store: %d documents, journal seq %d\nindex: %d documents, checkpoint %d\n", rep.Documents, rep.Seq, rep.Indexed, rep.Checkpoint)
-				for _, l := range []struct {
-					name string
-					ids  []string
-				}{{"missing from the index", rep.Missing}, {"in the index but not the store", rep.Extra}, {"stale in the index", rep.Stale}} {
-					if len(l.ids) > 0 {
-						fmt.Fprintf(e.stdout, "%s (%d): %s\n", l.name, len(l.ids), strings.Join(l.ids, ", "))
-					}
+				printCheck(e, "index", rep)
+				if rep.All != nil {
+					printCheck(e, "index of every document (members)", rep.All)
 				}
 				switch {
 				case rep.Repaired:
@@ -57,4 +54,17 @@ agrees with the store afterwards.`,
 	cmd.Flags().BoolVar(&repair, "repair", false, "fix every difference")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	return cmd
+}
+
+// printCheck prints one index's part of a check report.
+func printCheck(e *env, name string, rep *indexer.CheckReport) {
+	fmt.Fprintf(e.stdout, "store: %d documents for the %s, journal seq %d\n%s: %d documents, checkpoint %d\n", rep.Documents, name, rep.Seq, name, rep.Indexed, rep.Checkpoint)
+	for _, l := range []struct {
+		name string
+		ids  []string
+	}{{"missing from the " + name, rep.Missing}, {"in the " + name + " but not the store", rep.Extra}, {"stale in the " + name, rep.Stale}} {
+		if len(l.ids) > 0 {
+			fmt.Fprintf(e.stdout, "%s (%d): %s\n", l.name, len(l.ids), strings.Join(l.ids, ", "))
+		}
+	}
 }

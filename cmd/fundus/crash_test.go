@@ -38,6 +38,9 @@ func buildBinary(t *testing.T) string {
 // corpus and is killed at a random point within the time a full run of one
 // part takes (measured first), so the kills land while documents are being
 // written.
+//
+// A fifth of the documents are members-only, so that kills also land
+// between the batches of the two indexes.
 func TestKillDuringIngest(t *testing.T) {
 	bin := buildBinary(t)
 	const parts, perPart = 5, 4000
@@ -58,7 +61,14 @@ func TestKillDuringIngest(t *testing.T) {
 			for range 60 {
 				body = append(body, words[rng.IntN(len(words))])
 			}
-			fmt.Fprintf(w, `{"_id":"doc-%d","title":"Dokument %d","text":%q,"language":"de"}`+"\n", i, i, strings.Join(body, " "))
+			// Every fifth document is members-only: it goes to the index
+			// of every document only, and the public index must not
+			// hold it after a kill either.
+			vis := "public"
+			if i%5 == 0 {
+				vis = "members"
+			}
+			fmt.Fprintf(w, `{"_id":"doc-%d","title":"Dokument %d","text":%q,"language":"de","visibility":%q}`+"\n", i, i, strings.Join(body, " "), vis)
 		}
 		w.Flush()
 		f.Close()
@@ -121,6 +131,20 @@ func TestKillDuringIngest(t *testing.T) {
 	lastJSON(t, string(out), &st)
 	if st.Documents != n || st.Indexed != n || st.Checkpoint != st.Seq {
 		t.Errorf("stats = %+v, want %d documents, all indexed, checkpoint = seq", st, n)
+	}
+	// Both indexes agree with the store: the public one holds the public
+	// documents only, the other every document.
+	out, err = exec.Command(bin, "check", "--data", data, "--json").Output()
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	var rep struct {
+		Documents, Indexed int
+		All                *struct{ Documents, Indexed int } `json:"all_index"`
+	}
+	lastJSON(t, string(out), &rep)
+	if rep.Documents != n*4/5 || rep.Indexed != n*4/5 || rep.All == nil || rep.All.Indexed != n {
+		t.Errorf("check = %s, want %d public documents indexed, %d in all", out, n*4/5, n)
 	}
 	// A sample of documents is searchable by its own title.
 	for _, i := range []int{0, n / 3, n / 2, n - 1} {
