@@ -19,6 +19,11 @@ type CheckReport struct {
 	Missing    []string `json:"missing"` // stored, not indexed
 	Extra      []string `json:"extra"`   // indexed, not stored
 	Stale      []string `json:"stale"`   // indexed with other content than stored
+	// InvalidIDs lists stored documents whose ids Fundus no longer accepts
+	// (search.ValidateID), kept from before it refused them. They are
+	// readable and deletable, but a write under such an id is refused.
+	// They do not make the report fail: repair cannot choose new ids.
+	InvalidIDs []string `json:"invalid_ids"`
 	Repaired   bool     `json:"repaired,omitempty"`
 }
 
@@ -82,10 +87,13 @@ func (kb *KB) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 }
 
 func (kb *KB) check(ctx context.Context) (*CheckReport, error) {
-	rep := &CheckReport{Missing: []string{}, Extra: []string{}, Stale: []string{}}
+	rep := &CheckReport{Missing: []string{}, Extra: []string{}, Stale: []string{}, InvalidIDs: []string{}}
 	stored := map[string]string{}
 	seq, err := kb.store.Snapshot(func(st *store.Stored) error {
 		stored[st.ID] = st.Hash
+		if search.ValidateID(st.ID) != nil {
+			rep.InvalidIDs = append(rep.InvalidIDs, st.ID)
+		}
 		return nil
 	})
 	if err != nil {

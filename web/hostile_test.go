@@ -5,12 +5,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -249,4 +251,107 @@ func sepName(r rune) string {
 		return "semicolon"
 	}
 	return "comma"
+}
+
+// TestWritesRefuseBadIDs: ids with dot or empty segments, control
+// characters or over 512 bytes are refused with an error naming the id:
+// 400 for an id in the path, a failed document (422 when all fail) for an
+// id in the body, and the rest of a batch is still written.
+func TestWritesRefuseBadIDs(t *testing.T) {
+	h, _ := newServer(t, web.Config{})
+	jsonHeader := map[string]string{"Content-Type": "application/json"}
+	cases := []struct {
+		name, method, target, body string
+		status                     int
+		code, says                 string
+	}{
+		{"PUT with .. in the path", "PUT", "/api/documents/a%2F..%2Fsecret%2Falpha", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"a/../secret/alpha" holds a ".." path segment`},
+		{"PUT with an escaped dot segment", "PUT", "/api/documents/a/%2E/b", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"a/./b"`},
+		{"PUT with a NUL", "PUT", "/api/documents/nul%00id", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"nul\x00id"`},
+		{"POST with .. in the body", "POST", "/api/documents", `{"id":"a/../secret/alpha","title":"x","body":"y"}`, 422, "invalid_document", `"a/../secret/alpha" holds a ".." path segment`},
+		{"POST with // in the body", "POST", "/api/documents", `{"id":"a//b","title":"x","body":"y"}`, 422, "invalid_document", `"a//b"`},
+		{"POST with a leading slash", "POST", "/api/documents", `{"id":"/a","title":"x","body":"y"}`, 422, "invalid_document", `"/a"`},
+		{"POST with a trailing slash", "POST", "/api/documents", `{"id":"a/","title":"x","body":"y"}`, 422, "invalid_document", `"a/"`},
+		{"POST with a NUL", "POST", "/api/documents", `{"id":"nul\u0000id","title":"x","body":"y"}`, 422, "invalid_document", `"nul\x00id" holds the control character U+0000`},
+		{"POST with a long id", "POST", "/api/documents", `{"id":"` + strings.Repeat("x", 600) + `","title":"x","body":"y"}`, 422, "invalid_document", "(600 bytes) is longer than 512 bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, h, tc.method, tc.target, strings.NewReader(tc.body), jsonHeader)
+			code, msg, field := errorOf(r)
+			if r.Code != tc.status || code != tc.code || field != "id" || !strings.Contains(msg, tc.says) {
+				t.Errorf("got %d %s %q (field %q), want %d %s naming %s", r.Code, code, msg, field, tc.status, tc.code, tc.says)
+			}
+		})
+	}
+	// NUL is not dropped: nothing was written as "nulid".
+	if r := do(t, h, "GET", "/api/documents/nulid", nil, nil); r.Code != 404 {
+		t.Errorf("GET nulid: got %d, want 404", r.Code)
+	}
+	// One bad id fails alone.
+	r := do(t, h, "POST", "/api/documents", strings.NewReader(`[{"id":"gut/eins","title":"x","body":"y"},{"id":"gut/../zwei","title":"x","body":"y"}]`), jsonHeader)
+	if r.Code != 200 || r.JSON["added"] != 1.0 || r.JSON["failed"] != 1.0 {
+		t.Errorf("batch: got %d %v, want 200 with 1 added, 1 failed", r.Code, r.JSON)
+	}
+}
+
+// TestStoredBadIDsStayReachable: documents stored before such ids were
+// refused stay readable, linked to themselves (not to the path a browser
+// would make of the id) and deletable; writing them again is refused.
+func TestStoredBadIDsStayReachable(t *testing.T) {
+	h, kb := newServer(t, web.Config{})
+	ingestJSON(t, kb, map[string]any{"id": "secret/alpha", "title": "Das Ziel", "body": "Anderes Dokument"})
+	for _, id := range []string{"a/../secret/alpha", "b//c", "https://example.org/berichte/"} {
+		d := search.Document{ID: id, Title: "Altbestand " + id, Body: "Altbestandprobe", Language: "de", Type: "other"}
+		if _, err := kb.Put(context.Background(), []indexer.Item{{Doc: d}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := do(t, h, "GET", "/api/search?q=Altbestandprobe", nil, nil)
+	hits, _ := r.JSON["hits"].([]any)
+	if len(hits) != 3 {
+		t.Fatalf("got %d hits, want 3", len(hits))
+	}
+	for _, hit := range hits {
+		hit := hit.(map[string]any)
+		id, link := hit["id"].(string), hit["url"].(string)
+		t.Run(id, func(t *testing.T) {
+			// A browser resolves dot segments before it asks.
+			resolved := mustParse(t, "http://example.com/search").ResolveReference(mustParse(t, link))
+			page := do(t, h, "GET", resolved.RequestURI(), nil, nil)
+			if page.Code != 200 {
+				t.Fatalf("the link %s (%s) answers %d, want 200", link, resolved.RequestURI(), page.Code)
+			}
+			doc, err := goquery.NewDocumentFromReader(page.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := doc.Find("h1").First().Text(); !strings.Contains(got, "Altbestand "+id) {
+				t.Errorf("the link %s shows %q, want the document %s", link, got, id)
+			}
+			api := "/api/documents/" + url.PathEscape(id)
+			if r := do(t, h, "GET", api, nil, nil); r.Code != 200 || r.JSON["id"] != id {
+				t.Errorf("GET %s: %d %v", api, r.Code, r.JSON["id"])
+			}
+			want := 400 // a web page's URL is a valid id; the others are not
+			if strings.HasPrefix(id, "https://") {
+				want = 200
+			}
+			if r := do(t, h, "PUT", api, strings.NewReader(`{"title":"neu","body":"neu"}`), map[string]string{"Content-Type": "application/json"}); r.Code != want {
+				t.Errorf("PUT %s: got %d, want %d", api, r.Code, want)
+			}
+			if r := do(t, h, "DELETE", api, nil, nil); r.Code != 200 {
+				t.Errorf("DELETE %s: got %d, want 200", api, r.Code)
+			}
+		})
+	}
+}
+
+func mustParse(t testing.TB, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

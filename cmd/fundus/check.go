@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,6 +40,13 @@ agrees with the store afterwards.`,
 					if len(l.ids) > 0 {
 						fmt.Fprintf(e.stdout, "%s (%d): %s\n", l.name, len(l.ids), strings.Join(l.ids, ", "))
 					}
+				}
+				if len(rep.InvalidIDs) > 0 {
+					quoted := make([]string, len(rep.InvalidIDs))
+					for i, id := range rep.InvalidIDs {
+						quoted[i] = strconv.Quote(id)
+					}
+					fmt.Fprintf(e.stdout, "ids no longer accepted (%d): %s\n  they stay readable and deletable; to change one, delete it and write it again under a valid id\n", len(quoted), strings.Join(quoted, ", "))
 				}
 				switch {
 				case rep.Repaired:
