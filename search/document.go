@@ -276,7 +276,7 @@ const MaxIDBytes = 512
 // browsers, proxies and routers would resolve to another path: no leading
 // or trailing "/", no "//". An http or https URL, the id of a fetched web
 // page, may have its "//" after the scheme and a trailing "/", and its
-// path must be clean just the same.
+// path (not its query) must be clean just the same.
 //
 // ValidateID is the one check of ids: documents are held to it when they
 // are written (Normalize), the API when it takes an id to write.
@@ -301,6 +301,9 @@ func ValidateID(id string) error {
 	}
 	rest := id
 	if scheme, after, ok := strings.Cut(id, "://"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
+		if i := strings.IndexAny(after, "?#"); i >= 0 {
+			after = after[:i] // a query or fragment is no path
+		}
 		rest = strings.TrimSuffix(after, "/")
 		if rest == "" {
 			return fmt.Errorf("%q is a URL without a host", id)

@@ -17,6 +17,7 @@ func TestValidateID(t *testing.T) {
 		"https://example.org/",
 		"http://127.0.0.1:8080/faelle/hanse.html",
 		"https://example.org/blog/?p=1",
+		"https://example.org/go?to=https://other.example//x/../y",
 		strings.Repeat("x", MaxIDBytes),
 	}
 	for _, id := range valid {
