@@ -21,6 +21,11 @@ type CheckReport struct {
 	Missing    []string `json:"missing"` // stored, not indexed
 	Extra      []string `json:"extra"`   // indexed, not stored (or not visible to the index)
 	Stale      []string `json:"stale"`   // indexed with other content than stored
+	// InvalidIDs lists stored documents whose ids Fundus no longer accepts
+	// (search.ValidateID), kept from before it refused them. They are
+	// readable and deletable, but a write under such an id is refused.
+	// They do not make the report fail: repair cannot choose new ids.
+	InvalidIDs []string `json:"invalid_ids"`
 	Repaired   bool     `json:"repaired,omitempty"`
 	// All compares index-all, the index of every document members search,
 	// with the store; nil when the store holds no members-only document
@@ -121,7 +126,11 @@ type stored struct {
 func (kb *KB) check(ctx context.Context) (*CheckReport, error) {
 	docs := map[string]stored{}
 	members := 0
+	invalid := []string{}
 	seq, err := kb.store.Snapshot(func(st *store.Stored) error {
+		if search.ValidateID(st.ID) != nil {
+			invalid = append(invalid, st.ID)
+		}
 		m := st.Visibility == search.VisibilityMembers
 		if m {
 			members++
@@ -136,6 +145,7 @@ func (kb *KB) check(ctx context.Context) (*CheckReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep.InvalidIDs = invalid
 	if kb.all != nil || members > 0 {
 		if rep.All, err = kb.checkView(ctx, allView, docs, seq); err != nil {
 			return nil, err

@@ -201,9 +201,20 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("open knowledge base: %w", err)
 	}
+	finishRestore, err := checkIncompleteRestore(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(filepath.Join(cfg.DataDir, storeDir), store.Options{Logger: logger})
 	if err != nil {
 		return nil, err
+	}
+	if finishRestore {
+		logger.Warn("finishing an interrupted restore: moving its index into place", "dir", cfg.DataDir)
+		if err := finishRestoreMove(cfg.DataDir); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{})}
 	kb.loadGlossary()

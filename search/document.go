@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,11 +198,8 @@ func NormalizeDate(s string) (string, error) {
 // an id and some text. It does not detect the language; see indexer.
 func (d *Document) Normalize() error {
 	d.ID = strings.TrimSpace(d.ID)
-	if d.ID == "" {
-		return &InvalidError{Field: "id", Reason: "missing"}
-	}
-	if len(d.ID) > 512 {
-		return &InvalidError{Field: "id", Reason: "longer than 512 bytes"}
+	if err := ValidateID(d.ID); err != nil {
+		return &InvalidError{Field: "id", Reason: err.Error()}
 	}
 	for _, s := range []*string{&d.ID, &d.Title, &d.Summary, &d.Body, &d.Source, &d.PolicyArea, &d.Challenge, &d.Approach, &d.Outcome} {
 		if !utf8.ValidString(*s) {
@@ -264,6 +262,65 @@ func fieldName(d *Document, p *string) string {
 		return "outcome"
 	}
 	return "text"
+}
+
+// MaxIDBytes is the longest id accepted, in bytes.
+const MaxIDBytes = 512
+
+// ValidateID reports why id cannot be a document id, naming it, or nil.
+//
+// An id becomes a path (/documents/<id>, /api/documents/<id>) and a part of
+// store keys, so it must read the same wherever it goes: it is valid UTF-8
+// of at most MaxIDBytes bytes without control characters (NUL included),
+// and its "/"-separated segments are neither empty nor "." or "..", which
+// browsers, proxies and routers would resolve to another path: no leading
+// or trailing "/", no "//". An http or https URL, the id of a fetched web
+// page, may have its "//" after the scheme and a trailing "/", and its
+// path (not its query) must be clean just the same.
+//
+// ValidateID is the one check of ids: documents are held to it when they
+// are written (Normalize), the API when it takes an id to write.
+func ValidateID(id string) error {
+	if id == "" {
+		return errors.New("missing")
+	}
+	if len(id) > MaxIDBytes {
+		cut := 40
+		for cut > 0 && !utf8.RuneStart(id[cut]) {
+			cut--
+		}
+		return fmt.Errorf("%q… (%d bytes) is longer than %d bytes", id[:cut], len(id), MaxIDBytes)
+	}
+	if !utf8.ValidString(id) {
+		return fmt.Errorf("%q is not valid UTF-8", id)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%q holds the control character %U", id, r)
+		}
+	}
+	rest := id
+	if scheme, after, ok := strings.Cut(id, "://"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
+		if i := strings.IndexAny(after, "?#"); i >= 0 {
+			after = after[:i] // a query or fragment is no path
+		}
+		rest = strings.TrimSuffix(after, "/")
+		if rest == "" {
+			return fmt.Errorf("%q is a URL without a host", id)
+		}
+	}
+	if strings.HasPrefix(rest, "/") || strings.HasSuffix(rest, "/") {
+		return fmt.Errorf("%q starts or ends with \"/\"", id)
+	}
+	for seg := range strings.SplitSeq(rest, "/") {
+		switch seg {
+		case "":
+			return fmt.Errorf("%q holds an empty path segment (\"//\")", id)
+		case ".", "..":
+			return fmt.Errorf("%q holds a %q path segment", id, seg)
+		}
+	}
+	return nil
 }
 
 // cleanList trims values, drops empty ones and case-insensitive duplicates,

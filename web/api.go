@@ -148,10 +148,17 @@ type apiHit struct {
 	URL string `json:"url"`
 }
 
-// DocumentPath is the path of a document's page.
+// DocumentPath is the path of a document's page. An id's "/" stay as they
+// are, for readable links, unless the id has an empty, "." or ".." segment
+// (a web page's URL, or an id stored before such ids were refused): a
+// browser or the router would resolve those to another path, so then every
+// "/" is escaped and the link still names this document.
 func DocumentPath(id string) string {
 	parts := strings.Split(id, "/")
 	for i, p := range parts {
+		if p == "" || p == "." || p == ".." {
+			return "/documents/" + url.PathEscape(id)
+		}
 		parts[i] = url.PathEscape(p)
 	}
 	return "/documents/" + strings.Join(parts, "/")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,7 +67,7 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 			Title:       h.Title,
 			Link:        &feeds.Link{Href: base + DocumentPath(h.ID)},
 			Id:          base + DocumentPath(h.ID),
-			Description: snippetText(h.Snippet),
+			Description: feedSummary(h.Snippet),
 			Created:     created,
 			Updated:     created,
 		})
@@ -108,10 +109,36 @@ func feedTitle(req search.Request, lang string) string {
 	return translate(lang, "export.feed.title", strings.Join(parts, "; "))
 }
 
-// snippetText turns a snippet (escaped HTML with <mark>) into plain text.
-func snippetText(s string) string {
-	s = strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
-	return htmlUnescape(s)
+// feedSummary makes an entry's summary from a hit's snippet. gorilla/feeds
+// writes a summary as type="html", so a feed reader renders it as HTML:
+// the summary must be HTML that Fundus made, never a document's text. The
+// snippet is escaped text with <mark> around the matches; feedSummary
+// rebuilds it from its text pieces, each unescaped and escaped again, and
+// keeps nothing of it as markup but balanced <mark> and </mark>. So the
+// summary is safe whatever the snippet holds, and highlights the matches.
+func feedSummary(snippet string) string {
+	var b strings.Builder
+	open := false
+	for s := snippet; s != ""; {
+		i := strings.Index(s, "<mark>")
+		j := strings.Index(s, "</mark>")
+		tag, at := "", len(s)
+		if i >= 0 && (j < 0 || i < j) {
+			tag, at = "<mark>", i
+		} else if j >= 0 {
+			tag, at = "</mark>", j
+		}
+		b.WriteString(html.EscapeString(htmlUnescape(s[:at])))
+		if tag == "<mark>" && !open || tag == "</mark>" && open {
+			b.WriteString(tag)
+			open = !open
+		}
+		s = s[at+len(tag):]
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return b.String()
 }
 
 // baseURL is the scheme and host the client used.

@@ -120,6 +120,9 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := search.ValidateID(strings.TrimSpace(id)); err != nil {
+		return &search.InvalidRequestError{Param: "id", Reason: err.Error()}
+	}
 	name, err := bodyFormat(r)
 	if err != nil {
 		return err

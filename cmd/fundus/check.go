@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -36,6 +37,13 @@ agrees with the store afterwards.`,
 				printCheck(e, "index", rep)
 				if rep.All != nil {
 					printCheck(e, "index of every document (members)", rep.All)
+				}
+				if len(rep.InvalidIDs) > 0 {
+					quoted := make([]string, len(rep.InvalidIDs))
+					for i, id := range rep.InvalidIDs {
+						quoted[i] = strconv.Quote(id)
+					}
+					fmt.Fprintf(e.stdout, "ids no longer accepted (%d): %s\n  they stay readable and deletable; to change one, delete it and write it again under a valid id\n", len(quoted), strings.Join(quoted, ", "))
 				}
 				switch {
 				case rep.Repaired:
