@@ -160,3 +160,49 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestSearchesPerClient: a client with its share of searches in flight
+// gets 503 busy at once, while another client's search still runs;
+// loopback clients are spared (unless LimitLoopback).
+func TestSearchesPerClient(t *testing.T) {
+	kb := newKB(t)
+	bs := blockingSearcher{KB: kb, started: make(chan struct{}, 8), release: make(chan struct{})}
+	h := web.NewServer(web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}, bs, kb)
+	responses := make(chan response, 8)
+	send := func(addr string) {
+		go func() { responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, map[string]string{"RemoteAddr": addr}) }()
+	}
+	waitStarted := func(what string) {
+		t.Helper()
+		select {
+		case <-bs.started:
+		case <-time.After(guard):
+			close(bs.release)
+			t.Fatalf("%s did not start", what)
+		}
+	}
+	send("203.0.113.9:1000")
+	waitStarted("the first client's search")
+	send("203.0.113.9:1001")
+	select {
+	case r := <-responses:
+		if r.Code != http.StatusServiceUnavailable || r.Header().Get("Retry-After") == "" || r.JSON["error"].(map[string]any)["code"] != "busy" {
+			t.Errorf("the first client's second search: got %d, Retry-After %q, body %s; want 503 busy with Retry-After", r.Code, r.Header().Get("Retry-After"), r.Body)
+		}
+	case <-time.After(guard):
+		close(bs.release)
+		t.Fatal("the first client's second search was not refused")
+	}
+	send("203.0.113.10:1000")
+	waitStarted("another client's search")
+	send("127.0.0.1:1000")
+	send("127.0.0.1:1001")
+	waitStarted("a loopback search")
+	waitStarted("a second loopback search")
+	close(bs.release)
+	for range 4 {
+		if r := <-responses; r.Code != http.StatusOK {
+			t.Errorf("admitted search: got %d, want 200", r.Code)
+		}
+	}
+}

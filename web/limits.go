@@ -32,6 +32,12 @@ type Limits struct {
 	MaxSearches int
 	MaxQueued   int
 	QueueWait   time.Duration
+	// MaxClientSearches bounds the searches of one client (IP address)
+	// running or waiting at once, so that one client cannot take every
+	// slot; more get a fast 503 busy (0: no bound). Like the rate limits,
+	// it spares loopback clients unless LimitLoopback is set (behind a
+	// reverse proxy on the same machine, every client is loopback).
+	MaxClientSearches int
 	// SearchTimeout bounds each search (and each page or feed that
 	// searches) once it has its slot; one that runs longer is stopped
 	// and answered with 503 timeout (0: no deadline).
@@ -42,12 +48,14 @@ type Limits struct {
 // twice as many run at once as the process has cores
 // (runtime.GOMAXPROCS), which keeps the cores busy while a search waits on
 // the disk, and four times as many may wait, for at most 500 ms (a normal
-// search takes 5–50 ms on SciFact); each search gets 5 s.
+// search takes 5–50 ms on SciFact); one client may have half the running
+// slots' worth of searches in flight, so the other half stays free for
+// everyone else; each search gets 5 s.
 func DefaultLimits() Limits {
 	procs := runtime.GOMAXPROCS(0)
 	return Limits{SearchRate: 20, SearchBurst: 40, WriteRate: 5, WriteBurst: 20,
 		MaxSearches: 2 * procs, MaxQueued: 4 * procs, QueueWait: 500 * time.Millisecond,
-		SearchTimeout: DefaultSearchTimeout}
+		MaxClientSearches: procs, SearchTimeout: DefaultSearchTimeout}
 }
 
 // DefaultSearchTimeout is the default deadline of a search.
@@ -140,26 +148,75 @@ func (s *Server) rateLimited(l *limiter, h handlerFunc) handlerFunc {
 // searchSlots bounds concurrent searches and the searches waiting for
 // one.
 type searchSlots struct {
-	ch      chan struct{}
+	ch      chan struct{} // nil: unbounded
 	wait    time.Duration
 	queued  atomic.Int64
 	maxWait int64
+	// perClient bounds a client's searches in flight (0: no bound);
+	// inFlight counts them per client.
+	perClient int
+	mu        sync.Mutex
+	inFlight  map[string]int
 }
 
 func newSearchSlots(l Limits) *searchSlots {
-	if l.MaxSearches <= 0 {
+	if l.MaxSearches <= 0 && l.MaxClientSearches <= 0 {
 		return nil
 	}
-	return &searchSlots{ch: make(chan struct{}, l.MaxSearches), wait: l.QueueWait, maxWait: int64(max(0, l.MaxQueued))}
+	s := &searchSlots{wait: l.QueueWait, maxWait: int64(max(0, l.MaxQueued)), perClient: max(0, l.MaxClientSearches), inFlight: map[string]int{}}
+	if l.MaxSearches > 0 {
+		s.ch = make(chan struct{}, l.MaxSearches)
+	}
+	return s
+}
+
+// admit counts a search of client ("" for one the per-client bound
+// spares) against its bound; done uncounts it.
+func (s *searchSlots) admit(client string) (done func(), err error) {
+	if s.perClient == 0 || client == "" {
+		return func() {}, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inFlight[client] >= s.perClient {
+		return nil, errBusy
+	}
+	s.inFlight[client]++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.inFlight[client]--; s.inFlight[client] <= 0 {
+			delete(s.inFlight, client)
+		}
+	}, nil
 }
 
 // errBusy is returned when every search slot stays taken.
 var errBusy = &apiError{status: http.StatusServiceUnavailable, code: "busy", msg: "the server is busy; retry shortly", retryAfter: 1}
 
-// acquire takes a slot, waiting at most the queue time, and not at all
-// when the queue is full.
-func (s *searchSlots) acquire(ctx context.Context) (func(), error) {
+// acquire takes a slot for a search of client ("" when the per-client
+// bound spares it), waiting at most the queue time, and not at all when
+// the queue is full or the client has its share in flight.
+func (s *searchSlots) acquire(ctx context.Context, client string) (func(), error) {
 	if s == nil {
+		return func() {}, nil
+	}
+	done, err := s.admit(client)
+	if err != nil {
+		return nil, err
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	return func() { release(); done() }, nil
+}
+
+// slot takes a running slot, waiting at most the queue time, and not at
+// all when the queue is full.
+func (s *searchSlots) slot(ctx context.Context) (func(), error) {
+	if s.ch == nil {
 		return func() {}, nil
 	}
 	select {
@@ -193,7 +250,11 @@ var errTimeout = &apiError{status: http.StatusServiceUnavailable, code: "timeout
 // whose collector stops when it passes.
 func (s *Server) bounded(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		release, err := s.slots.acquire(r.Context())
+		client := clientIP(r)
+		if !s.cfg.Limits.LimitLoopback && isLoopback(r.RemoteAddr) {
+			client = ""
+		}
+		release, err := s.slots.acquire(r.Context(), client)
 		if err != nil {
 			return err
 		}
