@@ -170,7 +170,9 @@ func TestSearchesPerClient(t *testing.T) {
 	h := web.NewServer(web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}, bs, kb)
 	responses := make(chan response, 8)
 	send := func(addr string) {
-		go func() { responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, map[string]string{"RemoteAddr": addr}) }()
+		go func() {
+			responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, map[string]string{"RemoteAddr": addr})
+		}()
 	}
 	waitStarted := func(what string) {
 		t.Helper()
