@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search bench-load clean
+.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search bench-load bench-abuse clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -63,6 +63,13 @@ bench-load: build
 BENCH_SEARCH_FLAGS ?=
 bench-search: build
 	$(GO) run ./cmd/fundus-bench search --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_SEARCH_FLAGS)
+
+## bench-abuse: a normal client's SciFact searches, alone and then beside one client firing 40 concurrent
+## queries of 55 two-letter prefixes (and then the widest query the budget admits); loopback only
+## (BENCH_ABUSE_FLAGS=--duration 10s for a quick run)
+BENCH_ABUSE_FLAGS ?=
+bench-abuse: build
+	$(GO) run ./cmd/fundus-bench abuse --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_ABUSE_FLAGS)
 
 clean:
 	rm -rf bin

@@ -222,6 +222,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	budget, err := ix.expansionBudget(ctx, n)
+	if err != nil {
+		return nil, err
+	}
 	if feedbackOn && n != nil {
 		if textQ, err = ix.withFeedback(ctx, r, textQ, len(plainWords(n))); err != nil {
 			return nil, err
@@ -240,7 +244,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	// one finds (a word's alternatives are added to the word): it is the
 	// only search. Otherwise the exact search runs, and fuzzily again
 	// when it finds few documents.
-	plan := ix.planTypos(ctx, c, q, n, false)
+	plan := ix.planTypos(ctx, c, q, n, false, budget)
 	var out *Result
 	if plan != nil && plan.unknown && len(plan.fuzzy) > 0 {
 		fc := *c
@@ -254,7 +258,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	if out.Total < fewHits {
 		// Few hits: every word gets alternatives.
-		if all := ix.planTypos(ctx, c, q, n, true); all != nil && len(all.fuzzy) > plan.fuzzyCount() {
+		if all := ix.planTypos(ctx, c, q, n, true, budget); all != nil && len(all.fuzzy) > plan.fuzzyCount() {
 			fc := *c
 			fc.fuzzy = all.fuzzy
 			fout, err := ix.run(ctx, r, fc.compile(n))

@@ -315,8 +315,10 @@ type typoPlan struct {
 // planTypos looks at the words of query q (the user's text, parsed as n):
 // which the index does not know, their fuzzy alternatives (of every word
 // with all), and, without all, the "did you mean" correction. It returns
-// nil when q has no plain words.
-func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n querylang.Node, all bool) *typoPlan {
+// nil when q has no plain words. The fuzzy alternatives of all words
+// together stay within budget terms (see MaxExpansions): a word whose
+// alternatives do not fit is searched as written.
+func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n querylang.Node, all bool, budget int) *typoPlan {
 	words := plainWords(n)
 	if len(words) == 0 {
 		return nil
@@ -338,9 +340,19 @@ func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n queryla
 		fuzz = words
 	}
 	for _, w := range fuzz {
-		if alts := ti.fuzzyAlternatives("text", w); len(alts) > 0 {
-			plan.fuzzy[w] = alts
+		if ctx.Err() != nil {
+			break // the search fails with the context's error
 		}
+		alts := ti.fuzzyAlternatives("text", w)
+		cost := 0
+		for _, qs := range alts {
+			cost += len(qs)
+		}
+		if cost == 0 || cost > budget {
+			continue
+		}
+		budget -= cost
+		plan.fuzzy[w] = alts
 	}
 	if all {
 		return plan

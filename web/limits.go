@@ -2,11 +2,15 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -21,16 +25,41 @@ type Limits struct {
 	// LimitLoopback applies the rate limits to loopback clients too; by
 	// default they are exempt (local tools, health checks, tests).
 	LimitLoopback bool
-	// MaxSearches bounds searches running at once; more wait up to
-	// QueueWait, then get a fast 503 instead of piling up (0: unbounded).
+	// MaxSearches bounds searches running at once (0: unbounded). Up to
+	// MaxQueued more wait for a slot, each at most QueueWait; a search
+	// that finds the queue full or waits longer gets a fast 503 busy
+	// instead of piling up.
 	MaxSearches int
+	MaxQueued   int
 	QueueWait   time.Duration
+	// MaxClientSearches bounds the searches of one client (IP address)
+	// running or waiting at once, so that one client cannot take every
+	// slot; more get a fast 503 busy (0: no bound). Like the rate limits,
+	// it spares loopback clients unless LimitLoopback is set (behind a
+	// reverse proxy on the same machine, every client is loopback).
+	MaxClientSearches int
+	// SearchTimeout bounds each search (and each page or feed that
+	// searches) once it has its slot; one that runs longer is stopped
+	// and answered with 503 timeout (0: no deadline).
+	SearchTimeout time.Duration
 }
 
-// DefaultLimits suit a small team's server on a few cores.
+// DefaultLimits suit a small team's server: searches are CPU-bound, so
+// twice as many run at once as the process has cores
+// (runtime.GOMAXPROCS), which keeps the cores busy while a search waits on
+// the disk, and four times as many may wait, for at most 500 ms (a normal
+// search takes 5–50 ms on SciFact); one client may have half the running
+// slots' worth of searches in flight, so the other half stays free for
+// everyone else; each search gets 5 s.
 func DefaultLimits() Limits {
-	return Limits{SearchRate: 20, SearchBurst: 40, WriteRate: 5, WriteBurst: 20, MaxSearches: 64, QueueWait: 250 * time.Millisecond}
+	procs := runtime.GOMAXPROCS(0)
+	return Limits{SearchRate: 20, SearchBurst: 40, WriteRate: 5, WriteBurst: 20,
+		MaxSearches: 2 * procs, MaxQueued: 4 * procs, QueueWait: 500 * time.Millisecond,
+		MaxClientSearches: procs, SearchTimeout: DefaultSearchTimeout}
 }
+
+// DefaultSearchTimeout is the default deadline of a search.
+const DefaultSearchTimeout = 5 * time.Second
 
 // limiter hands out per-client token buckets, forgetting idle clients.
 type limiter struct {
@@ -116,18 +145,78 @@ func (s *Server) rateLimited(l *limiter, h handlerFunc) handlerFunc {
 	}
 }
 
-// searchSlots bounds concurrent searches.
+// searchSlots bounds concurrent searches and the searches waiting for
+// one.
 type searchSlots struct {
-	ch   chan struct{}
-	wait time.Duration
+	ch      chan struct{} // nil: unbounded
+	wait    time.Duration
+	queued  atomic.Int64
+	maxWait int64
+	// perClient bounds a client's searches in flight (0: no bound);
+	// inFlight counts them per client.
+	perClient int
+	mu        sync.Mutex
+	inFlight  map[string]int
+}
+
+func newSearchSlots(l Limits) *searchSlots {
+	if l.MaxSearches <= 0 && l.MaxClientSearches <= 0 {
+		return nil
+	}
+	s := &searchSlots{wait: l.QueueWait, maxWait: int64(max(0, l.MaxQueued)), perClient: max(0, l.MaxClientSearches), inFlight: map[string]int{}}
+	if l.MaxSearches > 0 {
+		s.ch = make(chan struct{}, l.MaxSearches)
+	}
+	return s
+}
+
+// admit counts a search of client ("" for one the per-client bound
+// spares) against its bound; done uncounts it.
+func (s *searchSlots) admit(client string) (done func(), err error) {
+	if s.perClient == 0 || client == "" {
+		return func() {}, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inFlight[client] >= s.perClient {
+		return nil, errBusy
+	}
+	s.inFlight[client]++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.inFlight[client]--; s.inFlight[client] <= 0 {
+			delete(s.inFlight, client)
+		}
+	}, nil
 }
 
 // errBusy is returned when every search slot stays taken.
 var errBusy = &apiError{status: http.StatusServiceUnavailable, code: "busy", msg: "the server is busy; retry shortly", retryAfter: 1}
 
-// acquire takes a slot, waiting at most the queue time.
-func (s *searchSlots) acquire(ctx context.Context) (func(), error) {
+// acquire takes a slot for a search of client ("" when the per-client
+// bound spares it), waiting at most the queue time, and not at all when
+// the queue is full or the client has its share in flight.
+func (s *searchSlots) acquire(ctx context.Context, client string) (func(), error) {
 	if s == nil {
+		return func() {}, nil
+	}
+	done, err := s.admit(client)
+	if err != nil {
+		return nil, err
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	return func() { release(); done() }, nil
+}
+
+// slot takes a running slot, waiting at most the queue time, and not at
+// all when the queue is full.
+func (s *searchSlots) slot(ctx context.Context) (func(), error) {
+	if s.ch == nil {
 		return func() {}, nil
 	}
 	select {
@@ -135,6 +224,11 @@ func (s *searchSlots) acquire(ctx context.Context) (func(), error) {
 		return func() { <-s.ch }, nil
 	default:
 	}
+	if s.queued.Add(1) > s.maxWait {
+		s.queued.Add(-1)
+		return nil, errBusy
+	}
+	defer s.queued.Add(-1)
 	t := time.NewTimer(s.wait)
 	defer t.Stop()
 	select {
@@ -147,14 +241,33 @@ func (s *searchSlots) acquire(ctx context.Context) (func(), error) {
 	}
 }
 
-// bounded wraps a search handler with a search slot.
+// errTimeout is returned for a search that ran past its deadline.
+var errTimeout = &apiError{status: http.StatusServiceUnavailable, code: "timeout",
+	msg: "the search did not finish in time; retry later or narrow the query", retryAfter: 2}
+
+// bounded wraps a search handler with a search slot and the search
+// deadline. The deadline goes with the request's context down to Bleve,
+// whose collector stops when it passes.
 func (s *Server) bounded(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		release, err := s.slots.acquire(r.Context())
+		client := clientIP(r)
+		if !s.cfg.Limits.LimitLoopback && isLoopback(r.RemoteAddr) {
+			client = ""
+		}
+		release, err := s.slots.acquire(r.Context(), client)
 		if err != nil {
 			return err
 		}
 		defer release()
-		return h(w, r)
+		if d := s.cfg.Limits.SearchTimeout; d > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
+		err = h(w, r)
+		if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
+			return fmt.Errorf("%w (%w)", errTimeout, err)
+		}
+		return err
 	}
 }

@@ -123,9 +123,7 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
 	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst)
 	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
-	if cfg.Limits.MaxSearches > 0 {
-		srv.slots = &searchSlots{ch: make(chan struct{}, cfg.Limits.MaxSearches), wait: cfg.Limits.QueueWait}
-	}
+	srv.slots = newSearchSlots(cfg.Limits)
 	if cfg.Token != "" || cfg.ReadToken != "" {
 		srv.sessions = newSessionStore(cfg.SessionTTL, cfg.MaxSessions)
 		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst)
@@ -350,17 +348,39 @@ func errorStatus(err error) *apiError {
 		return &apiError{status: http.StatusConflict, code: "conflict", msg: err.Error()}
 	case errors.Is(err, search.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &apiError{status: http.StatusServiceUnavailable, code: "timeout", msg: "the request was cancelled or timed out"}
+	case errors.Is(err, context.DeadlineExceeded):
+		return errTimeout
+	case errors.Is(err, context.Canceled):
+		// Nobody reads the answer; 499 (nginx's "client closed request")
+		// keeps it apart from the server's failures in the metrics.
+		return &apiError{status: statusClientClosed, code: "canceled", msg: "the request was cancelled"}
 	}
 	return &apiError{status: http.StatusInternalServerError, code: "internal", msg: "internal error"}
 }
 
+// statusClientClosed is the status logged for a request whose client
+// went away before the answer.
+const statusClientClosed = 499
+
+// logFailure logs a request that failed with err (ae as errorStatus maps
+// it): a client that went away at info, a search past its deadline as a
+// warning, other server errors as errors; not_ready and busy are the
+// server protecting itself and are not logged here.
+func (s *Server) logFailure(r *http.Request, msg string, ae *apiError, err error) {
+	switch {
+	case ae.code == "canceled":
+		s.log.Info("request cancelled by the client", "method", r.Method, "path", r.URL.Path, "client", clientIP(r))
+	case ae.code == "timeout":
+		s.log.Warn("search deadline exceeded", "method", r.Method, "path", r.URL.Path, "query", r.URL.Query().Get("q"),
+			"timeout", s.cfg.Limits.SearchTimeout, "client", clientIP(r))
+	case ae.status >= 500 && ae.code != "not_ready" && ae.code != "busy":
+		s.log.Error(msg, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := errorStatus(err)
-	if ae.status >= 500 && ae.code != "not_ready" && ae.code != "busy" {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	s.logFailure(r, "request failed", ae, err)
 	e := map[string]any{"code": ae.code, "message": ae.msg}
 	if ae.field != "" {
 		e["field"] = ae.field

@@ -431,9 +431,7 @@ type errorPage struct {
 // never internals. Server errors are logged with their whole chain.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	ae := errorStatus(err)
-	if ae.status >= 500 {
-		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	s.logFailure(r, "page failed", ae, err)
 	p := &errorPage{view: v, Status: ae.status}
 	v.Page, v.Nav, v.HeaderSearch = "error", "", false
 	switch {
@@ -476,7 +474,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 	case ae.status == http.StatusServiceUnavailable && ae.code == "not_ready":
 		p.Heading = v.T("error.notready.heading")
 		p.Message = v.T("error.notready.message")
-	case ae.status == http.StatusServiceUnavailable:
+	case ae.status == http.StatusServiceUnavailable || ae.status == statusClientClosed:
 		p.Heading = v.T("error.503.heading")
 		p.Message = v.T("error.503.message")
 	default:

@@ -424,8 +424,19 @@ func (s *loadChild) logTail() string {
 }
 
 // startLoadServer starts `fundus serve` on a free loopback port without
-// rate limits and waits (up to 10 minutes) until /readyz answers 200.
+// rate limits or a bound on concurrent searches (the clients are the
+// bound) and waits (up to 10 minutes) until /readyz answers 200.
 func startLoadServer(ctx context.Context, bin, dir, logPath string, withDemo bool) (*loadChild, error) {
+	args := []string{"--search-rate", "0", "--write-rate", "0", "--max-searches", "0"}
+	if withDemo {
+		args = append(args, "--demo")
+	}
+	return startServe(ctx, bin, dir, logPath, args...)
+}
+
+// startServe starts `fundus serve --data dir` with args on a free loopback
+// port and waits (up to 10 minutes) until /readyz answers 200.
+func startServe(ctx context.Context, bin, dir, logPath string, extra ...string) (*loadChild, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("find a free port: %w", err)
@@ -437,10 +448,7 @@ func startLoadServer(ctx context.Context, bin, dir, logPath string, withDemo boo
 		return nil, err
 	}
 	defer logf.Close() // the child has its own copy
-	args := []string{"serve", "--data", dir, "--addr", addr, "--search-rate", "0", "--write-rate", "0"}
-	if withDemo {
-		args = append(args, "--demo")
-	}
+	args := append([]string{"serve", "--data", dir, "--addr", addr}, extra...)
 	s := &loadChild{base: "http://" + addr, log: logPath, done: make(chan struct{})}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
@@ -1093,7 +1101,7 @@ func writeLoadReport(w io.Writer, rep loadReport) error {
 	p("- Machine: nproc %d, 2 cores, shared machine (timings are noisy)%s; load average %s before, %s at the end of the load\n",
 		runtime.NumCPU(), cpuModel(), rep.loadBefore, rep.loadAfter)
 	p("- Data: a fresh data directory with %s\n", rep.source)
-	p("- Server: `fundus serve --data DIR --addr 127.0.0.1:PORT --search-rate 0 --write-rate 0` (other limits at their defaults); " +
+	p("- Server: `fundus serve --data DIR --addr 127.0.0.1:PORT --search-rate 0 --write-rate 0 --max-searches 0` (other limits at their defaults); " +
 		"the load generator runs on the same machine and competes for the same cores\n")
 	p("- Clients: %d goroutines sharing one keep-alive Go net/http client (%d connections opened in all), each sending its next request as soon as "+
 		"its last one is answered; a request is a write with probability %.2f\n", cfg.clients, res.conns, cfg.writeShare)

@@ -1,12 +1,14 @@
 // Command fundus-bench benchmarks Fundus against plain Bleve measured in
-// the same run: ingest (make bench-ingest), search (make bench-search) and
-// a mixed load (make bench-load).
+// the same run: ingest (make bench-ingest), search (make bench-search), a
+// mixed load (make bench-load), and abusive searches beside a normal client
+// (make bench-abuse).
 //
 // Usage:
 //
 //	fundus-bench ingest --fundus PATH --corpus PATH [--rounds 3] [--batch 500]
 //	fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
 //	fundus-bench load --fundus PATH [--duration 60s] [--clients 16]
+//	fundus-bench abuse --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
 //
 // For ingest, each round runs `fundus ingest --data TMP --json CORPUS` as a child
 // process (wall time and peak RSS), then the baseline: this program

@@ -25,11 +25,15 @@ func exitCode(err error) int {
 const usage = `usage: fundus-bench ingest --fundus PATH --corpus PATH [--rounds 3] [--batch 500]
        fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
        fundus-bench load   --fundus PATH [--duration 60s] [--clients 16] [--corpus PATH]
+       fundus-bench abuse  --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
 
 ingest: "fundus ingest" against a plain Bleve scorch index of the same
 documents with the same mapping. search: search latency and throughput over
 HTTP against plain in-process Bleve. load: a mixed search/write load with a
-check that no acknowledged write was lost. Each prints a Markdown summary.`
+check that no acknowledged write was lost. abuse: a normal client's search
+latency while another client fires the worst-case searches of issue 11, the
+server's peak memory, and whether it stays up. Each prints a Markdown
+summary.`
 
 // run is the whole program: it dispatches to a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		err = runSearch(ctx, args[1:], stdout, stderr)
 	case "load":
 		err = runLoad(ctx, args[1:], stdout, stderr)
+	case "abuse":
+		err = runAbuse(ctx, args[1:], stdout, stderr)
 	case "baseline-child": // hidden: re-executed by ingest
 		err = runBaselineChild(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/demo"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -37,6 +38,9 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			if maxBody <= 0 {
 				return &usageError{fmt.Errorf("--max-body must be positive")}
+			}
+			if limits.MaxSearches < 0 || limits.MaxQueued < 0 || limits.MaxClientSearches < 0 || limits.QueueWait < 0 || limits.SearchTimeout < 0 {
+				return &usageError{fmt.Errorf("--max-searches, --search-queue, --max-client-searches, --queue-wait and --search-timeout must not be negative")}
 			}
 			kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log, Background: true})
 			if err != nil {
@@ -65,6 +69,8 @@ func serveCmd(e *env) *cobra.Command {
 				IdleTimeout:       2 * time.Minute,
 			}
 			fmt.Fprintf(e.stderr, "fundus: serving http://%s/ (data %s)\n", ln.Addr(), dir)
+			e.log.Info("search limits", "max_searches", limits.MaxSearches, "search_queue", limits.MaxQueued, "queue_wait", limits.QueueWait, "max_client_searches", limits.MaxClientSearches,
+				"search_timeout", limits.SearchTimeout, "max_expansions", search.MaxExpansions, "search_rate", limits.SearchRate, "search_burst", limits.SearchBurst)
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
 			go kb.Maintain(mctx, 10*time.Minute, retention)
@@ -144,7 +150,11 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().Float64Var(&limits.WriteRate, "write-rate", limits.WriteRate, "writes per second per client (0: unlimited)")
 	cmd.Flags().IntVar(&limits.WriteBurst, "write-burst", limits.WriteBurst, "burst of writes per client")
 	cmd.Flags().BoolVar(&limits.LimitLoopback, "limit-loopback", false, "apply the rate limits to loopback clients too")
-	cmd.Flags().IntVar(&limits.MaxSearches, "max-searches", limits.MaxSearches, "searches running at once; more get a fast 503 (0: unbounded)")
+	cmd.Flags().IntVar(&limits.MaxSearches, "max-searches", limits.MaxSearches, "searches running at once (default: twice the cores); more wait in the queue or get a fast 503 busy (0: unbounded)")
+	cmd.Flags().IntVar(&limits.MaxQueued, "search-queue", limits.MaxQueued, "searches that may wait for a running one to finish (default: four times the cores); more get a fast 503 busy")
+	cmd.Flags().IntVar(&limits.MaxClientSearches, "max-client-searches", limits.MaxClientSearches, "searches of one client running or waiting at once (default: the cores; loopback clients are spared unless --limit-loopback); more get a fast 503 busy (0: unbounded)")
+	cmd.Flags().DurationVar(&limits.QueueWait, "queue-wait", limits.QueueWait, "how long a search waits in the queue before it gets 503 busy")
+	cmd.Flags().DurationVar(&limits.SearchTimeout, "search-timeout", limits.SearchTimeout, "deadline of each search; a search that runs longer is stopped and gets 503 timeout (0: none)")
 	cmd.Flags().DurationVar(&retention, "trash-retention", DefaultTrashRetention, "purge deleted documents from the trash after this long (0 keeps them)")
 	return cmd
 }
