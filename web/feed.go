@@ -34,7 +34,7 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	selfQuery := url.Values{}
 	for k, vs := range q {
 		if k != "page" && k != "size" && k != "cursor" && k != "sort" && k != "format" {
@@ -112,13 +112,4 @@ func feedTitle(req search.Request, lang string) string {
 func snippetText(s string) string {
 	s = strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
 	return htmlUnescape(s)
-}
-
-// baseURL is the scheme and host the client used.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
