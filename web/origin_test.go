@@ -546,4 +546,3 @@ func TestCSRF(t *testing.T) {
 		}
 	})
 }
-
