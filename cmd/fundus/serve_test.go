@@ -104,9 +104,9 @@ func TestServePublicURL(t *testing.T) {
 			}
 			port := base[strings.LastIndexByte(base, ':')+1:]
 			for _, host := range []string{"", "localhost:" + port, "kb.example.org", "intranet.example:9000"} {
-				if code, body := get(host, "/healthz"); code != 200 {
+				if code, _ := get(host, "/healthz"); code != 200 {
 					t.Errorf("Host %q: /healthz %d", host, code)
-				} else if code, body = get(host, "/api/search"); code != 200 {
+				} else if code, body := get(host, "/api/search"); code != 200 {
 					t.Errorf("Host %q: status %d, want 200: %.200s", host, code, body)
 				}
 			}
