@@ -72,7 +72,26 @@ func newKB(t testing.TB) *indexer.KB {
 
 func newServer(t testing.TB, cfg web.Config) (http.Handler, *indexer.KB) {
 	kb := newKB(t)
-	return web.NewServer(cfg, kb, kb), kb
+	return web.NewServer(atExample(t, cfg), kb, kb), kb
+}
+
+// atExample configures cfg, unless it says otherwise, for the address
+// test requests go to: httptest.NewRequest's Host, example.com.
+func atExample(t testing.TB, cfg web.Config) web.Config {
+	t.Helper()
+	if cfg.PublicURLs == nil && cfg.ListenAddr == "" {
+		cfg.PublicURLs = []*url.URL{mustPublicURL(t, "http://example.com")}
+	}
+	return cfg
+}
+
+func mustPublicURL(t testing.TB, raw string) *url.URL {
+	t.Helper()
+	u, err := web.ParsePublicURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 type response struct {

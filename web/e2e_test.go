@@ -7,7 +7,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -25,6 +27,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/demo"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -46,8 +49,17 @@ func chromiumPath() string {
 }
 
 // demoServer serves the demo corpus from a fresh knowledge base, with
-// extra documents (JSON) added.
+// extra documents (JSON) added, without writes.
 func demoServer(t *testing.T, cfg web.Config, extra ...string) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(web.NewServer(cfg, demoKB(t, extra...), nil))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// demoKB is a fresh knowledge base holding the demo corpus and extra
+// documents (JSON).
+func demoKB(t *testing.T, extra ...string) *indexer.KB {
 	t.Helper()
 	ctx := context.Background()
 	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
@@ -70,9 +82,7 @@ func demoServer(t *testing.T, cfg web.Config, extra ...string) *httptest.Server 
 			t.Fatalf("extra document %d: %v %v", i, res, err)
 		}
 	}
-	ts := httptest.NewServer(web.NewServer(cfg, kb, nil))
-	t.Cleanup(ts.Close)
-	return ts
+	return kb
 }
 
 // tab is a Chromium tab with the console messages it reported.
@@ -221,7 +231,10 @@ func (b *browser) screenshot(dir, name, url string, width int64) {
 	}
 }
 
-func TestBrowser(t *testing.T) {
+// needChromium returns the browser's path, or skips the test (fails it
+// under CI=true) when there is none or the tests run with -short.
+func needChromium(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests are slow")
 	}
@@ -233,6 +246,11 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skip(msg)
 	}
+	return exe
+}
+
+func TestBrowser(t *testing.T) {
+	exe := needChromium(t)
 	started := time.Now()
 	// The server has a read token and a members-only document, which the
 	// public steps never see and the sign-in step finds.
@@ -468,4 +486,97 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 	t.Logf("browser test took %s", time.Since(started).Round(time.Millisecond))
+}
+
+// crossSitePage is a page of another site that overwrites a document on
+// load: it auto-submits a multipart form to Fundus's ingest endpoint with
+// a file whose front matter names the victim's id. Filling a file input
+// takes a script; the request is the plain form submission a browser
+// makes without asking anyone (no CORS preflight).
+const crossSitePage = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Cute cats</title></head><body>
+<form id="f" method="post" enctype="multipart/form-data" action="%s/api/ingest">
+<input type="file" name="file" id="file">
+</form>
+<script>
+const dt = new DataTransfer();
+dt.items.add(new File([%s], "pwn.md", {type: "text/markdown"}));
+document.getElementById("file").files = dt.files;
+document.getElementById("f").submit();
+</script>
+</body></html>`
+
+// TestBrowserCrossSiteForm opens, in a real Chromium, a page of a second
+// loopback origin that posts a form to a Fundus server without a token
+// (where the loopback address alone would admit the write), and checks
+// that the write is refused and the document unchanged.
+func TestBrowserCrossSiteForm(t *testing.T) {
+	exe := needChromium(t)
+	const victim = "cases/nordwerk-intrapreneurship"
+	kb := demoKB(t)
+	ctx := search.WithMembers(context.Background())
+	before, err := kb.Document(ctx, victim)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Fundus on 127.0.0.1, configured as serve configures it.
+	fundus := httptest.NewUnstartedServer(nil)
+	fundus.Config.Handler = web.NewServer(web.Config{ListenAddr: fundus.Listener.Addr().String()}, kb, kb)
+	fundus.Start()
+	t.Cleanup(fundus.Close)
+
+	// The attacker's page, on localhost: another origin, another site.
+	upload, err := json.Marshal("---\nid: " + victim + "\ntitle: Overwritten by another site\n---\nPwned.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted := make(chan struct{}, 1)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, crossSitePage, fundus.URL, upload)
+		select {
+		case posted <- struct{}{}:
+		default:
+		}
+	}))
+	t.Cleanup(evil.Close)
+	evilURL := strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)
+
+	b := newBrowser(t, exe)
+	b.do("open the other site's page", chromedp.Navigate(evilURL+"/"))
+	<-posted
+	// The form submits itself; wait until the browser shows Fundus's answer.
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.HasPrefix(eval[string](b, `location.href`), fundus.URL+"/api/ingest") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the form was not submitted: still at %s", eval[string](b, `location.href`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var answer struct {
+		Error struct{ Code string }
+	}
+	for text := ""; ; time.Sleep(50 * time.Millisecond) {
+		text = eval[string](b, `document.readyState === "complete" && document.body ? document.body.innerText : ""`)
+		if text != "" {
+			if err := json.Unmarshal([]byte(text), &answer); err != nil {
+				t.Fatalf("Fundus answered %q", text)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no answer from Fundus")
+		}
+	}
+	if answer.Error.Code != "cross_site" {
+		t.Errorf("the cross-site form got error code %q, want cross_site", answer.Error.Code)
+	}
+	after, err := kb.Document(ctx, victim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Title != before.Title || after.Body != before.Body {
+		t.Errorf("the document was overwritten from another site: title %q, was %q", after.Title, before.Title)
+	}
 }

@@ -35,7 +35,7 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	selfQuery := url.Values{}
 	for k, vs := range q {
 		if k != "page" && k != "size" && k != "cursor" && k != "sort" && k != "format" {
@@ -139,13 +139,4 @@ func feedSummary(snippet string) string {
 		b.WriteString("</mark>")
 	}
 	return b.String()
-}
-
-// baseURL is the scheme and host the client used.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/fundus-kb/fundus/search"
@@ -18,7 +19,7 @@ func (recovering) Search(context.Context, search.Request) (*search.Result, error
 }
 
 func TestNotReady(t *testing.T) {
-	srv := NewServer(Config{}, recovering{}, nil)
+	srv := NewServer(Config{PublicURLs: []*url.URL{{Scheme: "http", Host: "example.com"}}}, recovering{}, nil)
 	cases := []struct {
 		path   string
 		status int

@@ -7,7 +7,10 @@
 //
 // Writes need "Authorization: Bearer <token>" when a token is configured
 // (compared in constant time). Without a token, writes are accepted from
-// loopback clients only. A read-only server refuses every write.
+// loopback clients only. A read-only server refuses every write. Before
+// any of that, requests for an unknown Host and writes a browser marks as
+// cross-site are refused (see origin.go), and the web interface's forms
+// carry a CSRF token (csrf.go).
 //
 // # Members-only documents
 //
@@ -19,6 +22,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -27,6 +31,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -89,6 +94,16 @@ type Config struct {
 	// (default DefaultMaxSessions; when full, the oldest is ended).
 	SessionTTL  time.Duration
 	MaxSessions int
+	// PublicURLs are the addresses the server is reached at (see
+	// ParsePublicURL); the first is the base of every absolute link.
+	// Their hosts are allowed as Host, besides those of ListenAddr.
+	PublicURLs []*url.URL
+	// ListenAddr is the address the server listens on (host:port, the
+	// host empty or 0.0.0.0 or [::] for every interface). Its host and
+	// localhost, 127.0.0.1 and [::1] with its port are allowed as Host;
+	// when empty, the loopback names are allowed on any port. See
+	// origin.go.
+	ListenAddr string
 }
 
 // Server serves the API.
@@ -106,6 +121,9 @@ type Server struct {
 	// sign-in is not available); signinLim limits failed sign-ins.
 	sessions  *sessionStore
 	signinLim *limiter
+	// hosts is the Host allowlist; csrfKey signs the form tokens.
+	hosts   *hostPolicy
+	csrfKey [32]byte
 }
 
 // NewServer builds the server and its routes. w may be nil for a server
@@ -121,6 +139,8 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 		cfg.ReadOnly = true
 	}
 	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
+	srv.hosts = newHostPolicy(cfg)
+	rand.Read(srv.csrfKey[:]) // never fails (crypto/rand crashes the program instead)
 	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst)
 	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
 	srv.slots = newSearchSlots(cfg.Limits)
@@ -177,6 +197,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	if !s.originGuard(w, r) {
+		return
+	}
 	if s.membersRequest(r) {
 		r = r.WithContext(search.WithMembers(r.Context()))
 		// What members see is theirs: no shared cache may keep it.

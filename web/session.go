@@ -7,8 +7,9 @@ package web
 // cookie (HttpOnly, SameSite=Strict, Secure over TLS, Path=/), known to the
 // server in an in-memory map with an expiry. A restart ends every session.
 // /signout ends one. Both are POSTs guarded against cross-site requests:
-// SameSite=Strict keeps the cookie off them, and sameOrigin refuses them
-// when the browser says they come from elsewhere.
+// SameSite=Strict keeps the cookie off them, the cross-site rule of
+// origin.go refuses them when the browser says they come from elsewhere,
+// and their forms carry a CSRF token (csrf.go).
 //
 // Failed sign-ins are limited per client (signinPerMinute), loopback
 // clients included: behind a reverse proxy every client is loopback.
@@ -21,7 +22,6 @@ import (
 	"encoding/base64"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,43 +173,6 @@ func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, exp tim
 	http.SetCookie(w, c)
 }
 
-// sameOrigin reports whether a state-changing request may come from a page
-// of this site. The browser's Sec-Fetch-Site decides when it is sent;
-// otherwise the host of Origin, or else of Referer, must be the request's
-// Host (or the host a proxy forwarded as X-Forwarded-Host: a cross-site
-// form cannot set headers). A request with neither header is allowed: it
-// does not come from a browser that could be tricked into sending it, and
-// SameSite=Strict keeps the cookie off cross-site requests anyway.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "same-origin", "none":
-		return true
-	case "":
-	default: // same-site, cross-site
-		return false
-	}
-	src := r.Header.Get("Origin")
-	if src == "" {
-		src = r.Header.Get("Referer")
-	}
-	if src == "" {
-		return true
-	}
-	u, err := url.Parse(src)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return false // "null", or not a web page
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ",")
-	fwd = strings.TrimSpace(fwd)
-	return fwd != "" && strings.EqualFold(u.Host, fwd)
-}
-
-// errCrossSite refuses a form posted from another site.
-var errCrossSite = &apiError{status: http.StatusForbidden, code: "forbidden", msg: "cross-site request"}
-
 // signinData is the data of signin.html.
 type signinData struct {
 	*view
@@ -252,11 +215,12 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	if !s.signinAvailable() {
 		return s.renderSignin(w, r, v, http.StatusNotFound, "")
 	}
-	if !sameOrigin(r) {
-		return errCrossSite
-	}
 	if err := r.ParseForm(); err != nil {
 		return &apiError{status: http.StatusBadRequest, code: "invalid_form", msg: "the form could not be read"}
+	}
+	// Before the limiter: a stale form is not a failed guess.
+	if err := s.checkCSRF(r); err != nil {
+		return err
 	}
 	// The attempt takes a token up front and gives it back when it
 	// succeeds: only failures count, and parallel guesses cannot slip
@@ -284,11 +248,11 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 // signout ends the session of the request, if any, clears the cookie and
 // goes back to the page it came from.
 func (s *Server) signout(w http.ResponseWriter, r *http.Request, v *view) error {
-	if !sameOrigin(r) {
-		return errCrossSite
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm() // a bad form still signs out, to the home page
+	r.ParseForm()
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
 	if c, err := r.Cookie(sessionCookie); err == nil && s.sessions != nil {
 		s.sessions.end(c.Value)
 	}

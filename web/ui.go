@@ -33,6 +33,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -116,6 +117,7 @@ func (s *Server) page(h pageFunc) http.Handler {
 		v.SigninAvailable = s.signinAvailable()
 		v.SignedIn = s.signedIn(r)
 		v.Members = search.Members(r.Context())
+		v.csrf = sync.OnceValue(func() string { return s.csrfToken(w, r) })
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -162,6 +164,18 @@ type view struct {
 	// sign-out button; Members marks a request that sees members-only
 	// documents.
 	SigninAvailable, SignedIn, Members bool
+	// csrf returns the form token (see CSRF).
+	csrf func() string
+}
+
+// CSRF is the token a form that posts must carry (field "csrf"). The
+// first call sets the browser's CSRF cookie if it has none, so only
+// pages with such a form set it.
+func (v *view) CSRF() string {
+	if v.csrf == nil {
+		return ""
+	}
+	return v.csrf()
 }
 
 // alternate is a <link rel="alternate">, such as a feed.
@@ -457,9 +471,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 	case ae.status == http.StatusNotFound:
 		p.Heading = v.T("error.404.heading")
 		p.Message = v.T("error.404.message")
+	case ae.code == "csrf":
+		p.Heading = v.T("error.csrf.heading")
+		p.Message = v.T("error.csrf.message")
 	case ae.status == http.StatusForbidden:
 		p.Heading = v.T("error.403.heading")
 		p.Message = v.T("error.403.message")
+	case ae.status == http.StatusMisdirectedRequest:
+		p.Heading = v.T("error.421.heading")
+		p.Message = v.T("error.421.message", r.Host)
+		p.Detail = ae.msg
 	case ae.status == http.StatusMethodNotAllowed:
 		allow := "GET, HEAD"
 		if r.URL.Path == "/signin" || r.URL.Path == "/signout" {

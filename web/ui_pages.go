@@ -432,7 +432,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 		Blocks:    bodyBlocks(doc.Body, doc.Title),
 		Related:   hitViews(related),
 		TypeList:  "/search?type=" + url.QueryEscape(doc.Type),
-		Permalink: baseURL(r) + DocumentPath(doc.ID),
+		Permalink: s.baseURL(r) + DocumentPath(doc.ID),
 		JSONURL:   "/api" + DocumentPath(doc.ID),
 		Source:    newSourceView(doc),
 	}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 
 func serveCmd(e *env) *cobra.Command {
 	var dir, addr, token, readToken string
-	var watchDirs []string
+	var watchDirs, publicURLs []string
 	var loadDemo, readOnly bool
 	var maxBody int64
 	var retention time.Duration
@@ -41,6 +43,14 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			if limits.MaxSearches < 0 || limits.MaxQueued < 0 || limits.MaxClientSearches < 0 || limits.QueueWait < 0 || limits.SearchTimeout < 0 {
 				return &usageError{fmt.Errorf("--max-searches, --search-queue, --max-client-searches, --queue-wait and --search-timeout must not be negative")}
+			}
+			var public []*url.URL
+			for _, raw := range publicURLs {
+				u, err := web.ParsePublicURL(raw)
+				if err != nil {
+					return &usageError{fmt.Errorf("--public-url (or FUNDUS_PUBLIC_URL): %w", err)}
+				}
+				public = append(public, u)
 			}
 			kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log, Background: true})
 			if err != nil {
@@ -61,8 +71,16 @@ func serveCmd(e *env) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
+			// The Host allowlist takes the listen address as given (a name
+			// stays a name) with the port actually bound (for :0).
+			listenHost, _, _ := net.SplitHostPort(addr)
+			_, port, _ := net.SplitHostPort(ln.Addr().String())
+			cfg := web.Config{
+				Logger: e.log, Token: token, ReadToken: readToken, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits,
+				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port),
+			}
 			srv := &http.Server{
-				Handler:           web.NewServer(web.Config{Logger: e.log, Token: token, ReadToken: readToken, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits}, kb, kb),
+				Handler:           web.NewServer(cfg, kb, kb),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       60 * time.Second,
 				WriteTimeout:      5 * time.Minute,
@@ -71,6 +89,9 @@ func serveCmd(e *env) *cobra.Command {
 			fmt.Fprintf(e.stderr, "fundus: serving http://%s/ (data %s)\n", ln.Addr(), dir)
 			e.log.Info("search limits", "max_searches", limits.MaxSearches, "search_queue", limits.MaxQueued, "queue_wait", limits.QueueWait, "max_client_searches", limits.MaxClientSearches,
 				"search_timeout", limits.SearchTimeout, "max_expansions", search.MaxExpansions, "search_rate", limits.SearchRate, "search_burst", limits.SearchBurst)
+			for _, u := range public {
+				fmt.Fprintf(e.stderr, "fundus: public URL %s\n", u)
+			}
 			mctx, stopMaintenance := context.WithCancel(ctx)
 			defer stopMaintenance()
 			go kb.Maintain(mctx, 10*time.Minute, retention)
@@ -144,6 +165,7 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringArrayVar(&watchDirs, "watch", nil, "keep the knowledge base in step with this folder (repeatable)")
 	cmd.Flags().StringVar(&readToken, "read-token", e.getenv("FUNDUS_READ_TOKEN"), "bearer token that admits reads of members-only documents (env FUNDUS_READ_TOKEN)")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
+	cmd.Flags().StringArrayVar(&publicURLs, "public-url", splitList(e.getenv("FUNDUS_PUBLIC_URL")), "an address the server is reached at, such as https://kb.example.org (repeatable; env FUNDUS_PUBLIC_URL, comma-separated); the first is the base of absolute links, and requests for any Host but these, the listen address and localhost get 421")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")
 	cmd.Flags().IntVar(&limits.SearchBurst, "search-burst", limits.SearchBurst, "burst of searches per client")
@@ -157,6 +179,17 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().DurationVar(&limits.SearchTimeout, "search-timeout", limits.SearchTimeout, "deadline of each search; a search that runs longer is stopped and gets 503 timeout (0: none)")
 	cmd.Flags().DurationVar(&retention, "trash-retention", DefaultTrashRetention, "purge deleted documents from the trash after this long (0 keeps them)")
 	return cmd
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // loopbackAddr reports whether a listen address binds to loopback only.

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestServePublicURLInvalid(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"no scheme", nil, []string{"--public-url", "kb.example.org"}, "scheme"},
+		{"a path", nil, []string{"--public-url", "https://kb.example.org/fundus"}, "without a path"},
+		{"second of two", nil, []string{"--public-url", "https://kb.example.org", "--public-url", "ftp://x"}, "ftp://x"},
+		{"from the environment", map[string]string{"FUNDUS_PUBLIC_URL": "https://kb.example.org, //x"}, nil, "//x"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.args...)
+			// A serve that accepted the address would run until cancelled.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			var stderr bytes.Buffer
+			err := run(ctx, args, func(k string) string { return tc.env[k] }, io.Discard, &stderr)
+			code, errOut := exitCode(err), stderr.String()
+			if code != 2 || !strings.Contains(errOut, "--public-url") || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and a message naming --public-url and %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestServePublicURL starts serve with public URLs from the flag and the
+// environment and checks the Host allowlist and the links it writes.
+func TestServePublicURL(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"flag", nil, []string{"--public-url", "https://kb.example.org", "--public-url", "http://intranet.example:9000"}},
+		{"environment", map[string]string{"FUNDUS_PUBLIC_URL": "https://kb.example.org,http://intranet.example:9000"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var stderr syncBuffer
+			done := make(chan error, 1)
+			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.args...)
+			go func() {
+				done <- run(ctx, args, func(k string) string { return tc.env[k] }, io.Discard, &stderr)
+			}()
+			defer func() {
+				cancel()
+				select {
+				case <-done:
+				case <-time.After(15 * time.Second):
+					t.Error("serve did not shut down")
+				}
+			}()
+			re := regexp.MustCompile(`serving (http://[^/ ]+)/`)
+			var base string
+			for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if m := re.FindStringSubmatch(stderr.String()); m != nil {
+					base = m[1]
+				}
+			}
+			if base == "" {
+				t.Fatalf("server did not start:\n%s", stderr.String())
+			}
+			get := func(host, path string) (int, string) {
+				t.Helper()
+				req, err := http.NewRequest("GET", base+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if host != "" {
+					req.Host = host
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if code, _ := get("", "/readyz"); code == 200 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("serve never became ready")
+				}
+			}
+			port := base[strings.LastIndexByte(base, ':')+1:]
+			for _, host := range []string{"", "localhost:" + port, "kb.example.org", "intranet.example:9000"} {
+				if code, _ := get(host, "/healthz"); code != 200 {
+					t.Errorf("Host %q: /healthz %d", host, code)
+				} else if code, body := get(host, "/api/search"); code != 200 {
+					t.Errorf("Host %q: status %d, want 200: %.200s", host, code, body)
+				}
+			}
+			if code, body := get("attacker.example:"+port, "/api/search"); code != http.StatusMisdirectedRequest || !strings.Contains(body, "--public-url") {
+				t.Errorf("attacker.example: status %d %.200s, want 421 naming --public-url", code, body)
+			}
+			// Links name the first public URL, whatever Host was used.
+			if _, body := get("intranet.example:9000", "/feeds/search.atom"); !strings.Contains(body, "<id>https://kb.example.org/") || strings.Contains(body, "intranet.example") {
+				t.Errorf("feed id not under the public URL: %.1000s", body)
+			}
+			if !strings.Contains(stderr.String(), "public URL https://kb.example.org") {
+				t.Errorf("the public URLs are not logged: %s", stderr.String())
+			}
+		})
+	}
+}
