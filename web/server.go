@@ -7,7 +7,9 @@
 //
 // Writes need "Authorization: Bearer <token>" when a token is configured
 // (compared in constant time). Without a token, writes are accepted from
-// loopback clients only. A read-only server refuses every write.
+// loopback clients only, and not at all when a read token is configured.
+// A read-only server refuses every write. Administration, metrics and the
+// limit on failed authentications are described in auth.go.
 //
 // # Members-only documents
 //
@@ -64,6 +66,9 @@ type Writer interface {
 	TrashList() ([]search.TrashEntry, error)
 	// Backup writes a consistent backup of the store.
 	Backup(w io.Writer) error
+	// MembersOnly counts the members-only documents in the store, live
+	// and in the trash.
+	MembersOnly() (int, error)
 }
 
 // DefaultMaxBody caps request bodies unless Config.MaxBodyBytes says else.
@@ -89,6 +94,9 @@ type Config struct {
 	// (default DefaultMaxSessions; when full, the oldest is ended).
 	SessionTTL  time.Duration
 	MaxSessions int
+	// SeparateMetrics leaves /metrics off the router: the caller serves
+	// MetricsHandler on a listener of its own.
+	SeparateMetrics bool
 }
 
 // Server serves the API.
@@ -103,7 +111,8 @@ type Server struct {
 	writeLim  *limiter
 	slots     *searchSlots
 	// sessions are the web sign-ins (nil when no token is configured, so
-	// sign-in is not available); signinLim limits failed sign-ins.
+	// sign-in is not available); signinLim limits failed authentications
+	// (sign-ins and bearer tokens) per client network.
 	sessions  *sessionStore
 	signinLim *limiter
 }
@@ -138,7 +147,7 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.UseEncodedPath()
-	r.Use(s.observe)
+	r.Use(s.observe, s.authenticate, s.checkQuery)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 	})
@@ -149,7 +158,9 @@ func (s *Server) routes() {
 
 	r.Handle("/healthz", s.handle(s.healthz)).Methods(get...)
 	r.Handle("/readyz", s.handle(s.readyz)).Methods(get...)
-	r.Handle("/metrics", s.metricsHandler()).Methods(get...)
+	if !s.cfg.SeparateMetrics {
+		r.Handle("/metrics", s.handle(s.metricsGuarded)).Methods(get...)
+	}
 	r.Handle("/api/openapi.json", s.handle(s.openAPI)).Methods(get...)
 
 	r.Handle("/api/search", s.searching(s.apiSearch)).Methods(get...)
@@ -179,22 +190,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-	if s.membersRequest(r) {
-		r = r.WithContext(search.WithMembers(r.Context()))
-		// What members see is theirs: no shared cache may keep it.
-		h.Set("Cache-Control", "private")
-	}
 	s.router.ServeHTTP(w, r)
-}
-
-// membersRequest reports whether r is admitted to members-only documents:
-// it bears the read token or the write token, or the cookie of a valid
-// web session.
-func (s *Server) membersRequest(r *http.Request) bool {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.memberToken(strings.TrimSpace(tok)) {
-		return true
-	}
-	return s.signedIn(r)
 }
 
 // memberToken reports whether tok is the read token or the write token.
@@ -250,29 +246,22 @@ func (s *Server) searching(h handlerFunc) http.Handler {
 func (s *Server) write(h handlerFunc) http.Handler {
 	return s.handle(s.rateLimited(s.writeLim, func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.authorize(r); err != nil {
-			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
-			}
-			return err
+			return unauthorized(w, err)
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		return h(w, r)
 	}))
 }
 
-// admin wraps an administrative handler (backup, trash): it needs the
-// write token, or a loopback client when no token is set, and also works on
-// a read-only server.
+// admin wraps an administrative handler (backup, trash): it needs what
+// checkAdmin says, and also works on a read-only server.
 func (s *Server) admin(h handlerFunc) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if s.w == nil {
 			return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 		}
-		if err := s.checkToken(r); err != nil {
-			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
-			}
-			return err
+		if err := s.checkAdmin(r); err != nil {
+			return unauthorized(w, err)
 		}
 		return h(w, r)
 	})
@@ -283,6 +272,11 @@ func (s *Server) authorize(r *http.Request) error {
 	if s.cfg.ReadOnly {
 		return &apiError{status: http.StatusForbidden, code: "read_only", msg: "this server is read-only"}
 	}
+	if s.cfg.Token == "" && s.cfg.ReadToken != "" {
+		// Loopback writers could overwrite or probe members-only
+		// documents that only token holders may see.
+		return &apiError{status: http.StatusForbidden, code: "forbidden", msg: "writes need the write token, and this server has only a read token: restart it with --token (or FUNDUS_API_TOKEN)"}
+	}
 	return s.checkToken(r)
 }
 
@@ -292,8 +286,8 @@ func (s *Server) checkToken(r *http.Request) error {
 	if s.cfg.Token != "" {
 		auth := r.Header.Get("Authorization")
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || tok == "" {
-			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "writes need an Authorization: Bearer token"}
+		if !ok || strings.TrimSpace(tok) == "" {
+			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "this needs an Authorization: Bearer token"}
 		}
 		if !tokenEqual(strings.TrimSpace(tok), s.cfg.Token) {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "the bearer token is not valid"}
