@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/web"
@@ -138,6 +139,9 @@ func TestSeparateMetrics(t *testing.T) {
 	}
 }
 
+// stoppedClock is a clock that does not move.
+func stoppedClock() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }
+
 func TestFailedAuthLimit(t *testing.T) {
 	const wrong = "Bearer guess"
 	cases := []struct {
@@ -153,7 +157,8 @@ func TestFailedAuthLimit(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h, _ := serverWith(t, web.Config{Token: "w", ReadToken: "r"}, membersDoc)
+			// A stopped clock: nothing is forgiven while the test runs.
+			h, _ := serverWith(t, web.Config{Token: "w", ReadToken: "r", Now: stoppedClock}, membersDoc)
 			codes := map[int]int{}
 			var retry string
 			for range 2000 {
@@ -196,7 +201,7 @@ func TestFailedAuthSharedByNeighbours(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h, _ := serverWith(t, web.Config{Token: "w", ReadToken: "r"}, membersDoc)
+			h, _ := serverWith(t, web.Config{Token: "w", ReadToken: "r", Now: stoppedClock}, membersDoc)
 			for range 6 {
 				do(t, h, "GET", "/healthz", nil, map[string]string{"RemoteAddr": tc.guesser, "Authorization": "Bearer guess"})
 			}

@@ -36,7 +36,7 @@ func DefaultLimits() Limits {
 type limiter struct {
 	rate  rate.Limit
 	burst int
-	now   func() time.Time // the clock; tests set their own
+	now   func() time.Time
 	mu    sync.Mutex
 	seen  map[string]*clientBucket
 	swept time.Time
@@ -47,11 +47,11 @@ type clientBucket struct {
 	last time.Time
 }
 
-func newLimiter(perSecond float64, burst int) *limiter {
+func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &limiter{rate: rate.Limit(perSecond), burst: max(1, burst), now: time.Now, seen: map[string]*clientBucket{}}
+	return &limiter{rate: rate.Limit(perSecond), burst: max(1, burst), now: now, seen: map[string]*clientBucket{}}
 }
 
 // allow reports whether client may go ahead, and if not, after how long.

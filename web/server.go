@@ -94,6 +94,9 @@ type Config struct {
 	// (default DefaultMaxSessions; when full, the oldest is ended).
 	SessionTTL  time.Duration
 	MaxSessions int
+	// Now is the clock of the rate limits and sessions (nil: time.Now);
+	// tests set their own.
+	Now func() time.Time
 	// SeparateMetrics leaves /metrics off the router: the caller serves
 	// MetricsHandler on a listener of its own.
 	SeparateMetrics bool
@@ -126,18 +129,22 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBody
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if w == nil {
 		cfg.ReadOnly = true
 	}
 	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
-	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst)
-	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
+	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst, cfg.Now)
+	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst, cfg.Now)
 	if cfg.Limits.MaxSearches > 0 {
 		srv.slots = &searchSlots{ch: make(chan struct{}, cfg.Limits.MaxSearches), wait: cfg.Limits.QueueWait}
 	}
 	if cfg.Token != "" || cfg.ReadToken != "" {
 		srv.sessions = newSessionStore(cfg.SessionTTL, cfg.MaxSessions)
-		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst)
+		srv.sessions.now = cfg.Now
+		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst, cfg.Now)
 	}
 	srv.routes()
 	return srv
