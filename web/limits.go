@@ -65,6 +65,7 @@ const DefaultSearchTimeout = 5 * time.Second
 type limiter struct {
 	rate  rate.Limit
 	burst int
+	now   func() time.Time
 	mu    sync.Mutex
 	seen  map[string]*clientBucket
 	swept time.Time
@@ -75,11 +76,11 @@ type clientBucket struct {
 	last time.Time
 }
 
-func newLimiter(perSecond float64, burst int) *limiter {
+func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &limiter{rate: rate.Limit(perSecond), burst: max(1, burst), seen: map[string]*clientBucket{}}
+	return &limiter{rate: rate.Limit(perSecond), burst: max(1, burst), now: now, seen: map[string]*clientBucket{}}
 }
 
 // allow reports whether client may go ahead, and if not, after how long.
@@ -93,7 +94,7 @@ func (l *limiter) allow(client string) (bool, time.Duration) {
 // attempts that fail (sign-ins) while taking the token up front, before
 // the attempt, so that concurrent attempts cannot pass it.
 func (l *limiter) take(client string) (ok bool, wait time.Duration, refund func()) {
-	now := time.Now()
+	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -118,6 +119,19 @@ func (l *limiter) take(client string) (ok bool, wait time.Duration, refund func(
 	// Cancelling at the reservation's own time restores its token (a
 	// cancel at a later time restores nothing once the token was due).
 	return true, 0, func() { r.CancelAt(now) }
+}
+
+// exhausted reports how long client must wait for its next token, without
+// taking one: 0 when it has one.
+func (l *limiter) exhausted(client string) time.Duration {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.seen[client]
+	if b == nil || b.l.TokensAt(now) >= 1 {
+		return 0
+	}
+	return time.Duration((1 - b.l.TokensAt(now)) / float64(l.rate) * float64(time.Second))
 }
 
 func clientIP(r *http.Request) string {

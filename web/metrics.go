@@ -112,8 +112,20 @@ func (c *kbCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descTrash, prometheus.GaugeValue, float64(v.Trashed))
 }
 
-func (s *Server) metricsHandler() http.Handler {
+// MetricsHandler serves the metrics in Prometheus's format, without any
+// access check: for a listener of their own (Config.SeparateMetrics).
+func (s *Server) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: nil})
+}
+
+// metricsGuarded serves /metrics on the main listener to those
+// checkMetrics admits.
+func (s *Server) metricsGuarded(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkMetrics(r); err != nil {
+		return unauthorized(w, err)
+	}
+	s.MetricsHandler().ServeHTTP(w, r)
+	return nil
 }
 
 // statusRecorder remembers the status and size of a response.

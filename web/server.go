@@ -7,8 +7,10 @@
 //
 // Writes need "Authorization: Bearer <token>" when a token is configured
 // (compared in constant time). Without a token, writes are accepted from
-// loopback clients only. A read-only server refuses every write. Before
-// any of that, requests for an unknown Host and writes a browser marks as
+// loopback clients only, and not at all when a read token is configured.
+// A read-only server refuses every write. Administration, metrics and the
+// limit on failed authentications are described in auth.go. Before any of
+// that, requests for an unknown Host and writes a browser marks as
 // cross-site are refused (see origin.go), and the web interface's forms
 // carry a CSRF token (csrf.go).
 //
@@ -69,6 +71,9 @@ type Writer interface {
 	TrashList() ([]search.TrashEntry, error)
 	// Backup writes a consistent backup of the store.
 	Backup(w io.Writer) error
+	// MembersOnly counts the members-only documents in the store, live
+	// and in the trash.
+	MembersOnly() (int, error)
 }
 
 // DefaultMaxBody caps request bodies unless Config.MaxBodyBytes says else.
@@ -104,6 +109,12 @@ type Config struct {
 	// when empty, the loopback names are allowed on any port. See
 	// origin.go.
 	ListenAddr string
+	// Now is the clock of the rate limits and sessions (nil: time.Now);
+	// tests set their own.
+	Now func() time.Time
+	// SeparateMetrics leaves /metrics off the router: the caller serves
+	// MetricsHandler on a listener of its own.
+	SeparateMetrics bool
 }
 
 // Server serves the API.
@@ -118,7 +129,8 @@ type Server struct {
 	writeLim  *limiter
 	slots     *searchSlots
 	// sessions are the web sign-ins (nil when no token is configured, so
-	// sign-in is not available); signinLim limits failed sign-ins.
+	// sign-in is not available); signinLim limits failed authentications
+	// (sign-ins and bearer tokens) per client network.
 	sessions  *sessionStore
 	signinLim *limiter
 	// hosts is the Host allowlist; csrfKey signs the form tokens.
@@ -135,18 +147,22 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBody
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if w == nil {
 		cfg.ReadOnly = true
 	}
 	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
 	srv.hosts = newHostPolicy(cfg)
 	rand.Read(srv.csrfKey[:]) // never fails (crypto/rand crashes the program instead)
-	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst)
-	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst)
+	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst, cfg.Now)
+	srv.writeLim = newLimiter(cfg.Limits.WriteRate, cfg.Limits.WriteBurst, cfg.Now)
 	srv.slots = newSearchSlots(cfg.Limits)
 	if cfg.Token != "" || cfg.ReadToken != "" {
 		srv.sessions = newSessionStore(cfg.SessionTTL, cfg.MaxSessions)
-		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst)
+		srv.sessions.now = cfg.Now
+		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst, cfg.Now)
 	}
 	srv.routes()
 	return srv
@@ -156,7 +172,7 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.UseEncodedPath()
-	r.Use(s.observe)
+	r.Use(s.observe, s.authenticate, s.checkQuery)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 	})
@@ -167,7 +183,9 @@ func (s *Server) routes() {
 
 	r.Handle("/healthz", s.handle(s.healthz)).Methods(get...)
 	r.Handle("/readyz", s.handle(s.readyz)).Methods(get...)
-	r.Handle("/metrics", s.metricsHandler()).Methods(get...)
+	if !s.cfg.SeparateMetrics {
+		r.Handle("/metrics", s.handle(s.metricsGuarded)).Methods(get...)
+	}
 	r.Handle("/api/openapi.json", s.handle(s.openAPI)).Methods(get...)
 
 	r.Handle("/api/search", s.searching(s.apiSearch)).Methods(get...)
@@ -200,22 +218,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.originGuard(w, r) {
 		return
 	}
-	if s.membersRequest(r) {
-		r = r.WithContext(search.WithMembers(r.Context()))
-		// What members see is theirs: no shared cache may keep it.
-		h.Set("Cache-Control", "private")
-	}
 	s.router.ServeHTTP(w, r)
-}
-
-// membersRequest reports whether r is admitted to members-only documents:
-// it bears the read token or the write token, or the cookie of a valid
-// web session.
-func (s *Server) membersRequest(r *http.Request) bool {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.memberToken(strings.TrimSpace(tok)) {
-		return true
-	}
-	return s.signedIn(r)
 }
 
 // memberToken reports whether tok is the read token or the write token.
@@ -271,29 +274,22 @@ func (s *Server) searching(h handlerFunc) http.Handler {
 func (s *Server) write(h handlerFunc) http.Handler {
 	return s.handle(s.rateLimited(s.writeLim, func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.authorize(r); err != nil {
-			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
-			}
-			return err
+			return unauthorized(w, err)
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		return h(w, r)
 	}))
 }
 
-// admin wraps an administrative handler (backup, trash): it needs the
-// write token, or a loopback client when no token is set, and also works on
-// a read-only server.
+// admin wraps an administrative handler (backup, trash): it needs what
+// checkAdmin says, and also works on a read-only server.
 func (s *Server) admin(h handlerFunc) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if s.w == nil {
 			return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such endpoint: " + r.URL.Path}
 		}
-		if err := s.checkToken(r); err != nil {
-			if ae, ok := err.(*apiError); ok && ae.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="fundus"`)
-			}
-			return err
+		if err := s.checkAdmin(r); err != nil {
+			return unauthorized(w, err)
 		}
 		return h(w, r)
 	})
@@ -304,6 +300,11 @@ func (s *Server) authorize(r *http.Request) error {
 	if s.cfg.ReadOnly {
 		return &apiError{status: http.StatusForbidden, code: "read_only", msg: "this server is read-only"}
 	}
+	if s.cfg.Token == "" && s.cfg.ReadToken != "" {
+		// Loopback writers could overwrite or probe members-only
+		// documents that only token holders may see.
+		return &apiError{status: http.StatusForbidden, code: "forbidden", msg: "writes need the write token, and this server has only a read token: restart it with --token (or FUNDUS_API_TOKEN)"}
+	}
 	return s.checkToken(r)
 }
 
@@ -313,8 +314,8 @@ func (s *Server) checkToken(r *http.Request) error {
 	if s.cfg.Token != "" {
 		auth := r.Header.Get("Authorization")
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || tok == "" {
-			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "writes need an Authorization: Bearer token"}
+		if !ok || strings.TrimSpace(tok) == "" {
+			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "this needs an Authorization: Bearer token"}
 		}
 		if !tokenEqual(strings.TrimSpace(tok), s.cfg.Token) {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", msg: "the bearer token is not valid"}

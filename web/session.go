@@ -11,8 +11,10 @@ package web
 // origin.go refuses them when the browser says they come from elsewhere,
 // and their forms carry a CSRF token (csrf.go).
 //
-// Failed sign-ins are limited per client (signinPerMinute), loopback
-// clients included: behind a reverse proxy every client is loopback.
+// Failed sign-ins are limited per client network (signinPerMinute; a /24
+// or /64, see auth.go), loopback clients included: behind a reverse proxy
+// every client is loopback. Wrong bearer tokens count against the same
+// limit.
 // Without a configured token there is nothing to sign in with, and
 // /signin says so with a 404.
 
@@ -225,7 +227,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *view) error {
 	// The attempt takes a token up front and gives it back when it
 	// succeeds: only failures count, and parallel guesses cannot slip
 	// through between a check and the count.
-	ok, wait, refund := s.signinLim.take(clientIP(r))
+	ok, wait, refund := s.signinLim.take(clientNet(r))
 	if !ok {
 		secs := max(1, int(math.Ceil(wait.Seconds())))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))

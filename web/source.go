@@ -241,11 +241,9 @@ func (s *Server) apiSource(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Disposition", contentDisposition(name))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
-	if search.Members(ctx) {
-		h.Set("Cache-Control", "private, no-cache")
-	} else {
-		h.Set("Cache-Control", "no-cache")
-	}
+	// The same for members and everyone else: the header must not tell
+	// a right token from a wrong one.
+	h.Set("Cache-Control", "private, no-cache")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 	return nil
 }

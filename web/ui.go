@@ -417,7 +417,7 @@ func writeHTML(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Add("Vary", "Accept-Language, Cookie")
+	h.Set("Vary", "Accept-Language, Authorization, Cookie")
 	w.WriteHeader(status)
 	w.Write(body)
 }

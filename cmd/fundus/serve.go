@@ -23,7 +23,7 @@ import (
 )
 
 func serveCmd(e *env) *cobra.Command {
-	var dir, addr, token, readToken string
+	var dir, addr, token, readToken, metricsAddr string
 	var watchDirs, publicURLs []string
 	var loadDemo, readOnly bool
 	var maxBody int64
@@ -37,6 +37,12 @@ func serveCmd(e *env) *cobra.Command {
 			ctx := cmd.Context()
 			if token == "" && !readOnly && !loopbackAddr(addr) {
 				return &usageError{fmt.Errorf("refusing to listen on %s without a token: set --token (or FUNDUS_API_TOKEN) for writes, or pass --read-only", addr)}
+			}
+			if err := checkTokens(token, readToken, readOnly); err != nil {
+				return err
+			}
+			if metricsAddr != "" && metricsAddr == addr && !strings.HasSuffix(addr, ":0") {
+				return &usageError{fmt.Errorf("--metrics-addr %s is the --addr: give metrics an address of their own", metricsAddr)}
 			}
 			if maxBody <= 0 {
 				return &usageError{fmt.Errorf("--max-body must be positive")}
@@ -67,6 +73,9 @@ func serveCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
+			if err := warnExposure(e, kb, token, readToken, readOnly, metricsAddr); err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
@@ -77,10 +86,19 @@ func serveCmd(e *env) *cobra.Command {
 			_, port, _ := net.SplitHostPort(ln.Addr().String())
 			cfg := web.Config{
 				Logger: e.log, Token: token, ReadToken: readToken, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits,
-				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port),
+				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port), SeparateMetrics: metricsAddr != "",
+			}
+			handler := web.NewServer(cfg, kb, kb)
+			if metricsAddr != "" {
+				stop, err := serveMetrics(e, metricsAddr, handler.MetricsHandler())
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				defer stop()
 			}
 			srv := &http.Server{
-				Handler:           web.NewServer(cfg, kb, kb),
+				Handler:           handler,
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       60 * time.Second,
 				WriteTimeout:      5 * time.Minute,
@@ -166,6 +184,7 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&readToken, "read-token", e.getenv("FUNDUS_READ_TOKEN"), "bearer token that admits reads of members-only documents (env FUNDUS_READ_TOKEN)")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().StringArrayVar(&publicURLs, "public-url", splitList(e.getenv("FUNDUS_PUBLIC_URL")), "an address the server is reached at, such as https://kb.example.org (repeatable; env FUNDUS_PUBLIC_URL, comma-separated); the first is the base of absolute links, and requests for any Host but these, the listen address and localhost get 421")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address alone, without a token (and not on --addr)")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")
 	cmd.Flags().IntVar(&limits.SearchBurst, "search-burst", limits.SearchBurst, "burst of searches per client")
@@ -190,6 +209,64 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// checkTokens refuses token settings that would let the wrong people in.
+func checkTokens(token, readToken string, readOnly bool) error {
+	if token != "" && readToken != "" && token == readToken {
+		return &usageError{fmt.Errorf("--read-token is the same as --token: every reader could write; give them different values")}
+	}
+	if readToken != "" && token == "" && !readOnly {
+		return &usageError{fmt.Errorf("refusing to serve with --read-token but no --token: with a read token, writes and administration need the write token; set --token (or FUNDUS_API_TOKEN), or pass --read-only")}
+	}
+	return nil
+}
+
+// warnExposure warns about settings under which administration or metrics
+// are unavailable over HTTP, or members-only documents reach nobody.
+func warnExposure(e *env, kb *indexer.KB, token, readToken string, readOnly bool, metricsAddr string) error {
+	warn := func(format string, args ...any) {
+		fmt.Fprintf(e.stderr, "fundus: WARNING: "+format+"\n", args...)
+	}
+	if token == "" && readToken != "" {
+		warn("no --token: administration (backup, trash) and /metrics are refused over HTTP; stop the server for `fundus backup --data DIR`, or set --token (and --metrics-addr for metrics)")
+	}
+	if token == "" && readToken == "" {
+		n, err := kb.MembersOnly()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			warn("the data holds %d members-only documents but no token is set: nobody can see them over HTTP, and administration (backup, trash) is refused, because it would hand them out; set --read-token for members and --token for administration", n)
+		}
+	}
+	if metricsAddr != "" && !loopbackAddr(metricsAddr) {
+		warn("metrics on %s are served without a token to anyone who can reach that address", metricsAddr)
+	}
+	return nil
+}
+
+// serveMetrics serves the metrics handler at /metrics on addr until stop
+// is called.
+func serveMetrics(e *env, addr string, h http.Handler) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Error("metrics server stopped", "addr", addr, "err", err)
+		}
+	}()
+	fmt.Fprintf(e.stderr, "fundus: serving metrics at http://%s/metrics\n", ln.Addr())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }
 
 // loopbackAddr reports whether a listen address binds to loopback only.
