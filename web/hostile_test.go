@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"mime/multipart"
 	"net/url"
 	"strings"
 	"testing"
@@ -268,16 +270,26 @@ func TestWritesRefuseBadIDs(t *testing.T) {
 		{"PUT with .. in the path", "PUT", "/api/documents/a%2F..%2Fsecret%2Falpha", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"a/../secret/alpha" holds a ".." path segment`},
 		{"PUT with an escaped dot segment", "PUT", "/api/documents/a/%2E/b", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"a/./b"`},
 		{"PUT with a NUL", "PUT", "/api/documents/nul%00id", `{"title":"x","body":"y"}`, 400, "invalid_parameter", `"nul\x00id"`},
-		{"POST with .. in the body", "POST", "/api/documents", `{"id":"a/../secret/alpha","title":"x","body":"y"}`, 422, "invalid_document", `"a/../secret/alpha" holds a ".." path segment`},
-		{"POST with // in the body", "POST", "/api/documents", `{"id":"a//b","title":"x","body":"y"}`, 422, "invalid_document", `"a//b"`},
-		{"POST with a leading slash", "POST", "/api/documents", `{"id":"/a","title":"x","body":"y"}`, 422, "invalid_document", `"/a"`},
-		{"POST with a trailing slash", "POST", "/api/documents", `{"id":"a/","title":"x","body":"y"}`, 422, "invalid_document", `"a/"`},
-		{"POST with a NUL", "POST", "/api/documents", `{"id":"nul\u0000id","title":"x","body":"y"}`, 422, "invalid_document", `"nul\x00id" holds the control character U+0000`},
-		{"POST with a long id", "POST", "/api/documents", `{"id":"` + strings.Repeat("x", 600) + `","title":"x","body":"y"}`, 422, "invalid_document", "(600 bytes) is longer than 512 bytes"},
+		{"POST with .. in the body", "POST", "/api/documents", `{"id":"a/../secret/alpha","title":"x","body":"y"}`, 400, "invalid_parameter", `"a/../secret/alpha" holds a ".." path segment`},
+		{"POST with // in the body", "POST", "/api/documents", `{"id":"a//b","title":"x","body":"y"}`, 400, "invalid_parameter", `"a//b"`},
+		{"POST with a leading slash", "POST", "/api/documents", `{"id":"/a","title":"x","body":"y"}`, 400, "invalid_parameter", `"/a"`},
+		{"POST with a trailing slash", "POST", "/api/documents", `{"id":"a/","title":"x","body":"y"}`, 400, "invalid_parameter", `"a/"`},
+		{"POST with a NUL", "POST", "/api/documents", `{"id":"nul\u0000id","title":"x","body":"y"}`, 400, "invalid_parameter", `"nul\x00id" holds the control character U+0000`},
+		{"upload with .. in the front matter", "POST", "/api/ingest", "---\nid: a/../secret/alpha\ntitle: x\n---\ny\n", 400, "invalid_parameter", `"a/../secret/alpha" holds a ".." path segment`},
+		{"POST with a long id", "POST", "/api/documents", `{"id":"` + strings.Repeat("x", 600) + `","title":"x","body":"y"}`, 400, "invalid_parameter", "(600 bytes) is longer than 512 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := do(t, h, tc.method, tc.target, strings.NewReader(tc.body), jsonHeader)
+			headers := jsonHeader
+			if tc.target == "/api/ingest" {
+				var buf bytes.Buffer
+				mw := multipart.NewWriter(&buf)
+				fw, _ := mw.CreateFormFile("file", "note.md")
+				fw.Write([]byte(tc.body))
+				mw.Close()
+				tc.body, headers = buf.String(), map[string]string{"Content-Type": mw.FormDataContentType()}
+			}
+			r := do(t, h, tc.method, tc.target, strings.NewReader(tc.body), headers)
 			code, msg, field := errorOf(r)
 			if r.Code != tc.status || code != tc.code || field != "id" || !strings.Contains(msg, tc.says) {
 				t.Errorf("got %d %s %q (field %q), want %d %s naming %s", r.Code, code, msg, field, tc.status, tc.code, tc.says)

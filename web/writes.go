@@ -46,7 +46,8 @@ func newWriteResponse(results []search.WriteResult) writeResponse {
 }
 
 // respondWrite answers a write: 200 when anything was accepted, 422 when
-// every item failed (naming the field of the first failure).
+// every item failed (naming the field of the first failure; 400 when that
+// field is the id).
 func (s *Server) respondWrite(w http.ResponseWriter, results []search.WriteResult) error {
 	resp := newWriteResponse(results)
 	for _, r := range results {
@@ -57,8 +58,15 @@ func (s *Server) respondWrite(w http.ResponseWriter, results []search.WriteResul
 	}
 	if resp.Failed == len(results) {
 		first := results[0]
-		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: first.Error, field: first.Field,
+		ae := &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: first.Error, field: first.Field,
 			extra: map[string]any{"results": resp.Results, "failed": resp.Failed}}
+		if first.Field == "id" {
+			// An id that would become another link is refused like a
+			// bad id in the path (PUT): the request is wrong, not the
+			// document's content.
+			ae.status, ae.code = http.StatusBadRequest, "invalid_parameter"
+		}
+		return ae
 	}
 	status := http.StatusOK
 	if resp.Added == len(results) {
