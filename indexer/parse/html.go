@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ const htmlMaxTopics = 20
 // <title> element trimmed of site names); the body is the page's main
 // content as plain text, without navigation, banners and other boilerplate.
 // It reports an empty file, binary data and a page without title and text.
-func HTML(path string, data []byte) ([]Record, []error) {
+func HTML(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	fail := func(err error) ([]Record, []error) {
 		return nil, []error{&Error{Path: path, Err: err}}
 	}
@@ -52,7 +53,15 @@ func HTML(path string, data []byte) ([]Record, []error) {
 	if err != nil {
 		return fail(fmt.Errorf("parse HTML: %w", err))
 	}
+	// x/net/html cannot be interrupted; File bounds its input (see
+	// MaxMarkupBytes). The deadline is checked between the phases.
+	if ctx.Err() != nil {
+		return fail(stopped(ctx))
+	}
 	d := htmlDocument(doc)
+	if ctx.Err() != nil {
+		return fail(stopped(ctx))
+	}
 	if d.Title == "" && d.Body == "" {
 		return fail(errHTMLNoText)
 	}
