@@ -394,6 +394,8 @@ func FuzzJSON(f *testing.F) {
 	for _, s := range []string{`[]`, `[1, {"id": {}}, {"topics": [[]]}]`, `{"metadata": {"metadata": 1}}`, `{"id": 1e400}`, `{"a": "\ud800"}`, "[\n\n{}]"} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"metadata": ` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`))
+	f.Add([]byte(`[{"title": "a"}, {"metadata": ` + strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300) + `}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, errs := JSON(t.Context(), "fuzz.json", data)
 		checkInvariants(t, "fuzz.json", data, recs, errs)
@@ -415,6 +417,7 @@ func FuzzJSONLines(f *testing.F) {
 	for _, s := range []string{"{}\n{}", "\r\n{\"_id\":1}\r", "{\"metadata\":{}}\n[]\n\"x\"", "{\"a\":1} {\"b\":2}"} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("{\"title\": \"a\"}\n{\"metadata\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, errs := JSONLines(t.Context(), "fuzz.jsonl", data)
 		checkInvariants(t, "fuzz.jsonl", data, recs, errs)

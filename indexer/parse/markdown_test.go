@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"reflect"
 	"slices"
 	"strings"
@@ -254,6 +255,12 @@ func FuzzMarkdown(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Hostile nesting and markup, small versions of limits_test.go's.
+	f.Add(bytes.Repeat([]byte(">"), 300))
+	f.Add(nestedList(120))
+	f.Add([]byte(strings.Repeat("- > ", 60) + "x"))
+	f.Add([]byte(strings.Repeat("*a ", 150) + strings.Repeat("a* ", 150)))
+	f.Add([]byte(strings.Repeat("[", 200) + "a" + strings.Repeat("](b)", 200)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, errs := Markdown(t.Context(), "fuzz.md", data)
 		checkInvariants(t, "fuzz.md", data, recs, errs)

@@ -470,6 +470,9 @@ func FuzzPDF(f *testing.F) {
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 30 >> stream\nBT /F1 12 Tf (Hallo) Tj ET\nendstream endobj\n%%EOF"))
+	// Streams inflating past the budget: 64 MB of zeros in 64 KB.
+	f.Add(zeroStreamPDF(f, 64, 0))
+	f.Add(zeroStreamPDF(f, 64, 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 {
 			return
