@@ -379,6 +379,12 @@ func (d *pdfDoc) streamData(o types.Object) []byte {
 // stream. A truncated or corrupt Flate stream, common in damaged files,
 // yields what could be inflated.
 func pdfDecode(sd *types.StreamDict, limit int64, keep bool) (out []byte, over bool) {
+	flateOnly := len(sd.FilterPipeline) == 1 && sd.FilterPipeline[0].Name == "FlateDecode" && sd.FilterPipeline[0].DecodeParms == nil
+	if flateOnly && !keep && int64(len(sd.Raw))*pdfMaxFlateRatio > limit && pdfInflatesPast(sd.Raw, limit) {
+		// Found without holding the output: pdfcpu would buffer up to
+		// twice the limit before it gives up.
+		return nil, true
+	}
 	b, err := pdfDecodeLib(sd, limit)
 	if err == nil {
 		return b, false
@@ -400,6 +406,20 @@ func pdfDecode(sd *types.StreamDict, limit int64, keep bool) (out []byte, over b
 		return buf.Bytes()[:limit], true
 	}
 	return buf.Bytes(), over
+}
+
+// pdfMaxFlateRatio is the most a Flate stream can inflate, per byte.
+const pdfMaxFlateRatio = 1032
+
+// pdfInflatesPast reports whether the zlib stream raw inflates to more than
+// limit bytes, counting them without keeping them.
+func pdfInflatesPast(raw []byte, limit int64) bool {
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return false
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	return n > limit
 }
 
 func pdfDecodeLib(sd *types.StreamDict, limit int64) (b []byte, err error) {
