@@ -58,7 +58,7 @@ func HTML(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	if ctx.Err() != nil {
 		return fail(stopped(ctx))
 	}
-	d := htmlDocument(doc)
+	d := htmlDocument(ctx, doc)
 	if ctx.Err() != nil {
 		return fail(stopped(ctx))
 	}
@@ -141,7 +141,7 @@ func htmlFlatten(page string) string {
 // htmlDocument reads the metadata and the main text of a parsed page. It
 // reads the metadata first, because finding the main text removes
 // boilerplate from doc.
-func htmlDocument(doc *goquery.Document) search.Document {
+func htmlDocument(ctx context.Context, doc *goquery.Document) search.Document {
 	var d search.Document
 	ld := htmlJSONLD(doc)
 	meta := htmlMetaValues(doc)
@@ -156,7 +156,7 @@ func htmlDocument(doc *goquery.Document) search.Document {
 	if href := strings.TrimSpace(doc.Find(`link[rel~="canonical"][href]`).First().AttrOr("href", "")); href != "" {
 		d.Metadata = map[string]any{"canonical": href}
 	}
-	d.Body = htmlBody(doc, d.Title)
+	d.Body = htmlBody(ctx, doc, d.Title)
 	return d
 }
 
@@ -1318,16 +1318,23 @@ func htmlSemantic(body *nethtml.Node, st htmlStats) *nethtml.Node {
 }
 
 // htmlBody returns the main text of the page, removing boilerplate from doc.
-// It leaves out the first h1 or h2 that repeats the title.
-func htmlBody(doc *goquery.Document, title string) string {
+// It leaves out the first h1 or h2 that repeats the title. It returns ""
+// when ctx ends between its phases.
+func htmlBody(ctx context.Context, doc *goquery.Document, title string) string {
 	root := doc.Get(0)
 	body := root
 	if b := doc.Find("body").First(); b.Length() > 0 {
 		body = b.Get(0)
 	}
 	htmlStrip(body)
+	if ctx.Err() != nil {
+		return ""
+	}
 	st := htmlMeasure(body)
 	total := st[body].chars
+	if ctx.Err() != nil {
+		return ""
+	}
 
 	var nodes []*nethtml.Node
 	if m := htmlSemantic(body, st); m != nil && st[m].chars >= 200 && st[m].chars*4 >= total {
@@ -1343,6 +1350,9 @@ func htmlBody(doc *goquery.Document, title string) string {
 	}
 	if nodes == nil {
 		nodes = []*nethtml.Node{body}
+	}
+	if ctx.Err() != nil {
+		return ""
 	}
 	w := &htmlTextWriter{st: st, title: title}
 	for _, n := range nodes {
