@@ -310,3 +310,18 @@ func TestMarkupSize(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLElements checks that a page of more elements than x/net/html
+// should hold is refused before it is parsed (a 31 MB page of 2.8 million
+// nested elements took 14 s and 940 MB).
+func TestHTMLElements(t *testing.T) {
+	page := "<html><body>" + strings.Repeat(strings.Repeat("<div>", 400)+"<p>words words, words.</p>"+strings.Repeat("</div>", 400), 2600)
+	_, errs := parseGuarded(t, t.Context(), "nested.html", []byte(page))
+	if len(errs) != 1 {
+		t.Fatalf("got errors %v, want one", errs)
+	}
+	checkParseError(t, "nested.html", errs[0], wantErr{contains: "too many elements (more than 1000000 tags)", is: ErrTooManyElements})
+	if got := htmlTags([]byte("<a><B>< c<1</a><!-- x --><p"), 10); got != 3 {
+		t.Errorf("htmlTags: got %d, want 3", got)
+	}
+}

@@ -28,7 +28,9 @@
 //     flattened.
 //   - Markup: a Markdown file with more than [MaxMarkdownMarkers] emphasis,
 //     link and code markers fails ([ErrTooMuchMarkup]): goldmark needs about
-//     500 bytes of memory for each.
+//     500 bytes of memory for each. So does an HTML page with more than
+//     [MaxHTMLElements] tags ([ErrTooManyElements]): x/net/html needs about
+//     340 bytes for each.
 //   - Inflation: the streams of one PDF may inflate to at most a budget
 //     derived from the file's size (see [PDFInflateBudget]); past it the
 //     PDF fails ([ErrInflate]), or, when text was read before, keeps that
