@@ -20,12 +20,13 @@
 //     within the deadline at its slowest, and the HTML parser checks the
 //     deadline between its phases. JSON and text parsers are linear and
 //     fast, and need no deadline.
-//   - Nesting: Markdown is scanned before goldmark sees it: more than
-//     [MaxMarkdownDepth] levels of block quotes and lists, or of emphasis and
-//     links, is a [*NestingError]; goldmark's cost grows with the square or
-//     cube of the depth. So are JSON arrays and objects deeper than
-//     [MaxJSONDepth]. HTML deeper than x/net/html's 512 levels is read
-//     flattened.
+//   - Nesting: more than [MaxMarkdownDepth] levels of Markdown block quotes
+//     and lists is a [*NestingError], found by a scan before goldmark sees
+//     the text (goldmark's time grows with the square or cube of the depth);
+//     so are more than MaxMarkdownDepth levels of emphasis and links, found
+//     after goldmark (bounded by the markers below) and before rendering,
+//     and JSON arrays and objects deeper than [MaxJSONDepth], found before
+//     decoding. HTML deeper than x/net/html's 512 levels is read flattened.
 //   - Markup: a Markdown file with more than [MaxMarkdownMarkers] emphasis,
 //     link and code markers fails ([ErrTooMuchMarkup]): goldmark needs about
 //     500 bytes of memory for each. So does an HTML page with more than
