@@ -25,7 +25,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 	if !parse.Supported(base) {
 		return []search.WriteResult{{Status: "failed", Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
 	}
-	recs, errs := parse.File(base, data)
+	recs, errs := kb.parseInput(ctx, base, data)
 	var out []search.WriteResult
 	warning := ""
 	for _, err := range errs {

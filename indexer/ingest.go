@@ -165,7 +165,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				parseFile(ctx, files[i], slots[i])
+				kb.parseFile(ctx, files[i], slots[i])
 			}
 		})
 	}
@@ -419,7 +419,7 @@ func listFiles(src *Source) ([]*file, []error) {
 
 // parseFile reads and parses f, prepares its records, and sends the result
 // to out in parts, closing out at the end.
-func parseFile(ctx context.Context, f *file, out chan<- parsed) {
+func (kb *KB) parseFile(ctx context.Context, f *file, out chan<- parsed) {
 	defer close(out)
 	fail := func(err error) {
 		out <- parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
@@ -437,7 +437,7 @@ func parseFile(ctx context.Context, f *file, out chan<- parsed) {
 		fail(err)
 		return
 	}
-	recs, errs := parse.File(f.label, data)
+	recs, errs := kb.parseInput(ctx, f.label, data)
 	origin := f.origin()
 	for start := 0; start < len(recs) || start == 0; start += prepareChunk {
 		end := min(start+prepareChunk, len(recs))

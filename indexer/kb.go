@@ -179,6 +179,8 @@ type KB struct {
 	readyCh   chan struct{} // closed when ready (or recovery failed)
 	recovery  error         // set before readyCh closes, if recovery failed
 	cancelRec context.CancelFunc
+
+	parseSlots chan struct{} // one per core: files being parsed; see parseInput
 }
 
 // ErrNotFound reports a document id that is not in the knowledge base.
@@ -216,7 +218,7 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 			return nil, err
 		}
 	}
-	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{})}
+	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{}), parseSlots: newParseSlots()}
 	kb.loadGlossary()
 	if !cfg.Background {
 		if err := kb.openIndex(ctx); err != nil {

@@ -57,7 +57,7 @@ func (kb *KB) IngestURL(ctx context.Context, c *crawl.Crawler, u string, opts In
 			sum.Unchanged++
 			return nil
 		}
-		recs, errs := parse.File(pageName(p), p.Body)
+		recs, errs := kb.parseInput(ctx, pageName(p), p.Body)
 		for _, err := range errs {
 			report(fmt.Errorf("%s: %w", p.URL, unwrapParseError(err)))
 		}

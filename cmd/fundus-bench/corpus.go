@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,7 +55,7 @@ func readRecords(abs string) ([]parse.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read corpus: %w", err)
 	}
-	recs, errs := parse.File(abs, data)
+	recs, errs := parse.File(context.Background(), abs, data)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("parse corpus: %d failure(s), first: %w", len(errs), errs[0])
 	}

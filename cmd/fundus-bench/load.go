@@ -323,7 +323,7 @@ func demoRecords() ([]parse.Record, error) {
 		if err != nil {
 			return err
 		}
-		rs, _ := parse.File(path.Base(p), data)
+		rs, _ := parse.File(context.Background(), path.Base(p), data)
 		recs = append(recs, rs...)
 		return nil
 	})

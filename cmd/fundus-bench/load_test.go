@@ -251,7 +251,7 @@ func TestLoadDocument(t *testing.T) {
 		if id != loadID(7, n) || word != loadUniqueWord(7, n) {
 			t.Fatalf("document(7, %d) = %q, %q", n, id, word)
 		}
-		recs, errs := parse.File("request.json", body)
+		recs, errs := parse.File(t.Context(), "request.json", body)
 		if len(errs) > 0 || len(recs) != 1 {
 			t.Fatalf("parse %s: %v", body, errs)
 		}

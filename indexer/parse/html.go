@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,17 +31,28 @@ var (
 // htmlMaxTopics caps the keywords kept from a page.
 const htmlMaxTopics = 20
 
+// MaxHTMLElements bounds the start tags of a page. x/net/html keeps about
+// 340 bytes per element (a 31 MB page of 2.8 million nested elements took
+// 940 MB); a large page has some ten thousand.
+const MaxHTMLElements = 1_000_000
+
+// ErrTooManyElements reports a page with more than MaxHTMLElements tags.
+var ErrTooManyElements = fmt.Errorf("too many elements (more than %d tags)", MaxHTMLElements)
+
 // HTML parses an HTML page into one document. The title and metadata follow
 // the rules of Mozilla Readability (JSON-LD, then meta tags, then the
 // <title> element trimmed of site names); the body is the page's main
 // content as plain text, without navigation, banners and other boilerplate.
 // It reports an empty file, binary data and a page without title and text.
-func HTML(path string, data []byte) ([]Record, []error) {
+func HTML(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	fail := func(err error) ([]Record, []error) {
 		return nil, []error{&Error{Path: path, Err: err}}
 	}
 	if err := htmlCheck(data); err != nil {
 		return fail(err)
+	}
+	if htmlTags(data, MaxHTMLElements) > MaxHTMLElements {
+		return fail(ErrTooManyElements)
 	}
 	text := strings.ToValidUTF8(string(data), "\uFFFD")
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
@@ -52,7 +64,15 @@ func HTML(path string, data []byte) ([]Record, []error) {
 	if err != nil {
 		return fail(fmt.Errorf("parse HTML: %w", err))
 	}
-	d := htmlDocument(doc)
+	// x/net/html cannot be interrupted; File bounds its input (see
+	// MaxMarkupBytes). The deadline is checked between the phases.
+	if ctx.Err() != nil {
+		return fail(stopped(ctx))
+	}
+	d := htmlDocument(ctx, doc)
+	if ctx.Err() != nil {
+		return fail(stopped(ctx))
+	}
 	if d.Title == "" && d.Body == "" {
 		return fail(errHTMLNoText)
 	}
@@ -78,6 +98,23 @@ func htmlCheck(data []byte) error {
 }
 
 var htmlTagRe = regexp.MustCompile(`<[A-Za-z!/?]`)
+
+// htmlTags counts the start tags ("<" and a letter) of data, up to limit+1.
+// Tags in scripts and comments count too.
+func htmlTags(data []byte, limit int) int {
+	n := 0
+	for i := 0; n <= limit; i++ {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+1 < len(data) && (data[i+1]|0x20 >= 'a' && data[i+1]|0x20 <= 'z') {
+			n++
+		}
+	}
+	return n
+}
 
 // htmlFlatten rewrites a page so that nothing nests: it keeps the elements
 // that carry metadata and turns every block element of the body into a
@@ -132,7 +169,7 @@ func htmlFlatten(page string) string {
 // htmlDocument reads the metadata and the main text of a parsed page. It
 // reads the metadata first, because finding the main text removes
 // boilerplate from doc.
-func htmlDocument(doc *goquery.Document) search.Document {
+func htmlDocument(ctx context.Context, doc *goquery.Document) search.Document {
 	var d search.Document
 	ld := htmlJSONLD(doc)
 	meta := htmlMetaValues(doc)
@@ -147,7 +184,7 @@ func htmlDocument(doc *goquery.Document) search.Document {
 	if href := strings.TrimSpace(doc.Find(`link[rel~="canonical"][href]`).First().AttrOr("href", "")); href != "" {
 		d.Metadata = map[string]any{"canonical": href}
 	}
-	d.Body = htmlBody(doc, d.Title)
+	d.Body = htmlBody(ctx, doc, d.Title)
 	return d
 }
 
@@ -1309,16 +1346,23 @@ func htmlSemantic(body *nethtml.Node, st htmlStats) *nethtml.Node {
 }
 
 // htmlBody returns the main text of the page, removing boilerplate from doc.
-// It leaves out the first h1 or h2 that repeats the title.
-func htmlBody(doc *goquery.Document, title string) string {
+// It leaves out the first h1 or h2 that repeats the title. It returns ""
+// when ctx ends between its phases.
+func htmlBody(ctx context.Context, doc *goquery.Document, title string) string {
 	root := doc.Get(0)
 	body := root
 	if b := doc.Find("body").First(); b.Length() > 0 {
 		body = b.Get(0)
 	}
 	htmlStrip(body)
+	if ctx.Err() != nil {
+		return ""
+	}
 	st := htmlMeasure(body)
 	total := st[body].chars
+	if ctx.Err() != nil {
+		return ""
+	}
 
 	var nodes []*nethtml.Node
 	if m := htmlSemantic(body, st); m != nil && st[m].chars >= 200 && st[m].chars*4 >= total {
@@ -1334,6 +1378,9 @@ func htmlBody(doc *goquery.Document, title string) string {
 	}
 	if nodes == nil {
 		nodes = []*nethtml.Node{body}
+	}
+	if ctx.Err() != nil {
+		return ""
 	}
 	w := &htmlTextWriter{st: st, title: title}
 	for _, n := range nodes {

@@ -134,7 +134,7 @@ func TestHTML(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			data := readHTMLFixture(t, tc.file)
-			recs, errs := HTML(tc.file, data)
+			recs, errs := HTML(t.Context(), tc.file, data)
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
 			}
@@ -220,7 +220,7 @@ func TestHTMLArticleTitle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			page := "<html><head>" + tc.head + "</head><body>" + tc.body + "<p>text</p></body></html>"
-			recs, errs := HTML("t.html", []byte(page))
+			recs, errs := HTML(t.Context(), "t.html", []byte(page))
 			if len(errs) > 0 || len(recs) != 1 {
 				t.Fatalf("records %d, errors %v", len(recs), errs)
 			}
@@ -332,7 +332,7 @@ func TestHTMLMetadataSources(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			recs, errs := HTML("m.html", []byte(tc.page))
+			recs, errs := HTML(t.Context(), "m.html", []byte(tc.page))
 			if len(errs) > 0 || len(recs) != 1 {
 				t.Fatalf("records %d, errors %v", len(recs), errs)
 			}
@@ -357,7 +357,7 @@ func TestHTMLErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			recs, errs := HTML("in.html", tc.data)
+			recs, errs := HTML(t.Context(), "in.html", tc.data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
@@ -376,7 +376,7 @@ func TestHTMLErrors(t *testing.T) {
 }
 
 func TestHTMLInvalidUTF8(t *testing.T) {
-	recs, errs := HTML("bad.html", []byte("<html><head><title>Caf\xe9 Stories from the Street</title></head><body><p>Ol\xe9 and more text here.</p></body></html>"))
+	recs, errs := HTML(t.Context(), "bad.html", []byte("<html><head><title>Caf\xe9 Stories from the Street</title></head><body><p>Ol\xe9 and more text here.</p></body></html>"))
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("records %d, errors %v", len(recs), errs)
 	}
@@ -426,7 +426,7 @@ func TestReadabilityPages(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		var d search.Document
-		recs, errs := HTML(src, data)
+		recs, errs := HTML(t.Context(), src, data)
 		if len(recs) == 1 {
 			d = recs[0].Doc
 		} else if strings.TrimSpace(want.Title) != "" {
@@ -541,7 +541,7 @@ func FuzzHTML(f *testing.F) {
 	f.Add([]byte("<title>a | b</title><h1>x</h1>"))
 	f.Add([]byte(`<script type="application/ld+json">[{"@type":["NewsArticle"],"@context":"https://schema.org","headline":"h"}]</script>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := HTML("fuzz.html", data)
+		recs, errs := HTML(t.Context(), "fuzz.html", data)
 		if len(recs) > 0 && len(errs) > 0 {
 			t.Fatalf("both records and errors: %v", errs)
 		}

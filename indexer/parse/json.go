@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,13 +19,16 @@ import (
 // on and Raw its bytes. An element that is not an object, or whose fields
 // have the wrong shape, is an error of its own; the other elements are
 // still returned. Objects are read with FromMap; numbers keep their digits.
-func JSON(path string, data []byte) ([]Record, []error) {
+func JSON(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	fail := func(line int, err error) ([]Record, []error) {
 		return nil, []error{&Error{Path: path, Line: line, Err: err}}
 	}
 	src, line, err := checkTextFile(data)
 	if err != nil {
 		return fail(line, err)
+	}
+	if line := jsonTooDeep(src, MaxJSONDepth); line > 0 {
+		return fail(line, &NestingError{What: "arrays and objects", Limit: MaxJSONDepth, Line: line})
 	}
 	// Check the whole file first: a syntax error anywhere fails the file.
 	var whole json.RawMessage
@@ -83,7 +87,7 @@ func JSON(path string, data []byte) ([]Record, []error) {
 // be read is an error of its own, and so is a line longer than MaxLineBytes,
 // which is not decoded; the other lines are still returned. A file with NUL
 // bytes fails as a whole, as a binary file.
-func JSONLines(path string, data []byte) ([]Record, []error) {
+func JSONLines(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, []error{&Error{Path: path, Err: ErrBinary}}
 	}
@@ -116,6 +120,10 @@ func JSONLines(path string, data []byte) ([]Record, []error) {
 			fail(fmt.Errorf("%w at column %d", ErrUTF8, invalidUTF8At(line)+1))
 			continue
 		}
+		if jsonTooDeep(line, MaxJSONDepth) > 0 {
+			fail(&NestingError{What: "arrays and objects", Limit: MaxJSONDepth, Line: n})
+			continue
+		}
 		doc, err := decodeDoc(line)
 		if err != nil {
 			fail(err)
@@ -124,6 +132,41 @@ func JSONLines(path string, data []byte) ([]Record, []error) {
 		recs = append(recs, Record{Doc: doc, Suffix: "#" + strconv.Itoa(n), Line: n, Raw: line})
 	}
 	return recs, errs
+}
+
+// MaxJSONDepth bounds the nesting of arrays and objects in a JSON or JSON
+// Lines document. encoding/json stops at 10,000 levels; fields nested that
+// deep would still reach the store, the index and the pages, which walk
+// them recursively. No document's metadata needs more than a few levels.
+const MaxJSONDepth = 256
+
+// jsonTooDeep returns the 1-based line of src where arrays and objects
+// nest more than limit levels deep, or 0. It reads strings and escapes but
+// does not validate: src may be invalid JSON.
+func jsonTooDeep(src []byte, limit int) int {
+	depth := 0
+	inString := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			if depth > limit {
+				return lineNumberAt(src, i)
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return 0
 }
 
 // decodeDoc decodes b, which must hold one JSON object and nothing else,

@@ -153,7 +153,7 @@ func TestJSON(t *testing.T) {
 			if tt.file != "" {
 				path, data = tt.file, readFormatsFixture(t, tt.file)
 			}
-			recs, errs := JSON(path, data)
+			recs, errs := JSON(t.Context(), path, data)
 			checkInvariants(t, path, data, recs, errs)
 			checkRecords(t, recs, tt.want)
 			if len(errs) != len(tt.wantErrs) {
@@ -266,7 +266,7 @@ func TestJSONLines(t *testing.T) {
 			if tt.file != "" {
 				path, data = tt.file, readFormatsFixture(t, tt.file)
 			}
-			recs, errs := JSONLines(path, data)
+			recs, errs := JSONLines(t.Context(), path, data)
 			checkInvariants(t, path, data, recs, errs)
 			checkRecords(t, recs, tt.want)
 			if len(errs) != len(tt.wantErrs) {
@@ -306,7 +306,7 @@ func TestJSONLinesLongLine(t *testing.T) {
 				t.Fatalf("test line: got %d bytes, want %d", len(big), tt.size)
 			}
 			data := bytes.Join([][]byte{line("a", 40), big, line("c", 40)}, []byte("\n"))
-			recs, errs := JSONLines("big.jsonl", data)
+			recs, errs := JSONLines(t.Context(), "big.jsonl", data)
 			var got []string
 			for _, r := range recs {
 				got = append(got, r.Suffix)
@@ -353,7 +353,7 @@ func TestSciFactCorpus(t *testing.T) {
 			break
 		}
 	}
-	recs, errs := JSONLines("corpus.jsonl", data)
+	recs, errs := JSONLines(t.Context(), "corpus.jsonl", data)
 	if len(errs) > 0 {
 		t.Fatalf("got errors %v, want none", errs)
 	}
@@ -394,8 +394,10 @@ func FuzzJSON(f *testing.F) {
 	for _, s := range []string{`[]`, `[1, {"id": {}}, {"topics": [[]]}]`, `{"metadata": {"metadata": 1}}`, `{"id": 1e400}`, `{"a": "\ud800"}`, "[\n\n{}]"} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"metadata": ` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`))
+	f.Add([]byte(`[{"title": "a"}, {"metadata": ` + strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300) + `}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := JSON("fuzz.json", data)
+		recs, errs := JSON(t.Context(), "fuzz.json", data)
 		checkInvariants(t, "fuzz.json", data, recs, errs)
 		for i, r := range recs {
 			if r.Suffix != "" && (!json.Valid(r.Raw) || r.Raw[0] != '{') {
@@ -415,8 +417,9 @@ func FuzzJSONLines(f *testing.F) {
 	for _, s := range []string{"{}\n{}", "\r\n{\"_id\":1}\r", "{\"metadata\":{}}\n[]\n\"x\"", "{\"a\":1} {\"b\":2}"} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("{\"title\": \"a\"}\n{\"metadata\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := JSONLines("fuzz.jsonl", data)
+		recs, errs := JSONLines(t.Context(), "fuzz.jsonl", data)
 		checkInvariants(t, "fuzz.jsonl", data, recs, errs)
 		lines := bytes.Split(bytes.TrimPrefix(data, utf8BOM), []byte("\n"))
 		prev := 0

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
@@ -22,9 +24,9 @@ import (
 )
 
 // markdown parses CommonMark with the GitHub extensions (tables,
-// strikethrough, autolinks, task lists) and footnotes. A goldmark parser is
-// safe for concurrent use.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
+// strikethrough, autolinks, task lists) and footnotes, and the checks of
+// markdown_limits.go. A goldmark parser is safe for concurrent use.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote), markdownChecks())
 
 // Markdown parses a Markdown file with optional YAML front matter: a first
 // line "---", YAML, and a closing line "---" or "...". Front matter fields
@@ -35,7 +37,7 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Foo
 // title and is taken out of the body; failing that the first heading of any
 // level is the title (and stays in the body). The file yields one record
 // with Raw set to data.
-func Markdown(path string, data []byte) ([]Record, []error) {
+func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	fail := func(line int, err error) ([]Record, []error) {
 		return nil, []error{&Error{Path: path, Line: line, Err: err}}
 	}
@@ -59,8 +61,19 @@ func Markdown(path string, data []byte) ([]Record, []error) {
 		doc.Doc = d
 	}
 
-	root := markdown.Parser().Parse(text.NewReader(body))
-	p := plainText{src: body}
+	if ne := markdownNesting(body, MaxMarkdownDepth); ne != nil {
+		ne.Line += bodyLine(src, body) - 1
+		return fail(ne.Line, ne)
+	}
+	root, err := markdownParse(ctx, body)
+	if err != nil {
+		return fail(0, err)
+	}
+	if n := markdownInlineDepth(root, MaxMarkdownDepth); n != nil {
+		line := markdownNodeLine(n, body) + bodyLine(src, body) - 1
+		return fail(line, &NestingError{What: "emphasis and links", Limit: MaxMarkdownDepth, Line: line})
+	}
+	p := plainText{ctx: ctx, src: body}
 	if doc.Doc.Title == "" {
 		if h := titleHeading(root, body); h != nil {
 			doc.Doc.Title = p.inline(h)
@@ -70,6 +83,9 @@ func Markdown(path string, data []byte) ([]Record, []error) {
 		}
 	}
 	p.blocks(root)
+	if err := ctx.Err(); err != nil {
+		return fail(0, stopped(ctx))
+	}
 	rendered := strings.Join(p.out, "\n\n")
 	switch {
 	case doc.Doc.Body == "":
@@ -79,6 +95,29 @@ func Markdown(path string, data []byte) ([]Record, []error) {
 		doc.Doc.Body = strings.TrimSpace(doc.Doc.Body) + "\n\n" + rendered
 	}
 	return []Record{doc}, nil
+}
+
+// markdownParse runs goldmark on src within ctx. The checking parsers of
+// markdown_limits.go stop it, by a panic, at the deadline or past
+// MaxMarkdownMarkers.
+func markdownParse(ctx context.Context, src []byte) (root ast.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stop, ok := r.(markdownStop)
+			if !ok {
+				panic(r)
+			}
+			root, err = nil, stop.err
+		}
+	}()
+	pc := parser.NewContext()
+	pc.Set(markdownGuardKey, &markdownGuard{ctx: ctx})
+	return markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc)), nil
+}
+
+// bodyLine is the 1-based line of src where body, a suffix of it, starts.
+func bodyLine(src, body []byte) int {
+	return 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))
 }
 
 // frontMatter is a file split at its YAML front matter.
@@ -233,6 +272,7 @@ func titleHeading(root ast.Node, src []byte) *ast.Heading {
 
 // plainText renders a goldmark tree to plain text.
 type plainText struct {
+	ctx  context.Context // rendering stops when it ends
 	src  []byte
 	skip ast.Node // a node to leave out: the heading used as title
 	out  []string // the text of each block
@@ -247,6 +287,9 @@ func (p *plainText) add(s string) {
 // blocks renders the block children of n.
 func (p *plainText) blocks(n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if p.ctx != nil && p.ctx.Err() != nil {
+			return
+		}
 		if c == p.skip {
 			continue
 		}

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"reflect"
 	"slices"
 	"strings"
@@ -81,7 +82,7 @@ func TestMarkdownFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := readFormatsFixture(t, tt.file)
-			recs, errs := Markdown(tt.file, data)
+			recs, errs := Markdown(t.Context(), tt.file, data)
 			if len(errs) > 0 {
 				t.Fatalf("got errors %v, want none", errs)
 			}
@@ -130,7 +131,7 @@ func TestMarkdownFixtures(t *testing.T) {
 }
 
 func TestMarkdownFixtureMetadata(t *testing.T) {
-	recs, errs := Markdown("w.md", readFormatsFixture(t, "good/webinar-de.md"))
+	recs, errs := Markdown(t.Context(), "w.md", readFormatsFixture(t, "good/webinar-de.md"))
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
 	}
@@ -186,7 +187,7 @@ func TestMarkdownBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Markdown("in.md", []byte(tt.in))
+			recs, errs := Markdown(t.Context(), "in.md", []byte(tt.in))
 			if len(errs) > 0 {
 				t.Fatalf("got errors %v, want none", errs)
 			}
@@ -231,7 +232,7 @@ func TestMarkdownErrors(t *testing.T) {
 			if tt.file != "" {
 				path, data = tt.file, readFormatsFixture(t, tt.file)
 			}
-			recs, errs := Markdown(path, data)
+			recs, errs := Markdown(t.Context(), path, data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
@@ -254,8 +255,14 @@ func FuzzMarkdown(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Hostile nesting and markup, small versions of limits_test.go's.
+	f.Add(bytes.Repeat([]byte(">"), 300))
+	f.Add(nestedList(120))
+	f.Add([]byte(strings.Repeat("- > ", 60) + "x"))
+	f.Add([]byte(strings.Repeat("*a ", 150) + strings.Repeat("a* ", 150)))
+	f.Add([]byte(strings.Repeat("[", 200) + "a" + strings.Repeat("](b)", 200)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := Markdown("fuzz.md", data)
+		recs, errs := Markdown(t.Context(), "fuzz.md", data)
 		checkInvariants(t, "fuzz.md", data, recs, errs)
 		if len(recs)+len(errs) != 1 {
 			t.Fatalf("got %d records and %d errors, want exactly one of either", len(recs), len(errs))

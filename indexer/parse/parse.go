@@ -5,13 +5,49 @@
 // Parsers only read what an input says. They do not assign ids from paths,
 // detect languages or check for duplicates: the indexer does that, because it
 // knows the folder an input came from and what is already stored.
+//
+// # Limits
+//
+// A hostile file must not stall or crash the server, so every parse is
+// bounded in time and memory, and what exceeds a bound is a named failure
+// of that file:
+//
+//   - Time: File gives every parse [Timeout]. The PDF reader (pdfcpu and
+//     this package's content interpreter) and the Markdown parser (goldmark,
+//     through checking parsers, and the renderer) check the deadline inside
+//     their loops and stop ([ErrTooLong]). x/net/html cannot be interrupted:
+//     File bounds Markdown and HTML to [MaxMarkupBytes], which it parses
+//     within the deadline at its slowest, and the HTML parser checks the
+//     deadline between its phases. JSON and text parsers are linear and
+//     fast, and need no deadline.
+//   - Nesting: more than [MaxMarkdownDepth] levels of Markdown block quotes
+//     and lists is a [*NestingError], found by a scan before goldmark sees
+//     the text (goldmark's time grows with the square or cube of the depth);
+//     so are more than MaxMarkdownDepth levels of emphasis and links, found
+//     after goldmark (bounded by the markers below) and before rendering,
+//     and JSON arrays and objects deeper than [MaxJSONDepth], found before
+//     decoding. HTML deeper than x/net/html's 512 levels is read flattened.
+//   - Markup: a Markdown file with more than [MaxMarkdownMarkers] emphasis,
+//     link and code markers fails ([ErrTooMuchMarkup]): goldmark needs about
+//     500 bytes of memory for each. So does an HTML page with more than
+//     [MaxHTMLElements] tags ([ErrTooManyElements]): x/net/html needs about
+//     340 bytes for each.
+//   - Inflation: the streams of one PDF may inflate to at most a budget
+//     derived from the file's size (see [PDFInflateBudget]); past it the
+//     PDF fails ([ErrInflate]), or, when text was read before, keeps that
+//     text and is marked truncated.
+//
+// How many files are parsed at once is the caller's choice (the indexer
+// allows one per core).
 package parse
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/fundus-kb/fundus/search"
 )
@@ -21,6 +57,30 @@ const (
 	MaxFileBytes = 256 << 20 // one input file
 	MaxLineBytes = 16 << 20  // one JSON Lines record
 )
+
+// MaxMarkupBytes bounds Markdown and HTML files, whose parsers (goldmark,
+// x/net/html) take the most time and memory per byte: at their slowest
+// (HTML nested hundreds of levels deep) about 2 MB a second, and up to 20
+// bytes of memory for each byte read. 32 MB is also the largest upload the
+// server takes.
+const MaxMarkupBytes = 32 << 20
+
+// Timeout bounds the parse of one file; see File.
+const Timeout = 30 * time.Second
+
+// ErrTooLong reports a parse stopped at its deadline.
+var ErrTooLong = fmt.Errorf("took too long (more than %v)", Timeout)
+
+// NestingError reports an input nested more deeply than a parser allows.
+type NestingError struct {
+	What  string // "block quotes and lists", "emphasis and links", "arrays and objects"
+	Limit int
+	Line  int // 1-based line where the limit is passed
+}
+
+func (e *NestingError) Error() string {
+	return fmt.Sprintf("too deeply nested (more than %d levels of %s at line %d)", e.Limit, e.What, e.Line)
+}
 
 // Record is one document read from an input.
 type Record struct {
@@ -66,7 +126,8 @@ var ErrUnsupported = errors.New("unsupported file type")
 // Func parses the bytes of the file at path. It returns the records it could
 // read and one error per record or file it could not; a file-level failure
 // returns no records. Errors are *Error values naming path (and line).
-type Func func(path string, data []byte) ([]Record, []error)
+// Parsers that can run long stop when ctx ends, with [ErrTooLong].
+type Func func(ctx context.Context, path string, data []byte) ([]Record, []error)
 
 var byExt = map[string]Func{
 	".md":       Markdown,
@@ -79,6 +140,9 @@ var byExt = map[string]Func{
 	".txt":      Text,
 	".pdf":      PDF,
 }
+
+// markupExt holds the extensions whose files MaxMarkupBytes bounds.
+var markupExt = map[string]bool{".md": true, ".markdown": true, ".html": true, ".htm": true}
 
 // Supported reports whether a parser handles the file at path.
 func Supported(path string) bool {
@@ -96,8 +160,10 @@ func Extensions() []string {
 }
 
 // File parses data, the contents of the file at path, with the parser for
-// the file's extension.
-func File(path string, data []byte) ([]Record, []error) {
+// the file's extension, within Timeout (or ctx's earlier deadline). A parse
+// cut short by the deadline fails with [ErrTooLong]; one whose ctx was
+// cancelled fails with ctx's error.
+func File(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	f, ok := byExt[strings.ToLower(filepath.Ext(path))]
 	if !ok {
 		return nil, []error{&Error{Path: path, Err: ErrUnsupported}}
@@ -105,5 +171,19 @@ func File(path string, data []byte) ([]Record, []error) {
 	if len(data) > MaxFileBytes {
 		return nil, []error{&Error{Path: path, Err: fmt.Errorf("file is %d bytes, over the limit of %d", len(data), MaxFileBytes)}}
 	}
-	return f(path, data)
+	if len(data) > MaxMarkupBytes && markupExt[strings.ToLower(filepath.Ext(path))] {
+		return nil, []error{&Error{Path: path, Err: fmt.Errorf("file is %d bytes, over the limit of %d for Markdown and HTML", len(data), MaxMarkupBytes)}}
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, Timeout, ErrTooLong)
+	defer cancel()
+	return f(ctx, path, data)
+}
+
+// stopped returns the error for a parse whose ctx has ended: ErrTooLong at
+// the deadline, else ctx's error.
+func stopped(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), ErrTooLong) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return ErrTooLong
+	}
+	return ctx.Err()
 }

@@ -15,11 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/font"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -54,7 +54,6 @@ var (
 	errPDFEncrypted = errors.New("encrypted PDFs are not supported")
 	errPDFNoText    = ErrNoText
 	errPDFCorrupt   = errors.New("corrupt PDF")
-	errPDFTimeout   = errors.New("reading the PDF took too long")
 	// errPDFInternal reports a bug in this file: a panic outside pdfcpu.
 	errPDFInternal = errors.New("internal error reading PDF")
 )
@@ -63,14 +62,12 @@ var (
 // memory. A document that reaches the operator, glyph or text limits keeps
 // the text read so far and is marked "truncated" in its metadata.
 const (
-	pdfTimeout          = 60 * time.Second // reading one file, all in all
 	pdfMaxPages         = 20000
 	pdfMaxObjects       = 2_000_000
 	pdfMaxOps           = 20_000_000 // content stream tokens, forms included
 	pdfMaxPageGlyphs    = 200_000
 	pdfMaxBody          = 32 << 20 // bytes of extracted text
 	pdfMaxStream        = 64 << 20 // one decoded stream
-	pdfMaxDecoded       = 512 << 20
 	pdfMaxFormDepth     = 12
 	pdfMaxOperands      = 64
 	pdfMaxNesting       = 32 // arrays and dictionaries in content streams
@@ -81,6 +78,37 @@ const (
 	pdfMaxTitle         = 200
 	pdfMaxPageTreeDepth = 64
 )
+
+// The inflate budget of one PDF: its streams may decode to at most
+// pdfInflateRatio times the file's size, but always to pdfInflateFloor and
+// never past pdfInflateCap. Text PDFs decode to 1 to 5 times their size
+// (fonts and images, most of a file, are not decoded); a compression bomb
+// (zeros) to about 1,000 times.
+const (
+	pdfInflateRatio = 20
+	pdfInflateFloor = 32 << 20
+	pdfInflateCap   = 256 << 20
+)
+
+// PDFInflateBudget returns how many bytes the streams of a PDF file of size
+// bytes may inflate to, all together.
+func PDFInflateBudget(size int) int64 {
+	return min(max(int64(size)*pdfInflateRatio, pdfInflateFloor), pdfInflateCap)
+}
+
+// ErrInflate reports a PDF whose streams inflate past its budget; it
+// reaches callers wrapped in an *InflateError.
+var ErrInflate = errors.New("inflates past its budget")
+
+// InflateError reports a PDF whose streams inflate past Budget bytes.
+type InflateError struct{ Budget int64 }
+
+func (e *InflateError) Error() string {
+	return fmt.Sprintf("inflates past %d MB (a PDF's streams may inflate to %d times its size, at least %d MB, at most %d MB)",
+		e.Budget>>20, pdfInflateRatio, pdfInflateFloor>>20, pdfInflateCap>>20)
+}
+
+func (e *InflateError) Unwrap() error { return ErrInflate }
 
 // Layout thresholds, as fractions of the font size.
 const (
@@ -99,7 +127,7 @@ const (
 // that needs a password, a corrupt file and a PDF without any text (a scan),
 // each with no record. Files encrypted with an empty user password (only
 // their permissions are restricted) are read like any other.
-func PDF(path string, data []byte) (recs []Record, errs []error) {
+func PDF(ctx context.Context, path string, data []byte) (recs []Record, errs []error) {
 	fail := func(err error) ([]Record, []error) {
 		return nil, []error{&Error{Path: path, Err: err}}
 	}
@@ -111,7 +139,7 @@ func PDF(path string, data []byte) (recs []Record, errs []error) {
 			recs, errs = fail(fmt.Errorf("%w: %v", errPDFInternal, r))
 		}
 	}()
-	d, err := pdfOpen(data)
+	d, err := pdfOpen(ctx, data)
 	if err != nil {
 		return fail(err)
 	}
@@ -144,13 +172,14 @@ func pdfCheck(data []byte) error {
 // pdfDoc is one PDF being read.
 type pdfDoc struct {
 	ctx       *model.Context
-	deadline  time.Time
+	stopCtx   context.Context // reading stops when it ends
 	ops       int
 	decoded   int64
+	inflate   int64 // bytes all streams may inflate to; see PDFInflateBudget
 	streams   map[int][]byte
 	fonts     map[pdfFontKey]*pdfFont
 	truncated bool  // a limit was reached
-	stop      error // set when reading must stop (the deadline passed)
+	stop      error // set when reading must stop (deadline, inflate budget)
 }
 
 type pdfFontKey struct {
@@ -159,15 +188,17 @@ type pdfFontKey struct {
 	name string
 }
 
-func pdfOpen(data []byte) (*pdfDoc, error) {
-	deadline := time.Now().Add(pdfTimeout)
-	ctx, err := pdfRead(data, deadline)
+func pdfOpen(stop context.Context, data []byte) (*pdfDoc, error) {
+	budget := PDFInflateBudget(len(data))
+	ctx, err := pdfRead(stop, data, budget)
 	switch {
 	case err == nil && ctx != nil:
 	case errors.Is(err, pdfcpu.ErrWrongPassword):
 		return nil, errPDFEncrypted
-	case errors.Is(err, context.DeadlineExceeded):
-		return nil, errPDFTimeout
+	case stop.Err() != nil:
+		return nil, stopped(stop)
+	case errors.Is(err, filter.ErrDecodeLimitExceeded):
+		return nil, &InflateError{Budget: budget}
 	case pdfEncryptRe.Match(data):
 		// pdfcpu could not read an encrypted file: an unsupported
 		// security handler or a broken encryption dictionary.
@@ -178,26 +209,27 @@ func pdfOpen(data []byte) (*pdfDoc, error) {
 		return nil, fmt.Errorf("%w: %v", errPDFCorrupt, err)
 	}
 	return &pdfDoc{
-		ctx:      ctx,
-		deadline: deadline,
-		streams:  map[int][]byte{},
-		fonts:    map[pdfFontKey]*pdfFont{},
+		ctx:     ctx,
+		stopCtx: stop,
+		inflate: budget,
+		streams: map[int][]byte{},
+		fonts:   map[pdfFontKey]*pdfFont{},
 	}, nil
 }
 
 // pdfEncryptRe finds the encryption entry of a trailer dictionary.
 var pdfEncryptRe = regexp.MustCompile(`/Encrypt\s*(?:\d+\s+\d+\s+R|<<)`)
 
-func pdfRead(data []byte, deadline time.Time) (ctx *model.Context, err error) {
+// pdfRead reads the file structure. pdfcpu decodes object and
+// cross-reference streams as it reads; each may inflate to the budget.
+func pdfRead(stop context.Context, data []byte, budget int64) (ctx *model.Context, err error) {
 	defer pdfRecoverLib(&err)
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
-	conf.Limits.MaxDecodeBytes = pdfMaxStream
+	conf.Limits.MaxDecodeBytes = min(pdfMaxStream, budget)
 	conf.Limits.MaxObjectCount = pdfMaxObjects
 	conf.Limits.MaxXRefEntries = pdfMaxObjects
-	c, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	return pdfcpu.ReadWithContext(c, bytes.NewReader(data), conf)
+	return pdfcpu.ReadWithContext(stop, bytes.NewReader(data), conf)
 }
 
 // pdfRecoverLib turns a panic in pdfcpu into an error. Every call into
@@ -216,9 +248,9 @@ func (d *pdfDoc) budget() bool {
 		d.truncated = true
 		return true
 	}
-	if d.ops&1023 == 0 && time.Now().After(d.deadline) {
+	if d.ops&1023 == 0 && d.stopCtx.Err() != nil {
 		d.truncated = true
-		d.stop = errPDFTimeout
+		d.stop = stopped(d.stopCtx)
 	}
 	return d.stop != nil
 }
@@ -320,11 +352,21 @@ func (d *pdfDoc) streamData(o types.Object) []byte {
 	if !ok {
 		return nil
 	}
-	if d.decoded > pdfMaxDecoded {
-		d.truncated = true
+	if d.stop != nil {
 		return nil
 	}
-	b := pdfDecode(&sd)
+	left := d.inflate - d.decoded
+	b, over := pdfDecode(&sd, min(pdfMaxStream, left), left > pdfMaxStream)
+	switch {
+	case over && left <= pdfMaxStream:
+		// Past the document's budget: a compression bomb. Reading stops.
+		d.truncated = true
+		d.stop = &InflateError{Budget: d.inflate}
+		return nil
+	case over:
+		// Past the limit of one stream: keep its start.
+		d.truncated = true
+	}
 	d.decoded += int64(len(b))
 	if nr >= 0 {
 		d.streams[nr] = b
@@ -332,28 +374,57 @@ func (d *pdfDoc) streamData(o types.Object) []byte {
 	return b
 }
 
-// pdfDecode decodes a stream. A truncated or corrupt Flate stream, common in
-// damaged files, yields what could be inflated.
-func pdfDecode(sd *types.StreamDict) (out []byte) {
-	b, err := pdfDecodeLib(sd)
+// pdfDecode decodes a stream to at most limit bytes; over reports a stream
+// that inflates past limit, with, if keep, the first limit bytes of a Flate
+// stream. A truncated or corrupt Flate stream, common in damaged files,
+// yields what could be inflated.
+func pdfDecode(sd *types.StreamDict, limit int64, keep bool) (out []byte, over bool) {
+	flateOnly := len(sd.FilterPipeline) == 1 && sd.FilterPipeline[0].Name == "FlateDecode" && sd.FilterPipeline[0].DecodeParms == nil
+	if flateOnly && !keep && int64(len(sd.Raw))*pdfMaxFlateRatio > limit && pdfInflatesPast(sd.Raw, limit) {
+		// Found without holding the output: pdfcpu would buffer up to
+		// twice the limit before it gives up.
+		return nil, true
+	}
+	b, err := pdfDecodeLib(sd, limit)
 	if err == nil {
-		return b
+		return b, false
+	}
+	over = errors.Is(err, filter.ErrDecodeLimitExceeded)
+	if over && !keep {
+		return nil, true
 	}
 	if len(sd.FilterPipeline) != 1 || sd.FilterPipeline[0].Name != "FlateDecode" || sd.FilterPipeline[0].DecodeParms != nil {
-		return nil
+		return nil, over
 	}
 	zr, zerr := zlib.NewReader(bytes.NewReader(sd.Raw))
 	if zerr != nil {
-		return nil
+		return nil, over
 	}
-	var buf bytes.Buffer
-	_, _ = io.Copy(&buf, io.LimitReader(zr, pdfMaxStream))
-	return buf.Bytes()
+	buf := bytes.NewBuffer(make([]byte, 0, min(limit, 1<<20)))
+	n, _ := io.Copy(buf, io.LimitReader(zr, limit+1))
+	if n > limit {
+		return buf.Bytes()[:limit], true
+	}
+	return buf.Bytes(), over
 }
 
-func pdfDecodeLib(sd *types.StreamDict) (b []byte, err error) {
+// pdfMaxFlateRatio is the most a Flate stream can inflate, per byte.
+const pdfMaxFlateRatio = 1032
+
+// pdfInflatesPast reports whether the zlib stream raw inflates to more than
+// limit bytes, counting them without keeping them.
+func pdfInflatesPast(raw []byte, limit int64) bool {
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return false
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	return n > limit
+}
+
+func pdfDecodeLib(sd *types.StreamDict, limit int64) (b []byte, err error) {
 	defer pdfRecoverLib(&err)
-	return sd.DecodeLengthWithLimit(-1, pdfMaxStream)
+	return sd.DecodeLengthWithLimit(-1, limit)
 }
 
 // pdfPage is a page dictionary and its (inherited) resources.
@@ -446,8 +517,8 @@ func (d *pdfDoc) document() (search.Document, error) {
 	bodyLen := 0
 	sizes := map[float64]int{}
 	for _, p := range pages {
-		if time.Now().After(d.deadline) {
-			d.stop = errPDFTimeout
+		if d.stop == nil && d.stopCtx.Err() != nil {
+			d.stop = stopped(d.stopCtx)
 		}
 		if d.stop != nil || d.ops > pdfMaxOps || bodyLen > pdfMaxBody {
 			d.truncated = true

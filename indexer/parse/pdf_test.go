@@ -35,7 +35,7 @@ func readPDFFixture(t testing.TB, name string) []byte {
 func parsePDF(t *testing.T, name string) search.Document {
 	t.Helper()
 	data := readPDFFixture(t, name)
-	recs, errs := PDF(name, data)
+	recs, errs := PDF(t.Context(), name, data)
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("PDF(%s) = %d records, errors %v", name, len(recs), errs)
 	}
@@ -294,7 +294,7 @@ func TestPDFFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := PDF("in/x.pdf", tt.data)
+			recs, errs := PDF(t.Context(), "in/x.pdf", tt.data)
 			// A file without text is still a record (its metadata), with
 			// the error as a warning; every other failure has no record.
 			wantRecs := 0
@@ -316,10 +316,10 @@ func TestPDFFailures(t *testing.T) {
 			}
 		})
 	}
-	if _, errs := PDF("x.pdf", readPDFFixture(t, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
+	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
 		t.Errorf("message %q", errs[0])
 	}
-	if _, errs := PDF("x.pdf", readPDFFixture(t, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
+	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
 		t.Errorf("message %q", errs[0])
 	}
 }
@@ -329,7 +329,7 @@ func TestPDFFailures(t *testing.T) {
 func TestPDFRepairsMissingXref(t *testing.T) {
 	data := readPDFFixture(t, "generated-de.pdf")
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
-	recs, errs := PDF("x.pdf", cut)
+	recs, errs := PDF(t.Context(), "x.pdf", cut)
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("got %d records, errors %v", len(recs), errs)
 	}
@@ -342,7 +342,7 @@ func TestPDFByExtension(t *testing.T) {
 	if !Supported("Bericht.PDF") || !slices.Contains(Extensions(), ".pdf") {
 		t.Error(".pdf is not supported")
 	}
-	recs, errs := File("docs/bericht.pdf", readPDFFixture(t, "generated-xmp.pdf"))
+	recs, errs := File(t.Context(), "docs/bericht.pdf", readPDFFixture(t, "generated-xmp.pdf"))
 	if len(errs) > 0 || len(recs) != 1 || recs[0].Doc.Title != "Handlungsempfehlungen für Lernnetzwerke" {
 		t.Errorf("File: %v %v", recs, errs)
 	}
@@ -441,7 +441,7 @@ func TestPDFGlyphNames(t *testing.T) {
 }
 
 func TestPDFCMap(t *testing.T) {
-	d := &pdfDoc{deadline: time.Now().Add(time.Minute)}
+	d := &pdfDoc{stopCtx: t.Context()}
 	m := d.parseCMap([]byte(`1 begincodespacerange <00> <80> <8140> <FFFF> endcodespacerange
 2 beginbfchar <41> <0041> <8141> (\000\344) endbfchar
 2 beginbfrange <30> <39> <0030> <8150> <8152> [<00DF> <00660069> <D83DDE00>] endbfrange`))
@@ -470,12 +470,15 @@ func FuzzPDF(f *testing.F) {
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 30 >> stream\nBT /F1 12 Tf (Hallo) Tj ET\nendstream endobj\n%%EOF"))
+	// Streams inflating past the budget: 64 MB of zeros in 64 KB.
+	f.Add(zeroStreamPDF(f, 64, 0))
+	f.Add(zeroStreamPDF(f, 64, 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 {
 			return
 		}
 		start := time.Now()
-		recs, errs := PDF("fuzz.pdf", data)
+		recs, errs := PDF(t.Context(), "fuzz.pdf", data)
 		if el := time.Since(start); el > 20*time.Second {
 			t.Errorf("took %v", el)
 		}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -62,7 +63,7 @@ func lineNumberAt(data []byte, off int) int {
 
 // Text parses a plain text file: its first non-empty line is the title and
 // the rest is the body. The file yields one record with Raw set to data.
-func Text(path string, data []byte) ([]Record, []error) {
+func Text(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	text, line, err := checkTextFile(data)
 	if err != nil {
 		return nil, []error{&Error{Path: path, Line: line, Err: err}}

@@ -33,7 +33,7 @@ func TestText(t *testing.T) {
 			if tt.file != "" {
 				path, data = tt.file, readFormatsFixture(t, tt.file)
 			}
-			recs, errs := Text(path, data)
+			recs, errs := Text(t.Context(), path, data)
 			checkInvariants(t, path, data, recs, errs)
 			if tt.wantErr != nil {
 				if len(recs) != 0 || len(errs) != 1 {

@@ -1,0 +1,55 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestParseSlots checks that an upload waits for a parse slot while every
+// slot is taken (by folder ingest workers, other uploads or fetches), and
+// gives up, naming the file, when its request ends.
+func TestParseSlots(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	for range cap(kb.parseSlots) {
+		kb.parseSlots <- struct{}{}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	res, err := kb.IngestBytes(ctx, "a.json", []byte(`{"id": "a", "title": "A", "body": "Text."}`), "")
+	if err != nil {
+		t.Fatalf("IngestBytes: %v", err)
+	}
+	if len(res) != 1 || res[0].Status != "failed" || res[0].Error != "a.json: context canceled" {
+		t.Errorf("got results %+v, want one failure %q", res, "a.json: context canceled")
+	}
+	for range cap(kb.parseSlots) {
+		<-kb.parseSlots
+	}
+	if _, err := kb.Document(t.Context(), "a"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Document(a): got %v, want ErrNotFound", err)
+	}
+	res, err = kb.IngestBytes(t.Context(), "a.json", []byte(`{"id": "a", "title": "A", "body": "Text."}`), "")
+	if err != nil || len(res) != 1 || res[0].Status != "added" {
+		t.Errorf("with free slots: got %+v, %v; want a added", res, err)
+	}
+}
+
+// TestIngestBytesHostile checks that an upload of a hostile file is a
+// named failure with its line, not a parse of a minute (300 KB of ">" took
+// 70 s as an upload).
+func TestIngestBytesHostile(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	data := append([]byte("# Deep\n\n"), bytes.Repeat([]byte(">"), 300_000)...)
+	res, err := kb.IngestBytes(t.Context(), "deep.md", data, "")
+	if err != nil {
+		t.Fatalf("IngestBytes: %v", err)
+	}
+	want := "deep.md:3: too deeply nested (more than 100 levels of block quotes and lists at line 3)"
+	if len(res) != 1 || res[0].Status != "failed" || res[0].Error != want || res[0].Line != 3 {
+		t.Errorf("got %+v, want one failure at line 3: %q", res, want)
+	}
+}
