@@ -72,7 +72,10 @@
 // MaxLength characters are a *SyntaxError.
 package querylang
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Limits of a query.
 const (
@@ -83,14 +86,59 @@ const (
 
 // Canonical field names. A Term or Phrase without a field has Field "".
 const (
-	FieldTitle  = "title"
-	FieldBody   = "body"
-	FieldTopic  = "topic"
-	FieldType   = "type"
-	FieldPerson = "person"
-	FieldOrg    = "org"
-	FieldLang   = "lang"
+	FieldTitle     = "title"
+	FieldBody      = "body"
+	FieldTopic     = "topic"
+	FieldType      = "type"
+	FieldPerson    = "person"
+	FieldOrg       = "org"
+	FieldLang      = "lang"
+	FieldAddressee = "addressee"
+	FieldPolicy    = "policy"
 )
+
+// fieldNames are the canonical field names, in the order errors list them.
+var fieldNames = []string{FieldTitle, FieldBody, FieldTopic, FieldType, FieldPerson, FieldOrg, FieldAddressee, FieldPolicy, FieldLang}
+
+// FieldNames returns the canonical field names.
+func FieldNames() []string { return append([]string(nil), fieldNames...) }
+
+// IsFilterField reports whether a canonical field is a filter (a keyword
+// field: type, lang, topic, person, org, addressee, policy) rather than a
+// text field (title, body, or none).
+func IsFilterField(f string) bool {
+	switch f {
+	case "", FieldTitle, FieldBody:
+		return false
+	}
+	return true
+}
+
+// IsFilter reports whether n is a filter: a word or phrase of a filter
+// field, or an And or Or of filters only.
+func IsFilter(n Node) bool {
+	switch n := n.(type) {
+	case *Term:
+		return IsFilterField(n.Field)
+	case *Phrase:
+		return IsFilterField(n.Field)
+	case *And:
+		for _, c := range n.Children {
+			if !IsFilter(c) {
+				return false
+			}
+		}
+		return len(n.Children) > 0
+	case *Or:
+		for _, c := range n.Children {
+			if !IsFilter(c) {
+				return false
+			}
+		}
+		return len(n.Children) > 0
+	}
+	return false
+}
 
 // fieldAliases maps every accepted lowercased field name to its canonical
 // name.
@@ -102,6 +150,8 @@ var fieldAliases = map[string]string{
 	"person": FieldPerson, "people": FieldPerson, "personen": FieldPerson,
 	"org": FieldOrg, "organisation": FieldOrg, "organization": FieldOrg, "organizations": FieldOrg,
 	"lang": FieldLang, "language": FieldLang, "sprache": FieldLang,
+	"addressee": FieldAddressee, "addressees": FieldAddressee, "adressat": FieldAddressee, "adressaten": FieldAddressee,
+	"policy": FieldPolicy, "policy_area": FieldPolicy, "politikfeld": FieldPolicy,
 }
 
 // CanonicalField returns the canonical name of a field name or alias, in
@@ -191,8 +241,17 @@ func (t *Term) String() string {
 	return s
 }
 
+// String renders a phrase in straight quotes, or, when its text has one
+// (a phrase written in other quotes can), in the first other quotes that
+// its text lets close where it ends.
 func (p *Phrase) String() string {
-	return fieldPrefix(p.Field) + `"` + p.Text + `"`
+	for _, q := range [][2]string{{`"`, `"`}, {"„", "“"}, {"»", "«"}, {"«", "»"}} {
+		o, _ := utf8.DecodeRuneInString(q[0])
+		if !strings.ContainsAny(p.Text, quoteClosers[o]) {
+			return fieldPrefix(p.Field) + q[0] + p.Text + q[1]
+		}
+	}
+	return fieldPrefix(p.Field) + "‚" + p.Text + "‘"
 }
 
 // And, Or and Bool render their children with as few parentheses as the
@@ -201,6 +260,9 @@ func (p *Phrase) String() string {
 // from.
 
 func (a *And) String() string {
+	if s, ok := a.filtered(); ok {
+		return s
+	}
 	parts := make([]string, len(a.Children))
 	for i, c := range a.Children {
 		switch c.(type) {
@@ -213,9 +275,69 @@ func (a *And) String() string {
 	return strings.Join(parts, " AND ")
 }
 
+// filtered renders an And of filters followed by one other node as
+// adjacent clauses, the form the parser gives it ("type:webinar a b"), so
+// that it needs no parentheses. It is only used when parsing the adjacent
+// form gives the same tree: the Or's children are joined by OR, and no two
+// single filters have the same field (adjacent, they would be OR-ed).
+func (a *And) filtered() (string, bool) {
+	n := len(a.Children)
+	if n < 2 {
+		return "", false
+	}
+	var rest string
+	switch c := a.Children[n-1].(type) {
+	case *Or:
+		if IsFilter(c) {
+			return "", false
+		}
+		rest = c.render(" OR ")
+	case *Bool:
+		rest = c.String()
+	default:
+		if IsFilter(c) {
+			return "", false
+		}
+		rest = c.String()
+	}
+	seen := map[string]bool{}
+	parts := make([]string, 0, n)
+	for _, c := range a.Children[:n-1] {
+		if !IsFilter(c) {
+			return "", false
+		}
+		var f string
+		switch c := c.(type) {
+		case *Term:
+			f = c.Field
+		case *Phrase:
+			f = c.Field
+		case *And:
+			return "", false
+		}
+		if f != "" {
+			if seen[f] {
+				return "", false
+			}
+			seen[f] = true
+		}
+		parts = append(parts, c.String())
+	}
+	return strings.Join(append(parts, rest), " "), true
+}
+
 // String renders an Or as adjacent clauses, the default operator, but
-// with OR next to a Not child: adjacent, it would be a MustNot clause.
-func (o *Or) String() string { return o.render(" ") }
+// with OR next to a Not child (adjacent, it would be a MustNot clause),
+// and between all children when one is a filter (adjacent filters are
+// AND-ed with the rest).
+func (o *Or) String() string {
+	for _, c := range o.Children {
+		if IsFilter(c) {
+			return o.render(" OR ")
+		}
+	}
+	return o.render(" ")
+}
 
 // render renders o with sep between children, or " OR " next to a Not.
 func (o *Or) render(sep string) string {

@@ -38,6 +38,8 @@ func FuzzParse(f *testing.F) {
 		"Co-Creation Start-up C++", "a - b", "Note: x", "https://example.org/x", "Straße Übergänge",
 		"(a", "a)", "()", "AND a", "a AND", `"abc`, "*", "a*", "innov**", "NOT --a", "+(--a) b",
 		`-title:"x y"`, `title:"" foo`, "a -(b OR c)", "((a))", "a OR -b c",
+		"„Kultur der Innovation“", "“innovation culture”", "‚Kultur‘ geht’s", "»a« «b»", `»sag "ja"«`, "Kultur „Innovation",
+		"type:webinar Innovationskultur", "type:(webinar -case) lang:de a OR b", "addressee:Bund -type:case", "foo:bar", "geht's weiter?",
 	} {
 		f.Add(s)
 	}

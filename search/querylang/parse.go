@@ -12,15 +12,30 @@ type SyntaxError struct {
 	Pos    int // byte offset of the error in the query, from 0
 	Column int // character (rune) column of the error, from 1
 	Msg    string
+	// Code names the kind of error, for messages in other languages: one
+	// of the Code constants.
+	Code string
 }
+
+// Codes of a SyntaxError.
+const (
+	CodeQuote        = "missing_quote"    // an opening quote without its closing one
+	CodeParen        = "missing_paren"    // a '(' without its ')'
+	CodeUnexpected   = "unexpected_paren" // a ')' without its '('
+	CodeEmptyParens  = "empty_parens"     // "()"
+	CodeOperator     = "operator"         // AND, OR, NOT without an operand
+	CodeUnknownField = "unknown_field"    // "foo:bar" with no field foo
+	CodePrefix       = "prefix"           // a bad '*'
+	CodeLimit        = "limit"            // too long, too many terms, too deep
+)
 
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("syntax error at column %d: %s", e.Column, e.Msg)
 }
 
-func syntaxError(q string, pos int, format string, args ...any) *SyntaxError {
+func syntaxError(q string, pos int, code, format string, args ...any) *SyntaxError {
 	pos = min(max(pos, 0), len(q))
-	return &SyntaxError{Pos: pos, Column: utf8.RuneCountInString(q[:pos]) + 1, Msg: fmt.Sprintf(format, args...)}
+	return &SyntaxError{Pos: pos, Column: utf8.RuneCountInString(q[:pos]) + 1, Msg: fmt.Sprintf(format, args...), Code: code}
 }
 
 // Parse parses a query. A query without any word or phrase (empty, blank
@@ -41,7 +56,7 @@ func parse(q string, maxLen int) (Node, error) {
 			}
 			n++
 		}
-		return nil, syntaxError(q, pos, "query longer than %d characters", maxLen)
+		return nil, syntaxError(q, pos, CodeLimit, "query longer than %d characters", maxLen)
 	}
 	toks, err := lex(q)
 	if err != nil {
@@ -97,7 +112,43 @@ func hasAlnum(s string) bool {
 
 // isDelim reports whether r ends a word.
 func isDelim(r rune) bool {
-	return r == '(' || r == ')' || r == '"' || unicode.IsSpace(r)
+	return r == '(' || r == ')' || r == '"' || r == '„' || r == '“' || r == '»' || r == '«' || unicode.IsSpace(r)
+}
+
+// quoteClosers maps every opening quote to the quotes that close it:
+// straight quotes, German „…“ (also closed by ” or "), English “…”, the
+// German single ‚…‘ and the guillemets »…« and «…».
+var quoteClosers = map[rune]string{
+	'"': `"`, '„': `“”"`, '“': `”“"`, '‚': "‘’", '»': "«", '«': "»",
+}
+
+// opensQuote reports whether s starts with an opening quote.
+func opensQuote(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	_, ok := quoteClosers[r]
+	return ok && s != ""
+}
+
+// closeQuote finds the end of the phrase opened by the quote at q[i] (of
+// size bytes): the offset of the closing quote and its size. A single ‚
+// is closed only by a ‘ or ’ before a delimiter or the end, as ’ is also
+// an apostrophe ("geht’s"). ok is false when there is none.
+func closeQuote(q string, i, size int) (at, csize int, ok bool) {
+	open, _ := utf8.DecodeRuneInString(q[i:])
+	closers := quoteClosers[open]
+	for j := i + size; j < len(q); {
+		r, n := utf8.DecodeRuneInString(q[j:])
+		if strings.ContainsRune(closers, r) {
+			if open != '‚' {
+				return j, n, true
+			}
+			if next, _ := utf8.DecodeRuneInString(q[j+n:]); j+n == len(q) || isDelim(next) {
+				return j, n, true
+			}
+		}
+		j += n
+	}
+	return 0, 0, false
 }
 
 // lex splits q into tokens. Words and phrases without a letter or digit
@@ -131,13 +182,16 @@ func lex(q string) ([]token, error) {
 			toks = append(toks, token{kind: tRParen, pos: i, end: i + 1, text: ")"})
 			i++
 			continue
-		case r == '"':
-			j := strings.IndexByte(q[i+1:], '"')
-			if j < 0 {
-				return nil, syntaxError(q, i, "missing closing quote")
+		case quoteClosers[r] != "":
+			at, csize, ok := closeQuote(q, i, size)
+			if !ok {
+				if r == '‚' {
+					break // a low comma, not a quote
+				}
+				return nil, syntaxError(q, i, CodeQuote, "missing closing quote")
 			}
-			end := i + 1 + j + 1
-			text := q[i+1 : end-1]
+			end := at + csize
+			text := q[i+size : at]
 			if !hasAlnum(text) {
 				drop(i)
 			} else {
@@ -198,7 +252,7 @@ func isModifier(q string, i, j int) bool {
 		return false
 	}
 	if j == i+1 {
-		return j < len(q) && (q[j] == '(' || q[j] == '"')
+		return j < len(q) && (q[j] == '(' || opensQuote(q[j:]))
 	}
 	rest := q[i+1 : j]
 	if strings.IndexByte("-+!", rest[0]) >= 0 {
@@ -216,15 +270,18 @@ func word(q string, i, j int) (t token, keep bool, err error) {
 	w := q[i:j]
 	t = token{kind: tWord, pos: i, end: j, text: w}
 	if k := strings.IndexByte(w, ':'); k > 0 {
+		v := w[k+1:]
+		group := v == "" && j < len(q) && (q[j] == '(' || opensQuote(q[j:]))
 		if f, ok := CanonicalField(w[:k]); ok {
-			v := w[k+1:]
 			switch {
 			case v != "":
 				t.field, t.text = f, v
-			case j < len(q) && (q[j] == '(' || q[j] == '"'):
+			case group:
 				return token{kind: tField, pos: i, end: j, text: w, field: f}, true, nil
 			}
 			// A field name followed by nothing is plain text.
+		} else if looksLikeField(w[:k]) && (group || v != "" && !strings.HasPrefix(v, "/")) {
+			return t, false, syntaxError(q, i, CodeUnknownField, "unknown field %q (known fields: %s)", w[:k], strings.Join(FieldNames(), ", "))
 		}
 	}
 	if strings.HasSuffix(t.text, "*") {
@@ -232,13 +289,13 @@ func word(q string, i, j int) (t token, keep bool, err error) {
 		star := j - 1
 		switch {
 		case strings.HasSuffix(stem, "*"):
-			return t, false, syntaxError(q, star, "only one * at the end of a word is allowed")
+			return t, false, syntaxError(q, star, CodePrefix, "only one * at the end of a word is allowed")
 		case utf8.RuneCountInString(stem) < 2:
-			return t, false, syntaxError(q, star, "a prefix search needs at least 2 letters or digits before *")
+			return t, false, syntaxError(q, star, CodePrefix, "a prefix search needs at least 2 letters or digits before *")
 		}
 		for _, r := range stem {
 			if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) {
-				return t, false, syntaxError(q, star, "a prefix search (*) works on a single word of letters and digits only")
+				return t, false, syntaxError(q, star, CodePrefix, "a prefix search (*) works on a single word of letters and digits only")
 			}
 		}
 		t.text, t.prefix = stem, true
@@ -269,8 +326,8 @@ func (p *parser) next() token {
 	return t
 }
 
-func (p *parser) errorf(pos int, format string, args ...any) error {
-	return syntaxError(p.q, pos, format, args...)
+func (p *parser) errorf(pos int, code, format string, args ...any) error {
+	return syntaxError(p.q, pos, code, format, args...)
 }
 
 // endsOperand reports whether t cannot start an operand.
@@ -296,13 +353,13 @@ func (p *parser) parseList(open *token) (Node, error) {
 		t := p.peek()
 		if t.kind == tEOF {
 			if open != nil {
-				return nil, p.errorf(open.pos, "missing closing parenthesis")
+				return nil, p.errorf(open.pos, CodeParen, "missing closing parenthesis")
 			}
 			break
 		}
 		if t.kind == tRParen {
 			if open == nil {
-				return nil, p.errorf(t.pos, "unexpected closing parenthesis")
+				return nil, p.errorf(t.pos, CodeUnexpected, "unexpected closing parenthesis")
 			}
 			break
 		}
@@ -314,16 +371,61 @@ func (p *parser) parseList(open *token) (Node, error) {
 	}
 	if len(cs) == 0 {
 		if open != nil {
-			return nil, p.errorf(open.pos, "empty parentheses")
+			return nil, p.errorf(open.pos, CodeEmptyParens, "empty parentheses")
 		}
 		return nil, nil
 	}
 	return buildList(cs), nil
 }
 
-// buildList turns clauses into the simplest node: the clause itself, an
-// Or of should clauses, an And of must clauses, or a Bool.
+// buildList turns clauses into the simplest node. Filter clauses (see
+// IsFilter) are taken out first: single filters of the same field are
+// OR-ed, and the filters are AND-ed with the node of the other clauses.
 func buildList(cs []clause) Node {
+	var filters []Node
+	byField := map[string]*Or{}
+	rest := cs[:0:0]
+	for _, c := range cs {
+		if !IsFilter(c.n) {
+			rest = append(rest, c)
+			continue
+		}
+		f := ""
+		switch n := c.n.(type) {
+		case *Term:
+			f = n.Field
+		case *Phrase:
+			f = n.Field
+		}
+		if f == "" {
+			filters = append(filters, c.n)
+			continue
+		}
+		if o, ok := byField[f]; ok {
+			o.Children = append(o.Children, c.n)
+			continue
+		}
+		o := &Or{Children: []Node{c.n}}
+		byField[f] = o
+		filters = append(filters, o)
+	}
+	if len(filters) == 0 {
+		return buildClauses(cs)
+	}
+	for i, f := range filters {
+		if o, ok := f.(*Or); ok && len(o.Children) == 1 {
+			filters[i] = o.Children[0]
+		}
+	}
+	if len(rest) > 0 {
+		filters = append(filters, buildClauses(rest))
+	}
+	return newAnd(filters)
+}
+
+// buildClauses turns clauses into the simplest node: the clause itself, an
+// Or of should clauses, an And of must clauses, or a Bool.
+func buildClauses(cs []clause) Node {
 	var must, should, mustNot []Node
 	for _, c := range cs {
 		switch {
@@ -403,7 +505,7 @@ func (p *parser) parseOr() (n Node, must bool, err error) {
 	for p.peek().kind == tOr {
 		op := p.next()
 		if endsOperand(p.peek()) {
-			return nil, false, p.errorf(op.pos, "%s needs a term after it", op.text)
+			return nil, false, p.errorf(op.pos, CodeOperator, "%s needs a term after it", op.text)
 		}
 		c, _, err := p.parseAnd()
 		if err != nil {
@@ -424,7 +526,7 @@ func (p *parser) parseAnd() (n Node, must bool, err error) {
 	for p.peek().kind == tAnd {
 		op := p.next()
 		if endsOperand(p.peek()) {
-			return nil, false, p.errorf(op.pos, "%s needs a term after it", op.text)
+			return nil, false, p.errorf(op.pos, CodeOperator, "%s needs a term after it", op.text)
 		}
 		c, _, err := p.parseUnary()
 		if err != nil {
@@ -442,7 +544,7 @@ func (p *parser) parseUnary() (n Node, must bool, err error) {
 	case tNot, tPlus:
 		p.next()
 		if endsOperand(p.peek()) {
-			return nil, false, p.errorf(t.pos, "%s needs a term after it", t.text)
+			return nil, false, p.errorf(t.pos, CodeOperator, "%s needs a term after it", t.text)
 		}
 		n, _, err := p.parseUnary()
 		if err != nil {
@@ -453,7 +555,7 @@ func (p *parser) parseUnary() (n Node, must bool, err error) {
 		}
 		return negate(n), false, nil
 	case tAnd, tOr:
-		return nil, false, p.errorf(t.pos, "%s needs a term before it", t.text)
+		return nil, false, p.errorf(t.pos, CodeOperator, "%s needs a term before it", t.text)
 	}
 	n, err = p.parsePrimary()
 	return n, false, err
@@ -476,7 +578,7 @@ func (p *parser) parsePrimary() (Node, error) {
 	case tLParen:
 		p.depth++
 		if p.depth > MaxDepth {
-			return nil, p.errorf(t.pos, "parentheses nested deeper than %d levels", MaxDepth)
+			return nil, p.errorf(t.pos, CodeLimit, "parentheses nested deeper than %d levels", MaxDepth)
 		}
 		n, err := p.parseList(&t)
 		if err != nil {
@@ -493,17 +595,20 @@ func (p *parser) parsePrimary() (Node, error) {
 			return nil, err
 		}
 		setField(n, t.field)
+		if IsFilterField(t.field) {
+			n = refilter(n)
+		}
 		return n, nil
 	case tRParen:
-		return nil, p.errorf(t.pos, "unexpected closing parenthesis")
+		return nil, p.errorf(t.pos, CodeUnexpected, "unexpected closing parenthesis")
 	}
-	return nil, p.errorf(t.pos, "unexpected end of query")
+	return nil, p.errorf(t.pos, CodeOperator, "unexpected end of query")
 }
 
 func (p *parser) countTerm(t token) error {
 	p.terms++
 	if p.terms > MaxTerms {
-		return p.errorf(t.pos, "more than %d words and phrases", MaxTerms)
+		return p.errorf(t.pos, CodeLimit, "more than %d words and phrases", MaxTerms)
 	}
 	return nil
 }
@@ -523,4 +628,51 @@ func setField(n Node, f string) {
 			}
 		}
 	})
+}
+
+// looksLikeField reports whether name, the part of a word before a colon,
+// is meant as a field name: two to 20 letters (or '_'). "10:30", "z.B.:x"
+// and "https://…" are not.
+func looksLikeField(name string) bool {
+	n := 0
+	for _, r := range name {
+		if !unicode.IsLetter(r) && r != '_' {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 20
+}
+
+// refilter rebuilds the lists of adjacent clauses in n, whose words have
+// just become filters (type:(a -b)), as the parser builds them for
+// filters.
+func refilter(n Node) Node {
+	switch n := n.(type) {
+	case *Or:
+		for i, c := range n.Children {
+			n.Children[i] = refilter(c)
+		}
+		return newOr(n.Children)
+	case *And:
+		for i, c := range n.Children {
+			n.Children[i] = refilter(c)
+		}
+		return newAnd(n.Children)
+	case *Not:
+		n.Child = refilter(n.Child)
+	case *Bool:
+		var cs []clause
+		for _, c := range n.Must {
+			cs = append(cs, clause{refilter(c), true})
+		}
+		for _, c := range n.Should {
+			cs = append(cs, clause{refilter(c), false})
+		}
+		for _, c := range n.MustNot {
+			cs = append(cs, clause{negate(refilter(c)), false})
+		}
+		return buildList(cs)
+	}
+	return n
 }
