@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -166,9 +167,13 @@ func (c *compiler) compileLeaf(field, text string, prefix, phrase bool) query.Qu
 		}
 		return keywordLeaf("f_"+FacetTopics, keywordValue(text), prefix)
 	case querylang.FieldPerson:
-		return keywordLeaf("f_"+FacetPeople, keywordValue(text), prefix)
+		return namePartLeaf("f_"+FacetPeople, keywordValue(text), prefix)
 	case querylang.FieldOrg:
-		return keywordLeaf("f_"+FacetOrganizations, keywordValue(text), prefix)
+		return namePartLeaf("f_"+FacetOrganizations, keywordValue(text), prefix)
+	case querylang.FieldAddressee:
+		return namePartLeaf("f_"+FacetAddressees, keywordValue(text), prefix)
+	case querylang.FieldPolicy:
+		return namePartLeaf("f_"+FacetPolicyArea, keywordValue(text), prefix)
 	case querylang.FieldType:
 		v := keywordValue(text)
 		if !prefix {
@@ -204,6 +209,23 @@ func keywordValue(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+// namePartLeaf matches the keywords of field (lowercased names) that have
+// v as a whole word or run of words, or, for a prefix, a word starting
+// with v: "sommerfeld" finds "greta sommerfeld", "bund" finds "bund" and
+// "bund und länder", but not "bundesländer".
+func namePartLeaf(field, v string, prefix bool) query.Query {
+	const sep = `[ ,;/()&.\-]`
+	re := `(.*` + sep + `)?` + regexp.QuoteMeta(v)
+	if prefix {
+		re += `.*`
+	} else {
+		re += `(` + sep + `.*)?`
+	}
+	rq := bleve.NewRegexpQuery(re)
+	rq.SetField(field)
+	return rq
+}
+
 func keywordLeaf(field, v string, prefix bool) query.Query {
 	if prefix {
 		pq := bleve.NewPrefixQuery(v)
@@ -220,6 +242,32 @@ func keywordLeaf(field, v string, prefix bool) query.Query {
 // language. A German word also finds the compounds that contain it and, if
 // it is a compound, its parts (see germanAlternatives).
 func (c *compiler) textLeaf(field, text string, prefix, phrase bool) query.Query {
+	if !phrase && hasApostrophe(text) {
+		// "geht's", "Kund'innen": the tokenizer keeps a word with an
+		// apostrophe whole, so the word is also searched without it, as
+		// separate words ("geht s").
+		return bleve.NewDisjunctionQuery(c.textLeafWords(field, text, prefix, phrase),
+			c.textLeafWords(field, strings.Map(unApostrophe, text), prefix, phrase))
+	}
+	return c.textLeafWords(field, text, prefix, phrase)
+}
+
+// apostrophes are the characters written as apostrophes.
+const apostrophes = "'’‘`´"
+
+// hasApostrophe reports whether s has an apostrophe.
+func hasApostrophe(s string) bool { return strings.ContainsAny(s, apostrophes) }
+
+// unApostrophe maps an apostrophe to a space.
+func unApostrophe(r rune) rune {
+	if strings.ContainsRune(apostrophes, r) {
+		return ' '
+	}
+	return r
+}
+
+// textLeafWords is textLeaf for a word or phrase as it is.
+func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.Query {
 	family := "text"
 	if field != "" {
 		family = field
@@ -548,7 +596,7 @@ func prefixTerm(prefix, analyzer string) string {
 // trailing * are dropped, and operator words are lowercased.
 func PlainText(q string) string {
 	words := strings.FieldsFunc(q, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(`()"`, r)
+		return unicode.IsSpace(r) || strings.ContainsRune(`()"„“”»«‚‘`, r)
 	})
 	out := words[:0]
 	for _, w := range words {

@@ -31,6 +31,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"github.com/fundus-kb/fundus/search/querylang"
 )
 
 // Limits of a Request.
@@ -69,6 +71,9 @@ type Request struct {
 	// parentheses lose their meaning (for natural-language queries from
 	// other systems, such as evaluation sets).
 	Plain bool
+	// Lenient reads a Query that does not parse as plain words (see
+	// PlainText) instead of failing; Result.Notice then says why.
+	Lenient bool
 	// NoFacets skips facet counting; NoSnippets skips highlighting.
 	NoFacets   bool
 	NoSnippets bool
@@ -95,6 +100,10 @@ type Result struct {
 	// unknown words or fewer than 3 hits, and its words were also searched
 	// within a small edit distance.
 	Fuzzy bool `json:"fuzzy,omitempty"`
+	// Notice is the syntax error of a lenient Request's query, which was
+	// then read as ReadAs, its plain words; nil when the query parsed.
+	Notice *Notice `json:"notice,omitempty"`
+	ReadAs string  `json:"read_as,omitempty"`
 	// all holds every hit (id and score only) of a Request with all.
 	all []Hit
 }
@@ -205,10 +214,48 @@ func (r *Request) normalize() error {
 	return nil
 }
 
+// Notice tells how a lenient search read a query that did not parse.
+type Notice struct {
+	// Code is the kind of syntax error, one of querylang's Code constants.
+	Code    string `json:"code"`
+	Message string `json:"message"` // in English
+	Column  int    `json:"column"`  // of the error in the query, from 1
+}
+
 // Search runs r and returns one page of hits with facet counts. Facet
 // counts are disjunctive: a facet with a selection is counted with every
 // filter but its own, so its other values show what they would add.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	if !r.Lenient || r.Plain {
+		return ix.search(ctx, r)
+	}
+	_, err := querylang.Parse(r.Query)
+	var se *querylang.SyntaxError
+	if !errors.As(err, &se) {
+		return ix.search(ctx, r)
+	}
+	r.Query = lenientText(r.Query)
+	out, err := ix.search(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	out.Notice = &Notice{Code: se.Code, Message: se.Msg, Column: se.Column}
+	out.ReadAs = r.Query
+	return out, nil
+}
+
+// lenientText is q as plain words (PlainText), at most the first
+// querylang.MaxTerms of them.
+func lenientText(q string) string {
+	q = PlainText(q)
+	if ws := strings.Fields(q); len(ws) > querylang.MaxTerms {
+		q = strings.Join(ws[:querylang.MaxTerms], " ")
+	}
+	return q
+}
+
+// search is Search without lenience.
+func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	start := time.Now()
 	if err := r.normalize(); err != nil {
 		return nil, err

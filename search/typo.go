@@ -58,7 +58,9 @@ func plainWords(n querylang.Node) []string {
 	walk = func(n querylang.Node) {
 		switch n := n.(type) {
 		case *querylang.Term:
-			if n.Field == "" && !n.Prefix && !slices.Contains(out, n.Text) {
+			// A word with an apostrophe ("geht's") is no typo: its
+			// correction would drop the apostrophe ("gets").
+			if n.Field == "" && !n.Prefix && !hasApostrophe(n.Text) && !slices.Contains(out, n.Text) {
 				out = append(out, n.Text)
 			}
 		case *querylang.Or:

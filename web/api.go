@@ -58,6 +58,13 @@ func parseSearch(q url.Values) (search.Request, error) {
 	if r.FacetSize, err = intParam(q, "facet_size", search.DefaultFacetSize, 1, search.MaxFacetSize); err != nil {
 		return r, err
 	}
+	if v := q.Get("lenient"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return r, &search.InvalidRequestError{Param: "lenient", Reason: "not true or false: " + strconv.Quote(v)}
+		}
+		r.Lenient = b
+	}
 	for _, fp := range filterParams {
 		for _, v := range q[fp.param] {
 			if v = strings.TrimSpace(v); v != "" {
@@ -135,6 +142,10 @@ type searchResponse struct {
 	// Fuzzy is true when the hits came from a typo-tolerant retry.
 	DidYouMean string        `json:"did_you_mean,omitempty"`
 	Fuzzy      bool          `json:"fuzzy,omitempty"`
+	// Notice and ReadAs say how a lenient search (lenient=true) read a
+	// query that did not parse: as the plain words ReadAs.
+	Notice *search.Notice `json:"notice,omitempty"`
+	ReadAs string         `json:"read_as,omitempty"`
 	TookMS     float64       `json:"took_ms"`
 	Page       int           `json:"page"`
 	Size       int           `json:"size"`
@@ -194,6 +205,8 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		Total:      res.Total,
 		DidYouMean: res.DidYouMean,
 		Fuzzy:      res.Fuzzy,
+		Notice:     res.Notice,
+		ReadAs:     res.ReadAs,
 		TookMS:     float64(res.Took.Microseconds()) / 1000,
 		Page:       req.Page,
 		Size:       req.Size,

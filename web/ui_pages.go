@@ -128,6 +128,14 @@ type listData struct {
 	// "did-you-mean" block; empty until search offers one.
 	DidYouMean *linkView
 	NoResults  *noResults
+	// Notice says that the query did not parse and was read as plain
+	// words, with a link to the search tips.
+	Notice *noticeView
+}
+
+// noticeView is the notice about a query read as plain words.
+type noticeView struct {
+	Text, TipsURL string
 }
 
 // option is an <option> of a <select>.
@@ -210,7 +218,10 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 			}
 		}
 	}
-	if req.Sort == "" {
+	req.Lenient = true // the box never shows an error page for a query
+	if req.Sort == "" && req.Query == "" {
+		// A typed query sorts by relevance; the page's own order is for
+		// browsing without words.
 		req.Sort = cfg.defaultSort
 	}
 	if q.Get("size") == "" && cfg.defaultSize > 0 {
@@ -246,6 +257,12 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		}
 		qq.Set("q", res.DidYouMean)
 		d.DidYouMean = &linkView{Text: res.DidYouMean, URL: withQuery(cfg.path, qq)}
+	}
+	if res.Notice != nil {
+		d.Notice = &noticeView{
+			Text:    v.T("notice.readas", v.lookup("notice."+res.Notice.Code, res.Notice.Message)),
+			TipsURL: "/search/tips",
+		}
 	}
 	d.Sort = req.Sort
 	switch {

@@ -263,6 +263,12 @@ func (a *And) String() string {
 	if s, ok := a.filtered(); ok {
 		return s
 	}
+	return a.plain()
+}
+
+// plain renders a with AND between its children, as an operand of an
+// adjacent list must be rendered.
+func (a *And) plain() string {
 	parts := make([]string, len(a.Children))
 	for i, c := range a.Children {
 		switch c.(type) {
@@ -352,9 +358,12 @@ func (o *Or) render(sep string) string {
 				b.WriteString(sep)
 			}
 		}
-		if _, ok := c.(*Bool); ok {
+		switch c := c.(type) {
+		case *Bool:
 			b.WriteString("(" + c.String() + ")")
-		} else {
+		case *And:
+			b.WriteString(c.plain())
+		default:
 			b.WriteString(c.String())
 		}
 	}
@@ -386,6 +395,8 @@ func (b *Bool) String() string {
 			parts = append(parts, n.render(" OR "))
 		case *Bool:
 			parts = append(parts, "("+n.String()+")")
+		case *And:
+			parts = append(parts, n.plain())
 		default:
 			parts = append(parts, n.String())
 		}
