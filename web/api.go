@@ -140,18 +140,18 @@ type searchResponse struct {
 	Total uint64 `json:"total"`
 	// DidYouMean is a spelling suggestion for a query with unknown words;
 	// Fuzzy is true when the hits came from a typo-tolerant retry.
-	DidYouMean string        `json:"did_you_mean,omitempty"`
-	Fuzzy      bool          `json:"fuzzy,omitempty"`
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	Fuzzy      bool   `json:"fuzzy,omitempty"`
 	// Notice and ReadAs say how a lenient search (lenient=true) read a
 	// query that did not parse: as the plain words ReadAs.
-	Notice *search.Notice `json:"notice,omitempty"`
-	ReadAs string         `json:"read_as,omitempty"`
-	TookMS     float64       `json:"took_ms"`
-	Page       int           `json:"page"`
-	Size       int           `json:"size"`
-	Hits       []apiHit      `json:"hits"`
-	Facets     search.Facets `json:"facets"`
-	NextCursor string        `json:"next_cursor,omitempty"`
+	Notice     *search.Notice `json:"notice,omitempty"`
+	ReadAs     string         `json:"read_as,omitempty"`
+	TookMS     float64        `json:"took_ms"`
+	Page       int            `json:"page"`
+	Size       int            `json:"size"`
+	Hits       []apiHit       `json:"hits"`
+	Facets     search.Facets  `json:"facets"`
+	NextCursor string         `json:"next_cursor,omitempty"`
 }
 
 type apiHit struct {

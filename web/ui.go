@@ -55,6 +55,7 @@ func (s *Server) uiRoutes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	r.Handle("/", s.searchingPage(s.homePage)).Methods(get...)
 	r.Handle("/search", s.searchingPage(s.searchPage)).Methods(get...)
+	r.Handle("/search/tips", s.page(s.tipsPage)).Methods(get...)
 	r.Handle("/documents/{id:.+}", s.searchingPage(s.documentPage)).Methods(get...)
 	r.Handle("/topics", s.searchingPage(s.topicsPage)).Methods(get...)
 	r.Handle("/topics/{topic}", s.searchingPage(s.topicPage)).Methods(get...)
@@ -382,7 +383,7 @@ func localPath(next string) string {
 
 // pageTemplates are the pages; each is parsed with layout.html and
 // parts.html.
-var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error"}
+var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error", "tips"}
 
 // templates holds every page, parsed once when the program starts, so a
 // broken template stops the program at once instead of failing a user.

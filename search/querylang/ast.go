@@ -73,6 +73,7 @@
 package querylang
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -102,6 +103,19 @@ var fieldNames = []string{FieldTitle, FieldBody, FieldTopic, FieldType, FieldPer
 
 // FieldNames returns the canonical field names.
 func FieldNames() []string { return append([]string(nil), fieldNames...) }
+
+// FieldAliases returns the other accepted names of a canonical field,
+// sorted.
+func FieldAliases(f string) []string {
+	var out []string
+	for a, c := range fieldAliases {
+		if c == f && a != f {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // IsFilterField reports whether a canonical field is a filter (a keyword
 // field: type, lang, topic, person, org, addressee, policy) rather than a
