@@ -464,6 +464,35 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a broken query gives results, a notice and the tips", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open search", chromedp.Navigate(ts.URL+"/search"), chromedp.WaitVisible(chromedp.CSS("#q")))
+		b.do("type", chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), `Kultur "Innovation`))
+		b.load("submit", chromedp.Submit(chromedp.CSS("#q")))
+		if got := b.location(); got.Path != "/search" || got.Query().Get("q") != `Kultur "Innovation` {
+			t.Fatalf("went to %s", got)
+		}
+		// The language is the one an earlier step chose.
+		if got := b.text("p.notice"); !strings.HasPrefix(got, "Als einfache Wörter gelesen: schließendes Anführungszeichen fehlt.") &&
+			!strings.HasPrefix(got, "Read as plain words: missing closing quote.") {
+			t.Errorf("notice %q", got)
+		}
+		if b.text("ol.hits .hit-title a") == "" {
+			t.Errorf("no hits, summary %q", b.text("h2.results-summary"))
+		}
+		b.load("follow the tips link", chromedp.Click(chromedp.CSS("p.notice a")))
+		if got := b.location(); got.Path != "/search/tips" {
+			t.Fatalf("went to %s", got)
+		}
+		if got := b.text("main h1"); got != "Suchtipps" && got != "Search tips" {
+			t.Errorf("h1 %q", got)
+		}
+		b.load("try an example", chromedp.Click(chromedp.CSS("dl.tips-examples dt a")))
+		if b.text("ol.hits .hit-title a") == "" || b.text("p.notice") != "" {
+			t.Errorf("example: summary %q, notice %q", b.text("h2.results-summary"), b.text("p.notice"))
+		}
+	})
+
 	t.Run("no console errors, and the policy is enforced", func(t *testing.T) {
 		b := b.in(t)
 		time.Sleep(200 * time.Millisecond) // let the last messages arrive
