@@ -7,10 +7,11 @@
 // The language is close to what Google and Lucene users expect:
 //
 //	innovation culture          words
-//	"innovation culture"        a phrase: the words in this order
+//	"innovation culture"        a phrase: the words in this order; also „…“, “…”, ‚…‘, »…«, «…»
 //	Innov*                      a prefix: words starting with "innov" (≥ 2 letters or digits before *)
 //	+culture  -openness         a required / an excluded word, phrase, field or group
 //	title:culture               a field; also title:"…" and title:(a OR b)
+//	type:webinar culture        a filter (a keyword field) and words: both apply
 //	a AND b, a OR b, NOT a      operators, also UND, ODER, NICHT and &&, ||, !a
 //	(a OR b) AND c              grouping, at most 20 levels deep
 //
@@ -38,12 +39,29 @@
 //	person  people, personen
 //	org     organisation, organization, organizations
 //	lang    language, sprache
+//	addressee  addressees, adressat, adressaten
+//	policy  policy_area, politikfeld
+//
+// # Filters
+//
+// Fields other than title and body are filters (IsFilter). In a list of
+// adjacent clauses the filters are taken out and AND-ed with the rest:
+// "type:webinar a b" is type:webinar AND (a OR b), as in GitHub's or
+// Gmail's search. Single filters of the same field are OR-ed first, like
+// two ticked values of a facet: "type:webinar type:case a" is (type:webinar
+// OR type:case) AND a. An explicit OR keeps its meaning ("type:webinar OR
+// a"), a negated filter is a MustNot clause like any other, and a group is
+// a list of its own: the rules apply inside parentheses too. String renders
+// such an And in the adjacent form, so the canonical form keeps its depth.
 //
 // title and body restrict a search to that text; the others match a whole
 // keyword (a phrase value such as topic:"Digitale Ökosysteme" is the whole
-// value). A word with a colon whose prefix is no known field, such as
-// "Note:" or "https://example.org", is plain text, and so is a known field
-// name followed by nothing ("Titel: Innovation" searches for the words).
+// value; package search lets person, org, addressee and policy match whole
+// words of a name). A word "name:value" whose name is two to 20 letters but
+// no known field ("foo:bar") is a SyntaxError with Code CodeUnknownField
+// that lists the known fields. Other colons are plain text: "10:30",
+// "https://example.org", and a field name followed by nothing ("Titel:
+// Innovation" and "Note: x" search for the words).
 //
 // # Forgiving details
 //
@@ -69,7 +87,8 @@
 // Operators without an operand ("AND a", "a OR", "NOT"), empty parentheses,
 // unbalanced parentheses, an unterminated quote, nesting deeper than
 // MaxDepth, more than MaxTerms words and phrases and queries longer than
-// MaxLength characters are a *SyntaxError.
+// MaxLength characters are a *SyntaxError; its Code names the kind, for
+// messages in other languages.
 package querylang
 
 import (
