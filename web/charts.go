@@ -381,7 +381,7 @@ func (s *Server) topicCharts(ctx context.Context, v *view, d *listData) error {
 	)
 	wg.Go(func() { types, byType, totals, errYear = s.yearTypeCounts(ctx, topic) })
 	wg.Go(func() {
-		res, errTop = s.kb.Search(ctx, search.Request{Filters: topic, Size: 1, NoSnippets: true, NoTypos: true, FacetSize: search.MaxFacetSize})
+		res, errTop = s.kb.Search(ctx, search.Request{Filters: topic, Size: 1, NoSnippets: true, NoTypos: true, FacetSize: search.MaxFacetSize, FilteredFacets: true})
 	})
 	wg.Wait()
 	if err := errors.Join(errYear, errTop); err != nil {
