@@ -198,7 +198,10 @@ func newTypeYearChart(v *view, id, title string, types []string, byType []map[st
 		c.Bars = append(c.Bars, b)
 	}
 	first, last := c.Rows[0].Year, c.Rows[len(c.Rows)-1].Year
-	c.Summary = v.T("chart.years.summary", c.Total-c.UndatedTotal, first, last, busiest(c.Rows), c.UndatedTotal)
+	c.Summary = v.T("chart.years.summary", c.Total-c.UndatedTotal, first, last, busiest(c.Rows))
+	if c.UndatedTotal > 0 {
+		c.Summary += " " + v.N("chart.undated.short", c.UndatedTotal)
+	}
 	return c
 }
 
@@ -239,8 +242,8 @@ type barItem struct {
 
 // newBarList draws items as horizontal bars under their labels.
 func newBarList(v *view, id, title string, items []linkView) *barList {
-	const rowH, labelW = 30, 0
-	c := &barList{ID: id, Title: title, Width: chartW, Height: len(items)*rowH + 4}
+	const rowH, width, countW = 30, 360, 36
+	c := &barList{ID: id, Title: title, Width: width, Height: len(items)*rowH + 4}
 	maxN := 1
 	for _, it := range items {
 		maxN = max(maxN, it.Count)
@@ -248,7 +251,7 @@ func newBarList(v *view, id, title string, items []linkView) *barList {
 	for k, it := range items {
 		c.Items = append(c.Items, barItem{Label: it.Text, URL: it.URL, Count: it.Count,
 			TextY: float64(k*rowH + 12), Y: float64(k*rowH + 16),
-			W: max(2, float64(chartW-60-labelW)*float64(it.Count)/float64(maxN))})
+			W: max(2, float64(width-countW)*float64(it.Count)/float64(maxN))})
 	}
 	if len(items) > 0 {
 		c.Summary = v.T("chart.topics.summary", len(items), items[0].Text, items[0].Count)
