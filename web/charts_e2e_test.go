@@ -78,5 +78,8 @@ func TestBrowserCharts(t *testing.T) {
 			}
 		}
 	}
+	if p := b.consoleProblems(); len(p) > 0 {
+		t.Errorf("console problems (CSP?): %v", p)
+	}
 	t.Logf("screenshots in %s", shots)
 }
