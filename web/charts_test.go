@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -257,5 +258,34 @@ func TestChartsHideMembersOnly(t *testing.T) {
 				t.Errorf("%s: anonymous charts show %q", p, w)
 			}
 		}
+	}
+}
+
+func TestChartsEscapeLabels(t *testing.T) {
+	const odd = `{"id":"odd/labels","type":"recommendation","title":"Seltsame Namen","date":"2022-03-01","language":"de","topics":["<b>eins</b>","Zwei & \"drei\""],"addressees":["<i>Rat</i>"],"policy_area":"Politik & <Recht>","body":"Etiketten mit Zeichen, die HTML bedeuten."}`
+	kb := demoKB(t, odd)
+	h := web.NewServer(atExample(t, web.Config{}), kb, kb)
+
+	_, doc := getPage(t, h, "/topics/"+url.PathEscape("<b>eins</b>"), nil)
+	if doc.Find(".charts b, .charts i").Length() > 0 {
+		t.Error("a topic's name became markup in the charts")
+	}
+	var names []string
+	doc.Find(".co-topics li a").Each(func(_ int, a *goquery.Selection) {
+		names = append(names, strings.TrimSpace(a.Contents().First().Text()))
+	})
+	if !slices.Contains(names, `Zwei & "drei"`) {
+		t.Errorf("related topics %q, want the odd one as text", names)
+	}
+
+	_, doc = getPage(t, h, "/recommendations", nil)
+	if doc.Find(".rec-matrix i").Length() > 0 {
+		t.Error("an addressee became markup in the matrix")
+	}
+	if doc.Find(`.rec-matrix th[scope="row"] a:contains("<i>Rat</i>")`).Length() != 1 {
+		t.Error("the addressee <i>Rat</i> is not a row of the matrix")
+	}
+	if doc.Find(`.rec-matrix thead th:contains("Politik & <Recht>")`).Length() != 1 {
+		t.Error("the policy area is not a column of the matrix")
 	}
 }
