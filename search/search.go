@@ -79,6 +79,11 @@ type Request struct {
 	NoSnippets bool
 	// NoTypos turns typo tolerance off: no fuzzy retry, no DidYouMean.
 	NoTypos bool
+	// FilteredFacets counts every facet within all filters, its own
+	// included, instead of disjunctively: with a topic selected, the topic
+	// facet then counts the topics seen together with it (cross tabulation
+	// for charts).
+	FilteredFacets bool
 	// all asks for every hit's id and score, in order, in Result.all
 	// (EachID), instead of a page.
 	all bool
@@ -437,7 +442,7 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 // selection, counting it with every filter but its own (disjunctive
 // facets), concurrently. wait waits for them.
 func (ix *Index) selectedFacetCounts(ctx context.Context, r Request, textQ query.Query) (own []string, counts []*facetCounter, wait func() error) {
-	if r.NoFacets {
+	if r.NoFacets || r.FilteredFacets {
 		return nil, nil, func() error { return nil }
 	}
 	for _, f := range FacetNames {

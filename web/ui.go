@@ -390,10 +390,10 @@ var pageTemplates = []string{"home", "search", "document", "topics", "signin", "
 var templates = mustParseTemplates(templateFiles)
 
 func mustParseTemplates(fsys fs.FS) map[string]*template.Template {
-	funcs := template.FuncMap{"static": assetURL}
+	funcs := template.FuncMap{"static": assetURL, "px": px}
 	out := map[string]*template.Template{}
 	for _, name := range pageTemplates {
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", "templates/charts.html", "templates/"+name+".html")
 		if err != nil {
 			panic(fmt.Sprintf("web: parse template %s: %v", name, err))
 		}

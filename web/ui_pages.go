@@ -25,6 +25,9 @@ type homeData struct {
 	Types  []linkView
 	Topics []linkView
 	Latest []latestList
+	// YearChart and TopicChart are the overview charts (charts.go).
+	YearChart  *typeYearChart
+	TopicChart *barList
 }
 
 // latestList is the newest documents of one type.
@@ -38,6 +41,9 @@ type latestList struct {
 // homeTopics is how many topics the start page shows.
 const homeTopics = 16
 
+// homeChartTopics is how many topics the start page's chart shows.
+const homeChartTopics = 8
+
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	v.Page, v.Nav, v.Title, v.HeaderSearch = "home", "home", "", false
@@ -47,7 +53,10 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error
 	latest := make([]*search.Result, len(types))
 	var stats *search.Result
 	var topics []search.TopicCount
-	errs := make([]error, len(types)+2)
+	errs := make([]error, len(types)+3)
+	var yTypes []string
+	var yByType []map[string]int
+	var yTotals []int
 	var wg sync.WaitGroup
 	for i, t := range types {
 		wg.Go(func() {
@@ -61,6 +70,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error
 		stats, errs[len(types)] = s.kb.Search(ctx, search.Request{Size: 1, NoSnippets: true})
 	})
 	wg.Go(func() { topics, errs[len(types)+1] = s.kb.Topics(ctx) })
+	wg.Go(func() { yTypes, yByType, yTotals, errs[len(types)+2] = s.yearTypeCounts(ctx, nil) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -78,6 +88,10 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	for _, t := range topics[:min(len(topics), homeTopics)] {
 		d.Topics = append(d.Topics, linkView{Text: t.Topic, URL: topicURL(t.Topic), Count: t.Total})
+	}
+	if d.Total > 0 {
+		d.YearChart = newTypeYearChart(v, "chart-years", v.T("chart.years.title"), yTypes, yByType, yTotals, "/search", nil)
+		d.TopicChart = newBarList(v, "chart-topics", v.T("chart.topics.title"), d.Topics[:min(len(d.Topics), homeChartTopics)])
 	}
 	for i, t := range types {
 		if len(latest[i].Hits) == 0 {
@@ -131,6 +145,12 @@ type listData struct {
 	// Notice says that the query did not parse and was read as plain
 	// words, with a link to the search tips.
 	Notice *noticeView
+
+	// YearChart and CoTopics are a topic's charts, Matrix the
+	// recommendations' (charts.go).
+	YearChart *typeYearChart
+	CoTopics  []linkView
+	Matrix    *recMatrix
 }
 
 // noticeView is the notice about a query read as plain words.
@@ -280,11 +300,17 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		d.Topic = cfg.fixed.Get("topic")
 		d.Heading = d.Topic
 		v.Title = d.Topic
+		if err := s.topicCharts(ctx, v, d); err != nil {
+			return err
+		}
 	case "recommendations":
 		d.Heading = v.T("recs.heading")
 		d.Intro = v.T("recs.intro")
 		v.Title = d.Heading
 		s.addRecommendationDetails(ctx, d.Hits)
+		if err := s.recommendationCharts(ctx, v, d); err != nil {
+			return err
+		}
 	default:
 		d.Heading = v.T("search.heading")
 		v.Title = v.T("search.heading")
