@@ -74,6 +74,9 @@ type Request struct {
 	NoSnippets bool
 	// NoTypos turns typo tolerance off: no fuzzy retry, no DidYouMean.
 	NoTypos bool
+	// Tuning replaces DefaultTuning (evaluation and ablation only; nil for
+	// the defaults).
+	Tuning *Tuning
 	// all asks for every hit's id and score, in order, in Result.all
 	// (EachID), instead of a page.
 	all bool
@@ -217,7 +220,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.Plain {
 		q = PlainText(q)
 	}
-	c := ix.compiler()
+	tune := DefaultTuning()
+	if r.Tuning != nil {
+		tune = *r.Tuning
+	}
+	c := ix.compiler(tune)
 	n, textQ, err := c.parse(q)
 	if err != nil {
 		return nil, err
@@ -226,12 +233,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if feedbackOn && n != nil {
-		if textQ, err = ix.withFeedback(ctx, r, textQ, len(plainWords(n))); err != nil {
+	if tune.Feedback.Docs > 0 && n != nil {
+		if textQ, err = ix.withFeedback(ctx, r, textQ, tune.Feedback); err != nil {
 			return nil, err
 		}
 	}
-	if n == nil || r.NoTypos {
+	if n == nil || r.NoTypos || !tune.Typos {
 		out, err := ix.run(ctx, r, textQ)
 		if err != nil {
 			return nil, err
