@@ -479,7 +479,7 @@ func (c *compiler) germanAlternatives(field, word string) []query.Query {
 	if t == "" {
 		return nil
 	}
-	sp := &fanalysis.Splitter{Lex: c.vocab}
+	sp := &fanalysis.Splitter{Lex: c.vocab, MinHead: c.tune.MinHead}
 	var alts []query.Query
 	for _, comp := range c.vocab.compoundsWith(t, sp) {
 		tq := bleve.NewTermQuery(comp)

@@ -28,6 +28,10 @@ const (
 	XQuADEn    = "xquad-en"
 	XQuADMixed = "xquad-mixed"
 	SciFact    = "scifact"
+	// Compounds is the corpus of the compound check (CompoundCheck): the
+	// German xquad-dev paragraphs and the Readability pages, with the
+	// xquad-dev questions.
+	Compounds = "compounds"
 )
 
 // CollectionNames lists the suite's collections in table order.
@@ -77,6 +81,18 @@ func LoadCollection(p Paths, name string) (*Collection, error) {
 			return nil, err
 		}
 		c.sources = []indexer.Source{src}
+	case Compounds:
+		qdir = filepath.Join(xq, "de")
+		qrels = filepath.Join(qdir, "qrels", "test.tsv")
+		src, err := fileSource(filepath.Join(qdir, "corpus.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		pages, err := readabilitySource(filepath.Join(p.Shared, "eval", "readability-pages", "pages"))
+		if err != nil {
+			return nil, err
+		}
+		c.sources = []indexer.Source{src, pages}
 	case XQuADMixed:
 		qdir = filepath.Join(xq, "de")
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
