@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz bench-ingest bench-search bench-load bench-abuse clean
+.PHONY: build run test check fmt vet staticcheck fuzz eval eval-ablate bench-ingest bench-search bench-load bench-abuse clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -47,6 +47,16 @@ fuzz:
 	for t in FuzzParseSearch FuzzPageSearch; do \
 		$(GO) test ./web -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+
+## eval: ranking quality of every collection (our German set, xquad-dev de/en/mixed, SciFact),
+## Fundus against plain Bleve measured in the same run, one table (EVAL_FLAGS=--tuning FILE to try weights)
+EVAL_FLAGS ?=
+eval: build
+	./bin/fundus eval --suite --shared $(SHARED) $(EVAL_FLAGS)
+
+## eval-ablate: the same with each ranking feature switched off, alone and all together (the BENCHMARKS.md table)
+eval-ablate: build
+	./bin/fundus eval --suite --ablate --shared $(SHARED)
 
 ## bench-ingest: fundus ingest vs a plain Bleve batch index on SciFact
 bench-ingest: build

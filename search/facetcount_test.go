@@ -131,7 +131,7 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 			if err := r.normalize(); err != nil {
 				t.Fatal(err)
 			}
-			_, textQ, err := ix.compiler().parse(r.Query)
+			_, textQ, err := ix.compiler(DefaultTuning()).parse(r.Query)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,7 +249,7 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 			if err := r.normalize(); err != nil {
 				t.Fatal(err)
 			}
-			_, textQ, err := ix.compiler().parse(r.Query)
+			_, textQ, err := ix.compiler(DefaultTuning()).parse(r.Query)
 			if err != nil {
 				t.Fatal(err)
 			}

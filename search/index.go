@@ -41,9 +41,10 @@ type Index struct {
 	gloss  atomic.Pointer[Glossary]
 }
 
-// compiler returns a query compiler with the index's current resources.
-func (ix *Index) compiler() *compiler {
-	return &compiler{vocab: ix.vocabulary(), gloss: ix.gloss.Load()}
+// compiler returns a query compiler with the index's current resources
+// and tuning t.
+func (ix *Index) compiler(t Tuning) *compiler {
+	return &compiler{vocab: ix.vocabulary(), gloss: ix.gloss.Load(), tune: t}
 }
 
 // Change is one document to (re)index, or, with Doc nil, an id to remove.

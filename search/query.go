@@ -25,11 +25,11 @@ import (
 // everything; a query that does not parse is an *InvalidRequestError for
 // parameter "q" whose reason says where the error is.
 func buildQuery(q string) (query.Query, error) {
-	return (&compiler{}).build(q)
+	return (&compiler{tune: DefaultTuning()}).build(q)
 }
 
-// compiler compiles parsed queries. Its zero value compiles without the
-// index's vocabulary: no German compound expansion.
+// compiler compiles parsed queries. Without the index's vocabulary it
+// expands no German compounds.
 type compiler struct {
 	// vocab is the index's German vocabulary, for compound expansion; nil
 	// for none.
@@ -40,6 +40,9 @@ type compiler struct {
 	// gloss is the glossary, for phrase synonyms and topic aliases; nil
 	// for none.
 	gloss *Glossary
+	// tune holds the features and weights (DefaultTuning unless an
+	// evaluation asks for others).
+	tune Tuning
 }
 
 // build is buildQuery with the compiler's resources.
@@ -86,7 +89,9 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 //     clauses only everything (MatchAll) except the excluded.
 //
 // A nil node (a query without words) matches everything.
-func compileQuery(n querylang.Node) query.Query { return (&compiler{}).compile(n) }
+func compileQuery(n querylang.Node) query.Query {
+	return (&compiler{tune: DefaultTuning()}).compile(n)
+}
 
 // compile is compileQuery with the compiler's resources.
 func (c *compiler) compile(n querylang.Node) query.Query {
@@ -272,7 +277,7 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 	if field != "" {
 		family = field
 	}
-	usePhrase := phrase || innerPunct(text)
+	usePhrase := phrase || (c.tune.Hyphens && innerPunct(text))
 	var qs []query.Query
 	for _, l := range textLangs {
 		name := family + "_" + l.suffix
@@ -314,31 +319,13 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// Weights of a German word's alternatives, relative to the word itself
-// (decided on the German test collection, testdata/eval/de: nDCG@10 was
-// flat within 0.005 between 0.2 and 0.4 for both, and fell at 0.7 and
-// above, where part matches crowd out exact ones).
-var (
-	// compoundBoost weighs a compound that contains the word ("Kultur" →
-	// "Innovationskultur").
-	compoundBoost = 0.3
-	// partsBoost weighs the parts of a compound word found apart
-	// ("Innovationskultur" → "Kultur der Innovation").
-	partsBoost = 0.3
-)
-
-// synonymBoost weighs a synonym from the glossary that the query compiler
-// adds, relative to the query's own word (Bleve weighs the synonyms it adds
-// by 1/2 too).
-var synonymBoost = 0.5
-
 // synonymAlternatives returns the glossary synonyms of text (a word or
 // phrase of the query) that Bleve's synonym source does not add itself, as
 // queries on field (analysed with analyzer): phrases, and, for a phrase
 // or a word that the field's analyzer does not turn into a member's term,
 // single words too. word tells that text is one query word.
 func (c *compiler) synonymAlternatives(field, analyzer, text string, word bool) []query.Query {
-	if c.gloss == nil {
+	if c.gloss == nil || !c.tune.Synonyms {
 		return nil
 	}
 	syns := c.gloss.synonymsOf(glossaryKey(text))
@@ -374,12 +361,12 @@ func (c *compiler) synonymAlternatives(field, analyzer, text string, word bool) 
 		if an != nil && len(an.Analyze([]byte(m))) > 1 {
 			pq := bleve.NewMatchPhraseQuery(m)
 			pq.SetField(field)
-			pq.SetBoost(synonymBoost)
+			pq.SetBoost(c.tune.SynonymBoost)
 			q = pq
 		} else if !bleveExpands {
 			mq := bleve.NewMatchQuery(m)
 			mq.SetField(field)
-			mq.SetBoost(synonymBoost)
+			mq.SetBoost(c.tune.SynonymBoost)
 			q = mq
 		}
 		if q != nil {
@@ -393,7 +380,7 @@ func (c *compiler) synonymAlternatives(field, analyzer, text string, word bool) 
 // among clauses that is a glossary member ("kleine und mittlere
 // Unternehmen"), a query for the member's synonyms in the text fields.
 func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
-	if c.gloss == nil || c.gloss.maxLen < 2 {
+	if c.gloss == nil || !c.tune.Synonyms || c.gloss.maxLen < 2 {
 		return nil
 	}
 	// Each word is analysed once: a span's key is its words' keys joined
@@ -441,18 +428,12 @@ func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
 	return out
 }
 
-// proximityBoost weighs the bonus for two adjacent query words found side
-// by side; 0 turns it off. Off: on the German collection it added 0.005
-// nDCG@10 (0.7622 → 0.7669 at 0.5), within noise, and it cost SciFact
-// 0.019 (0.683 → 0.664), so it stays off by default.
-var proximityBoost = 0.0
-
 // withProximity adds to q, a disjunction of the words among clauses, a
 // bonus for every two adjacent plain words found side by side in the text.
 // The bonus is added to the disjunction's score, outside its coordination
 // factor.
 func (c *compiler) withProximity(q query.Query, clauses []querylang.Node) query.Query {
-	if proximityBoost == 0 {
+	if c.tune.ProximityBoost == 0 {
 		return q
 	}
 	var bonus []query.Query
@@ -471,7 +452,7 @@ func (c *compiler) withProximity(q query.Query, clauses []querylang.Node) query.
 			}
 			pq := bleve.NewMatchPhraseQuery(pair)
 			pq.SetField("text_" + l.suffix)
-			pq.SetBoost(proximityBoost)
+			pq.SetBoost(c.tune.ProximityBoost)
 			qs = append(qs, pq)
 		}
 		if len(qs) > 0 {
@@ -539,19 +520,19 @@ func germanTerm(word string) string {
 // and, when the word is a compound of indexed parts, those parts together
 // (all of them required). Without a vocabulary there are none.
 func (c *compiler) germanAlternatives(field, word string) []query.Query {
-	if c.vocab == nil {
+	if c.vocab == nil || !c.tune.Decompound {
 		return nil
 	}
 	t := germanTerm(word)
 	if t == "" {
 		return nil
 	}
-	sp := &fanalysis.Splitter{Lex: c.vocab}
+	sp := &fanalysis.Splitter{Lex: c.vocab, MinHead: c.tune.MinHead}
 	var alts []query.Query
 	for _, comp := range c.vocab.compoundsWith(t, sp) {
 		tq := bleve.NewTermQuery(comp)
 		tq.SetField(field)
-		tq.SetBoost(compoundBoost)
+		tq.SetBoost(c.tune.CompoundBoost)
 		alts = append(alts, tq)
 	}
 	if parts := sp.Split(t); len(parts) > 1 {
@@ -559,7 +540,7 @@ func (c *compiler) germanAlternatives(field, word string) []query.Query {
 		for _, p := range parts {
 			tq := bleve.NewTermQuery(p)
 			tq.SetField(field)
-			tq.SetBoost(partsBoost)
+			tq.SetBoost(c.tune.PartsBoost)
 			must = append(must, tq)
 		}
 		alts = append(alts, bleve.NewConjunctionQuery(must...))

@@ -10,31 +10,18 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Pseudo-relevance feedback (RM3, as in Anserini's BM25+RM3): the query's
-// top feedbackDocs documents are taken as relevant, the feedbackTerms most
-// probable words of their relevance model P(w|R) = Σ_d P(w|d)·P(d|q) are
-// added to the query, and the original query keeps weight feedbackWeight.
-//
-// Off by default (feedbackOn): on the German collection it cost nDCG@10,
-// and it doubles a search's work (see BENCHMARKS.md, "Ranking
-// experiments").
-var (
-	feedbackOn     = false
-	feedbackDocs   = 10
-	feedbackTerms  = 10
-	feedbackWeight = 0.5 // of the original query
-	// feedbackRerank keeps the original query's documents only (expansion
-	// reorders them); standard RM3 also adds documents that match only
-	// expansion terms.
-	feedbackRerank = false
-)
+// Pseudo-relevance feedback (RM3, as in Anserini's BM25+RM3; see
+// Feedback). Off in DefaultTuning: no variant helped on the German
+// collection, each cost SciFact nDCG@10, and it doubles a search's work;
+// it runs only when an evaluation's Tuning asks for it (BENCHMARKS.md,
+// "Ranking experiments").
 
 // withFeedback returns textQ expanded with RM3 terms from its top
-// documents under r's filters, or textQ itself when there is nothing to
+// fb.Docs documents under r's filters, or textQ itself when there is nothing to
 // add.
-func (ix *Index) withFeedback(ctx context.Context, r Request, textQ query.Query, words int) (query.Query, error) {
+func (ix *Index) withFeedback(ctx context.Context, r Request, textQ query.Query, fb Feedback) (query.Query, error) {
 	req := ix.request(ctx, textQ, r, "")
-	req.Size = feedbackDocs
+	req.Size = fb.Docs
 	req.Fields = []string{FacetLanguage}
 	for _, l := range textLangs {
 		req.Fields = append(req.Fields, "text_"+l.suffix)
@@ -87,7 +74,7 @@ func (ix *Index) withFeedback(ctx context.Context, r Request, textQ query.Query,
 		}
 		return terms[i].ft.term < terms[j].ft.term
 	})
-	terms = terms[:min(len(terms), feedbackTerms)]
+	terms = terms[:min(len(terms), fb.Terms)]
 	if len(terms) == 0 {
 		return textQ, nil
 	}
@@ -97,17 +84,17 @@ func (ix *Index) withFeedback(ctx context.Context, r Request, textQ query.Query,
 	}
 	// The original query scores like a sum over its words; the expansion
 	// terms' weights add up to one word's, scaled to the query's length,
-	// so that feedbackWeight splits the two fairly.
+	// so that the weight splits the two fairly.
 	var exp []query.Query
 	for _, t := range terms {
 		tq := bleve.NewTermQuery(t.ft.term)
 		tq.SetField(t.ft.field)
-		tq.SetBoost((1 - feedbackWeight) * t.p / sum)
+		tq.SetBoost((1 - fb.Weight) * t.p / sum)
 		exp = append(exp, tq)
 	}
 	orig := bleve.NewDisjunctionQuery(textQ)
-	orig.SetBoost(feedbackWeight)
-	if feedbackRerank {
+	orig.SetBoost(fb.Weight)
+	if fb.Rerank {
 		// The original query must still match: expansion reorders its
 		// documents and adds none.
 		return query.NewBooleanQuery([]query.Query{orig}, []query.Query{newSumQuery(exp...)}, nil), nil

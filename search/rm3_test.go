@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestFeedbackExpansion checks RM3 (off by default): with feedback on, a
+// TestFeedbackExpansion checks RM3 (off in DefaultTuning): with feedback on, a
 // document that shares the top documents' vocabulary but not the query's
 // word is found (standard RM3) or not (rerank only).
 func TestFeedbackExpansion(t *testing.T) {
@@ -33,7 +33,6 @@ func TestFeedbackExpansion(t *testing.T) {
 	if err := ix.Apply(changes, 1); err != nil {
 		t.Fatal(err)
 	}
-	defer func(on, rerank bool) { feedbackOn, feedbackRerank = on, rerank }(feedbackOn, feedbackRerank)
 	cases := []struct {
 		name       string
 		on, rerank bool
@@ -45,8 +44,11 @@ func TestFeedbackExpansion(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			feedbackOn, feedbackRerank = tc.on, tc.rerank
-			res, err := ix.Search(context.Background(), Request{Query: "Hackathon", NoFacets: true, NoTypos: true})
+			tune := DefaultTuning()
+			if tc.on {
+				tune.Feedback = Feedback{Docs: 10, Terms: 10, Weight: 0.5, Rerank: tc.rerank}
+			}
+			res, err := ix.Search(context.Background(), Request{Query: "Hackathon", NoFacets: true, NoTypos: true, Tuning: &tune})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -84,6 +84,9 @@ type Request struct {
 	// facet then counts the topics seen together with it (cross tabulation
 	// for charts).
 	FilteredFacets bool
+	// Tuning replaces DefaultTuning (evaluation and ablation only; nil for
+	// the defaults).
+	Tuning *Tuning
 	// all asks for every hit's id and score, in order, in Result.all
 	// (EachID), instead of a page.
 	all bool
@@ -269,7 +272,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if r.Plain {
 		q = PlainText(q)
 	}
-	c := ix.compiler()
+	tune := DefaultTuning()
+	if r.Tuning != nil {
+		tune = *r.Tuning
+	}
+	c := ix.compiler(tune)
 	n, textQ, err := c.parse(q)
 	if err != nil {
 		return nil, err
@@ -278,12 +285,12 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if feedbackOn && n != nil {
-		if textQ, err = ix.withFeedback(ctx, r, textQ, len(plainWords(n))); err != nil {
+	if tune.Feedback.Docs > 0 && n != nil {
+		if textQ, err = ix.withFeedback(ctx, r, textQ, tune.Feedback); err != nil {
 			return nil, err
 		}
 	}
-	if n == nil || r.NoTypos {
+	if n == nil || r.NoTypos || !tune.Typos {
 		out, err := ix.run(ctx, r, textQ)
 		if err != nil {
 			return nil, err

@@ -18,11 +18,11 @@ import (
 )
 
 func evalCmd(e *env) *cobra.Command {
-	var dir, queriesPath, qrelsPath string
+	var dir, queriesPath, qrelsPath, tuningPath, collections, repo, shared, work string
 	var k int
-	var asJSON, verbose bool
+	var asJSON, verbose, suite, ablate bool
 	cmd := &cobra.Command{
-		Use:   "eval --queries FILE --qrels FILE [--k 10] [--json] [--verbose] [--data DIR]",
+		Use:   "eval (--queries FILE --qrels FILE [--k 10] [--json] [--verbose] [--data DIR] | --suite [--collections LIST] [--ablate]) [--tuning FILE]",
 		Short: "Measure search quality against judged queries: nDCG, MRR, recall",
 		Long: `Eval runs test queries against the index in --data and scores the rankings
 against relevance judgments, like trec_eval and BEIR: nDCG@k, MRR@k and
@@ -36,11 +36,42 @@ query's id is left out of the ranking.
 
 With --json the last line of stdout is
 {"queries":N,"ndcg@10":x,"mrr@10":y,"recall@100":z} (keys use --k); with
---verbose each query's row comes first (one JSON object per line with --json).`,
+--verbose each query's row comes first (one JSON object per line with --json).
+
+--suite builds every test collection afresh in a temporary directory (our
+German set over the demo corpus, xquad-dev German and English, the German
+xquad-dev paragraphs among Readability pages, SciFact and the demo corpus,
+and SciFact; --collections picks some), evaluates Fundus and plain Bleve
+(BM25, one field, the collection's language analyzer) in the same run and
+prints one table. --ablate adds a row per configuration with each feature
+off. --tuning FILE is a JSON object overriding search.DefaultTuning's
+fields (decompound, synonyms, typos, hyphens, compound_boost, parts_boost,
+synonym_boost, proximity_boost, feedback: {docs, terms, weight, rerank}).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var tuning *search.Tuning
+			if tuningPath != "" {
+				t, err := search.ReadTuning(tuningPath)
+				if err != nil {
+					return &usageError{fmt.Errorf("--tuning: %w", err)}
+				}
+				tuning = &t
+			}
+			if suite {
+				names, err := parseCollections(collections)
+				if err != nil {
+					return &usageError{err}
+				}
+				if ablate && tuning != nil {
+					return &usageError{errors.New("--ablate and --tuning exclude each other")}
+				}
+				return runSuite(cmd.Context(), e.stdout, suiteOptions{paths: eval.Paths{Repo: repo, Shared: shared}, collections: names, tuning: tuning, ablate: ablate, work: work})
+			}
+			if ablate || collections != "" {
+				return &usageError{errors.New("--ablate and --collections need --suite")}
+			}
 			if queriesPath == "" || qrelsPath == "" {
-				return &usageError{errors.New("--queries and --qrels are required")}
+				return &usageError{errors.New("--queries and --qrels are required (or --suite)")}
 			}
 			if k < 1 {
 				return &usageError{errors.New("--k must be 1 or more")}
@@ -65,7 +96,7 @@ With --json the last line of stdout is
 			}
 			// Evaluation reads the local data directory as its owner:
 			// members-only documents are searched too.
-			rep, err := eval.Run(search.WithMembers(ctx), kb, queries, qrels, eval.Options{K: k})
+			rep, err := eval.Run(search.WithMembers(ctx), kb, queries, qrels, eval.Options{K: k, Tuning: tuning})
 			if err != nil {
 				return err
 			}
@@ -96,6 +127,13 @@ With --json the last line of stdout is
 	cmd.Flags().StringVar(&qrelsPath, "qrels", "", "relevance judgments (BEIR TSV: query-id, corpus-id, score, with a header)")
 	cmd.Flags().IntVar(&k, "k", 10, "rank cut-off of nDCG and MRR")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"queries","ndcg@K","mrr@K","recall@100"} as the last line of stdout`)
+	cmd.Flags().StringVar(&tuningPath, "tuning", "", "JSON file overriding the ranking features and weights (search.Tuning)")
+	cmd.Flags().BoolVar(&suite, "suite", false, "build and evaluate every test collection, Fundus against plain Bleve, in one table")
+	cmd.Flags().StringVar(&collections, "collections", "", "with --suite: all, or some of "+strings.Join(eval.CollectionNames, ","))
+	cmd.Flags().BoolVar(&ablate, "ablate", false, "with --suite: evaluate each feature switched off as well")
+	cmd.Flags().StringVar(&repo, "repo", ".", "with --suite: the repository (testdata/eval)")
+	cmd.Flags().StringVar(&shared, "shared", "../shared", "with --suite: the shared data beside the repository (eval/xquad-dev, eval/scifact, eval/readability-pages)")
+	cmd.Flags().StringVar(&work, "work", "", "with --suite: scratch directory (default: a temporary one, removed afterwards)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print a row per query: nDCG, reciprocal rank, recall, rank of the first relevant hit")
 	return cmd
 }

@@ -124,6 +124,12 @@ func TestEvalCommand(t *testing.T) {
 		{"stray argument", []string{"--queries", queries, "--qrels", qrels, "extra"}, 2, ""},
 		{"not json", []string{"--queries", file("bad-qrels.tsv"), "--qrels", qrels}, 1, "bad-qrels.tsv:1: not a JSON object"},
 		{"nothing judged", []string{"--queries", queries, "--qrels", file("other-qrels.tsv")}, 1, "1 judged query is not in"},
+		{"unknown collection", []string{"--suite", "--collections", "de,nope"}, 2, `unknown collection "nope"`},
+		{"ablate without suite", []string{"--ablate", "--queries", queries, "--qrels", qrels}, 2, "need --suite"},
+		{"missing tuning file", []string{"--tuning", file("nope.json"), "--queries", queries, "--qrels", qrels}, 2, "--tuning: read tuning"},
+		{"bad tuning file", []string{"--tuning", queries, "--queries", queries, "--qrels", qrels}, 2, "queries.jsonl: json: unknown field"},
+		{"ablate with tuning", []string{"--suite", "--ablate", "--tuning", file("../../../testdata/eval/tuning/rm3.json")}, 2, "exclude each other"},
+		{"suite without shared data", []string{"--suite", "--collections", "scifact", "--shared", t.TempDir()}, 1, "collection scifact"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := runCLI(t, env, append([]string{"eval"}, tt.args...)...)

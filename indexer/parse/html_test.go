@@ -475,11 +475,16 @@ func TestReadabilityPages(t *testing.T) {
 	for _, m := range langMiss {
 		t.Logf("language mismatch %s", m)
 	}
-	if titleAcc < 0.85 {
-		t.Errorf("title accuracy %.1f%% is below 85%%", 100*titleAcc)
+	// Every title is measured right (130 of 130): the gate is every page.
+	if titleOK != pages {
+		t.Errorf("title accuracy %d/%d: every page's title must match its gold title", titleOK, pages)
 	}
-	if langAcc < 0.85 {
-		t.Errorf("language accuracy %.1f%% is below 85%%", 100*langAcc)
+	// The parser reads the page's own lang attribute, the same the gold
+	// label comes from, so this agreement says little; the detector is
+	// measured on pages stripped of their declared language in
+	// indexer/langdetect (TestReadabilityPages). All agree (64 of 64).
+	if langOK != langPages {
+		t.Errorf("language %d/%d: the parser must keep every page's declared de/en language", langOK, langPages)
 	}
 }
 

@@ -1,79 +1,20 @@
 package eval_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // registers the "en" analyzer
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	index "github.com/blevesearch/bleve_index_api"
-
-	"github.com/fundus-kb/fundus/indexer"
-	"github.com/fundus-kb/fundus/indexer/demo"
-	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/search/eval"
 )
 
-// The German test collection over the demo corpus, and SciFact beside the
-// repository (see ../shared/eval/scifact/SOURCE.md).
-const (
-	deDir           = "../../testdata/eval/de"
-	sciFactDir      = "../../../shared/eval/scifact"
-	sciFactBaseline = "../../testdata/eval/scifact-baseline.json"
-)
-
-// baseline is a recorded floor for nDCG@10.
-type baseline struct {
-	NDCG     float64 `json:"ndcg@10"`
-	Recorded string  `json:"recorded"`
-	Note     string  `json:"note"`
-}
-
-func readBaseline(t *testing.T, path string) baseline {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b baseline
-	if err := json.Unmarshal(data, &b); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if b.NDCG <= 0 || b.NDCG > 1 {
-		t.Fatalf("%s: ndcg@10 = %v, want a value in (0, 1]", path, b.NDCG)
-	}
-	return b
-}
-
-func openKB(t *testing.T) *indexer.KB {
-	t.Helper()
-	kb, err := indexer.Open(context.Background(), indexer.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { kb.Close() })
-	return kb
-}
-
-func ingest(t *testing.T, kb *indexer.KB, src indexer.Source) int {
-	t.Helper()
-	var failures []error
-	sum, err := kb.Ingest(context.Background(), []indexer.Source{src}, indexer.IngestOptions{
-		OnError: func(err error) { failures = append(failures, err) },
-	})
-	if err != nil || len(failures) > 0 {
-		t.Fatalf("ingest %s: %v %v", src.Root, err, failures)
-	}
-	return sum.Added
-}
+// The German test collection over the demo corpus.
+const deDir = "../../testdata/eval/de"
 
 // logReport logs the means, the means per kind and the weakest queries.
 func logReport(t *testing.T, name string, rep *eval.Report) {
@@ -93,8 +34,10 @@ func logReport(t *testing.T, name string, rep *eval.Report) {
 }
 
 // TestGermanCollection is the regression gate for search quality on our
-// own German collection: nDCG@10 must not fall below the recorded baseline.
-// Raise the baseline (testdata/eval/de/baseline.json) when ranking improves.
+// own German collection (in-sample: the defaults were decided on it, and
+// the glossary holds the phrases of its cross-language queries): nDCG@10
+// and recall@100 must not fall below the floors in testdata/eval/floors.json,
+// nor below plain Bleve with the "de" analyzer.
 func TestGermanCollection(t *testing.T) {
 	queries, err := eval.ReadQueriesFile(filepath.Join(deDir, "queries.jsonl"))
 	if err != nil {
@@ -104,7 +47,6 @@ func TestGermanCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := readBaseline(t, filepath.Join(deDir, "baseline.json"))
 
 	// The collection itself: big enough, every query judged with grades 1
 	// and 2, every kind present.
@@ -132,191 +74,173 @@ func TestGermanCollection(t *testing.T) {
 		t.Errorf("qrels judge %d queries, the queries file has %d", len(qrels), len(queries))
 	}
 
-	kb := openKB(t)
-	if n := ingest(t, kb, indexer.Source{FS: demo.FS(), Root: "demo"}); n < 60 {
-		t.Fatalf("demo corpus: %d documents", n)
+	c, err := eval.LoadCollection(paths, eval.German)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := eval.Build(context.Background(), c, t.TempDir(), eval.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if b.Docs < 60 {
+		t.Fatalf("demo corpus: %d documents", b.Docs)
 	}
 	// Every judged document must exist: a renamed corpus file must not
 	// silently turn a judgment into a miss.
 	for q, docs := range qrels {
 		for d := range docs {
-			if _, err := kb.Get(d); err != nil {
+			if _, err := b.KB().Get(d); err != nil {
 				t.Errorf("query %q judges %q: %v", q, d, err)
 			}
 		}
 	}
-
-	rep, err := eval.Run(context.Background(), kb, queries, qrels, eval.Options{K: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := gate(t, b, true)
 	if rep.Queries != len(queries) {
 		t.Errorf("evaluated %d of %d queries", rep.Queries, len(queries))
 	}
-	logReport(t, "German collection", rep)
 	for _, r := range rep.Rows {
 		if r.NDCG < 0.5 {
 			t.Logf("  weak: %-32s nDCG %.3f first relevant at %d  %q", r.ID, r.NDCG, r.FirstRelevant, r.Text)
 		}
 	}
-	if rep.NDCG < base.NDCG {
-		t.Errorf("nDCG@10 = %.4f, below the baseline %.4f recorded %s (%s)", rep.NDCG, base.NDCG, base.Recorded, filepath.Join(deDir, "baseline.json"))
-	}
 }
 
-// sciFact returns the SciFact directory, or skips (fails under CI=true)
-// when it is not beside the repository.
-func sciFact(t *testing.T) string {
+// paths locate the suite's data from this package's directory.
+var paths = eval.Paths{Repo: "../..", Shared: "../../../shared"}
+
+// floor is the gate of one collection in testdata/eval/floors.json: just
+// under what was measured on the recorded commit.
+type floor struct {
+	NDCG     float64 `json:"ndcg@10"`
+	Recall   float64 `json:"recall@100"`
+	Measured string  `json:"measured"`
+	Commit   string  `json:"commit"`
+}
+
+func readFloor(t *testing.T, name string) floor {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(sciFactDir, "corpus.jsonl")); err != nil {
+	const path = "../../testdata/eval/floors.json"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]floor
+	if err := json.Unmarshal(data, &all); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	f, ok := all[name]
+	if !ok || f.NDCG <= 0 || f.NDCG > 1 || f.Recall < 0 || f.Recall > 1 {
+		t.Fatalf("%s: no valid floor for %q: %+v", path, name, f)
+	}
+	return f
+}
+
+// buildShared loads and builds a collection that needs ../shared, or
+// skips (fails under CI=true) when the data is not there.
+func buildShared(t *testing.T, name string, opts eval.BuildOptions) *eval.Built {
+	t.Helper()
+	c, err := eval.LoadCollection(paths, name)
+	if errors.Is(err, fs.ErrNotExist) {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s: %v; CI must provide SciFact", sciFactDir, err)
+			t.Fatalf("%s: %v; CI must provide ../shared/eval", name, err)
 		}
-		t.Skipf("SciFact is not beside this repository (%s): %v", sciFactDir, err)
+		t.Skipf("%s: the shared data is not beside this repository: %v", name, err)
 	}
-	return sciFactDir
-}
-
-func sciFactTest(t *testing.T, dir string) ([]eval.Query, eval.Qrels) {
-	t.Helper()
-	queries, err := eval.ReadQueriesFile(filepath.Join(dir, "queries.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	qrels, err := eval.ReadQrelsFile(filepath.Join(dir, "qrels", "test.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return queries, qrels
-}
-
-// TestSciFact ingests the SciFact corpus with Fundus's default
-// configuration and checks nDCG@10 on the 300 test queries against the
-// recorded floor. SciFact is for measuring, never for tuning.
-func TestSciFact(t *testing.T) {
-	dir := sciFact(t)
-	queries, qrels := sciFactTest(t, dir)
-	base := readBaseline(t, sciFactBaseline)
-	kb := openKB(t)
 	start := time.Now()
-	abs, err := filepath.Abs(dir)
+	b, err := eval.Build(context.Background(), c, t.TempDir(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := ingest(t, kb, indexer.Source{FS: os.DirFS(abs), Root: abs, Files: []string{"corpus.jsonl"}})
-	t.Logf("ingested %d documents in %v", n, time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	rep, err := eval.Run(context.Background(), kb, queries, qrels, eval.Options{K: 10})
+	t.Cleanup(func() { b.Close() })
+	t.Logf("%s: built %d documents in %v", name, b.Docs, time.Since(start).Round(time.Millisecond))
+	return b
+}
+
+// gate evaluates Fundus and plain Bleve on b in the same run and checks
+// the floors: nDCG@10 and recall@100 at least the recorded floor, and,
+// with beatPlain, Fundus never below plain Bleve. It returns Fundus's
+// report.
+func gate(t *testing.T, b *eval.Built, beatPlain bool) *eval.Report {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	rep, err := b.Run(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("ran %d queries in %v", rep.Queries, time.Since(start).Round(time.Millisecond))
-	if rep.Queries != 300 || rep.Unjudged != 809 || len(rep.Missing) != 0 {
-		t.Errorf("evaluated %d queries, %d unjudged, missing %v; want 300, 809, none", rep.Queries, rep.Unjudged, rep.Missing)
+	plain, err := b.RunPlain(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	logReport(t, "SciFact (Fundus)", rep)
-	if rep.NDCG < base.NDCG {
-		t.Errorf("nDCG@10 = %.4f, below the floor %.4f recorded %s (%s)", rep.NDCG, base.NDCG, base.Recorded, sciFactBaseline)
+	logReport(t, b.Name+" (Fundus)", rep)
+	logReport(t, b.Name+" (plain Bleve)", plain)
+	if rep.Queries == 0 || rep.Queries != plain.Queries || len(rep.Missing) > 0 {
+		t.Errorf("evaluated %d queries (plain Bleve %d), missing %v", rep.Queries, plain.Queries, rep.Missing)
+	}
+	f := readFloor(t, b.Name)
+	if rep.NDCG < f.NDCG {
+		t.Errorf("nDCG@10 = %.4f, below the floor %.4f (measured %s on %s)", rep.NDCG, f.NDCG, f.Measured, f.Commit)
+	}
+	if rep.Recall < f.Recall {
+		t.Errorf("recall@100 = %.4f, below the floor %.4f (measured %s on %s)", rep.Recall, f.Recall, f.Measured, f.Commit)
+	}
+	if rep.NDCG < plain.NDCG && !beatPlain {
+		t.Logf("nDCG@10 = %.4f, below plain Bleve's %.4f in the same run (a target not met, see BENCHMARKS.md)", rep.NDCG, plain.NDCG)
+	}
+	if rep.NDCG < plain.NDCG && beatPlain {
+		t.Errorf("nDCG@10 = %.4f, below plain Bleve's %.4f in the same run", rep.NDCG, plain.NDCG)
+	}
+	return rep
+}
+
+// TestSciFact checks nDCG@10 and recall@100 on the 300 SciFact test
+// queries against their floors and against plain Bleve BM25 (one field,
+// the "en" analyzer, Bleve's k1 = 1.2, b = 0.75) in the same run. SciFact
+// is for measuring, never for tuning.
+func TestSciFact(t *testing.T) {
+	b := buildShared(t, eval.SciFact, eval.BuildOptions{})
+	rep := gate(t, b, true)
+	if rep.Queries != 300 || rep.Unjudged != 809 {
+		t.Errorf("evaluated %d queries, %d unjudged; want 300, 809", rep.Queries, rep.Unjudged)
 	}
 }
 
-// bleveSearcher runs a match query on one field of a plain Bleve index.
-type bleveSearcher struct {
-	idx   bleve.Index
-	field string
+// TestXQuAD checks the xquad-dev paragraphs (text we did not write): the
+// German and the parallel English questions, each against its floor and
+// plain Bleve in the same run, and German close to English.
+func TestXQuAD(t *testing.T) {
+	reps := map[string]*eval.Report{}
+	for _, name := range []string{eval.XQuADDe, eval.XQuADEn} {
+		t.Run(name, func(t *testing.T) {
+			reps[name] = gate(t, buildShared(t, name, eval.BuildOptions{}), true)
+		})
+	}
+	de, en := reps[eval.XQuADDe], reps[eval.XQuADEn]
+	if de == nil || en == nil {
+		return
+	}
+	// The issue's target is 0.01; the gate holds the gap measured (see
+	// BENCHMARKS.md) so that it cannot widen unnoticed.
+	const maxGap = 0.02
+	if gap := en.NDCG - de.NDCG; gap > maxGap {
+		t.Errorf("German nDCG@10 %.4f is %.4f below English %.4f, want at most %.2f", de.NDCG, gap, en.NDCG, maxGap)
+	}
 }
 
-func (b bleveSearcher) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	q := bleve.NewMatchQuery(r.Query)
-	q.SetField(b.field)
-	req := bleve.NewSearchRequestOptions(q, r.Size, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := b.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
+// TestXQuADMixed checks the German xquad-dev questions over their
+// paragraphs among distractors of other kinds: the Readability pages,
+// SciFact abstracts and the demo corpus.
+func TestXQuADMixed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the mixed corpus ingests SciFact")
 	}
-	out := &search.Result{Total: res.Total}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, search.Hit{ID: h.ID, Score: h.Score})
-	}
-	return out, nil
-}
-
-// TestPlainBleveSciFact measures the reference the issue compares Fundus
-// with: a plain Bleve index over title + " " + text in one field with the
-// "en" analyzer, BM25 with Bleve's default parameters, a match query, k=10.
-// It only logs the figure.
-func TestPlainBleveSciFact(t *testing.T) {
-	dir := sciFact(t)
-	queries, qrels := sciFactTest(t, dir)
-
-	// Bleve keeps BM25's parameters in package variables; use its
-	// defaults here whatever Fundus sets, and put them back afterwards.
-	k1, b := bsearch.BM25_k1, bsearch.BM25_b
-	bsearch.BM25_k1, bsearch.BM25_b = 1.2, 0.75
-	defer func() { bsearch.BM25_k1, bsearch.BM25_b = k1, b }()
-
-	im := bleve.NewIndexMapping()
-	im.ScoringModel = index.BM25Scoring
-	im.DefaultAnalyzer = "en"
-	dm := bleve.NewDocumentStaticMapping()
-	fm := bleve.NewTextFieldMapping()
-	fm.Analyzer = "en"
-	fm.Store = false
-	fm.IncludeInAll = false
-	fm.IncludeTermVectors = false
-	dm.AddFieldMappingsAt("text", fm)
-	im.DefaultMapping = dm
-	idx, err := bleve.New(filepath.Join(t.TempDir(), "plain.bleve"), im)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-
-	start := time.Now()
-	f, err := os.Open(filepath.Join(dir, "corpus.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	batch := idx.NewBatch()
-	n := 0
-	for sc.Scan() {
-		var rec struct {
-			ID    string `json:"_id"`
-			Title string `json:"title"`
-			Text  string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("corpus.jsonl:%d: %v", n+1, err)
-		}
-		if err := batch.Index(rec.ID, map[string]any{"text": strings.TrimSpace(rec.Title + " " + rec.Text)}); err != nil {
-			t.Fatal(err)
-		}
-		n++
-		if batch.Size() >= 500 {
-			if err := idx.Batch(batch); err != nil {
-				t.Fatal(err)
-			}
-			batch.Reset()
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("indexed %d documents in %v", n, time.Since(start).Round(time.Millisecond))
-
-	rep, err := eval.Run(context.Background(), bleveSearcher{idx: idx, field: "text"}, queries, qrels, eval.Options{K: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	logReport(t, fmt.Sprintf("SciFact (plain Bleve BM25, k1=%g b=%g)", bsearch.BM25_k1, bsearch.BM25_b), rep)
-	if rep.Queries != 300 {
-		t.Errorf("evaluated %d queries, want 300", rep.Queries)
-	}
+	// Not yet at plain Bleve's level among distractors (BENCHMARKS.md):
+	// the floor holds what is measured; switch beatPlain on when the
+	// target is met.
+	gate(t, buildShared(t, eval.XQuADMixed, eval.BuildOptions{}), false)
 }

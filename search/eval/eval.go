@@ -292,6 +292,9 @@ type Options struct {
 	K int
 	// Workers is the number of queries run at once; 0 means GOMAXPROCS.
 	Workers int
+	// Tuning is passed to every search (search.Request.Tuning); nil for
+	// the defaults.
+	Tuning *search.Tuning
 }
 
 // Row is the evaluation of one query.
@@ -437,7 +440,7 @@ func Run(ctx context.Context, s Searcher, queries []Query, qrels Qrels, opts Opt
 	for range min(workers, max(len(todo), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				row, err := runOne(ctx, s, todo[i], qrels[todo[i].ID], k, depth)
+				row, err := runOne(ctx, s, todo[i], qrels[todo[i].ID], k, depth, opts.Tuning)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -477,8 +480,8 @@ feed:
 	return rep, nil
 }
 
-func runOne(ctx context.Context, s Searcher, q Query, judged map[string]int, k, depth int) (Row, error) {
-	ranking, err := rank(ctx, s, q, depth)
+func runOne(ctx context.Context, s Searcher, q Query, judged map[string]int, k, depth int, t *search.Tuning) (Row, error) {
+	ranking, err := rank(ctx, s, q, depth, t)
 	var invalid *search.InvalidRequestError
 	if errors.As(err, &invalid) {
 		// What a user typing this query gets: an error, no results.
@@ -504,11 +507,11 @@ func runOne(ctx context.Context, s Searcher, q Query, judged map[string]int, k, 
 // rank returns the ids of the top depth hits for q, without q's own id. It
 // asks for pages of at most search.MaxSize hits, and for another page only
 // when q's own id took a place or depth is beyond the first page.
-func rank(ctx context.Context, s Searcher, q Query, depth int) ([]string, error) {
+func rank(ctx context.Context, s Searcher, q Query, depth int, t *search.Tuning) ([]string, error) {
 	size := min(depth, search.MaxSize)
 	ranking := make([]string, 0, depth)
 	for page := 1; len(ranking) < depth; page++ {
-		res, err := s.Search(ctx, search.Request{Query: q.Text, Plain: true, Page: page, Size: size, NoFacets: true, NoSnippets: true})
+		res, err := s.Search(ctx, search.Request{Query: q.Text, Plain: true, Page: page, Size: size, NoFacets: true, NoSnippets: true, Tuning: t})
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,124 @@
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// Tuning holds the ranking features and weights that evaluation switches
+// and varies (fundus eval --tuning FILE): each feature must earn its place
+// on every evaluation collection (see BENCHMARKS.md, "Ablation"). A
+// Request carries one; nil means DefaultTuning. The serving path never
+// sets it.
+type Tuning struct {
+	// Decompound expands a German word with the compounds of the index
+	// that contain it, and a compound with its parts.
+	Decompound bool `json:"decompound"`
+	// Synonyms adds the glossary's synonyms the query compiler adds
+	// (phrases, spans, words the field's analyzer does not meet). Bleve's
+	// own synonym sources live in the index: evaluation switches them off
+	// by an empty glossary (eval.Config).
+	Synonyms bool `json:"synonyms"`
+	// Typos is typo tolerance: the fuzzy retry and DidYouMean
+	// (Request.NoTypos switches it off too).
+	Typos bool `json:"typos"`
+	// Hyphens searches a word with inner punctuation ("MLS-Team", "IL-6")
+	// as its parts plus the parts side by side; off, it is one word like
+	// any other (the analyzers split it).
+	Hyphens bool `json:"hyphens"`
+	// MinHead is the shortest head (last part) of a compound, in bytes of
+	// the stem, that decompounding accepts.
+	MinHead int `json:"min_head"`
+	// CompoundBoost weighs a compound that contains the word ("Kultur" →
+	// "Innovationskultur"), PartsBoost the parts of a compound found apart,
+	// SynonymBoost a synonym the compiler adds, relative to the word.
+	CompoundBoost float64 `json:"compound_boost"`
+	PartsBoost    float64 `json:"parts_boost"`
+	SynonymBoost  float64 `json:"synonym_boost"`
+	// ProximityBoost weighs a bonus for two adjacent query words found side
+	// by side; 0 is off.
+	ProximityBoost float64 `json:"proximity_boost"`
+	// Feedback is RM3 pseudo-relevance feedback; off when Docs is 0.
+	Feedback Feedback `json:"feedback"`
+}
+
+// Feedback configures RM3 (as in Anserini's BM25+RM3): the query's top
+// Docs documents are taken as relevant, the Terms most probable words of
+// their relevance model P(w|R) = Σ_d P(w|d)·P(d|q) are added to the query,
+// and the original query keeps weight Weight. Rerank keeps the original
+// query's documents only (expansion reorders them).
+type Feedback struct {
+	Docs   int     `json:"docs"`
+	Terms  int     `json:"terms"`
+	Weight float64 `json:"weight"`
+	Rerank bool    `json:"rerank"`
+}
+
+// DefaultTuning is the configuration searches run with. Its weights were
+// decided on the German collection (testdata/eval/de): compound and parts
+// weights were flat within 0.005 nDCG@10 between 0.2 and 0.4 and fell at
+// 0.7 and above; the synonym weight is Bleve's own for the synonyms it
+// adds; proximity and RM3 are off (they cost SciFact); heads of three
+// bytes (stems such as "haf", "nam", "dat": Flughafen, Familiennamen,
+// Übertragungsdaten) raised the compound check from 86.5 % to 92.7 % and
+// xquad-mixed by 0.002 (see BENCHMARKS.md).
+func DefaultTuning() Tuning {
+	return Tuning{
+		Decompound:    true,
+		Synonyms:      true,
+		Typos:         true,
+		Hyphens:       true,
+		MinHead:       3,
+		CompoundBoost: 0.3,
+		PartsBoost:    0.3,
+		SynonymBoost:  0.5,
+	}
+}
+
+// ReadTuning reads a tuning file: a JSON object whose fields override
+// DefaultTuning; an unknown field is an error naming the file.
+func ReadTuning(path string) (Tuning, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Tuning{}, fmt.Errorf("read tuning: %w", err)
+	}
+	return ParseTuning(path, data)
+}
+
+// ParseTuning parses a tuning file's content (see ReadTuning); name is the
+// file name used in errors.
+func ParseTuning(name string, data []byte) (Tuning, error) {
+	t := DefaultTuning()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return Tuning{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := t.validate(); err != nil {
+		return Tuning{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
+}
+
+func (t Tuning) validate() error {
+	for _, w := range []struct {
+		name string
+		v    float64
+	}{{"compound_boost", t.CompoundBoost}, {"parts_boost", t.PartsBoost}, {"synonym_boost", t.SynonymBoost}, {"proximity_boost", t.ProximityBoost}, {"feedback.weight", t.Feedback.Weight}} {
+		if w.v < 0 || w.v > 10 {
+			return fmt.Errorf("%s = %v, want 0 to 10", w.name, w.v)
+		}
+	}
+	if t.MinHead < 1 || t.MinHead > 10 {
+		return fmt.Errorf("min_head = %d, want 1 to 10", t.MinHead)
+	}
+	if t.Feedback.Docs < 0 || t.Feedback.Docs > 100 || t.Feedback.Terms < 0 || t.Feedback.Terms > 100 {
+		return fmt.Errorf("feedback docs %d, terms %d: want 0 to 100", t.Feedback.Docs, t.Feedback.Terms)
+	}
+	if t.Feedback.Docs > 0 && (t.Feedback.Terms == 0 || t.Feedback.Weight <= 0 || t.Feedback.Weight > 1) {
+		return fmt.Errorf("feedback needs terms ≥ 1 and a weight in (0, 1], got %d, %v", t.Feedback.Terms, t.Feedback.Weight)
+	}
+	return nil
+}
