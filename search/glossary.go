@@ -34,12 +34,17 @@ var DefaultGlossaryYAML []byte
 type Glossary struct {
 	Synonyms [][]string          `yaml:"synonyms"`
 	Topics   map[string][]string `yaml:"topics"`
+	// English names German topic, addressee and policy-area values in
+	// the English interface; the values themselves (and the filters that
+	// name them) stay as they are.
+	English map[string]string `yaml:"english"`
 
 	groups  [][]string        // cleaned synonym groups
 	byKey   map[string][]int  // member key → groups
 	maxLen  int               // most terms in a member key
 	topicOf map[string]string // lowercased topic or alias → canonical topic
 	aliases map[string][]string
+	english map[string]string // lowercased value → English name
 	hash    string
 }
 
@@ -66,6 +71,23 @@ func DefaultGlossary() *Glossary {
 		panic("search: default glossary: " + err.Error())
 	}
 	return g
+}
+
+// EnglishName returns the English name of a topic, addressee or policy
+// area value (see English), and "" when the glossary gives none. A topic
+// alias has the name of its topic.
+func (g *Glossary) EnglishName(value string) string {
+	if g == nil {
+		return ""
+	}
+	v := strings.ToLower(strings.Join(strings.Fields(value), " "))
+	if en := g.english[v]; en != "" {
+		return en
+	}
+	if c := g.topicOf[v]; c != "" {
+		return g.english[strings.ToLower(c)]
+	}
+	return ""
 }
 
 // Hash identifies the glossary's text.
@@ -109,6 +131,14 @@ func (g *Glossary) prepare() error {
 			}
 			g.maxLen = max(g.maxLen, len(strings.Fields(k)))
 		}
+	}
+	g.english = map[string]string{}
+	for v, en := range g.English {
+		v, en = strings.Join(strings.Fields(v), " "), strings.Join(strings.Fields(en), " ")
+		if v == "" || en == "" {
+			return fmt.Errorf("glossary: english: %q: empty value or name", v)
+		}
+		g.english[strings.ToLower(v)] = en
 	}
 	g.topicOf = map[string]string{}
 	g.aliases = map[string][]string{}

@@ -26,7 +26,7 @@ var messages = map[string][2]string{
 	"footer.api":          {"API (OpenAPI)", "API (OpenAPI)"},
 
 	// Document types and languages.
-	"type.webinar":         {"Webinar-Notiz", "Webinar notes"},
+	"type.webinar":         {"Webinar-Notiz", "Webinar note"},
 	"type.case":            {"Praxisfall", "Case"},
 	"type.recommendation":  {"Empfehlung", "Recommendation"},
 	"type.other":           {"Sonstiges", "Other"},
@@ -271,6 +271,14 @@ var messages = map[string][2]string{
 	"error.notready.message": {"Das dauert meist nur kurz. Bitte laden Sie die Seite gleich neu.", "This usually takes only a moment. Please reload the page shortly."},
 	"error.503.heading":      {"Die Anfrage hat zu lange gedauert", "The request took too long"},
 	"error.503.message":      {"Bitte versuchen Sie es noch einmal, gegebenenfalls mit weniger Filtern.", "Please try again, perhaps with fewer filters."},
+
+	// Document page: metadata names (docpage.go) and the rendered body.
+	"meta.pages":     {"Seiten", "Pages"},
+	"meta.truncated": {"Text gekürzt", "Text truncated"},
+	"meta.no_text":   {"Ohne Text (Scan)", "No text (scan)"},
+	"meta.canonical": {"Originaladresse", "Original address"},
+	"meta.yes":       {"ja", "yes"},
+	"doc.body.label": {"Inhalt", "Content"},
 }
 
 func hasMessage(key string) bool {

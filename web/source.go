@@ -257,18 +257,3 @@ type sourceView struct {
 	// source is no web address; Name the file's name when known.
 	Download, Name string
 }
-
-// newSourceView describes doc's source for its page.
-func newSourceView(doc *search.Document) sourceView {
-	src := strings.TrimSpace(doc.Source)
-	if u := webURL(src); u != "" {
-		return sourceView{Link: u}
-	}
-	sv := sourceView{Text: src, Download: SourcePath(doc.ID)}
-	if !hasScheme(src) {
-		if n := sourceName(src); n != "" {
-			sv.Name = cleanFilename(n, "")
-		}
-	}
-	return sv
-}

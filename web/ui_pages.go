@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -428,9 +429,12 @@ func filterFacet(param string) string {
 // documentData is the data of a document's page.
 type documentData struct {
 	*view
-	Doc        *search.Document
-	DocLang    string // the document's language, for lang attributes
-	Blocks     []block
+	Doc     *search.Document
+	DocLang string // the document's language, for lang attributes
+	Blocks  []block
+	// Body is the body rendered from its source (see package docbody);
+	// when empty the page shows Blocks, the plain-text body.
+	Body       template.HTML
 	Topics     []linkView
 	People     []linkView
 	Orgs       []linkView
@@ -445,8 +449,9 @@ type documentData struct {
 	Source     sourceView
 }
 
-// metaField is a metadata field without a place of its own.
-type metaField struct{ Name, Value string }
+// metaField is a metadata field without a place of its own; Link is set
+// when the value is a web address to follow.
+type metaField struct{ Name, Value, Link string }
 
 // relatedCount is how many related documents a document page lists.
 const relatedCount = 5
@@ -477,11 +482,11 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 		TypeList:  "/search?type=" + url.QueryEscape(doc.Type),
 		Permalink: s.baseURL(r) + DocumentPath(doc.ID),
 		JSONURL:   "/api" + DocumentPath(doc.ID),
-		Source:    newSourceView(doc),
 	}
+	d.Body, d.Source = s.documentBody(ctx, doc)
 	v.Canonical = d.Permalink
 	for _, t := range doc.Topics {
-		d.Topics = append(d.Topics, linkView{Text: t, URL: topicURL(t)})
+		d.Topics = append(d.Topics, linkView{Text: s.valueName(v, t), URL: topicURL(t)})
 	}
 	for _, p := range doc.People {
 		d.People = append(d.People, linkView{Text: p, URL: "/search?person=" + url.QueryEscape(p)})
@@ -490,21 +495,17 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 		d.Orgs = append(d.Orgs, linkView{Text: o, URL: "/search?org=" + url.QueryEscape(o)})
 	}
 	for _, a := range doc.Addressees {
-		d.Addressees = append(d.Addressees, linkView{Text: a, URL: "/recommendations?addressee=" + url.QueryEscape(a)})
+		d.Addressees = append(d.Addressees, linkView{Text: s.valueName(v, a), URL: "/recommendations?addressee=" + url.QueryEscape(a)})
 	}
 	if doc.PolicyArea != "" {
-		d.PolicyArea = &linkView{Text: doc.PolicyArea, URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
+		d.PolicyArea = &linkView{Text: s.valueName(v, doc.PolicyArea), URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
 	}
 	keys := make([]string, 0, len(doc.Metadata))
 	for k := range doc.Metadata {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		if val := metaString(doc.Metadata[k]); val != "" {
-			d.Extra = append(d.Extra, metaField{Name: strings.ReplaceAll(k, "_", " "), Value: val})
-		}
-	}
+	d.Extra = metaFields(v, keys, doc.Metadata)
 	d.Citation = citation(v, doc, d.Permalink, time.Now())
 	s.render(w, r, v, "document", http.StatusOK, d)
 	return nil

@@ -401,6 +401,9 @@ func newPager(st pageState, page, size int, total uint64) *pager {
 
 // block is a paragraph or heading of a document's body.
 type block struct {
+	// ID is the block's anchor, p-N for the N-th block of the body (see
+	// package docbody, whose anchors are the same).
+	ID      string
 	Heading bool
 	Lines   []string
 }
@@ -428,7 +431,7 @@ func bodyBlocks(body, title string) []block {
 				lines = append(lines, l)
 			}
 		}
-		out = append(out, block{Lines: lines, Heading: i+1 < len(raw) && looksLikeHeading(p)})
+		out = append(out, block{ID: "p-" + strconv.Itoa(i+1), Lines: lines, Heading: i+1 < len(raw) && looksLikeHeading(p)})
 	}
 	return out
 }
