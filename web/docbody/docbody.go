@@ -243,6 +243,7 @@ func finish(clean []byte, title, body string) (string, int, int, error) {
 			first.Parent.RemoveChild(first)
 		}
 	}
+	dropEmpty(root)
 	demote(root)
 	a.walk(root)
 	fixLinks(root)
@@ -476,5 +477,19 @@ func wrapTables(root *nethtml.Node) {
 		t.Parent.InsertBefore(box, t)
 		t.Parent.RemoveChild(t)
 		box.AppendChild(t)
+	}
+}
+
+// dropEmpty removes paragraphs left without text (by the sanitiser,
+// mostly).
+func dropEmpty(root *nethtml.Node) {
+	var empty []*nethtml.Node
+	each(root, func(n *nethtml.Node) {
+		if isElem(n, atom.P) && strings.TrimSpace(textOf(n)) == "" {
+			empty = append(empty, n)
+		}
+	})
+	for _, n := range empty {
+		n.Parent.RemoveChild(n)
 	}
 }
