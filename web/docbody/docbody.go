@@ -49,6 +49,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -113,10 +114,36 @@ func FormatOf(name string, raw []byte) Format {
 	case ".pdf", ".txt", ".json", ".jsonl", ".ndjson", ".text":
 		return ""
 	}
-	if strings.HasPrefix(http.DetectContentType(raw), "text/html") {
+	switch ct := http.DetectContentType(raw); {
+	case strings.HasPrefix(ct, "text/html"):
 		return HTML
+	case strings.HasPrefix(ct, "text/plain") && looksLikeMarkdown(raw):
+		// An upload through the API, whose name is not kept.
+		return Markdown
 	}
 	return ""
+}
+
+// markdownLine is a line only Markdown would write: a heading, a list
+// item, a quote, a table row, bold text or a link.
+var markdownLine = regexp.MustCompile(`^(#{1,6} |[-*+] |[0-9]{1,3}[.)] |> |\|.*\|)|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)`)
+
+// looksLikeMarkdown reports text with front matter or Markdown markup in
+// its first lines.
+func looksLikeMarkdown(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	if bytes.HasPrefix(raw, []byte("---\n")) || bytes.HasPrefix(raw, []byte("---\r\n")) {
+		return true
+	}
+	lines := bytes.SplitN(raw, []byte("\n"), 200)
+	for _, l := range lines[:min(len(lines), 199)] {
+		if markdownLine.Match(bytes.TrimSpace(l)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Render renders src as sanitised HTML, or answers an error wrapping

@@ -192,6 +192,9 @@ func TestFormatOf(t *testing.T) {
 		{"sniffed html", "upload", "<!DOCTYPE html><p>a", docbody.HTML},
 		{"web page without extension", "https://example.org/bericht", "<html><body>a", docbody.HTML},
 		{"plain", "upload", "just text", ""},
+		{"API upload with front matter", "api", "---\ntitle: x\n---\nText", docbody.Markdown},
+		{"API upload with a list", "api", "Titel\n\n- eins\n- zwei", docbody.Markdown},
+		{"API upload of plain text", "api", "Titel\n\nNur Text, 3. Mai.", ""},
 		{"pdf", "a.pdf", "%PDF-1.7", ""},
 		{"json", "a.md", `[{"a":1}]`, ""},
 	}
