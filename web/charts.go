@@ -261,13 +261,13 @@ func newBarList(v *view, id, title string, items []linkView) *barList {
 
 // coTopics are the topics most often tagged together with topic, from the
 // topic facet of its search.
-func coTopics(facets search.Facets, topic string, n int) []linkView {
+func coTopics(v *view, facets search.Facets, topic string, n int) []linkView {
 	var out []linkView
 	for _, fv := range facets[search.FacetTopics] {
 		if fv.Value == topic || fv.Count == 0 {
 			continue
 		}
-		out = append(out, linkView{Text: fv.Value, URL: topicURL(fv.Value), Count: fv.Count})
+		out = append(out, linkView{Text: v.ValueName(fv.Value), URL: topicURL(fv.Value), Count: fv.Count})
 	}
 	slices.SortStableFunc(out, func(a, b linkView) int { return b.Count - a.Count })
 	return out[:min(len(out), n)]
@@ -299,8 +299,10 @@ type matrixCell struct {
 // the recommendations list filtered by both.
 func (s *Server) recommendationMatrix(ctx context.Context, v *view, addressees, areas []search.FacetValue) (*recMatrix, error) {
 	m := &recMatrix{}
-	for _, a := range areas {
-		m.Areas = append(m.Areas, a.Value)
+	areaValues := make([]string, len(areas))
+	for i, a := range areas {
+		areaValues[i] = a.Value
+		m.Areas = append(m.Areas, v.ValueName(a.Value))
 	}
 	rows := make([]matrixRow, len(addressees))
 	errs := make([]error, len(addressees))
@@ -319,13 +321,13 @@ func (s *Server) recommendationMatrix(ctx context.Context, v *view, addressees, 
 			for _, fv := range res.Facets[search.FacetPolicyArea] {
 				counts[fv.Value] = fv.Count
 			}
-			row := matrixRow{Addressee: a.Value, Total: int(res.Total),
+			row := matrixRow{Addressee: v.ValueName(a.Value), Total: int(res.Total),
 				URL: withQuery("/recommendations", url.Values{"addressee": {a.Value}})}
-			for _, area := range m.Areas {
+			for _, area := range areaValues {
 				n := counts[area]
 				row.Cells = append(row.Cells, matrixCell{Count: n,
 					URL:   withQuery("/recommendations", url.Values{"addressee": {a.Value}, "policy_area": {area}}),
-					Title: v.T("matrix.cell", n, a.Value, area)})
+					Title: v.T("matrix.cell", n, v.ValueName(a.Value), v.ValueName(area))})
 			}
 			rows[i] = row
 		})
@@ -391,7 +393,7 @@ func (s *Server) topicCharts(ctx context.Context, v *view, d *listData) error {
 		return fmt.Errorf("topic charts of %q: %w", d.Topic, err)
 	}
 	d.YearChart = newTypeYearChart(v, "chart-years", v.T("chart.years.title"), types, byType, totals, topicURL(d.Topic), nil)
-	d.CoTopics = coTopics(res.Facets, d.Topic, topicCoTopics)
+	d.CoTopics = coTopics(v, res.Facets, d.Topic, topicCoTopics)
 	return nil
 }
 

@@ -82,18 +82,32 @@ type glossaryKB interface {
 	Glossary() *search.Glossary
 }
 
-// valueName is how a topic, addressee or policy-area value is shown: in
-// the English interface by its English name when the glossary gives one.
-func (s *Server) valueName(v *view, value string) string {
-	if v.Lang != "en" {
-		return value
-	}
+// valueNames names topic, addressee and policy-area values in the UI
+// language lang: in English by the glossary's English names (read once
+// per request, so a reloaded glossary applies to the next page); nil
+// when the values are shown as they are.
+func (s *Server) valueNames(lang string) func(string) string {
 	g, ok := s.kb.(glossaryKB)
-	if !ok {
-		return value
+	if lang != "en" || !ok {
+		return nil
 	}
-	if en := g.Glossary().EnglishName(value); en != "" {
-		return en
+	var gl *search.Glossary
+	return func(value string) string {
+		if gl == nil {
+			gl = g.Glossary()
+		}
+		return gl.EnglishName(value)
+	}
+}
+
+// ValueName is how a topic, addressee or policy-area value is shown: in
+// the English interface by its English name when the glossary gives one.
+// Links and filters keep the value itself.
+func (v *view) ValueName(value string) string {
+	if v.names != nil {
+		if n := v.names(value); n != "" {
+			return n
+		}
 	}
 	return value
 }

@@ -210,3 +210,46 @@ func TestDocumentPageSidebar(t *testing.T) {
 		}
 	})
 }
+
+// TestEnglishValueNames: the English interface names glossary values in
+// English on every page that lists them, and keeps the stored value in
+// links and form values; the German one shows the value.
+func TestEnglishValueNames(t *testing.T) {
+	h := docPageServer(t)
+	tests := []struct {
+		name, path, sel string // sel finds the element by the value its link or field keeps
+		de, en          string
+	}{
+		{"search facet", "/search?q=Indikatoren", `input[name=topic][value="Innovationsmanagement"] + label .facet-label`, "Innovationsmanagement", "Innovation management"},
+		{"selected filter chip", "/search?topic=Innovationsmanagement", `a.chip[href="/search"]`, "Themen: Innovationsmanagement", "Topics: Innovation management"},
+		{"hit topic", "/search?q=Indikatorenset", `.hit a[href="/topics/Innovationsmanagement"]`, "Innovationsmanagement", "Innovation management"},
+		{"topic page heading", "/topics/Innovationsmanagement", `h1`, "Innovationsmanagement", "Innovation management"},
+		{"topics overview", "/topics", `a[href="/topics/Innovationsmanagement"]`, "Innovationsmanagement", "Innovation management"},
+		{"matrix row", "/recommendations", `.rec-matrix th[scope=row] a[href="/recommendations?addressee=Bund"]`, "Bund", "Federal government"},
+		{"recommendation card", "/recommendations", `.hit a[href="/recommendations?addressee=Bund"]`, "Bund", "Federal government"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, lang := range []struct {
+				header map[string]string
+				want   string
+			}{{nil, tc.de}, {english, tc.en}} {
+				r, doc := getPage(t, h, tc.path, lang.header)
+				if r.Code != 200 {
+					t.Fatalf("%s: status %d", tc.path, r.Code)
+				}
+				sel := doc.Find(tc.sel).First()
+				if sel.Length() == 0 {
+					t.Fatalf("%s: no %s", tc.path, tc.sel)
+				}
+				got := strings.Join(strings.Fields(strings.ReplaceAll(sel.Text(), "×", "")), " ")
+				if i := strings.Index(got, " – "); i >= 0 {
+					got = got[:i] // the chip's hidden "remove" text
+				}
+				if !strings.Contains(got, lang.want) {
+					t.Errorf("%s %s: %q, want %q", tc.path, tc.sel, got, lang.want)
+				}
+			}
+		})
+	}
+}

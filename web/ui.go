@@ -119,6 +119,7 @@ func (s *Server) page(h pageFunc) http.Handler {
 		v.SignedIn = s.signedIn(r)
 		v.Members = search.Members(r.Context())
 		v.csrf = sync.OnceValue(func() string { return s.csrfToken(w, r) })
+		v.names = s.valueNames(v.Lang)
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -167,6 +168,9 @@ type view struct {
 	SigninAvailable, SignedIn, Members bool
 	// csrf returns the form token (see CSRF).
 	csrf func() string
+	// names gives a topic, addressee or policy-area value's name in the
+	// UI language, "" when it has none of its own (see ValueName).
+	names func(value string) string
 }
 
 // CSRF is the token a form that posts must carry (field "csrf"). The
@@ -248,6 +252,8 @@ func (v *view) FacetLabel(facet, value string) string {
 		return v.TypePlural(value)
 	case search.FacetLanguage:
 		return v.LangName(value)
+	case search.FacetTopics, search.FacetAddressees, search.FacetPolicyArea:
+		return v.ValueName(value)
 	}
 	return value
 }

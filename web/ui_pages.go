@@ -88,7 +88,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error
 		}
 	}
 	for _, t := range topics[:min(len(topics), homeTopics)] {
-		d.Topics = append(d.Topics, linkView{Text: t.Topic, URL: topicURL(t.Topic), Count: t.Total})
+		d.Topics = append(d.Topics, linkView{Text: v.ValueName(t.Topic), URL: topicURL(t.Topic), Count: t.Total})
 	}
 	if d.Total > 0 {
 		d.YearChart = newTypeYearChart(v, "chart-years", v.T("chart.years.title"), yTypes, yByType, yTotals, "/search", nil)
@@ -101,7 +101,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, v *view) error
 		d.Latest = append(d.Latest, latestList{
 			Type: t, Heading: v.T("home.latest." + t),
 			All:  "/search?sort=-date&type=" + t,
-			Hits: hitViews(latest[i].Hits),
+			Hits: hitViews(v, latest[i].Hits),
 		})
 	}
 	s.render(w, r, v, "home", http.StatusOK, d)
@@ -261,7 +261,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		view: v, Kind: cfg.kind, Action: cfg.path,
 		Query: req.Query, From: q.Get("from"), To: q.Get("to"), Size: q.Get("size"),
 		Total: res.Total, FirstRank: (req.Page-1)*req.Size + 1,
-		Hits:     hitViews(res.Hits),
+		Hits:     hitViews(v, res.Hits),
 		Facets:   facetViews(v, st, res.Facets, cfg.facets),
 		Pager:    newPager(st, req.Page, req.Size, res.Total),
 		ClearURL: withQuery(cfg.path, url.Values{"q": {req.Query}}),
@@ -299,8 +299,8 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	switch cfg.kind {
 	case "topic":
 		d.Topic = cfg.fixed.Get("topic")
-		d.Heading = d.Topic
-		v.Title = d.Topic
+		d.Heading = v.ValueName(d.Topic)
+		v.Title = d.Heading
 		if err := s.topicCharts(ctx, v, d); err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		d.Heading = v.T("recs.heading")
 		d.Intro = v.T("recs.intro")
 		v.Title = d.Heading
-		s.addRecommendationDetails(ctx, d.Hits)
+		s.addRecommendationDetails(ctx, v, d.Hits)
 		if err := s.recommendationCharts(ctx, v, d); err != nil {
 			return err
 		}
@@ -354,7 +354,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: v.T("export.feed.title", v.Title), Href: d.Feed})
 
 	if res.Total == 0 {
-		nr, err := s.noResults(ctx, req, st, cfg)
+		nr, err := s.noResults(ctx, v, req, st, cfg)
 		if err != nil {
 			return err
 		}
@@ -366,17 +366,17 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 
 // addRecommendationDetails fills in addressees and policy areas, which a
 // hit does not carry, from the stored documents.
-func (s *Server) addRecommendationDetails(ctx context.Context, hits []hitView) {
+func (s *Server) addRecommendationDetails(ctx context.Context, v *view, hits []hitView) {
 	for i := range hits {
 		doc, err := s.kb.Document(ctx, hits[i].ID)
 		if err != nil {
 			continue // deleted meanwhile: the card shows without them
 		}
 		for _, a := range doc.Addressees {
-			hits[i].Addressees = append(hits[i].Addressees, linkView{Text: a, URL: "/recommendations?addressee=" + url.QueryEscape(a)})
+			hits[i].Addressees = append(hits[i].Addressees, linkView{Text: v.ValueName(a), URL: "/recommendations?addressee=" + url.QueryEscape(a)})
 		}
 		if doc.PolicyArea != "" {
-			hits[i].PolicyArea = &linkView{Text: doc.PolicyArea, URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
+			hits[i].PolicyArea = &linkView{Text: v.ValueName(doc.PolicyArea), URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
 		}
 	}
 }
@@ -386,7 +386,7 @@ const popularTopics = 10
 
 // noResults gathers help for an empty result: the query without its
 // filters (when that finds something) and the most used topics.
-func (s *Server) noResults(ctx context.Context, req search.Request, st pageState, cfg listConfig) (*noResults, error) {
+func (s *Server) noResults(ctx context.Context, v *view, req search.Request, st pageState, cfg listConfig) (*noResults, error) {
 	nr := &noResults{}
 	filtered := req.From != "" || req.To != "" || len(req.Filters) > len(cfg.fixed)
 	if filtered {
@@ -399,11 +399,11 @@ func (s *Server) noResults(ctx context.Context, req search.Request, st pageState
 			return nil, err
 		}
 		if res.Total > 0 {
-			v := url.Values{}
+			q := url.Values{}
 			if req.Query != "" {
-				v.Set("q", req.Query)
+				q.Set("q", req.Query)
 			}
-			nr.Unfiltered = &linkView{Text: req.Query, URL: withQuery(st.path, v), Count: int(res.Total)}
+			nr.Unfiltered = &linkView{Text: req.Query, URL: withQuery(st.path, q), Count: int(res.Total)}
 		}
 	}
 	topics, err := s.kb.Topics(ctx)
@@ -411,7 +411,7 @@ func (s *Server) noResults(ctx context.Context, req search.Request, st pageState
 		return nil, err
 	}
 	for _, t := range topics[:min(len(topics), popularTopics)] {
-		nr.Topics = append(nr.Topics, linkView{Text: t.Topic, URL: topicURL(t.Topic), Count: t.Total})
+		nr.Topics = append(nr.Topics, linkView{Text: v.ValueName(t.Topic), URL: topicURL(t.Topic), Count: t.Total})
 	}
 	return nr, nil
 }
@@ -478,7 +478,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 	d := &documentData{
 		view: v, Doc: doc, DocLang: contentLang(doc.Language),
 		Blocks:    bodyBlocks(doc.Body, doc.Title),
-		Related:   hitViews(related),
+		Related:   hitViews(v, related),
 		TypeList:  "/search?type=" + url.QueryEscape(doc.Type),
 		Permalink: s.baseURL(r) + DocumentPath(doc.ID),
 		JSONURL:   "/api" + DocumentPath(doc.ID),
@@ -486,7 +486,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 	d.Body, d.Source = s.documentBody(ctx, doc)
 	v.Canonical = d.Permalink
 	for _, t := range doc.Topics {
-		d.Topics = append(d.Topics, linkView{Text: s.valueName(v, t), URL: topicURL(t)})
+		d.Topics = append(d.Topics, linkView{Text: v.ValueName(t), URL: topicURL(t)})
 	}
 	for _, p := range doc.People {
 		d.People = append(d.People, linkView{Text: p, URL: "/search?person=" + url.QueryEscape(p)})
@@ -495,10 +495,10 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 		d.Orgs = append(d.Orgs, linkView{Text: o, URL: "/search?org=" + url.QueryEscape(o)})
 	}
 	for _, a := range doc.Addressees {
-		d.Addressees = append(d.Addressees, linkView{Text: s.valueName(v, a), URL: "/recommendations?addressee=" + url.QueryEscape(a)})
+		d.Addressees = append(d.Addressees, linkView{Text: v.ValueName(a), URL: "/recommendations?addressee=" + url.QueryEscape(a)})
 	}
 	if doc.PolicyArea != "" {
-		d.PolicyArea = &linkView{Text: s.valueName(v, doc.PolicyArea), URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
+		d.PolicyArea = &linkView{Text: v.ValueName(doc.PolicyArea), URL: "/recommendations?policy_area=" + url.QueryEscape(doc.PolicyArea)}
 	}
 	keys := make([]string, 0, len(doc.Metadata))
 	for k := range doc.Metadata {
@@ -574,7 +574,7 @@ func (s *Server) topicsPage(w http.ResponseWriter, r *http.Request, v *view) err
 	sortTopics(topics)
 	d := &topicsData{view: v}
 	for _, t := range topics {
-		tv := topicView{Name: t.Topic, URL: topicURL(t.Topic), Total: t.Total}
+		tv := topicView{Name: v.ValueName(t.Topic), URL: topicURL(t.Topic), Total: t.Total}
 		for _, typ := range typeOrder {
 			if n := t.ByType[typ]; n > 0 {
 				tv.ByType = append(tv.ByType, linkView{Text: v.TypePlural(typ), URL: tv.URL + "?type=" + typ, Count: n})

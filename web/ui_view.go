@@ -149,7 +149,7 @@ type hitView struct {
 	PolicyArea *linkView
 }
 
-func hitViews(hits []search.Hit) []hitView {
+func hitViews(v *view, hits []search.Hit) []hitView {
 	out := make([]hitView, len(hits))
 	for i, h := range hits {
 		out[i] = hitView{
@@ -160,7 +160,7 @@ func hitViews(hits []search.Hit) []hitView {
 			out[i].Title = h.ID
 		}
 		for _, t := range h.Topics {
-			out[i].Topics = append(out[i].Topics, linkView{Text: t, URL: topicURL(t)})
+			out[i].Topics = append(out[i].Topics, linkView{Text: v.ValueName(t), URL: topicURL(t)})
 		}
 	}
 	return out
