@@ -12,6 +12,8 @@ import (
 	"html/template"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web/docbody"
@@ -129,6 +131,9 @@ func metaFields(v *view, keys []string, meta map[string]any) []metaField {
 			continue
 		}
 		name := strings.ReplaceAll(k, "_", " ")
+		if r, size := utf8.DecodeRuneInString(name); size > 0 {
+			name = string(unicode.ToUpper(r)) + name[size:]
+		}
 		if hasMessage("meta." + k) {
 			name = v.T("meta." + k)
 			if b, ok := meta[k].(bool); ok {
@@ -137,6 +142,9 @@ func metaFields(v *view, keys []string, meta map[string]any) []metaField {
 				}
 				val = v.T("meta.yes")
 			}
+		}
+		if k == "duration_minutes" {
+			val = v.T("meta.minutes", val)
 		}
 		if k == "canonical" {
 			if u := webURL(val); u != "" {

@@ -86,6 +86,19 @@ func TestBrowserDocumentPage(t *testing.T) {
 				if bg := pos["bg"]; bg == "rgba(0, 0, 0, 0)" || bg == "" {
 					t.Errorf("#%s is not marked as the target (background %v)", id, bg)
 				}
+
+				// A table scrolls inside its box; the page does not.
+				const program = "/documents/other/programmuebersicht-innopeers-2020"
+				b.screenshot(shots, "document-table-"+lang.code+"-"+size.name, ts.URL+program, size.width)
+				box := eval[map[string]float64](b, `(() => { const t = document.querySelector('.doc-body .table-scroll > table');
+					if (!t) return {rows: 0}; const r = t.parentElement.getBoundingClientRect();
+					return {rows: t.rows.length, left: r.left, right: r.right, iw: window.innerWidth}; })()`)
+				if box["rows"] < 2 {
+					t.Fatalf("%s shows no table (%v)", program, box)
+				}
+				if box["left"] < 0 || box["right"] > box["iw"] {
+					t.Errorf("the table's box spans %v..%v px of a %v px window", box["left"], box["right"], box["iw"])
+				}
 			})
 		}
 	}

@@ -160,6 +160,27 @@ func TestDocumentPageSidebar(t *testing.T) {
 			}
 		}
 	})
+	t.Run("front matter metadata named", func(t *testing.T) {
+		const page = "/documents/webinars/2020-05-07-strategische-verankerung-von-offenheit"
+		for _, tc := range []struct {
+			header map[string]string
+			want   map[string]string
+		}{
+			{nil, map[string]string{"Dauer": "90 Minuten", "Reihe": "innOpeers 2020", "Format": "Online-Webinar"}},
+			{english, map[string]string{"Duration": "90 minutes", "Series": "innOpeers 2020", "Format": "Online-Webinar"}},
+		} {
+			r, doc := getPage(t, h, page, tc.header)
+			if r.Code != 200 {
+				t.Fatalf("status %d", r.Code)
+			}
+			m := meta(doc)
+			for k, want := range tc.want {
+				if m[k] != want {
+					t.Errorf("%s = %q, want %q (%v)", k, m[k], want, m)
+				}
+			}
+		}
+	})
 	t.Run("an internal path is no source", func(t *testing.T) {
 		_, doc := getPage(t, h, "/documents/recommendations/monitoring-offener-innovation", nil)
 		if got := doc.Find(".doc-meta dd.source").Text(); got != "" {

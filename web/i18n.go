@@ -273,12 +273,15 @@ var messages = map[string][2]string{
 	"error.503.message":      {"Bitte versuchen Sie es noch einmal, gegebenenfalls mit weniger Filtern.", "Please try again, perhaps with fewer filters."},
 
 	// Document page: metadata names (docpage.go) and the rendered body.
-	"meta.pages":     {"Seiten", "Pages"},
-	"meta.truncated": {"Text gekürzt", "Text truncated"},
-	"meta.no_text":   {"Ohne Text (Scan)", "No text (scan)"},
-	"meta.canonical": {"Originaladresse", "Original address"},
-	"meta.yes":       {"ja", "yes"},
-	"doc.body.label": {"Inhalt", "Content"},
+	"meta.pages":            {"Seiten", "Pages"},
+	"meta.truncated":        {"Text gekürzt", "Text truncated"},
+	"meta.no_text":          {"Ohne Text (Scan)", "No text (scan)"},
+	"meta.canonical":        {"Originaladresse", "Original address"},
+	"meta.yes":              {"ja", "yes"},
+	"meta.series":           {"Reihe", "Series"},
+	"meta.format":           {"Format", "Format"},
+	"meta.duration_minutes": {"Dauer", "Duration"},
+	"meta.minutes":          {"%s Minuten", "%s minutes"},
 }
 
 func hasMessage(key string) bool {
