@@ -153,7 +153,8 @@ func Render(src Source) (template.HTML, error) {
 		return "", fmt.Errorf("%d bytes: %w", len(src.Raw), ErrUnsupported)
 	}
 	var frag []byte
-	switch f := FormatOf(src.Name, src.Raw); f {
+	f := FormatOf(src.Name, src.Raw)
+	switch f {
 	case Markdown:
 		var err error
 		if frag, err = markdownHTML(src.Raw); err != nil {
@@ -165,7 +166,7 @@ func Render(src Source) (template.HTML, error) {
 		return "", ErrUnsupported
 	}
 	clean := policy().SanitizeBytes(frag)
-	out, shown, total, err := finish(clean, src.Title, src.Body)
+	out, shown, total, err := finish(clean, src.Title, src.Body, f == HTML)
 	if err != nil {
 		return "", err
 	}
@@ -247,10 +248,12 @@ func newPolicy() *bluemonday.Policy {
 }
 
 // finish sets the anchors, demotes the headings, leaves out a first block
-// that repeats the title, fixes the links and wraps tables to scroll. It
-// returns the HTML, how many blocks of the body got an anchor, and how
-// many the body has.
-func finish(clean []byte, title, body string) (string, int, int, error) {
+// that repeats the title, fixes the links and wraps tables to scroll.
+// With prune (an HTML page), it also leaves out the passages that are not
+// part of the indexed body: what the indexer's Readability scoring took
+// for boilerplate inside the main content. It returns the HTML, how many
+// blocks of the body got an anchor, and how many the body has.
+func finish(clean []byte, title, body string, prune bool) (string, int, int, error) {
 	ctx := &nethtml.Node{Type: nethtml.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := nethtml.ParseFragment(bytes.NewReader(clean), ctx)
 	if err != nil {
@@ -273,6 +276,9 @@ func finish(clean []byte, title, body string) (string, int, int, error) {
 	dropEmpty(root)
 	demote(root)
 	a.walk(root)
+	if prune {
+		pruneOutside(root, squash(body))
+	}
 	fixLinks(root)
 	wrapTables(root)
 	var b bytes.Buffer
@@ -519,4 +525,53 @@ func dropEmpty(root *nethtml.Node) {
 	for _, n := range empty {
 		n.Parent.RemoveChild(n)
 	}
+}
+
+// passageAtoms are the elements that hold one passage.
+var passageAtoms = []atom.Atom{atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+	atom.Pre, atom.Table, atom.Dt, atom.Dd, atom.Figcaption, atom.Li}
+
+// containerAtoms are the elements that only group passages.
+var containerAtoms = []atom.Atom{atom.Ul, atom.Ol, atom.Dl, atom.Blockquote, atom.Div, atom.Section, atom.Figure}
+
+// pruneOutside removes the passages without an anchor whose text is not
+// in body (squashed), then the containers left without text.
+func pruneOutside(root *nethtml.Node, body string) {
+	var gone []*nethtml.Node
+	each(root, func(n *nethtml.Node) {
+		if !isElem(n, passageAtoms...) || attr(n, "id") != "" {
+			return
+		}
+		if isElem(n, atom.Li) && hasBlockChild(n) {
+			return // its passages are judged one by one
+		}
+		if t := squash(textOf(n)); t != "" && !strings.Contains(body, t) {
+			gone = append(gone, n)
+		}
+	})
+	for _, n := range gone {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+	var empty []*nethtml.Node
+	each(root, func(n *nethtml.Node) {
+		if n != root && isElem(n, append(containerAtoms, atom.Li)...) && strings.TrimSpace(textOf(n)) == "" {
+			empty = append(empty, n)
+		}
+	})
+	for _, n := range empty {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+func hasBlockChild(n *nethtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if isElem(c, blockAtoms...) {
+			return true
+		}
+	}
+	return false
 }
