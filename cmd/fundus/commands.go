@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -48,6 +49,15 @@ func searchCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer kb.Close()
+			if typ != "" {
+				// The same spellings as ingest accepts (German and English);
+				// anything else is a mistake, not "other".
+				t := search.NormalizeType(typ)
+				if t == search.TypeOther && !isOtherType(typ) {
+					return &usageError{fmt.Errorf("--type %q is not a document type: use webinar, case, recommendation or other (German names such as Fall or Empfehlung work too)", typ)}
+				}
+				typ = t
+			}
 			req := search.Request{Query: strings.Join(args, " "), Size: limit, Filters: map[string][]string{}}
 			for facet, v := range map[string]string{search.FacetType: typ, search.FacetTopics: topic, search.FacetLanguage: lang} {
 				if v != "" {
@@ -60,7 +70,7 @@ func searchCmd(e *env) *cobra.Command {
 			if err != nil {
 				var ir *search.InvalidRequestError
 				if errors.As(err, &ir) {
-					return &usageError{err}
+					return &usageError{cliRequestError(ir)}
 				}
 				return err
 			}
@@ -91,10 +101,14 @@ func searchCmd(e *env) *cobra.Command {
 			if res.DidYouMean != "" {
 				fmt.Fprintf(e.stdout, "Did you mean: %s%s%s\n", bold, res.DidYouMean, plain)
 			}
+			noun := "results"
+			if res.Total == 1 {
+				noun = "result"
+			}
 			if res.Fuzzy {
-				fmt.Fprintf(e.stdout, "%d results (including similar spellings)\n", res.Total)
+				fmt.Fprintf(e.stdout, "%d %s (including similar spellings)\n", res.Total, noun)
 			} else {
-				fmt.Fprintf(e.stdout, "%d results\n", res.Total)
+				fmt.Fprintf(e.stdout, "%d %s\n", res.Total, noun)
 			}
 			for i, h := range res.Hits {
 				date := h.Date
@@ -123,7 +137,7 @@ func searchCmd(e *env) *cobra.Command {
 	}
 	dataFlag(e, cmd, &dir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
-	cmd.Flags().StringVar(&typ, "type", "", "only documents of this type (webinar, case, recommendation, other)")
+	cmd.Flags().StringVar(&typ, "type", "", "only documents of this type: webinar, case, recommendation or other (the spellings ingest accepts, German too: Fall, Empfehlung …)")
 	cmd.Flags().StringVar(&topic, "topic", "", "only documents with this topic")
 	cmd.Flags().StringVar(&lang, "lang", "", "only documents in this language (de, en, …)")
 	cmd.Flags().IntVar(&limit, "limit", 10, "number of hits to print")
@@ -131,7 +145,10 @@ func searchCmd(e *env) *cobra.Command {
 }
 
 func getCmd(e *env) *cobra.Command {
-	var dir string
+	var (
+		dir    string
+		pretty bool
+	)
 	cmd := &cobra.Command{
 		Use:   "get [--data DIR] ID",
 		Short: "Print a stored document as JSON",
@@ -144,10 +161,19 @@ func getCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if pretty || isTerminal(e.stdout) {
+				b, err := json.MarshalIndent(st, "", "  ")
+				if err != nil {
+					return fmt.Errorf("encode document %q: %w", args[0], err)
+				}
+				_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+				return err
+			}
 			return printJSON(e.stdout, st)
 		}),
 	}
 	dataFlag(e, cmd, &dir)
+	cmd.Flags().BoolVar(&pretty, "pretty", false, "indent the JSON (the default on a terminal; one compact line otherwise)")
 	return cmd
 }
 
@@ -242,4 +268,28 @@ func statsCmd(e *env) *cobra.Command {
 	dataFlag(e, cmd, &dir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the statistics as one JSON object")
 	return cmd
+}
+
+// isOtherType reports whether s names the type "other" itself, which
+// search.NormalizeType cannot tell from an unknown spelling.
+func isOtherType(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case search.TypeOther, "others", "sonstige", "sonstiges", "andere":
+		return true
+	}
+	return false
+}
+
+// cliRequestError words a search's complaint in the command line's terms:
+// the query and the flags, not the HTTP API's parameters.
+func cliRequestError(ir *search.InvalidRequestError) error {
+	switch ir.Param {
+	case "q":
+		return fmt.Errorf("the query: %s", ir.Reason)
+	case "size":
+		return fmt.Errorf("--limit: %s", ir.Reason)
+	case search.FacetType, search.FacetTopics, search.FacetLanguage:
+		return fmt.Errorf("--%s: %s", map[string]string{search.FacetType: "type", search.FacetTopics: "topic", search.FacetLanguage: "lang"}[ir.Param], ir.Reason)
+	}
+	return ir
 }

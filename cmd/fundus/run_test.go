@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -93,9 +94,25 @@ func TestCLI(t *testing.T) {
 					t.Errorf("total = %d, want 1", r.Total)
 				}
 			}},
-		{name: "search text", args: []string{"search", "--limit", "1", "Vertrauen"}, code: 0, stdout: []string{"1 results", "Notizen zur Peer-Beratung", "«Vertrauen»"}},
+		{name: "search text", args: []string{"search", "--limit", "1", "Vertrauen"}, code: 0, stdout: []string{"1 result\n", "Notizen zur Peer-Beratung", "«Vertrauen»"},
+			checkOut: func(t *testing.T, out string) {
+				if strings.Contains(out, "1 results") {
+					t.Errorf("stdout says %q, want the singular", "1 results")
+				}
+			}},
+		{name: "search type German alias", args: []string{"search", "--json", "--type", "Fall"}, code: 0,
+			checkOut: func(t *testing.T, out string) {
+				var r struct{ Total int }
+				lastJSON(t, out, &r)
+				if r.Total != 1 {
+					t.Errorf("total = %d, want 1 (the one case)", r.Total)
+				}
+			}},
+		{name: "search type unknown", args: []string{"search", "--type", "wbinar", "x"}, code: 2, stderr: []string{`--type "wbinar" is not a document type`}},
+		{name: "search syntax error names the query", args: []string{"search", `Kultur "Innovation`}, code: 2, stderr: []string{"the query: syntax error", "missing closing quote"}},
 		{name: "search bad limit", args: []string{"search", "--limit", "0", "x"}, code: 2},
 		{name: "get", args: []string{"get", "sub/good-case"}, code: 0, stdout: []string{`"id":"sub/good-case"`, `"challenge":`, `"hash":`}},
+		{name: "get pretty", args: []string{"get", "--pretty", "sub/good-case"}, code: 0, stdout: []string{"{\n  \"id\": \"sub/good-case\""}},
 		{name: "get missing", args: []string{"get", "nope"}, code: 1, stderr: []string{`no document with id "nope"`}},
 		{name: "stats", args: []string{"stats", "--json"}, code: 0,
 			checkOut: func(t *testing.T, out string) {
@@ -269,5 +286,26 @@ func TestServeRefusesPublicAddressWithoutToken(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and a message about the token", code, errOut, tc.code)
 			}
 		})
+	}
+}
+
+// TestServeNamesABusyPort checks that serve gives up on a port in use
+// before it opens the store or loads the demo corpus.
+func TestServeNamesABusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	_, errOut, code := runCLI(t, nil, "serve", "--data", dir, "--demo", "--addr", ln.Addr().String())
+	if code != 1 || !strings.Contains(errOut, "listen on "+ln.Addr().String()) {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming the address", code, errOut)
+	}
+	if strings.Contains(errOut, "demo documents") {
+		t.Errorf("stderr %q: the demo was loaded before the port was checked", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "store")); !os.IsNotExist(err) {
+		t.Errorf("the store was created (stat: %v) before the port was checked", err)
 	}
 }

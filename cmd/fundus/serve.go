@@ -58,6 +58,14 @@ func serveCmd(e *env) *cobra.Command {
 				}
 				public = append(public, u)
 			}
+			// Bind the port first: a port in use is named at once, before
+			// the store is opened and the demo loaded. Connections wait in
+			// the backlog until the server below takes them.
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			defer ln.Close()
 			kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log, Background: true})
 			if err != nil {
 				return lockedMessage(err, dir)
@@ -75,10 +83,6 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			if err := warnExposure(e, kb, token, readToken, readOnly, metricsAddr); err != nil {
 				return err
-			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			// The Host allowlist takes the listen address as given (a name
 			// stays a name) with the port actually bound (for :0).
