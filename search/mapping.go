@@ -28,7 +28,9 @@ import (
 //	   light stemmer's -em fix ("Ökosystem" and "Ökosysteme" meet); text
 //	   fields have the glossary's synonym sources.
 //	3: id_sort, the document id with doc values, ends every sort order.
-const analysisVersion = 3
+//	4: the text field ends with the names (organisations, people,
+//	   addressees, policy area).
+const analysisVersion = 4
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
 // own: Unicode word boundaries and lower case, no stemming, no stop words.
@@ -227,6 +229,20 @@ func MappingVersion() string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// textNames returns the names the text field ends with: organisations,
+// people, addressees and policy area, one sentence each; "" for none.
+func textNames(d *Document) string {
+	var names []string
+	for _, vs := range [][]string{d.Organizations, d.People, d.Addressees, {d.PolicyArea}} {
+		for _, v := range vs {
+			if v != "" {
+				names = append(names, v)
+			}
+		}
+	}
+	return strings.Join(names, ". ")
+}
+
 // IndexFields returns the fields a document is indexed with.
 func IndexFields(d *Document) map[string]any { return indexFields(d, "") }
 
@@ -253,8 +269,11 @@ func indexFields(d *Document, hash string) map[string]any {
 	}
 	m["body_"+s] = d.Body
 	// The text field: the body first (snippets come mostly from it), then
-	// what else the document says, topics last (they are German on English
-	// documents too, and bridge the languages).
+	// what else the document says, then topics (they are German on English
+	// documents too, and bridge the languages) and the names a person types
+	// into the search box: organisations, people, addressees and policy
+	// area, each once, like the title (issue 12.4: a plain word finds every
+	// document its filter finds).
 	text := []string{d.Body}
 	for _, t := range []string{d.Summary, d.Challenge, d.Approach, d.Outcome, d.Title} {
 		if t != "" {
@@ -263,6 +282,9 @@ func indexFields(d *Document, hash string) map[string]any {
 	}
 	if len(d.Topics) > 0 {
 		text = append(text, strings.Join(d.Topics, ". "))
+	}
+	if names := textNames(d); names != "" {
+		text = append(text, names)
 	}
 	m["text_"+s] = strings.Join(text, "\n\n")
 	if t, ok := d.Time(); ok {

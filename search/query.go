@@ -11,6 +11,7 @@ import (
 	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -40,6 +41,9 @@ type compiler struct {
 	// gloss is the glossary, for phrase synonyms and topic aliases; nil
 	// for none.
 	gloss *Glossary
+	// qlang is the language the query's words tell (queryLanguage), when
+	// Tuning.ForeignWeight is on; "" for none.
+	qlang string
 	// tune holds the features and weights (DefaultTuning unless an
 	// evaluation asks for others).
 	tune Tuning
@@ -64,7 +68,53 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 		}
 		return nil, nil, &InvalidRequestError{Param: "q", Reason: err.Error()}
 	}
+	if c.tune.ForeignWeight > 0 && c.tune.ForeignWeight != 1 {
+		c.qlang = queryLanguage(n)
+	}
 	return n, c.compile(n), nil
+}
+
+// queryLanguage tells the language of a query from its text words: German
+// when more of them are German stop words (that are not English ones) or
+// hold ä, ö, ü or ß than are English stop words (that are not German
+// ones), English for the reverse, "" when the words do not tell
+// ("Innovationskultur", "open innovation").
+func queryLanguage(n querylang.Node) string {
+	var de, en int
+	querylang.Walk(n, func(n querylang.Node) {
+		var field, text string
+		switch n := n.(type) {
+		case *querylang.Term:
+			field, text = n.Field, n.Text
+		case *querylang.Phrase:
+			field, text = n.Field, n.Text
+		default:
+			return
+		}
+		switch field {
+		case "", querylang.FieldTitle, querylang.FieldBody:
+		default:
+			return
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsMark(r)
+		}) {
+			isDe, isEn := stopWords[LangGerman][w], stopWords[LangEnglish][w]
+			switch {
+			case isDe && !isEn, !isEn && strings.ContainsAny(w, "äöüß"):
+				de++
+			case isEn && !isDe:
+				en++
+			}
+		}
+	})
+	switch {
+	case de > en:
+		return LangGerman
+	case en > de:
+		return LangEnglish
+	}
+	return ""
 }
 
 // compileQuery turns a query's syntax tree into a Bleve query over the
@@ -281,6 +331,7 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 	var qs []query.Query
 	for _, l := range textLangs {
 		name := family + "_" + l.suffix
+		n := len(qs)
 		if prefix {
 			pq := bleve.NewPrefixQuery(prefixTerm(text, l.analyzer))
 			pq.SetField(name)
@@ -305,6 +356,9 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 			}
 			qs = append(qs, q)
 		default:
+			if c.tune.ForeignStopWords && foreignStopWord(l.suffix, text) {
+				break
+			}
 			mq := bleve.NewMatchQuery(text)
 			mq.SetField(name)
 			alts := []query.Query{mq}
@@ -315,8 +369,20 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 			alts = append(alts, c.fuzzy[text][name]...)
 			qs = append(qs, newSumQuery(alts...))
 		}
+		for i := n; i < len(qs); i++ {
+			qs[i] = c.inLanguage(l.suffix, qs[i])
+		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// inLanguage returns q, a query on the fields of language suffix, weighed
+// by Tuning.ForeignWeight when the query is in another language.
+func (c *compiler) inLanguage(suffix string, q query.Query) query.Query {
+	if c.qlang == "" || c.qlang == suffix {
+		return q
+	}
+	return &scaledQuery{Q: q, Scale: c.tune.ForeignWeight}
 }
 
 // synonymAlternatives returns the glossary synonyms of text (a word or
@@ -403,7 +469,9 @@ func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
 			if keys[j] != "" {
 				spanKeys = append(spanKeys, keys[j])
 			}
-			if len(words) < 2 {
+			if len(words) < 2 || len(spanKeys) < 2 {
+				// A span of one word and stop words ("Datenräume für")
+				// has that word's key: its synonyms are the word's own.
 				continue
 			}
 			span := strings.Join(words, " ")
@@ -417,7 +485,7 @@ func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
 			var qs []query.Query
 			for _, l := range textLangs {
 				if alts := c.synonymAlternatives("text_"+l.suffix, l.analyzer, span, false); len(alts) > 0 {
-					qs = append(qs, newSumQuery(alts...))
+					qs = append(qs, c.inLanguage(l.suffix, newSumQuery(alts...)))
 				}
 			}
 			if len(qs) > 0 {
@@ -520,15 +588,26 @@ func germanTerm(word string) string {
 // and, when the word is a compound of indexed parts, those parts together
 // (all of them required). Without a vocabulary there are none.
 func (c *compiler) germanAlternatives(field, word string) []query.Query {
-	if c.vocab == nil || !c.tune.Decompound {
+	if c.vocab == nil || (!c.tune.Decompound && c.tune.VariantBoost == 0) {
 		return nil
 	}
 	t := germanTerm(word)
 	if t == "" {
 		return nil
 	}
-	sp := &fanalysis.Splitter{Lex: c.vocab, MinHead: c.tune.MinHead}
 	var alts []query.Query
+	if c.tune.VariantBoost > 0 {
+		for _, u := range c.vocab.variantsOf(t) {
+			tq := bleve.NewTermQuery(u)
+			tq.SetField(field)
+			tq.SetBoost(c.tune.VariantBoost)
+			alts = append(alts, tq)
+		}
+	}
+	if !c.tune.Decompound {
+		return alts
+	}
+	sp := &fanalysis.Splitter{Lex: c.vocab, MinHead: c.tune.MinHead}
 	for _, comp := range c.vocab.compoundsWith(t, sp) {
 		tq := bleve.NewTermQuery(comp)
 		tq.SetField(field)
@@ -546,6 +625,36 @@ func (c *compiler) germanAlternatives(field, word string) []query.Query {
 		alts = append(alts, bleve.NewConjunctionQuery(must...))
 	}
 	return alts
+}
+
+// stopWords are the stop words of the languages with an analyzer of their
+// own, lowercased.
+var stopWords = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	for lang, list := range map[string][]byte{LangGerman: de.GermanStopWords, LangEnglish: en.EnglishStopWords} {
+		tm := bleveanalysis.NewTokenMap()
+		if err := tm.LoadBytes(list); err != nil {
+			panic("search: stop words: " + err.Error()) // static data
+		}
+		words := map[string]bool{}
+		for w := range tm {
+			words[w] = true
+		}
+		m[lang] = words
+	}
+	return m
+}()
+
+// foreignStopWord reports whether word is a stop word of a language other
+// than the field language suffix (see Tuning.ForeignStopWords).
+func foreignStopWord(suffix, word string) bool {
+	w := strings.ToLower(word)
+	for lang, words := range stopWords {
+		if lang != suffix && words[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // innerPunct reports whether a word has punctuation between its letters

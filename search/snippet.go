@@ -212,18 +212,29 @@ func hitSnippet(h *bsearch.DocumentMatch, title string, topics []string) string 
 	return ""
 }
 
-// bodyEnd returns where the title and topics that indexFields appends to a
-// text field begin, or len(text) when the text does not end with them.
+// bodyEnd returns where the title, topics and names that indexFields
+// appends to a text field begin, or len(text) when the text does not end
+// with them: at the title's last occurrence as a paragraph of its own, or,
+// for a document without a title, at its topic paragraph.
 func bodyEnd(text, title string, topics []string) int {
-	tail := ""
-	if len(topics) > 0 {
-		tail = "\n\n" + strings.Join(topics, ". ")
+	var mark string
+	switch {
+	case title != "":
+		mark = title
+	case len(topics) > 0:
+		mark = strings.Join(topics, ". ")
+	default:
+		return len(text)
 	}
-	if title != "" {
-		tail = "\n\n" + title + tail
-	}
-	if tail != "" && strings.HasSuffix(text, tail) {
-		return len(text) - len(tail)
+	for end := len(text); end > 0; {
+		i := strings.LastIndex(text[:end], "\n\n"+mark)
+		if i < 0 {
+			break
+		}
+		if rest := text[i+2+len(mark):]; rest == "" || strings.HasPrefix(rest, "\n\n") {
+			return i
+		}
+		end = i
 	}
 	return len(text)
 }

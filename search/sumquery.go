@@ -36,23 +36,9 @@ func newSumQuery(qs ...query.Query) query.Query {
 // of a query's terms by walking the query types it knows, which this one
 // is not; so the alternatives' synonyms are collected here.
 func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	if sm, ok := m.(mapping.SynonymMapping); ok && sm.SynonymCount() > 0 {
-		if tr, ok := r.(index.ThesaurusReader); ok {
-			fts, _ := ctx.Value(bsearch.FieldTermSynonymMapKey).(bsearch.FieldTermSynonymMap)
-			own := bsearch.FieldTermSynonymMap{}
-			for f, ts := range fts {
-				own[f] = maps.Clone(ts)
-			}
-			for _, c := range q.Sum {
-				var err error
-				if own, err = query.ExtractSynonyms(ctx, sm, tr, c, own); err != nil {
-					return nil, err
-				}
-			}
-			if len(own) > 0 {
-				ctx = context.WithValue(ctx, bsearch.FieldTermSynonymMapKey, own)
-			}
-		}
+	ctx, err := synonymContext(ctx, r, m, q.Sum)
+	if err != nil {
+		return nil, err
 	}
 	var ss []bsearch.Searcher
 	for _, c := range q.Sum {
@@ -74,6 +60,36 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 		return ss[0], nil
 	}
 	return &sumSearcher{searchers: ss, curr: make([]*bsearch.DocumentMatch, len(ss))}, nil
+}
+
+// synonymContext returns ctx with the synonyms of the terms of qs added to
+// those Bleve collected (bsearch.FieldTermSynonymMapKey): Bleve collects
+// them by walking the query types it knows, and the queries of this file
+// are not among them.
+func synonymContext(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, qs []query.Query) (context.Context, error) {
+	sm, ok := m.(mapping.SynonymMapping)
+	if !ok || sm.SynonymCount() == 0 {
+		return ctx, nil
+	}
+	tr, ok := r.(index.ThesaurusReader)
+	if !ok {
+		return ctx, nil
+	}
+	fts, _ := ctx.Value(bsearch.FieldTermSynonymMapKey).(bsearch.FieldTermSynonymMap)
+	own := bsearch.FieldTermSynonymMap{}
+	for f, ts := range fts {
+		own[f] = maps.Clone(ts)
+	}
+	for _, c := range qs {
+		var err error
+		if own, err = query.ExtractSynonyms(ctx, sm, tr, c, own); err != nil {
+			return nil, err
+		}
+	}
+	if len(own) > 0 {
+		ctx = context.WithValue(ctx, bsearch.FieldTermSynonymMapKey, own)
+	}
+	return ctx, nil
 }
 
 // sumSearcher merges its searchers' matches in document order and adds up
@@ -216,4 +232,49 @@ func (s *sumSearcher) DocumentMatchPoolSize() int {
 		n += c.DocumentMatchPoolSize()
 	}
 	return n
+}
+
+// scaledQuery matches what its query matches and multiplies each score by
+// Scale: the weight of a whole alternative (Bleve's disjunction and
+// conjunction queries keep a boost but do not apply it).
+type scaledQuery struct {
+	Q     query.Query `json:"q"`
+	Scale float64     `json:"scale"`
+}
+
+// Searcher wraps the query's searcher.
+func (q *scaledQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	ctx, err := synonymContext(ctx, r, m, []query.Query{q.Q})
+	if err != nil {
+		return nil, err
+	}
+	s, err := q.Q.Searcher(ctx, r, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &scaledSearcher{Searcher: s, scale: q.Scale}, nil
+}
+
+// scaledSearcher multiplies the scores of its searcher's matches.
+type scaledSearcher struct {
+	bsearch.Searcher
+	scale float64
+}
+
+func (s *scaledSearcher) scaled(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if m != nil {
+		m.Score *= s.scale
+		if m.Expl != nil {
+			m.Expl = &bsearch.Explanation{Value: m.Score, Message: "scaled by", Children: []*bsearch.Explanation{m.Expl}}
+		}
+	}
+	return m, err
+}
+
+func (s *scaledSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.scaled(s.Searcher.Next(ctx))
+}
+
+func (s *scaledSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.scaled(s.Searcher.Advance(ctx, id))
 }

@@ -28,6 +28,18 @@ type Tuning struct {
 	// as its parts plus the parts side by side; off, it is one word like
 	// any other (the analyzers split it).
 	Hyphens bool `json:"hyphens"`
+	// ForeignStopWords leaves a query word that is a stop word of another
+	// language out of a language's field: "die" and "wer" of a German
+	// question are not searched in the English fields, where they are rare
+	// words with a high weight ("cells die"), nor "the" of an English one
+	// in the German fields.
+	ForeignStopWords bool `json:"foreign_stop_words"`
+	// ForeignWeight weighs a match in the fields of a language other than
+	// the query's, when the query's words tell its language (see
+	// queryLanguage): a German query's English documents, found through
+	// their German topics or a synonym, rank below German documents that
+	// hold the words themselves. 0 (or 1) is off.
+	ForeignWeight float64 `json:"foreign_weight"`
 	// MinHead is the shortest head (last part) of a compound, in bytes of
 	// the stem, that decompounding accepts.
 	MinHead int `json:"min_head"`
@@ -37,6 +49,10 @@ type Tuning struct {
 	CompoundBoost float64 `json:"compound_boost"`
 	PartsBoost    float64 `json:"parts_boost"`
 	SynonymBoost  float64 `json:"synonym_boost"`
+	// VariantBoost weighs the other forms of a German word that the
+	// stemmer leaves apart ("verankert" → "verankern", "Verankerung"); 0
+	// is off.
+	VariantBoost float64 `json:"variant_boost"`
 	// ProximityBoost weighs a bonus for two adjacent query words found side
 	// by side; 0 is off.
 	ProximityBoost float64 `json:"proximity_boost"`
@@ -66,14 +82,17 @@ type Feedback struct {
 // xquad-mixed by 0.002 (see BENCHMARKS.md).
 func DefaultTuning() Tuning {
 	return Tuning{
-		Decompound:    true,
-		Synonyms:      true,
-		Typos:         true,
-		Hyphens:       true,
-		MinHead:       3,
-		CompoundBoost: 0.3,
-		PartsBoost:    0.3,
-		SynonymBoost:  0.5,
+		Decompound:       true,
+		Synonyms:         true,
+		Typos:            true,
+		Hyphens:          true,
+		ForeignStopWords: true,
+		ForeignWeight:    0.5,
+		VariantBoost:     0.3,
+		MinHead:          3,
+		CompoundBoost:    0.3,
+		PartsBoost:       0.3,
+		SynonymBoost:     0.5,
 	}
 }
 
@@ -106,7 +125,7 @@ func (t Tuning) validate() error {
 	for _, w := range []struct {
 		name string
 		v    float64
-	}{{"compound_boost", t.CompoundBoost}, {"parts_boost", t.PartsBoost}, {"synonym_boost", t.SynonymBoost}, {"proximity_boost", t.ProximityBoost}, {"feedback.weight", t.Feedback.Weight}} {
+	}{{"compound_boost", t.CompoundBoost}, {"parts_boost", t.PartsBoost}, {"synonym_boost", t.SynonymBoost}, {"proximity_boost", t.ProximityBoost}, {"foreign_weight", t.ForeignWeight}, {"variant_boost", t.VariantBoost}, {"feedback.weight", t.Feedback.Weight}} {
 		if w.v < 0 || w.v > 10 {
 			return fmt.Errorf("%s = %v, want 0 to 10", w.name, w.v)
 		}

@@ -52,6 +52,67 @@ func (v *vocab) compoundsWith(part string, sp *analysis.Splitter) []string {
 	return out
 }
 
+// wordEndings are the endings German words take in inflection and
+// derivation after the light stemmer has removed what it removes: a stem
+// and another stem of the vocabulary are forms of one word when they
+// differ only in their endings ("verankert", "verank", "verankerung";
+// "grundung", "grundet").
+var wordEndings = map[string]bool{
+	"": true, "e": true, "en": true, "end": true, "er": true, "ern": true, "ert": true, "es": true,
+	"et": true, "n": true, "s": true, "st": true, "t": true, "te": true, "ten": true, "ung": true,
+	"ungen": true, "erung": true,
+}
+
+// minVariantBase is the shortest shared beginning, in bytes, of two forms
+// of one word (see variantsOf).
+const minVariantBase = 5
+
+// maxVariants bounds the forms one query word expands to.
+const maxVariants = 10
+
+// variantsOf returns the other indexed German stems that are forms of the
+// word with stem t: they share a beginning of at least minVariantBase
+// bytes, and both end after it in one of wordEndings. The most frequent
+// come first.
+func (v *vocab) variantsOf(t string) []string {
+	if v == nil || len(t) < minVariantBase+1 {
+		return nil
+	}
+	var out []string
+	add := func(base string) {
+		lo, _ := slices.BinarySearch(v.terms, base[:minVariantBase])
+		for _, u := range v.terms[lo:] {
+			if !strings.HasPrefix(u, base[:minVariantBase]) {
+				break
+			}
+			if u != t && sameWord(base, u) && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	add(t)
+	if len(out) > maxVariants {
+		sortByFreq(out, v.freq)
+		out = out[:maxVariants]
+	}
+	return out
+}
+
+// sameWord reports whether stems a and b differ only in their endings
+// after a shared beginning of at least minVariantBase bytes.
+func sameWord(a, b string) bool {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for ; n >= minVariantBase; n-- {
+		if wordEndings[a[n:]] && wordEndings[b[n:]] {
+			return true
+		}
+	}
+	return false
+}
+
 // sortByFreq sorts terms by descending frequency, ties in their order.
 func sortByFreq(terms []string, freq map[string]int) {
 	slices.SortStableFunc(terms, func(a, b string) int { return cmp.Compare(freq[b], freq[a]) })

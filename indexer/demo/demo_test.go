@@ -47,3 +47,117 @@ func TestDemoCorpusLoads(t *testing.T) {
 		t.Errorf("oldest document = %+v, %v; want the kick-off of 2020-03-27", res, err)
 	}
 }
+
+// TestPlainWordsFindEveryFilterMatch checks issue 12.4 over the whole demo
+// corpus: for every value of the organisation, person, topic, addressee and
+// policy-area facets, a free-text search for the value (typed as it is
+// shown) returns every document the filter returns.
+func TestPlainWordsFindEveryFilterMatch(t *testing.T) {
+	ctx := context.Background()
+	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	facets := []string{search.FacetOrganizations, search.FacetPeople, search.FacetTopics, search.FacetAddressees, search.FacetPolicyArea}
+	all, err := kb.Search(ctx, search.Request{Size: 1, FacetSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(req search.Request) map[string]bool {
+		t.Helper()
+		got := map[string]bool{}
+		req.Size = 100
+		req.NoSnippets = true
+		req.NoFacets = true
+		for page := 1; ; page++ {
+			req.Page = page
+			res, err := kb.Search(ctx, req)
+			if err != nil {
+				t.Fatalf("search %+v: %v", req, err)
+			}
+			for _, h := range res.Hits {
+				got[h.ID] = true
+			}
+			if uint64(page*req.Size) >= res.Total {
+				return got
+			}
+		}
+	}
+	checked := 0
+	for _, f := range facets {
+		if len(all.Facets[f]) == 0 {
+			t.Errorf("demo corpus has no %s values", f)
+		}
+		for _, v := range all.Facets[f] {
+			t.Run(f+"="+v.Value, func(t *testing.T) {
+				want := ids(search.Request{Filters: map[string][]string{f: {v.Value}}})
+				if len(want) != v.Count {
+					t.Errorf("filter returns %d documents, facet counts %d", len(want), v.Count)
+				}
+				got := ids(search.Request{Query: v.Value, Lenient: true})
+				var missing []string
+				for id := range want {
+					if !got[id] {
+						missing = append(missing, id)
+					}
+				}
+				if len(missing) > 0 {
+					t.Errorf("searching %q misses %d of the %d documents the filter returns: %v", v.Value, len(missing), len(want), missing)
+				}
+			})
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Errorf("checked %d values, want the demo's many", checked)
+	}
+}
+
+// TestOwnWordsRankFirst checks issue 12.7 on the demo corpus: a document
+// that holds the query's own words ranks above documents matched only
+// through a synonym or another language, and the glossary does not
+// outrank the document on the subject.
+func TestOwnWordsRankFirst(t *testing.T) {
+	ctx := context.Background()
+	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, q, want string
+		below       func(search.Hit) bool
+	}{
+		{"own words above synonyms and English", "Datenräume für KMU", "recommendations/datenraeume-gemeinsame-standards",
+			func(h search.Hit) bool { return h.Language == search.LangEnglish }},
+		{"document above the glossary", "Wie verankert man Offenheit strategisch?", "webinars/2020-05-07-strategische-verankerung-von-offenheit",
+			func(h search.Hit) bool { return h.ID == "other/glossar-offene-innovation" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := kb.Search(ctx, search.Request{Query: tc.q, Size: 20, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rank := map[string]int{}
+			for i, h := range res.Hits {
+				rank[h.ID] = i + 1
+			}
+			want, ok := rank[tc.want]
+			if !ok {
+				t.Fatalf("%q: %s not among the first 20", tc.q, tc.want)
+			}
+			for i, h := range res.Hits {
+				if tc.below(h) && i+1 < want {
+					t.Errorf("%q: %s (%s) ranks %d, above %s at %d", tc.q, h.ID, h.Language, i+1, tc.want, want)
+				}
+			}
+		})
+	}
+}

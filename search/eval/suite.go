@@ -350,8 +350,12 @@ func Ablations() []Ablation {
 		off("no synonyms (no glossary)", func(t *search.Tuning) { t.Synonyms = false }, true),
 		off("no typo tolerance", func(t *search.Tuning) { t.Typos = false }, false),
 		off("no hyphen phrases", func(t *search.Tuning) { t.Hyphens = false }, false),
-		off("all four off", func(t *search.Tuning) {
+		off("no foreign stop words", func(t *search.Tuning) { t.ForeignStopWords = false }, false),
+		off("no foreign weight", func(t *search.Tuning) { t.ForeignWeight = 0 }, false),
+		off("no word variants", func(t *search.Tuning) { t.VariantBoost = 0 }, false),
+		off("all seven off", func(t *search.Tuning) {
 			t.Decompound, t.Synonyms, t.Typos, t.Hyphens = false, false, false, false
+			t.ForeignStopWords, t.ForeignWeight, t.VariantBoost = false, 0, 0
 		}, true),
 	}
 }

@@ -1,0 +1,177 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/fundus-kb/fundus/search/querylang"
+)
+
+func TestQueryLanguageDetection(t *testing.T) {
+	for _, tc := range []struct {
+		name, q, want string
+	}{
+		{"German stop word", "Datenräume für KMU", LangGerman},
+		{"German question", "Wer hat das Patent angemeldet?", LangGerman},
+		{"umlaut only", "Förderpolitik", LangGerman},
+		{"English question", "what is the role of universities", LangEnglish},
+		{"English stop word", "culture of openness", LangEnglish},
+		{"no telling words", "Innovationskultur", ""},
+		{"shared word", "open innovation", ""},
+		{"field terms do not count", "topic:Führung culture", ""},
+		{"phrase counts", `"die Kultur der Offenheit"`, LangGerman},
+		{"tie", "Müller and Offenheit", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := querylang.Parse(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := queryLanguage(n); got != tc.want {
+				t.Errorf("queryLanguage(%q) = %q, want %q", tc.q, got, tc.want)
+			}
+		})
+	}
+}
+
+// languageIndex holds a German and an English document on one subject.
+func languageIndex(t *testing.T) *Index {
+	t.Helper()
+	docs := []Document{
+		{ID: "de-daten", Type: "recommendation", Title: "Daten teilen im Mittelstand", Body: "Der Bund soll gemeinsame Standards, Verträge und Datenräume für kleine und mittlere Unternehmen fördern, damit Daten sicher geteilt werden. Die Länder beteiligen sich an Pilotprojekten in den Regionen.", Language: "de", Topics: []string{"Plattformen und Daten"}},
+		{ID: "en-data", Type: "webinar", Title: "Data spaces", Body: "Small firms share data.", Language: "en", Topics: []string{"Datenräume"}},
+		{ID: "en-cells", Type: "other", Title: "Starved cells", Body: "Cells die when they are starved of oxygen.", Language: "en"},
+		{ID: "de-zellen", Type: "other", Title: "Zellkulturen", Body: "Wer Zellen zählt, braucht ein Mikroskop und Geduld. Zellen teilen sich.", Language: "de"},
+	}
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	var changes []Change
+	for i := range docs {
+		if err := docs[i].Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func hitIDs(t *testing.T, ix *Index, q string, tune *Tuning) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), Request{Query: q, NoFacets: true, NoSnippets: true, Tuning: tune})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func TestForeignStopWords(t *testing.T) {
+	ix := languageIndex(t)
+	off := DefaultTuning()
+	off.ForeignStopWords = false
+	for _, tc := range []struct {
+		name  string
+		q     string
+		tune  *Tuning
+		found bool
+	}{
+		// "die" is a German stop word: a German question's "die" does not
+		// find English cells that die.
+		{"German stop word not searched in English", "Wer zählt die Zellen", nil, false},
+		{"switched off, it is", "Wer zählt die Zellen", &off, true},
+		{"an English word in an English query", "cells die", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hitIDs(t, ix, tc.q, tc.tune)
+			if slices.Contains(got, "en-cells") != tc.found {
+				t.Errorf("%q: hits %v, en-cells found = %v, want %v", tc.q, got, !tc.found, tc.found)
+			}
+			if tc.q != "cells die" && (len(got) == 0 || got[0] != "de-zellen") {
+				t.Errorf("%q: hits %v, want de-zellen first", tc.q, got)
+			}
+		})
+	}
+}
+
+func TestForeignWeight(t *testing.T) {
+	ix := languageIndex(t)
+	off := DefaultTuning()
+	off.ForeignWeight = 0
+	// The English webinar holds "Datenräume" only as its German topic, in a
+	// short text; the German recommendation holds the word in a longer one.
+	// A German query ranks the German document first and still finds the
+	// English one.
+	got := hitIDs(t, ix, "Datenräume für KMU", nil)
+	if len(got) < 2 || got[0] != "de-daten" || !slices.Contains(got, "en-data") {
+		t.Errorf("default: hits %v, want de-daten first and en-data found", got)
+	}
+	if got := hitIDs(t, ix, "Datenräume für KMU", &off); len(got) < 2 || got[0] != "en-data" {
+		t.Errorf("foreign weight off: hits %v, want en-data first (else this test shows nothing)", got)
+	}
+}
+
+func TestSameWord(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"verankert", "verank", true},
+		{"verankert", "verankerung", true},
+		{"grundung", "grundet", true},
+		{"spielt", "spiel", true},
+		{"strategisch", "strategi", false},
+		{"offenheit", "offen", false},
+		{"spiel", "spielraum", false},
+		{"haus", "hause", false}, // shorter than minVariantBase
+	} {
+		t.Run(tc.a+"~"+tc.b, func(t *testing.T) {
+			if got := sameWord(tc.a, tc.b); got != tc.want {
+				t.Errorf("sameWord(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWordVariantsFound(t *testing.T) {
+	docs := []Document{
+		{ID: "noun", Type: "webinar", Title: "Strategische Verankerung", Body: "Über die Verankerung von Offenheit in Zielen.", Language: "de"},
+		{ID: "other", Type: "other", Title: "Glossar", Body: "Offenheit ist eine Haltung.", Language: "de"},
+	}
+	ix, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	var changes []Change
+	for i := range docs {
+		if err := docs[i].Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+	}
+	if err := ix.Apply(changes, 1); err != nil {
+		t.Fatal(err)
+	}
+	off := DefaultTuning()
+	off.VariantBoost = 0
+	// "verankert" meets "Verankerung" only as a variant.
+	if got := hitIDs(t, ix, "verankert", &off); len(got) != 0 {
+		t.Errorf("variants off: hits %v, want none (else this test shows nothing)", got)
+	}
+	if got := hitIDs(t, ix, "verankert", nil); !slices.Equal(got, []string{"noun"}) {
+		t.Errorf("hits %v, want [noun]", got)
+	}
+	if got := hitIDs(t, ix, "Wie ist Offenheit verankert?", nil); len(got) != 2 || got[0] != "noun" {
+		t.Errorf("hits %v, want noun first", got)
+	}
+}
