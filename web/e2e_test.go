@@ -493,6 +493,28 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a name typed in the box finds what its filter finds", func(t *testing.T) {
+		b := b.in(t)
+		b.do("filter by person", chromedp.Navigate(ts.URL+"/search?person=Greta+Sommerfeld&size=50"), chromedp.WaitVisible(chromedp.CSS("h2.results-summary")))
+		filtered := b.text("h2.results-summary")
+		b.do("open search", chromedp.Navigate(ts.URL+"/search"), chromedp.WaitVisible(chromedp.CSS("#q")))
+		b.do("type", chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "Greta Sommerfeld"))
+		b.load("submit", chromedp.Submit(chromedp.CSS("#q")))
+		typed := b.text("h2.results-summary")
+		num := func(s string) int {
+			n, _ := strconv.Atoi(strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, strings.Fields(s + " x")[0]))
+			return n
+		}
+		if num(filtered) == 0 || num(typed) < num(filtered) {
+			t.Errorf("typed: %q, filter: %q; want at least as many", typed, filtered)
+		}
+	})
+
 	t.Run("no console errors, and the policy is enforced", func(t *testing.T) {
 		b := b.in(t)
 		time.Sleep(200 * time.Millisecond) // let the last messages arrive
