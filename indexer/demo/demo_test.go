@@ -133,7 +133,7 @@ func TestOwnWordsRankFirst(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, q, want string
-		below       func(search.Hit) bool
+		below         func(search.Hit) bool
 	}{
 		{"own words above synonyms and English", "Datenräume für KMU", "recommendations/datenraeume-gemeinsame-standards",
 			func(h search.Hit) bool { return h.Language == search.LangEnglish }},
