@@ -515,6 +515,42 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a German date, an impossible one, and the page size", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open search", chromedp.Navigate(ts.URL+"/search?type=case"), chromedp.WaitVisible(chromedp.CSS("#from")))
+		b.do("type a German date", chromedp.SetValue(chromedp.CSS("#from"), "01.01.2021"))
+		b.load("apply", chromedp.Submit(chromedp.CSS("#from")))
+		if got := b.location().Query(); got.Get("from") != "01.01.2021" || got.Get("type") != "case" {
+			t.Errorf("went to %v", got)
+		}
+		if b.text("#from-error") != "" || b.text("ol.hits .hit-title a") == "" {
+			t.Errorf("German date: error %q, summary %q", b.text("#from-error"), b.text("h2.results-summary"))
+		}
+		b.do("type an impossible date", chromedp.SetValue(chromedp.CSS("#from"), "31.02.2021"))
+		b.load("apply", chromedp.Submit(chromedp.CSS("#from")))
+		if got := b.text("#from-error"); got == "" {
+			t.Errorf("no message beside the field; notice %q", b.text("p.notice-error"))
+		}
+		if got := eval[string](b, `document.querySelector('#from').value`); got != "31.02.2021" {
+			t.Errorf("the field holds %q, want the date as typed", got)
+		}
+		if b.location().Query().Get("type") != "case" {
+			t.Errorf("the type filter is lost: %v", b.location())
+		}
+		b.do("clear the date", chromedp.Evaluate[chromedp.Void](`document.querySelector("#from").value = ""`))
+		b.load("pick 20 per page", chromedp.Evaluate[chromedp.Void](`(function () {
+			var s = document.querySelector('#size');
+			s.value = '20';
+			s.dispatchEvent(new Event('change', {bubbles: true}));
+		})()`))
+		if got := b.location().Query().Get("size"); got != "20" {
+			t.Errorf("size %q after picking 20", got)
+		}
+		if got := b.text("p.results-range"); !strings.HasPrefix(got, "1–") {
+			t.Errorf("range line %q", got)
+		}
+	})
+
 	t.Run("no console errors, and the policy is enforced", func(t *testing.T) {
 		b := b.in(t)
 		time.Sleep(200 * time.Millisecond) // let the last messages arrive

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -122,8 +123,14 @@ type listData struct {
 	Query    string
 	Sort     string
 	Sorts    []option
-	Size     string // the size parameter, kept when given
-	From, To string
+	// Sizes are the page sizes offered, the current one selected.
+	Sizes []option
+	// From and To are the dates as typed; DateErrors holds a message per
+	// field ("from", "to") that could not be applied.
+	From, To   string
+	DateErrors map[string]string
+	// Range is the line "11–20 von 53".
+	Range string
 
 	Total     uint64
 	Summary   string
@@ -227,6 +234,8 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		q.Del(p)
 	}
 	q.Del("cursor")
+	rawFrom, rawTo := q.Get("from"), q.Get("to")
+	dateErrs := checkDates(v, q)
 	req, err := parseSearch(q)
 	if err != nil {
 		return err
@@ -259,7 +268,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	st := newState(cfg.path, q, fixedParams...)
 	d := &listData{
 		view: v, Kind: cfg.kind, Action: cfg.path,
-		Query: req.Query, From: q.Get("from"), To: q.Get("to"), Size: q.Get("size"),
+		Query: req.Query, From: rawFrom, To: rawTo, DateErrors: dateErrs,
 		Total: res.Total, FirstRank: (req.Page-1)*req.Size + 1,
 		Hits:     hitViews(v, res.Hits),
 		Facets:   facetViews(v, st, res.Facets, cfg.facets),
@@ -284,6 +293,13 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 			Text:    v.T("notice.readas", v.lookup("notice."+res.Notice.Code, res.Notice.Message)),
 			TipsURL: "/search/tips",
 		}
+	}
+	for _, n := range pageSizes(req.Size) {
+		d.Sizes = append(d.Sizes, option{Value: strconv.Itoa(n), Label: strconv.Itoa(n), Selected: n == req.Size})
+	}
+	if len(res.Hits) > 0 {
+		first := (req.Page-1)*req.Size + 1
+		d.Range = v.T("results.range", first, first+len(res.Hits)-1, res.Total)
 	}
 	d.Sort = req.Sort
 	switch {
@@ -362,6 +378,95 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	}
 	s.render(w, r, v, "search", http.StatusOK, d)
 	return nil
+}
+
+// dateField is a date input of a list page.
+type dateField struct {
+	Name, Label, Value, Error string
+}
+
+// DateFields are the from and to inputs, with the dates as typed and
+// their messages.
+func (d *listData) DateFields() []dateField {
+	return []dateField{
+		{Name: "from", Label: d.T("filter.from"), Value: d.From, Error: d.DateErrors["from"]},
+		{Name: "to", Label: d.T("filter.to"), Value: d.To, Error: d.DateErrors["to"]},
+	}
+}
+
+// DateFieldErrors are the date inputs that have a message.
+func (d *listData) DateFieldErrors() []dateField {
+	var out []dateField
+	for _, f := range d.DateFields() {
+		if f.Error != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// pageSizes are the page sizes a list offers: 10, 20 and 50, and the
+// current one when the URL asked for another.
+func pageSizes(current int) []int {
+	sizes := []int{10, 20, 50}
+	if !slices.Contains(sizes, current) {
+		sizes = append(sizes, current)
+		slices.Sort(sizes)
+	}
+	return sizes
+}
+
+// checkDates checks the from and to dates of a list page's query q as a
+// person typed them (TT.MM.JJJJ, MM.JJJJ, JJJJ-MM-TT, JJJJ …). A date that
+// cannot be read, lies outside the years the index can compare, or ends
+// the period before it starts is removed from q, so that the list runs
+// without it, and its field gets a message: the page never fails on a
+// date.
+func checkDates(v *view, q url.Values) map[string]string {
+	errs := map[string]string{}
+	dates := map[string]string{}
+	for _, p := range []string{"from", "to"} {
+		raw := strings.TrimSpace(q.Get(p))
+		if raw == "" {
+			continue
+		}
+		d, err := search.NormalizeDate(raw)
+		switch {
+		case err != nil:
+			errs[p] = v.T("filter.date.invalid", raw)
+		case d[:4] < strconv.Itoa(minQueryYear) || d[:4] > strconv.Itoa(maxQueryYear):
+			errs[p] = v.T("filter.date.years", minQueryYear, maxQueryYear)
+		default:
+			dates[p] = d
+			continue
+		}
+		q.Del(p)
+	}
+	if from, to := dates["from"], dates["to"]; from != "" && to != "" && from > periodEnd(strings.TrimSpace(q.Get("to")), to) {
+		errs["to"] = v.T("filter.date.order")
+		q.Del("to")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// periodEnd is the last day a "to" date typed as raw (normalised to d)
+// means: a year or month as the upper bound means its last day, as search
+// reads it.
+func periodEnd(raw, d string) string {
+	t, err := time.Parse(search.DateLayout, d)
+	if err != nil {
+		return d
+	}
+	switch len(raw) {
+	case 4:
+		return t.AddDate(1, 0, -1).Format(search.DateLayout)
+	case 7:
+		return t.AddDate(0, 1, -1).Format(search.DateLayout)
+	}
+	return d
 }
 
 // addRecommendationDetails fills in addressees and policy areas, which a
