@@ -120,9 +120,9 @@ type listData struct {
 	Intro   string
 	Topic   string
 
-	Query    string
-	Sort     string
-	Sorts    []option
+	Query string
+	Sort  string
+	Sorts []option
 	// Sizes are the page sizes offered, the current one selected.
 	Sizes []option
 	// From and To are the dates as typed; DateErrors holds a message per
