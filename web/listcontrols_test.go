@@ -59,7 +59,7 @@ func TestListDates(t *testing.T) {
 					if d, _ := in.Attr("aria-describedby"); !strings.Contains(d, f+"-error") {
 						t.Errorf("%s field is not described by its message: %q", f, d)
 					}
-					if doc.Find(`p.notice-error a[href="#` + f + `"]`).Length() != 1 {
+					if doc.Find(`p.notice-error a[href="#`+f+`"]`).Length() != 1 {
 						t.Errorf("no notice linking to the %s field", f)
 					}
 				} else if inv != "" || msg != "" {
