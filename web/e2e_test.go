@@ -177,6 +177,32 @@ func (b *browser) load(what string, trigger chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// swap runs a trigger that replaces the list in place (fetch and the
+// History API, no page load) and waits until the address has changed;
+// the page must not have reloaded.
+func (b *browser) swap(what string, trigger chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	marker := eval[float64](b, `window.__fundusMarker = Math.random()`)
+	before := eval[string](b, `location.href`)
+	b.do(what, trigger)
+	b.waitFor(what, `location.href !== `+strconv.Quote(before)+` && !document.querySelector('.results[aria-busy=true]')`)
+	if got := eval[float64](b, `window.__fundusMarker || 0`); got != marker {
+		b.t.Errorf("%s: the page reloaded instead of updating in place", what)
+	}
+}
+
+// waitFor polls a JavaScript condition for up to ten seconds.
+func (b *browser) waitFor(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !eval[bool](b, `!!(`+cond+`)`) {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: %s did not come true", what, cond)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // eval evaluates a JavaScript expression.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
@@ -328,7 +354,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("tick a facet, then remove its chip", func(t *testing.T) {
 		b := b.in(t)
 		types, langs := b.facetCounts("type"), b.facetCounts("lang")
-		b.load("tick cases", chromedp.Click(chromedp.CSS(`input[name=type][value=case]`)))
+		b.swap("tick cases", chromedp.Click(chromedp.CSS(`input[name=type][value=case]`)))
+		if got := eval[string](b, `document.activeElement.name + '=' + document.activeElement.value`); got != "type=case" {
+			t.Errorf("focus is on %q, want the ticked checkbox", got)
+		}
 		if got := b.location().Query()["type"]; len(got) != 1 || got[0] != "case" {
 			t.Fatalf("type filter %v", got)
 		}
@@ -347,7 +376,7 @@ func TestBrowser(t *testing.T) {
 		if got := b.text(".chips a.chip"); !strings.Contains(got, "Praxisfälle") {
 			t.Fatalf("chip %q", got)
 		}
-		b.load("remove the chip", chromedp.Click(chromedp.CSS(".chips a.chip")))
+		b.swap("remove the chip", chromedp.Click(chromedp.CSS(".chips a.chip")))
 		if got := b.location().Query(); got.Has("type") || got.Get("topic") != "Innovationskultur" {
 			t.Errorf("after removing the chip: %v", got)
 		}
@@ -359,7 +388,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("page forward", func(t *testing.T) {
 		b := b.in(t)
 		first := b.text("ol.hits .hit-title a")
-		b.load("next page", chromedp.Click(chromedp.CSS("nav.pager a[rel=next]")))
+		b.swap("next page", chromedp.Click(chromedp.CSS("nav.pager a[rel=next]")))
 		if got := b.location().Query().Get("page"); got != "2" {
 			t.Errorf("page %q", got)
 		}
@@ -538,7 +567,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the type filter is lost: %v", b.location())
 		}
 		b.do("clear the date", chromedp.Evaluate[chromedp.Void](`document.querySelector("#from").value = ""`))
-		b.load("pick 20 per page", chromedp.Evaluate[chromedp.Void](`(function () {
+		b.swap("pick 20 per page", chromedp.Evaluate[chromedp.Void](`(function () {
 			var s = document.querySelector('#size');
 			s.value = '20';
 			s.dispatchEvent(new Event('change', {bubbles: true}));
@@ -548,6 +577,88 @@ func TestBrowser(t *testing.T) {
 		}
 		if got := b.text("p.results-range"); !strings.HasPrefix(got, "1–") {
 			t.Errorf("range line %q", got)
+		}
+	})
+
+	t.Run("filters in place: back and forward, the phone panel stays open", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open a search", chromedp.Navigate(ts.URL+"/search?q=Innovation"), chromedp.WaitVisible(chromedp.CSS("h2.results-summary")))
+		all := b.text("h2.results-summary")
+		b.swap("tick webinars", chromedp.Click(chromedp.CSS(`input[name=type][value=webinar]`)))
+		webinars := b.text("h2.results-summary")
+		if webinars == all || b.location().Query().Get("type") != "webinar" {
+			t.Fatalf("after ticking: %q at %s", webinars, b.location())
+		}
+		if got := b.text("#list-status"); got != webinars {
+			t.Errorf("the live region says %q, want %q", got, webinars)
+		}
+		b.do("back", chromedp.Evaluate[chromedp.Void](`history.back()`))
+		b.waitFor("back", `document.querySelector('h2.results-summary').innerText.trim() === `+strconv.Quote(all))
+		if b.location().Query().Has("type") || eval[bool](b, `document.querySelector('input[name=type][value=webinar]').checked`) {
+			t.Errorf("back: %s, webinar still ticked", b.location())
+		}
+		b.do("forward", chromedp.Evaluate[chromedp.Void](`history.forward()`))
+		b.waitFor("forward", `document.querySelector('h2.results-summary').innerText.trim() === `+strconv.Quote(webinars))
+
+		b.do("phone width", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/search?q=Innovation"), chromedp.WaitVisible(chromedp.CSS("details.filters-box summary")))
+		if eval[bool](b, `document.querySelector('details.filters-box').open`) {
+			t.Error("on a phone the filters start folded")
+		}
+		b.do("open the filters", chromedp.Click(chromedp.CSS("details.filters-box summary")))
+		b.swap("tick cases", chromedp.Click(chromedp.CSS(`input[name=type][value=case]`)))
+		if !eval[bool](b, `document.querySelector('details.filters-box').open`) {
+			t.Error("the filter panel folded shut after ticking a filter")
+		}
+		b.swap("tick a language", chromedp.Click(chromedp.CSS(`input[name=lang]`)))
+		if got := b.location().Query(); got.Get("type") != "case" || got.Get("lang") == "" {
+			t.Errorf("second filter: %v", got)
+		}
+		b.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	})
+
+	t.Run("a long facet narrows as you type", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open search", chromedp.Navigate(ts.URL+"/search"), chromedp.WaitVisible(chromedp.CSS("#ff-org")))
+		before := eval[float64](b, `document.querySelectorAll('.facet-org .facet-values > li:not([hidden])').length`)
+		b.do("type", chromedp.Click(chromedp.CSS("#ff-org")), chromedp.SendKeys(chromedp.CSS("#ff-org"), "stadtwerke"))
+		b.waitFor("narrowed", `document.querySelectorAll('.facet-org .facet-values > li:not([hidden])').length === 1`)
+		if got := b.text(".facet-org .facet-values > li:not([hidden]) .facet-label"); got != "Stadtwerke Wesertal" {
+			t.Errorf("left %q (of %v values)", got, before)
+		}
+		if got := b.text(".facet-org .facet-filter-status"); got == "" {
+			t.Error("no status for screen readers")
+		}
+		b.do("type a name with an umlaut, unaccented", chromedp.Evaluate[chromedp.Void](`(function(){var i=document.querySelector('#ff-person'); i.value='kramer'; i.dispatchEvent(new Event('input'));})()`))
+		if got := b.text(".facet-person .facet-values > li:not([hidden]) .facet-label"); got != "Tobias Krämer" {
+			t.Errorf("kramer left %q", got)
+		}
+	})
+
+	t.Run("keyboard: / focuses the search box, the second skip link reaches the results", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open search", chromedp.Navigate(ts.URL+"/search?q=Innovation"), chromedp.WaitVisible(chromedp.CSS("#q")))
+		// The key as a page receives it; a prevented keydown is what keeps
+		// a real keyboard's "/" out of the box.
+		prevented := eval[bool](b, `(function () {
+			document.activeElement.blur();
+			return !document.body.dispatchEvent(new KeyboardEvent('keydown', {key: '/', bubbles: true, cancelable: true}));
+		})()`)
+		if got := eval[string](b, `document.activeElement.id`); got != "q" || !prevented {
+			t.Errorf("after /: focus on %q (keydown prevented %v), want the search box", got, prevented)
+		}
+		typing := eval[bool](b, `document.querySelector('#q').dispatchEvent(new KeyboardEvent('keydown', {key: '/', bubbles: true, cancelable: true}))`)
+		if !typing {
+			t.Error("a / typed in the box is swallowed")
+		}
+		b.do("reload", chromedp.Navigate(ts.URL+"/search?q=Innovation"), chromedp.WaitVisible(chromedp.CSS("#q")))
+		b.do("tab twice", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+		if got := eval[string](b, `document.activeElement.getAttribute('href')`); got != "#results-heading" {
+			t.Fatalf("second tab stop %q, want the link to the results", got)
+		}
+		b.do("follow it", chromedp.KeyEvent(kb.Enter))
+		b.do("tab on", chromedp.KeyEvent(kb.Tab))
+		if got := eval[string](b, `document.activeElement.closest('.results') ? 'results' : document.activeElement.outerHTML.slice(0, 80)`); got != "results" {
+			t.Errorf("after the skip link the next tab stop is %q, want one in the results", got)
 		}
 	})
 

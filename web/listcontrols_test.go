@@ -147,3 +147,46 @@ func TestListSizeAndRange(t *testing.T) {
 		t.Errorf("sort label %q", got)
 	}
 }
+
+// TestLongFacetsAndSkipLinks checks what the page sends for issue 13.3
+// and 13.4: a search field (hidden until JavaScript shows it) in every
+// facet with more than ten values, with a label and a status, and a skip
+// link to the results on the list pages.
+func TestLongFacetsAndSkipLinks(t *testing.T) {
+	h := demoHandler(t)
+	_, doc := getPage(t, h, "/search", nil)
+	doc.Find("fieldset.facet").Each(func(_ int, fs *goquery.Selection) {
+		n := fs.Find(".facet-values > li").Length()
+		in := fs.Find("input[data-facet-filter]")
+		if (n > 10) != (in.Length() == 1) {
+			t.Errorf("%s: %d values, %d search fields", fs.AttrOr("class", ""), n, in.Length())
+		}
+		if in.Length() == 0 {
+			return
+		}
+		id := in.AttrOr("id", "")
+		if _, hidden := in.Attr("hidden"); !hidden || in.AttrOr("name", "") != "" {
+			t.Errorf("%s: the field must start hidden and have no name (it is not a filter)", id)
+		}
+		if fs.Find(`label[for="`+id+`"]`).Length() != 1 || fs.Find(".facet-filter-status[role=status]").Length() != 1 {
+			t.Errorf("%s: no label or status", id)
+		}
+	})
+	for _, fs := range []string{".facet-org", ".facet-person"} {
+		if doc.Find(fs+" input[data-facet-filter]").Length() != 1 {
+			t.Errorf("%s has no search field", fs)
+		}
+	}
+	for _, tc := range []struct {
+		target string
+		want   bool
+	}{{"/search", true}, {"/recommendations", true}, {"/topics/Open%20Innovation", true}, {"/", false}, {"/topics", false}} {
+		_, doc := getPage(t, h, tc.target, nil)
+		if got := doc.Find(`a.skip-link[href="#results-heading"]`).Length() == 1; got != tc.want {
+			t.Errorf("%s: skip link to the results %v, want %v", tc.target, got, tc.want)
+		}
+		if tc.want && doc.Find("#results-heading").Length() != 1 {
+			t.Errorf("%s: the skip link has no target", tc.target)
+		}
+	}
+}

@@ -218,6 +218,14 @@ type facetView struct {
 	Chart        *yearChart
 }
 
+// facetSearchFrom is the number of values above which a facet gets a
+// field that narrows its values as you type.
+const facetSearchFrom = 10
+
+// Searchable reports whether the facet has more values than can be
+// scanned at a glance.
+func (f facetView) Searchable() bool { return len(f.Values)+len(f.More) > facetSearchFrom }
+
 // facetValueView is one checkbox of a facet.
 type facetValueView struct {
 	ID, Value, Label string

@@ -1,5 +1,6 @@
 // Fundus: small enhancements for pages that work without JavaScript.
-// Suggestions while typing, filters that apply when ticked, copy buttons.
+// Suggestions while typing, filters that apply in place when ticked, a
+// search field in long facets, "/" for the search box, copy buttons.
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
@@ -148,7 +149,80 @@
   }
 
   // Filter forms: apply a ticked facet or a new sort order at once, and
-  // leave empty fields out of the URL.
+  // leave empty fields out of the URL. With fetch and the History API the
+  // list is replaced in place: the results and filters are fetched as the
+  // page the URL names, swapped in, the URL updated (back and forward
+  // work, the address stays a permalink), focus kept on the control that
+  // changed and the filter panel left as it was.
+  var inPlace = !!(window.fetch && window.history && history.pushState && window.DOMParser && window.URLSearchParams);
+
+  function formURL(form) {
+    var params = new URLSearchParams();
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.value === '') return;
+      if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) return;
+      if (el.tagName === 'BUTTON') return;
+      params.append(el.name, el.value);
+    });
+    var action = new URL(form.action, location.href);
+    var qs = params.toString();
+    return action.pathname + (qs ? '?' + qs : '');
+  }
+
+  // The regions of a list page that a new search replaces.
+  var swapped = ['.results-layout', '.charts'];
+
+  // A key that finds the same control in the new page: facet checkboxes
+  // by name and value (their ids count positions), others by id.
+  function controlKey(el) {
+    if (!el || !el.matches) return null;
+    if (el.matches('input[type=checkbox]')) return 'input[type=checkbox][name="' + CSS.escape(el.name) + '"][value="' + CSS.escape(el.value) + '"]';
+    if (el.id) return '#' + CSS.escape(el.id);
+    return null;
+  }
+
+  var loading = null;
+  function showList(form, url, push, focusKey) {
+    if (loading) loading.abort();
+    loading = new AbortController();
+    var busy = document.querySelector('.results');
+    if (busy) busy.setAttribute('aria-busy', 'true');
+    return fetch(url, { signal: loading.signal, headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok || (r.headers.get('Content-Type') || '').indexOf('text/html') !== 0) throw new Error('status ' + r.status);
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var open = {};
+        document.querySelectorAll('.results-layout details').forEach(function (d, i) { open[d.className + i] = d.open; });
+        swapped.forEach(function (sel) {
+          var old = document.querySelector(sel), neu = doc.querySelector(sel);
+          if (old && neu) old.replaceWith(document.adoptNode(neu));
+          else if (old && !neu) old.remove();
+        });
+        document.querySelectorAll('.results-layout details').forEach(function (d, i) {
+          if ((d.className + i) in open) d.open = open[d.className + i];
+        });
+        document.title = doc.title;
+        if (push) history.pushState({ fundus: 'list' }, '', url);
+        enhance(document.querySelector('.results-layout'));
+        var live = document.getElementById('list-status');
+        var summary = document.querySelector('.results-summary');
+        if (live && summary) live.textContent = summary.textContent;
+        var target = focusKey && document.querySelector(focusKey);
+        if (target) target.focus({ preventScroll: true });
+        else if (focusKey !== false) {
+          var h = document.getElementById('results-heading');
+          if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
+        }
+      })
+      .catch(function (err) {
+        if (err && err.name === 'AbortError') return;
+        location.assign(url); // the plain page load, as without JavaScript
+      });
+  }
+
   function setupAutosubmit(form) {
     form.addEventListener('change', function (e) {
       var t = e.target;
@@ -158,6 +232,14 @@
     });
     form.addEventListener('submit', function (e) {
       if (e.defaultPrevented) return;
+      if (inPlace && form.querySelector('.results-layout')) {
+        e.preventDefault();
+        var active = document.activeElement;
+        var key = active && form.contains(active) && !active.closest('.results-layout .results') ? controlKey(active) : null;
+        if (active && active.id === 'q') key = false; // typing on: leave focus in the box
+        showList(form, formURL(form), true, key);
+        return;
+      }
       Array.prototype.forEach.call(form.elements, function (el) {
         if (el.name && !el.disabled && el.value === '' && (el.tagName === 'INPUT' || el.tagName === 'SELECT')) {
           el.disabled = true;
@@ -165,6 +247,78 @@
         }
       });
     });
+    if (!inPlace || !form.querySelector('.results-layout')) return;
+    // Chips and pages of the same list load in place too.
+    form.addEventListener('click', function (e) {
+      var a = e.target.closest && e.target.closest('.chips a, .pager a');
+      if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      var href = a.getAttribute('href');
+      if (!localURL(href)) return;
+      if (new URL(href, location.href).pathname !== new URL(form.action, location.href).pathname) return;
+      e.preventDefault();
+      var toTop = !!a.closest('.pager');
+      showList(form, href, true, null).then(function () {
+        if (toTop) {
+          var r = document.querySelector('.results');
+          if (r) r.scrollIntoView({ block: 'start' });
+        }
+      });
+    });
+    history.replaceState({ fundus: 'list' }, '', location.href);
+    window.addEventListener('popstate', function (e) {
+      if (!e.state || e.state.fundus !== 'list') return;
+      showList(form, location.pathname + location.search, false, false).then(function () {
+        var q = form.querySelector('#q');
+        if (q) q.value = new URLSearchParams(location.search).get('q') || '';
+      });
+    });
+  }
+
+  // Long facets: a field that narrows the values as you type.
+  function fold(s) {
+    return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss');
+  }
+  function setupFacetFilter(input) {
+    var fieldset = input.closest('fieldset');
+    var status = fieldset && fieldset.querySelector('.facet-filter-status');
+    if (!fieldset) return;
+    input.hidden = false;
+    var label = fieldset.querySelector('label.facet-filter-label');
+    if (label) label.hidden = false;
+    input.addEventListener('input', function () {
+      var q = fold(input.value.trim());
+      var n = 0;
+      fieldset.querySelectorAll('.facet-values > li').forEach(function (li) {
+        var text = fold(li.querySelector('.facet-label').textContent);
+        var show = q === '' || text.indexOf(q) >= 0;
+        li.hidden = !show;
+        if (show) n++;
+      });
+      var more = fieldset.querySelector('details.facet-more');
+      if (more && q !== '') more.open = true;
+      if (status) status.textContent = q === '' ? '' : (n === 0 ? input.dataset.none : input.dataset.some.replace('%d', n));
+    });
+    // Enter in the field must not submit the whole form.
+    input.addEventListener('keydown', function (e) { if (e.key === 'Enter') e.preventDefault(); });
+  }
+
+  // "/" focuses the search box, as in many search tools.
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.getElementById('q') || document.querySelector('input[type=search][name=q]');
+    if (!box) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  // enhance sets up what a swapped-in part of a page holds.
+  function enhance(root) {
+    if (!root) return;
+    root.querySelectorAll('button[data-copy]').forEach(setupCopy);
+    root.querySelectorAll('input[data-facet-filter]').forEach(setupFacetFilter);
   }
 
   // Coming back through the history: enable what submit disabled.
@@ -198,7 +352,7 @@
   function init() {
     document.querySelectorAll('input[data-suggest]').forEach(setupSuggest);
     document.querySelectorAll('form[data-autosubmit]').forEach(setupAutosubmit);
-    document.querySelectorAll('button[data-copy]').forEach(setupCopy);
+    enhance(document);
     // On narrow screens the filters start folded, below the search box.
     if (window.matchMedia('(max-width: 860px)').matches) {
       document.querySelectorAll('details[data-collapse-narrow]').forEach(function (d) { d.open = false; });
