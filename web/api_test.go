@@ -735,11 +735,21 @@ func TestMembersOnlyDocuments(t *testing.T) {
 		{"feed, public", "/feeds/search.atom?q=Innovationskultur", public, false},
 		{"export, public", "/api/search?format=ndjson&q=Innovationskultur", public, false},
 		{"export, read token", "/api/search?format=ndjson&q=Innovationskultur", bearer("r"), true},
+		{"Excel CSV, public", "/api/search?format=csv-excel&q=Innovationskultur", public, false},
+		{"Excel CSV, read token", "/api/search?format=csv-excel&q=Innovationskultur", bearer("r"), true},
+		{"xlsx, public", "/api/search?format=xlsx&q=Innovationskultur", public, false},
+		{"xlsx, read token", "/api/search?format=xlsx&q=Innovationskultur", bearer("r"), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, tc.header)
 			body := r.Body.String()
+			if strings.Contains(tc.target, "format=xlsx") {
+				if r.Code != 200 {
+					t.Fatalf("xlsx: %d %s", r.Code, body)
+				}
+				body = strings.Join(slices.Concat(xlsxRows(t, r.Body.Bytes())...), "\n")
+			}
 			seen := strings.Contains(body, "intern/strategie") || strings.Contains(body, "Geheimthema") || strings.Contains(body, "Vera Vertraulich")
 			if seen != tc.visible {
 				t.Errorf("members-only document visible = %v, want %v (status %d)", seen, tc.visible, r.Code)

@@ -34,7 +34,7 @@ func TestCSVCell(t *testing.T) {
 func TestWriteCSVRecord(t *testing.T) {
 	var b strings.Builder
 	w := bufio.NewWriter(&b)
-	writeCSVRecord(w, []string{`a "b"`, "\r=1", "", "x;=2"})
+	writeCSVRecord(w, []string{`a "b"`, "\r=1", "", "x;=2"}, ',', "\n")
 	w.Flush()
 	if got, want := b.String(), `"a ""b""","'`+"\r"+`'=1","","x;'=2"`+"\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)

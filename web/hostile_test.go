@@ -234,8 +234,8 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 	// The neutralised cells still say what the document says.
 	for _, row := range rows[1:] {
 		if row[0] == "=2+3" || row[0] == "'=2+3" {
-			if row[0] != "'=2+3" || row[9] != "'-5" || row[12] != "/documents/=2+3" {
-				t.Errorf("row %q: want id '=2+3, policy area '-5 and URL /documents/=2+3", row)
+			if row[0] != "'=2+3" || row[9] != "'-5" || !strings.HasSuffix(row[13], "/documents/=2+3") {
+				t.Errorf("row %q: want id '=2+3, policy area '-5 and a URL ending /documents/=2+3", row)
 			}
 			continue
 		}

@@ -144,7 +144,7 @@ type listData struct {
 	PastEnd   bool
 	FirstPage string
 
-	ExportCSV, ExportNDJSON, Feed string
+	ExportCSV, ExportCSVExcel, ExportXLSX, ExportNDJSON, Feed string
 
 	// DidYouMean is a spelling suggestion for the query, shown by the
 	// "did-you-mean" block; empty until search offers one.
@@ -362,6 +362,10 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	api := st.apiQuery(cfg.fixed)
 	api.Set("format", "csv")
 	d.ExportCSV = withQuery("/api/search", api)
+	api.Set("format", "csv-excel")
+	d.ExportCSVExcel = withQuery("/api/search", api)
+	api.Set("format", "xlsx")
+	d.ExportXLSX = withQuery("/api/search", api)
 	api.Set("format", "ndjson")
 	d.ExportNDJSON = withQuery("/api/search", api)
 	feedQuery := st.apiQuery(cfg.fixed, "sort")

@@ -319,14 +319,14 @@ func TestSearchPage(t *testing.T) {
 	t.Run("export and feed links", func(t *testing.T) {
 		_, doc := getPage(t, h, "/search?q=Open&type=case&page=1&size=5", nil)
 		links := attrs(doc.Find(".export a"), "href")
-		want := []string{"/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case", "/feeds/search.atom?q=Open&type=case&ui=de"}
+		want := []string{"/api/search?format=xlsx&q=Open&type=case", "/api/search?format=csv-excel&q=Open&type=case", "/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case", "/feeds/search.atom?q=Open&type=case&ui=de"}
 		if !slices.Equal(links, want) {
 			t.Errorf("export links %v, want %v", links, want)
 		}
-		if alt := doc.Find(`head link[rel=alternate][type="application/atom+xml"]`).AttrOr("href", ""); alt != want[2] {
+		if alt := doc.Find(`head link[rel=alternate][type="application/atom+xml"]`).AttrOr("href", ""); alt != want[4] {
 			t.Errorf("feed <link> %q", alt)
 		}
-		for i, ctype := range []string{"text/csv", "application/x-ndjson", "application/atom+xml"} {
+		for i, ctype := range []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "text/csv", "application/x-ndjson", "application/atom+xml"} {
 			r := do(t, h, "GET", want[i], nil, nil)
 			if r.Code != 200 || !strings.HasPrefix(r.Header().Get("Content-Type"), ctype) {
 				t.Errorf("%s: %d %s", want[i], r.Code, r.Header().Get("Content-Type"))
@@ -477,7 +477,7 @@ func TestTopicPages(t *testing.T) {
 		if got := doc.Find("#search-form").AttrOr("action", ""); got != "/topics/Open%20Innovation" {
 			t.Errorf("form action %q", got)
 		}
-		if got := attrs(doc.Find(".export a"), "href"); len(got) != 3 || got[2] != "/feeds/search.atom?topic=Open+Innovation&ui=de" {
+		if got := attrs(doc.Find(".export a"), "href"); len(got) != 5 || got[4] != "/feeds/search.atom?topic=Open+Innovation&ui=de" {
 			t.Errorf("exports %v", got)
 		}
 	})
