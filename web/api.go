@@ -191,10 +191,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch f := q.Get("format"); f {
 	case "", "json":
-	case "csv", "csv-excel", "xlsx", "ndjson":
+	case "csv", "csv-excel", "xlsx", "ndjson", "bibtex", "ris", "csl-json":
 		return s.export(w, r, req, f)
 	default:
-		return &search.InvalidRequestError{Param: "format", Reason: "unknown format " + strconv.Quote(f) + " (want json, csv, csv-excel, xlsx or ndjson)"}
+		return &search.InvalidRequestError{Param: "format", Reason: "unknown format " + strconv.Quote(f) + " (want json, csv, csv-excel, xlsx, ndjson, " + citeFormatNames + ")"}
 	}
 	res, err := s.kb.Search(r.Context(), req)
 	if err != nil {

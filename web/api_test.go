@@ -477,11 +477,11 @@ func TestAtomFeedLanguage(t *testing.T) {
 		code         int
 		title        string // the feed's title, or the parameter a 400 names
 	}{
-		{"German by default", "/feeds/search.atom", nil, 200, "Fundus: alle Dokumente"},
-		{"English from Accept-Language", "/feeds/search.atom", map[string]string{"Accept-Language": "en-GB,en;q=0.9"}, 200, "Fundus: all documents"},
-		{"English from the ui cookie", "/feeds/search.atom", map[string]string{"Cookie": "ui=en"}, 200, "Fundus: all documents"},
-		{"the ui parameter wins", "/feeds/search.atom?ui=de", map[string]string{"Accept-Language": "en"}, 200, "Fundus: alle Dokumente"},
-		{"ui=en with a query", "/feeds/search.atom?q=Kultur&ui=en", nil, 200, "Fundus: „Kultur“"},
+		{"German by default", "/feeds/search.atom", nil, 200, "Alle Dokumente – Fundus"},
+		{"English from Accept-Language", "/feeds/search.atom", map[string]string{"Accept-Language": "en-GB,en;q=0.9"}, 200, "All documents – Fundus"},
+		{"English from the ui cookie", "/feeds/search.atom", map[string]string{"Cookie": "ui=en"}, 200, "All documents – Fundus"},
+		{"the ui parameter wins", "/feeds/search.atom?ui=de", map[string]string{"Accept-Language": "en"}, 200, "Alle Dokumente – Fundus"},
+		{"ui=en with a query", "/feeds/search.atom?q=Kultur&ui=en", nil, 200, "Search: “Kultur” – Fundus"},
 		{"unknown ui language", "/feeds/search.atom?ui=fr", nil, 400, "ui"},
 	}
 	for _, tc := range cases {
@@ -739,6 +739,10 @@ func TestMembersOnlyDocuments(t *testing.T) {
 		{"Excel CSV, read token", "/api/search?format=csv-excel&q=Innovationskultur", bearer("r"), true},
 		{"xlsx, public", "/api/search?format=xlsx&q=Innovationskultur", public, false},
 		{"xlsx, read token", "/api/search?format=xlsx&q=Innovationskultur", bearer("r"), true},
+		{"citation, public", "/api/documents/intern/strategie/citation?format=ris", public, false},
+		{"citation, read token", "/api/documents/intern/strategie/citation?format=ris", bearer("r"), true},
+		{"citations of a search, public", "/api/search?format=bibtex&q=Innovationskultur", public, false},
+		{"citations of a search, read token", "/api/search?format=bibtex&q=Innovationskultur", bearer("r"), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -754,7 +758,7 @@ func TestMembersOnlyDocuments(t *testing.T) {
 			if seen != tc.visible {
 				t.Errorf("members-only document visible = %v, want %v (status %d)", seen, tc.visible, r.Code)
 			}
-			if strings.HasPrefix(tc.name, "document, public") && r.Code != 404 {
+			if (strings.HasPrefix(tc.name, "document, public") || strings.HasPrefix(tc.name, "citation, public")) && r.Code != 404 {
 				t.Errorf("status %d, want 404 (not 403)", r.Code)
 			}
 		})

@@ -634,6 +634,47 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("follow a list: the control, its address after a filter, the preview page", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open a topic", chromedp.Navigate(ts.URL+"/topics/Open%20Innovation"), chromedp.WaitVisible(chromedp.CSS("details.follow summary")))
+		if eval[bool](b, `document.querySelector('details.follow').open`) {
+			t.Error("the follow panel is open before it is asked for")
+		}
+		b.do("open the control", chromedp.Click(chromedp.CSS("details.follow summary")), chromedp.WaitVisible(chromedp.CSS("details.follow .follow-panel")))
+		if !eval[bool](b, `(function(){var c=document.querySelector('details.follow button[data-copy]'); return !c.hidden && c.offsetParent !== null})()`) {
+			t.Error("no visible copy button with JavaScript on")
+		}
+		feed := eval[string](b, `document.querySelector('details.follow input[readonly]').value`)
+		if !strings.HasPrefix(feed, ts.URL+"/feeds/search.atom?") || !strings.Contains(feed, "topic=Open+Innovation") {
+			t.Errorf("feed address %q", feed)
+		}
+		b.swap("tick a type", chromedp.Click(chromedp.CSS(`input[name=type][value=case]`)))
+		after := eval[string](b, `document.querySelector('details.follow input[readonly]').value`)
+		if !strings.Contains(after, "type=case") || !strings.Contains(after, "topic=Open+Innovation") {
+			t.Errorf("after the filter the feed address is %q", after)
+		}
+		if !eval[bool](b, `document.querySelector('details.follow').open`) {
+			t.Error("the follow control closed when the list was updated in place")
+		}
+		preview := chromedp.CSS(`details.follow .follow-links a[href^="/follow"]`)
+		b.do("scroll to the preview link", chromedp.ScrollIntoView(preview))
+		b.load("preview", chromedp.Click(preview))
+		if got := b.location(); got.Path != "/follow" || got.Query().Get("type") != "case" {
+			t.Errorf("at %s", got)
+		}
+		if n := eval[float64](b, `document.querySelectorAll('.feed-entry').length`); n == 0 {
+			t.Error("the preview shows no entries")
+		}
+		if got := eval[string](b, `document.querySelector('#follow-url-page').value`); got != after {
+			t.Errorf("preview's address %q, want %q", got, after)
+		}
+		b.do("phone width", chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile), chromedp.Reload())
+		if eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`) {
+			t.Error("the follow page is wider than a phone")
+		}
+		b.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	})
+
 	t.Run("keyboard: / focuses the search box, the second skip link reaches the results", func(t *testing.T) {
 		b := b.in(t)
 		b.do("open search", chromedp.Navigate(ts.URL+"/search?q=Innovation"), chromedp.WaitVisible(chromedp.CSS("#q")))

@@ -73,6 +73,25 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, req search.Reque
 			return fn(d)
 		})
 	}
+	if cf, ok := citeFormats[format]; ok {
+		lang, err := citeLanguage(r)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		w.Header().Set("Content-Type", cf.ctype)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fundus-citations-%s.%s"`, stamp, cf.ext))
+		cw := newCiteWriter(w, format)
+		err = each(func(d *search.Document) error { return cw.write(s.citeItem(d, lang, base, now)) })
+		if cerr := cw.close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.log.Error("citation export failed", "err", err)
+			panic(http.ErrAbortHandler)
+		}
+		return nil
+	}
 	if format == "xlsx" {
 		// A workbook is a zip archive: it is built (rows stream to a
 		// temporary file) and sent when complete, so a failure is still an

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"html"
 	"net/http"
 	"net/url"
@@ -24,18 +26,15 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req.Sort = search.SortDateDesc
-	req.Page, req.Size, req.Cursor = 1, feedSize, ""
-	req.NoFacets = true
 	lang, err := feedLanguage(r)
 	if err != nil {
 		return err
 	}
-	res, err := s.kb.Search(r.Context(), req)
+	base := s.baseURL(r)
+	entries, err := s.feedEntries(r.Context(), req, lang, base)
 	if err != nil {
 		return err
 	}
-	base := s.baseURL(r)
 	selfQuery := url.Values{}
 	for k, vs := range q {
 		if k != "page" && k != "size" && k != "cursor" && k != "sort" && k != "format" {
@@ -49,31 +48,70 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	feed := &feeds.Feed{
-		Title:       feedTitle(req, lang),
+		Title:       s.feedTitle(req, lang),
 		Link:        &feeds.Link{Href: withQuery(base+"/search", pageQuery)},
 		Description: translate(lang, "feed.description"),
+		Author:      &feeds.Author{Name: s.network(lang)},
 		Id:          withQuery(base+"/feeds/search.atom", selfQuery),
-		Updated:     time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		Updated:     feedEpoch,
 	}
-	for _, h := range res.Hits {
-		created := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-		if t, err := time.Parse(search.DateLayout, h.Date); err == nil {
-			created = t
-		}
-		if created.After(feed.Updated) {
-			feed.Updated = created
+	for _, e := range entries {
+		if e.Updated.After(feed.Updated) {
+			feed.Updated = e.Updated
 		}
 		feed.Items = append(feed.Items, &feeds.Item{
-			Title:       h.Title,
-			Link:        &feeds.Link{Href: base + DocumentPath(h.ID)},
-			Id:          base + DocumentPath(h.ID),
-			Description: feedSummary(h.Snippet),
-			Created:     created,
-			Updated:     created,
+			Title:       e.Title,
+			Link:        &feeds.Link{Href: e.URL},
+			Id:          e.URL,
+			Author:      &feeds.Author{Name: e.Author},
+			Description: e.Summary,
+			Created:     e.Updated,
+			Updated:     e.Updated,
 		})
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	return feed.WriteAtom(w)
+}
+
+// feedEpoch is the date of an entry whose document has none.
+var feedEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// feedEntry is one entry of a feed, as the feed and its preview page show
+// it. Summary is HTML made by feedSummary.
+type feedEntry struct {
+	Title, URL, Author, Type, Summary string
+	Date                              string // YYYY-MM-DD, or ""
+	Updated                           time.Time
+}
+
+// feedEntries are the newest documents matching req, with their authors
+// (the issuing organisation or the network, see cite.go: Atom requires an
+// author for every entry).
+func (s *Server) feedEntries(ctx context.Context, req search.Request, lang, base string) ([]feedEntry, error) {
+	req.Sort = search.SortDateDesc
+	req.Page, req.Size, req.Cursor = 1, feedSize, ""
+	req.NoFacets = true
+	res, err := s.kb.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feedEntry, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		e := feedEntry{
+			Title: h.Title, URL: base + DocumentPath(h.ID), Type: h.Type,
+			Summary: feedSummary(h.Snippet), Updated: feedEpoch, Author: s.network(lang),
+		}
+		if t, err := time.Parse(search.DateLayout, h.Date); err == nil {
+			e.Date, e.Updated = h.Date, t
+		}
+		if d, err := s.kb.Document(ctx, h.ID); err == nil {
+			e.Author = s.issuer(d, lang)
+		} else if !errors.Is(err, search.ErrNotFound) {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // feedLangParam names the feed's language (de or en). The web pages put
@@ -93,20 +131,55 @@ func feedLanguage(r *http.Request) (string, error) {
 	return v[0], nil
 }
 
-func feedTitle(req search.Request, lang string) string {
-	var parts []string
-	if req.Query != "" {
-		parts = append(parts, "„"+req.Query+"“")
-	}
-	for _, fp := range filterParams {
-		if vs := req.Filters[fp.facet]; len(vs) > 0 {
-			parts = append(parts, fp.param+": "+strings.Join(vs, ", "))
+// feedTitle names a feed in lang by what it follows, with the labels and
+// value names the pages use: "Thema: Open Innovation – Fundus",
+// "Suche: „Kultur“ · Dokumenttyp: Praxisfall – Fundus", "Empfehlungen –
+// Fundus".
+func (s *Server) feedTitle(req search.Request, lang string) string {
+	return translate(lang, "feed.title", s.feedSubject(req, lang))
+}
+
+// feedSubject is what a feed follows, in words (see feedTitle).
+func (s *Server) feedSubject(req search.Request, lang string) string {
+	v := &view{Lang: lang, names: s.valueNames(lang)}
+	filtered := 0
+	for _, vs := range req.Filters {
+		if len(vs) > 0 {
+			filtered++
 		}
 	}
-	if len(parts) == 0 {
-		return translate(lang, "feed.all")
+	if types := req.Filters[search.FacetType]; req.Query == "" && filtered == 1 && len(types) == 1 && req.From == "" && req.To == "" {
+		return v.TypePlural(types[0])
 	}
-	return translate(lang, "export.feed.title", strings.Join(parts, "; "))
+	var parts []string
+	if req.Query != "" {
+		parts = append(parts, v.T("follow.part.query", req.Query))
+	}
+	for _, fp := range filterParams {
+		vs := req.Filters[fp.facet]
+		if len(vs) == 0 {
+			continue
+		}
+		names := make([]string, len(vs))
+		for i, val := range vs {
+			if fp.facet == search.FacetType {
+				names[i] = v.TypeLabel(val)
+			} else {
+				names[i] = v.FacetLabel(fp.facet, val)
+			}
+		}
+		parts = append(parts, v.T("follow.label."+fp.param)+": "+strings.Join(names, v.T("follow.or")))
+	}
+	if req.From != "" {
+		parts = append(parts, v.T("follow.part.from", v.FormatDate(req.From)))
+	}
+	if req.To != "" {
+		parts = append(parts, v.T("follow.part.to", v.FormatDate(req.To)))
+	}
+	if len(parts) == 0 {
+		return v.T("feed.all")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // feedSummary makes an entry's summary from a hit's snippet. gorilla/feeds

@@ -115,6 +115,10 @@ type Config struct {
 	// SeparateMetrics leaves /metrics off the router: the caller serves
 	// MetricsHandler on a listener of its own.
 	SeparateMetrics bool
+	// Network is the name of the learning network: the publisher in
+	// citations, and the author of documents that name no organisation
+	// (in citations and feeds). Empty: a generic name in the UI language.
+	Network string
 }
 
 // Server serves the API.
@@ -198,6 +202,7 @@ func (s *Server) routes() {
 	r.Handle("/api/ingest", s.write(s.apiIngest)).Methods(http.MethodPost)
 	// Related and source come first: document ids may contain "/".
 	r.Handle("/api/documents/{id:.+}/related", s.searching(s.apiRelated)).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/citation", s.handle(s.apiCitation)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}/source", s.handle(s.apiSource)).Methods(get...)
 	r.Handle("/api/documents/{id:.+}/undelete", s.write(s.apiUndelete)).Methods(http.MethodPost)
 	r.Handle("/api/trash", s.admin(s.apiTrash)).Methods(get...)

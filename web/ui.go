@@ -60,6 +60,7 @@ func (s *Server) uiRoutes(r *mux.Router) {
 	r.Handle("/topics", s.searchingPage(s.topicsPage)).Methods(get...)
 	r.Handle("/topics/{topic}", s.searchingPage(s.topicPage)).Methods(get...)
 	r.Handle("/recommendations", s.searchingPage(s.recommendationsPage)).Methods(get...)
+	r.Handle("/follow", s.searchingPage(s.followPage)).Methods(get...)
 	r.Handle("/lang/{ui}", http.HandlerFunc(s.setLanguage)).Methods(get...)
 	r.Handle("/signin", s.page(s.signinPage)).Methods(get...)
 	r.Handle("/signin", s.page(s.signin)).Methods(http.MethodPost)
@@ -160,6 +161,8 @@ type view struct {
 	Alternates   []alternate
 	// Canonical is the page's absolute URL, when it has one worth sharing.
 	Canonical string
+	// Meta are extra <meta name content> tags (a document's citation_*).
+	Meta []metaTag
 	// Here is the page's local path and query, to come back to.
 	Here string
 	// SigninAvailable shows the sign-in link, or when SignedIn the
@@ -389,7 +392,7 @@ func localPath(next string) string {
 
 // pageTemplates are the pages; each is parsed with layout.html and
 // parts.html.
-var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error", "tips"}
+var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error", "tips", "follow"}
 
 // templates holds every page, parsed once when the program starts, so a
 // broken template stops the program at once instead of failing a user.

@@ -145,6 +145,10 @@ type listData struct {
 	FirstPage string
 
 	ExportCSV, ExportCSVExcel, ExportXLSX, ExportNDJSON, Feed string
+	// Cites are the citation downloads of every match.
+	Cites []linkView
+	// Follow is the Follow control: the list as a feed.
+	Follow *followView
 
 	// DidYouMean is a spelling suggestion for the query, shown by the
 	// "did-you-mean" block; empty until search offers one.
@@ -368,10 +372,16 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	d.ExportXLSX = withQuery("/api/search", api)
 	api.Set("format", "ndjson")
 	d.ExportNDJSON = withQuery("/api/search", api)
+	api.Set(feedLangParam, v.Lang)
+	for _, f := range []struct{ name, format string }{{"BibTeX", "bibtex"}, {"RIS", "ris"}, {"CSL-JSON", "csl-json"}} {
+		api.Set("format", f.format)
+		d.Cites = append(d.Cites, linkView{Text: f.name, URL: withQuery("/api/search", api)})
+	}
 	feedQuery := st.apiQuery(cfg.fixed, "sort")
 	feedQuery.Set(feedLangParam, v.Lang)
 	d.Feed = withQuery("/feeds/search.atom", feedQuery)
-	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: v.T("export.feed.title", v.Title), Href: d.Feed})
+	d.Follow = s.followView(r, v, req, feedQuery, "list")
+	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: s.feedTitle(req, v.Lang), Href: d.Feed})
 
 	if res.Total == 0 {
 		nr, err := s.noResults(ctx, v, req, st, cfg)
@@ -555,6 +565,7 @@ type documentData struct {
 	Permalink  string
 	JSONURL    string
 	Citation   string
+	Cites      []linkView // the citation downloads
 	Source     sourceView
 }
 
@@ -615,7 +626,11 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	sort.Strings(keys)
 	d.Extra = metaFields(v, keys, doc.Metadata)
-	d.Citation = citation(v, doc, d.Permalink, time.Now())
+	it := s.citeItem(doc, v.Lang, s.baseURL(r), s.now())
+	d.Citation = citation(v, it)
+	v.Meta = highwireTags(it)
+	cite := "/api" + DocumentPath(doc.ID) + "/citation?" + feedLangParam + "=" + v.Lang + "&format="
+	d.Cites = []linkView{{Text: "BibTeX", URL: cite + "bibtex"}, {Text: "RIS", URL: cite + "ris"}, {Text: "CSL-JSON", URL: cite + "csl-json"}}
 	s.render(w, r, v, "document", http.StatusOK, d)
 	return nil
 }
@@ -639,24 +654,21 @@ func metaString(x any) string {
 	return fmt.Sprint(x)
 }
 
-// citation is a ready-to-copy reference to a document. It names no author:
-// the people in a document are participants and subjects, not authors.
-func citation(v *view, doc *search.Document, permalink string, now time.Time) string {
-	title := doc.Title
-	if title == "" {
-		title = doc.ID
-	}
+// citation is a ready-to-copy reference to a document. Its author is the
+// issuing organisation or the network (see cite.go): the people in a
+// document are participants and subjects, not authors.
+func citation(v *view, it citeItem) string {
 	var b strings.Builder
-	b.WriteString(v.T("cite.title", title))
-	b.WriteString(" ")
-	b.WriteString(v.TypeLabel(doc.Type))
-	if doc.Date != "" {
-		b.WriteString(", " + v.FormatDate(doc.Date))
+	b.WriteString(it.Author + ": ")
+	b.WriteString(v.T("cite.title", it.Title))
+	b.WriteString(" " + it.TypeLabel)
+	if it.Date != "" {
+		b.WriteString(", " + v.FormatDate(it.Date))
 	}
 	b.WriteString(". ")
-	b.WriteString(v.T("cite.in"))
-	b.WriteString(" " + permalink)
-	b.WriteString(" " + v.T("cite.accessed", v.FormatDate(now.Format(search.DateLayout))))
+	b.WriteString(v.T("cite.in", it.Publisher))
+	b.WriteString(" " + it.URL)
+	b.WriteString(" " + v.T("cite.accessed", v.FormatDate(it.Accessed)))
 	return b.String()
 }
 

@@ -190,7 +190,8 @@ func TestSearchPage(t *testing.T) {
 	t.Run("form uses the API's parameter names", func(t *testing.T) {
 		_, doc := getPage(t, h, "/search?q=x&size=5", nil)
 		api := []string{"q", "type", "topic", "lang", "year", "org", "person", "addressee", "policy_area", "from", "to", "sort", "page", "size"}
-		doc.Find("#search-form").Find("input, select").Each(func(_ int, s *goquery.Selection) {
+		// The follow panel's read-only address field is not submitted (no name).
+		doc.Find("#search-form").Find("input:not([readonly]), select").Each(func(_ int, s *goquery.Selection) {
 			if name := s.AttrOr("name", ""); !slices.Contains(api, name) {
 				t.Errorf("form field %q is not an API parameter", name)
 			}
@@ -319,14 +320,16 @@ func TestSearchPage(t *testing.T) {
 	t.Run("export and feed links", func(t *testing.T) {
 		_, doc := getPage(t, h, "/search?q=Open&type=case&page=1&size=5", nil)
 		links := attrs(doc.Find(".export a"), "href")
-		want := []string{"/api/search?format=xlsx&q=Open&type=case", "/api/search?format=csv-excel&q=Open&type=case", "/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case", "/feeds/search.atom?q=Open&type=case&ui=de"}
+		want := []string{"/api/search?format=xlsx&q=Open&type=case", "/api/search?format=csv-excel&q=Open&type=case", "/api/search?format=csv&q=Open&type=case", "/api/search?format=ndjson&q=Open&type=case",
+			"/api/search?format=bibtex&q=Open&type=case&ui=de", "/api/search?format=ris&q=Open&type=case&ui=de", "/api/search?format=csl-json&q=Open&type=case&ui=de",
+			"/feeds/search.atom?q=Open&type=case&ui=de"}
 		if !slices.Equal(links, want) {
 			t.Errorf("export links %v, want %v", links, want)
 		}
-		if alt := doc.Find(`head link[rel=alternate][type="application/atom+xml"]`).AttrOr("href", ""); alt != want[4] {
+		if alt := doc.Find(`head link[rel=alternate][type="application/atom+xml"]`).AttrOr("href", ""); alt != want[7] {
 			t.Errorf("feed <link> %q", alt)
 		}
-		for i, ctype := range []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "text/csv", "application/x-ndjson", "application/atom+xml"} {
+		for i, ctype := range []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "text/csv", "application/x-ndjson", "application/x-bibtex", "application/x-research-info-systems", "application/vnd.citationstyles.csl+json", "application/atom+xml"} {
 			r := do(t, h, "GET", want[i], nil, nil)
 			if r.Code != 200 || !strings.HasPrefix(r.Header().Get("Content-Type"), ctype) {
 				t.Errorf("%s: %d %s", want[i], r.Code, r.Header().Get("Content-Type"))
@@ -477,7 +480,7 @@ func TestTopicPages(t *testing.T) {
 		if got := doc.Find("#search-form").AttrOr("action", ""); got != "/topics/Open%20Innovation" {
 			t.Errorf("form action %q", got)
 		}
-		if got := attrs(doc.Find(".export a"), "href"); len(got) != 5 || got[4] != "/feeds/search.atom?topic=Open+Innovation&ui=de" {
+		if got := attrs(doc.Find(".export a"), "href"); len(got) != 8 || got[7] != "/feeds/search.atom?topic=Open+Innovation&ui=de" {
 			t.Errorf("exports %v", got)
 		}
 	})
@@ -736,7 +739,7 @@ func TestEscaping(t *testing.T) {
 	const title = "<script>alert('title')</script> Innovationsfalle"
 	noMarkup := func(t *testing.T, target string, doc *goquery.Document) {
 		t.Helper()
-		if n := doc.Find("main script, main img, main iframe, main i, main b, main svg:not(.year-chart):not(.chart-svg):not(.legend-swatch), main a[href^='javascript']").Length(); n > 0 {
+		if n := doc.Find("main script, main img, main iframe, main i, main b, main svg:not(.year-chart):not(.chart-svg):not(.legend-swatch):not(.follow-icon), main a[href^='javascript']").Length(); n > 0 {
 			html, _ := doc.Find("main").Html()
 			t.Errorf("%s: %d injected elements:\n%s", target, n, html)
 		}

@@ -23,7 +23,7 @@ import (
 )
 
 func serveCmd(e *env) *cobra.Command {
-	var dir, addr, token, readToken, metricsAddr string
+	var dir, addr, token, readToken, metricsAddr, network string
 	var watchDirs, publicURLs []string
 	var loadDemo, readOnly bool
 	var maxBody int64
@@ -91,6 +91,7 @@ func serveCmd(e *env) *cobra.Command {
 			cfg := web.Config{
 				Logger: e.log, Token: token, ReadToken: readToken, ReadOnly: readOnly, MaxBodyBytes: maxBody, Limits: limits,
 				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port), SeparateMetrics: metricsAddr != "",
+				Network: network,
 			}
 			handler := web.NewServer(cfg, kb, kb)
 			if metricsAddr != "" {
@@ -188,6 +189,7 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&readToken, "read-token", e.getenv("FUNDUS_READ_TOKEN"), "bearer token that admits reads of members-only documents (env FUNDUS_READ_TOKEN)")
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().StringArrayVar(&publicURLs, "public-url", splitList(e.getenv("FUNDUS_PUBLIC_URL")), "an address the server is reached at, such as https://kb.example.org (repeatable; env FUNDUS_PUBLIC_URL, comma-separated); the first is the base of absolute links, and requests for any Host but these, the listen address and localhost get 421")
+	cmd.Flags().StringVar(&network, "network", e.getenv("FUNDUS_NETWORK"), "the learning network's name, cited as publisher and as the author of documents without an organisation (env FUNDUS_NETWORK; default \"Lernnetzwerk Offene Innovation\")")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address alone, without a token (and not on --addr)")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")
