@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz eval eval-ablate bench-ingest bench-search bench-load bench-abuse clean
+.PHONY: build run test check fmt vet staticcheck fuzz eval eval-ablate bench-ingest bench-search bench-load bench-abuse clean axe-core screenshots
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -24,6 +24,17 @@ test:
 	$(GO) test -count=1 ./search/eval
 
 check: fmt vet staticcheck
+
+## axe-core: install the pinned accessibility checker (npm) that
+## TestAccessibility injects into Chromium; without it that test skips.
+AXE_VERSION ?= 4.14.1
+axe-core:
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/axe axe-core@$(AXE_VERSION)
+
+## screenshots: the README's pictures of the web interface, the first
+## screen of each page at desktop and phone width (needs Chromium)
+screenshots:
+	SCREENSHOT_DIR=$(CURDIR)/docs SCREENSHOT_FIRST_SCREEN=1 $(GO) test -count=1 -run 'TestBrowser$$/screenshots' ./web
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/fundus-kb/fundus/search"
@@ -47,12 +48,16 @@ type typeYearBar struct {
 	TotalY    float64
 	ShowLabel bool
 	Segments  []segment
+	// Title names the bar and its segments ("2020: 39 Dokumente
+	// (Webinar-Notizen: 11, Praxisfälle: 21)"): the link's <title>, which is
+	// both its accessible name and its tooltip. The segments have no titles
+	// of their own, since a link's name must hold all the text inside it.
+	Title string
 }
 
 type segment struct {
 	Y, H  float64
 	Class string // "s-webinar", ...: colour and pattern
-	Title string
 }
 
 type legendItem struct {
@@ -184,6 +189,7 @@ func newTypeYearChart(v *view, id, title string, types []string, byType []map[st
 		b.LabelX = b.X + b.W/2
 		b.ShowLabel = k%every == 0 || k == len(c.Rows)-1 && (k%every) >= every/2
 		y := float64(c.Base)
+		var parts []string
 		for j, i := range shown {
 			n := row.Counts[j]
 			if n == 0 {
@@ -191,8 +197,12 @@ func newTypeYearChart(v *view, id, title string, types []string, byType []map[st
 			}
 			h := float64(n) * scale
 			y -= h
-			b.Segments = append(b.Segments, segment{Y: y, H: h, Class: "s-" + types[i],
-				Title: fmt.Sprintf("%s %s: %d", row.Year, v.TypePlural(types[i]), n)})
+			b.Segments = append(b.Segments, segment{Y: y, H: h, Class: "s-" + types[i]})
+			parts = append(parts, fmt.Sprintf("%s: %d", v.TypePlural(types[i]), n))
+		}
+		b.Title = row.Year + ": " + v.N("count.documents", row.Total)
+		if len(parts) > 1 {
+			b.Title += " (" + strings.Join(parts, ", ") + ")"
 		}
 		b.TotalY = y - 3
 		c.Bars = append(c.Bars, b)

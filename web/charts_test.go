@@ -51,9 +51,16 @@ func checkSVG(t *testing.T, page string, chart *goquery.Selection) {
 	if svg.Length() != 1 {
 		t.Fatalf("%s: %d chart SVGs in #%s, want 1", page, svg.Length(), chart.AttrOr("id", ""))
 	}
-	if role := svg.AttrOr("role", ""); role != "img" {
-		t.Errorf("%s: SVG role %q, want img", page, role)
+	// A group, not an img: an img's children are hidden from assistive
+	// technology, and the bars are links.
+	if role := svg.AttrOr("role", ""); role != "group" {
+		t.Errorf("%s: SVG role %q, want group", page, role)
 	}
+	svg.Find("a").Each(func(i int, a *goquery.Selection) {
+		if name := a.ChildrenFiltered("title").Text(); !strings.Contains(name, ": ") || a.AttrOr("aria-label", "") != "" {
+			t.Errorf("%s: bar link %d is named %q (aria-label %q), want a <title> only", page, i, name, a.AttrOr("aria-label", ""))
+		}
+	})
 	if vb := svg.AttrOr("viewbox", svg.AttrOr("viewBox", "")); !strings.HasPrefix(vb, "0 0 ") {
 		t.Errorf("%s: SVG viewBox %q", page, vb)
 	}

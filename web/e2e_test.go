@@ -235,7 +235,9 @@ func (b *browser) facetCounts(param string) map[string]string {
 	return eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('input[type=checkbox][name=`+param+`]')).map(i => [i.value, i.parentElement.querySelector('.count').textContent.trim()]))`)
 }
 
-// screenshot saves a full-page PNG of url at the given width.
+// screenshot saves a PNG of url at the given width: the whole page, or
+// with SCREENSHOT_FIRST_SCREEN=1 (make screenshots, for the README) what
+// the first screen shows.
 func (b *browser) screenshot(dir, name, url string, width int64) {
 	b.t.Helper()
 	var opts []chromedp.EmulateViewportOption
@@ -248,7 +250,11 @@ func (b *browser) screenshot(dir, name, url string, width int64) {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot := chromedp.FullScreenshot(100)
+	if os.Getenv("SCREENSHOT_FIRST_SCREEN") == "1" {
+		shot = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -230,6 +230,7 @@ var messages = map[string][2]string{
 	"home.overview":             {"Die Wissensbasis im Überblick", "The knowledge base at a glance"},
 	"topic.related":             {"Oft zusammen mit diesem Thema", "Often together with this topic"},
 	"matrix.heading":            {"Empfehlungen nach Adressat und Politikfeld", "Recommendations by addressee and policy area"},
+	"matrix.region":             {"Tabelle zum Blättern: Empfehlungen nach Adressat und Politikfeld", "Scrollable table: recommendations by addressee and policy area"},
 	"matrix.intro":              {"Jede Zahl zählt die Empfehlungen an einen Adressaten in einem Politikfeld und führt zu ihrer Liste. Dunklere Felder: mehr Empfehlungen.", "Each number counts the recommendations to one addressee in one policy area and leads to their list. Darker cells: more recommendations."},
 	"matrix.corner":             {"Adressat / Politikfeld", "Addressee / policy area"},
 	"matrix.note":               {"Eine Empfehlung kann mehrere Adressaten und Politikfelder haben; deshalb ist die Summe der Felder größer als die Zahl der Empfehlungen.", "A recommendation can have several addressees and policy areas, so the cells add up to more than the number of recommendations."},

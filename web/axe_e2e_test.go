@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fundus-kb/fundus/web"
+)
+
+// axeVersion is the axe-core release the accessibility test runs (npm,
+// pinned: a new release adds rules, which is a change to review, not a
+// surprise in CI). `make axe-core` and .ci/run install it.
+const axeVersion = "4.14.1"
+
+// axeScript finds axe.min.js: $AXE_CORE_JS, else the copy `make
+// axe-core` installs under .ci/axe. Without it the test skips (fails
+// under CI=true) and says how to install it.
+func axeScript(t *testing.T) []byte {
+	t.Helper()
+	path := os.Getenv("AXE_CORE_JS")
+	if path == "" {
+		path = filepath.Join("..", ".ci", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	js, err := os.ReadFile(path)
+	if err != nil {
+		msg := fmt.Sprintf("axe-core not found at %s: run `make axe-core` (npm install axe-core@%s) or set AXE_CORE_JS", path, axeVersion)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if !bytes.HasPrefix(js, []byte("/*! axe v"+axeVersion+"\n")) {
+		t.Fatalf("%s is not axe-core %s: run `make axe-core`", path, axeVersion)
+	}
+	return js
+}
+
+// axeViolation is one rule that failed on a page, as axe reports it.
+type axeViolation struct {
+	ID      string `json:"id"`
+	Impact  string `json:"impact"`
+	Help    string `json:"help"`
+	HelpURL string `json:"helpUrl"`
+	Nodes   []struct {
+		Target  []any  `json:"target"`
+		HTML    string `json:"html"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// TestAccessibility runs axe-core in Chromium on every page type, in
+// German and English, at desktop and phone width, with every disclosure
+// (filters, chart tables, the follow panel) open so that their content is
+// checked too. A serious or critical violation fails the test; moderate
+// and minor ones are logged.
+func TestAccessibility(t *testing.T) {
+	exe := needChromium(t)
+	axe := axeScript(t)
+	ts := demoServer(t, web.Config{})
+	b := newBrowser(t, exe)
+
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"search", "/search?q=Innovationskultur&type=case&type=webinar"},
+		{"zero results", "/search?q=Zzyzxquatsch"},
+		{"date error", "/search?q=Kultur&from=31.02.2020"},
+		{"search tips", "/search/tips"},
+		{"document", "/documents/cases/nordwerk-intrapreneurship"},
+		{"topics", "/topics"},
+		{"topic", "/topics/Open%20Innovation"},
+		{"recommendations", "/recommendations"},
+		{"follow", "/follow?topic=Open+Innovation"},
+		{"sign-in", "/signin"},
+		{"not found", "/documents/gibt/es/nicht"},
+	}
+	sizes := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}}
+
+	for _, lang := range []string{"de", "en"} {
+		b.do("switch to "+lang, chromedp.Navigate(ts.URL+"/lang/"+lang))
+		for _, size := range sizes {
+			var opts []chromedp.EmulateViewportOption
+			if size.mobile {
+				opts = append(opts, chromedp.EmulateMobile)
+			}
+			b.do(size.name+" width", chromedp.EmulateViewport(size.width, size.height, opts...))
+			for _, p := range pages {
+				t.Run(lang+"/"+size.name+"/"+p.name, func(t *testing.T) {
+					b := b.in(t)
+					b.do("open "+p.path, chromedp.Navigate(ts.URL+p.path))
+					if got := eval[string](b, `document.documentElement.lang`); got != lang {
+						t.Fatalf("page language %q, want %q", got, lang)
+					}
+					vs := runAxe(b, axe)
+					for _, v := range vs {
+						msg := fmt.Sprintf("%s [%s] %s (%s)", v.ID, v.Impact, v.Help, v.HelpURL)
+						for i, n := range v.Nodes {
+							if i == 3 {
+								msg += fmt.Sprintf("\n    … and %d more", len(v.Nodes)-3)
+								break
+							}
+							msg += fmt.Sprintf("\n    %v %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      "))
+						}
+						if v.Impact == "serious" || v.Impact == "critical" {
+							t.Error(msg)
+						} else {
+							t.Log(msg)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// runAxe injects axe into the page (unless it is there), opens every
+// <details>, and returns the violations of the WCAG 2.x A and AA rules and
+// axe's best practices.
+func runAxe(b *browser, axe []byte) []axeViolation {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`typeof axe === 'undefined' && (function(){`+string(axe)+"\n})()")); err != nil {
+		b.t.Fatalf("inject axe-core: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(function (d) { d.open = true; })`)); err != nil {
+		b.t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+		resultTypes: ['violations']
+	}).then(function (r) { return JSON.stringify(r.violations); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("run axe-core: %v", err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		b.t.Fatalf("axe-core result: %v", err)
+	}
+	return vs
+}
