@@ -791,6 +791,17 @@ func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, err
 	return ix.Search(ctx, r)
 }
 
+// Answers finds the passages that answer r.Query in the index ctx may
+// see (search.Index.Answers).
+func (kb *KB) Answers(ctx context.Context, r search.Request, n int, w *search.AnswerWeights) (*search.AnswerResult, error) {
+	ix, done, err := kb.readIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return ix.Answers(ctx, r, n, w)
+}
+
 // Maintain runs periodic upkeep until ctx ends: it purges trashed
 // documents older than retention (never, when retention is 0) and runs
 // Badger value-log garbage collection, so that the space of replaced and

@@ -90,6 +90,8 @@ type Request struct {
 	// all asks for every hit's id and score, in order, in Result.all
 	// (EachID), instead of a page.
 	all bool
+	// passages keeps each hit's text and matches for Answers.
+	passages bool
 }
 
 // Result is one page of a search.
@@ -127,6 +129,8 @@ type Hit struct {
 	Language string   `json:"language,omitempty"`
 	// Snippet is HTML: escaped text with <mark> around matched terms.
 	Snippet string `json:"snippet"`
+	// passage is the hit's text and matches, for Answers only.
+	passage *hitPassages
 }
 
 // FacetValue is one value of a facet with the number of matching documents.
@@ -419,7 +423,11 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(hits))}
 	for _, h := range hits {
-		out.Hits = append(out.Hits, makeHit(h))
+		hit := makeHit(h)
+		if r.passages && len(h.Locations) > 0 {
+			hit.passage = passagesOf(h, hit.Title, hit.Topics)
+		}
+		out.Hits = append(out.Hits, hit)
 	}
 	if n := len(hits); n > 0 && n == r.Size {
 		last := hits[n-1]

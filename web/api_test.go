@@ -739,6 +739,8 @@ func TestMembersOnlyDocuments(t *testing.T) {
 		{"Excel CSV, read token", "/api/search?format=csv-excel&q=Innovationskultur", bearer("r"), true},
 		{"xlsx, public", "/api/search?format=xlsx&q=Innovationskultur", public, false},
 		{"xlsx, read token", "/api/search?format=xlsx&q=Innovationskultur", bearer("r"), true},
+		{"answers, public", "/api/answers?q=Was+steht+im+Detail+zur+Innovationskultur%3F", public, false},
+		{"answers, read token", "/api/answers?q=Was+steht+im+Detail+zur+Innovationskultur%3F", bearer("r"), true},
 		{"citation, public", "/api/documents/intern/strategie/citation?format=ris", public, false},
 		{"citation, read token", "/api/documents/intern/strategie/citation?format=ris", bearer("r"), true},
 		{"citations of a search, public", "/api/search?format=bibtex&q=Innovationskultur", public, false},

@@ -194,6 +194,7 @@ func (s *Server) routes() {
 
 	r.Handle("/api/search", s.searching(s.apiSearch)).Methods(get...)
 	r.Handle("/api/suggest", s.searching(s.apiSuggest)).Methods(get...)
+	r.Handle("/api/answers", s.searching(s.apiAnswers)).Methods(get...)
 	r.Handle("/api/topics", s.searching(s.apiTopics)).Methods(get...)
 	r.Handle("/api/topics/{topic}", s.searching(s.apiTopic)).Methods(get...)
 	r.Handle("/feeds/search.atom", s.searching(s.feedSearch)).Methods(get...)

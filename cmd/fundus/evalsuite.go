@@ -65,6 +65,7 @@ func runSuite(ctx context.Context, w io.Writer, opts suiteOptions) error {
 	results := map[string]map[string]*eval.Report{} // ablation → collection
 	plain := map[string]*eval.Report{}
 	docs := map[string]int{}
+	answers := map[string]eval.AnswerReport{}
 	for i, c := range cols {
 		built := map[bool]*eval.Built{}
 		get := func(noGloss bool) (*eval.Built, error) {
@@ -90,6 +91,9 @@ func runSuite(ctx context.Context, w io.Writer, opts suiteOptions) error {
 			}
 			docs[c.Name] = b.Docs
 			if plain[c.Name], err = b.RunPlain(ctx); err != nil {
+				return err
+			}
+			if answers[c.Name], err = b.RunAnswers(ctx, nil); err != nil {
 				return err
 			}
 			for _, a := range ablations {
@@ -129,6 +133,15 @@ func runSuite(ctx context.Context, w io.Writer, opts suiteOptions) error {
 			name += " (in-sample)"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%.4f\t%+.4f\t%.4f\t%.4f\t%.4f\t\n", name, docs[c.Name], f.Queries, f.NDCG, p.NDCG, f.NDCG-p.NDCG, f.MRR, f.Recall, p.Recall)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nanswers (/api/answers: the first passage, at most %d characters, holds a gold answer):\n", search.MaxPassage)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "collection\tquestions\tfirst passage\tin the first 3\t")
+	for _, c := range cols {
+		if a := answers[c.Name]; a.Questions > 0 {
+			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t\n", c.Name, a.Questions, a.First, a.InTop3)
+		}
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\ncompound heads (a head noun finds the German documents of xquad-dev and the Readability pages that hold it only inside compounds; plain Bleve finds none):\n")

@@ -47,6 +47,9 @@ type Query struct {
 	// extension of this project, e.g. "compound" or "typo"), used to report
 	// means per kind. Other fields of a record are ignored.
 	Kind string
+	// Answers are the answer strings a human marked in the judged
+	// document (xquad-dev's "answers"), for the answers measure.
+	Answers []string
 }
 
 // Qrels maps a query id to its judged documents and their grades.
@@ -82,9 +85,10 @@ func ReadQueries(name string, r io.Reader) ([]Query, error) {
 			return nil
 		}
 		var rec struct {
-			ID   json.RawMessage `json:"_id"`
-			Text *string         `json:"text"`
-			Kind any             `json:"kind"`
+			ID      json.RawMessage `json:"_id"`
+			Text    *string         `json:"text"`
+			Kind    any             `json:"kind"`
+			Answers []string        `json:"answers"`
 		}
 		if err := json.Unmarshal(line, &rec); err != nil {
 			return lineError(name, n, "not a JSON object: %v", err)
@@ -105,7 +109,7 @@ func ReadQueries(name string, r io.Reader) ([]Query, error) {
 		}
 		seen[id] = n
 		kind, _ := rec.Kind.(string)
-		out = append(out, Query{ID: id, Text: text, Kind: kind})
+		out = append(out, Query{ID: id, Text: text, Kind: kind, Answers: rec.Answers})
 		return nil
 	})
 	return out, err

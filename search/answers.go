@@ -1,0 +1,551 @@
+package search
+
+import (
+	"context"
+	"html"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// Answers: the passage of a document that answers a question.
+//
+// Passages are cut at query time from the stored text field of the best
+// documents, with the match locations Bleve reports for them; nothing is
+// added to the index. A passage index (one Bleve document per sentence)
+// would multiply the index by the number of sentences and make every
+// write slower, while the documents of a knowledge base are short enough
+// that splitting the top documents' text per query costs well under a
+// millisecond (see BENCHMARKS.md, bench-search).
+//
+// A sentence is scored by the share of the query's weight it covers (each
+// analysed query word weighted by its IDF; words that matched only through
+// the index's expansions — synonyms, compounds, typo variants — count at
+// a lower weight), by how close together its matched words are, and by the
+// rank of its document.
+
+// Limits of an answers request.
+const (
+	DefaultAnswers = 3
+	MaxAnswers     = 10
+	// MaxPassage is the longest passage in characters (runes).
+	MaxPassage = 300
+	// answerDocs is how many of the best documents passages come from.
+	answerDocs = 10
+)
+
+// Answer is one passage that answers a query, with its document.
+type Answer struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Type     string `json:"type"`
+	Date     string `json:"date,omitempty"`
+	Language string `json:"language,omitempty"`
+	// Passage is plain text: one sentence, or a window of it of at most
+	// MaxPassage characters.
+	Passage string `json:"passage"`
+	// PassageHTML is the passage escaped, with <mark> around the query's
+	// words.
+	PassageHTML string  `json:"passage_html"`
+	Score       float64 `json:"score"`
+	// Block is the passage's paragraph in the document's text, counted
+	// from 1 (the p-N anchors of the document page count the body's
+	// paragraphs the same way).
+	Block int `json:"-"`
+}
+
+// AnswerResult is the answer to a question.
+type AnswerResult struct {
+	Answers []Answer      `json:"answers"`
+	Took    time.Duration `json:"-"`
+	// Notice and ReadAs are as in Result, for a lenient query.
+	Notice *Notice `json:"notice,omitempty"`
+	ReadAs string  `json:"read_as,omitempty"`
+}
+
+// AnswerWeights are the weights of the passage signals (tuning and
+// ablation; DefaultAnswerWeights otherwise).
+type AnswerWeights struct {
+	// Expanded is the weight of a word that matched only through an
+	// expansion of the query (synonym, compound part, typo), relative to
+	// a word of the query itself.
+	Expanded float64
+	// Proximity weighs how close together the matched words are.
+	Proximity float64
+	// Document weighs the document's score relative to the best.
+	Document float64
+	// Length penalises sentences far from a typical answer's length.
+	Length float64
+	// Window lets a passage run on over the following sentences of its
+	// paragraph, up to MaxPassage characters.
+	Window bool
+}
+
+// DefaultAnswerWeights are the weights measured best on xquad-dev (make
+// eval; BENCHMARKS.md).
+var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true}
+
+// questionWords are words that say a question is asked but not about
+// what: they do not count for a passage (many are stop words already).
+var questionWords = map[string]bool{
+	"wie": true, "was": true, "wer": true, "wem": true, "wen": true, "wessen": true, "wann": true, "wo": true,
+	"woher": true, "wohin": true, "warum": true, "wieso": true, "weshalb": true, "weswegen": true, "welche": true,
+	"welcher": true, "welches": true, "welchen": true, "welchem": true, "wieviel": true, "wievielen": true, "viele": true, "vielen": true,
+	"womit": true, "wodurch": true, "wofür": true, "wozu": true, "worauf": true, "worüber": true, "wovon": true, "woran": true, "worin": true,
+	"what": true, "who": true, "whom": true, "whose": true, "when": true, "where": true, "why": true, "which": true, "how": true,
+	"many": true, "much": true, "does": true, "did": true, "do": true, "is": true, "are": true, "were": true,
+	"man": true, "gibt": true, "es": true, "ist": true, "sind": true, "war": true, "waren": true, "hat": true, "hatte": true, "haben": true,
+	"wurde": true, "wurden": true, "wird": true, "werden": true, "kann": true, "können": true, "muss": true, "müssen": true,
+}
+
+// IsQuestion reports whether q reads as a question: it ends with "?" or
+// starts with a German or English question word.
+func IsQuestion(q string) bool {
+	q = strings.TrimSpace(q)
+	if strings.HasSuffix(q, "?") {
+		return true
+	}
+	first, _, _ := strings.Cut(q, " ")
+	first = strings.ToLower(strings.TrimFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }))
+	switch first {
+	case "wie", "was", "wer", "wann", "wo", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "woher", "wohin", "womit", "wozu", "wofür",
+		"what", "who", "when", "where", "why", "which", "how":
+		return true
+	}
+	return false
+}
+
+// Answers finds up to n passages that answer r.Query, from the best
+// documents that r's filters and the context's visibility allow, best
+// first, at most one per document.
+func (ix *Index) Answers(ctx context.Context, r Request, n int, w *AnswerWeights) (*AnswerResult, error) {
+	start := time.Now()
+	if strings.TrimSpace(r.Query) == "" {
+		return nil, &InvalidRequestError{Param: "q", Reason: "ask a question: the query is empty"}
+	}
+	if n <= 0 {
+		n = DefaultAnswers
+	}
+	if n > MaxAnswers {
+		return nil, &InvalidRequestError{Param: "n", Reason: "at most 10 answers"}
+	}
+	if w == nil {
+		w = &DefaultAnswerWeights
+	}
+	r.Page, r.Size, r.Cursor, r.Sort = 1, answerDocs, "", SortRelevance
+	r.NoFacets, r.NoSnippets, r.passages = true, false, true
+	res, err := ix.Search(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	out := &AnswerResult{Answers: []Answer{}, Notice: res.Notice, ReadAs: res.ReadAs}
+	if len(res.Hits) == 0 {
+		out.Took = time.Since(start)
+		return out, nil
+	}
+	query := r.Query
+	if res.ReadAs != "" {
+		query = res.ReadAs
+	}
+	terms := ix.answerTerms(query)
+	top := res.Hits[0].Score
+	for _, h := range res.Hits {
+		if h.passage == nil {
+			continue
+		}
+		qt := terms[h.passage.lang]
+		best, ok := bestPassage(h.passage, qt, w)
+		if !ok {
+			continue
+		}
+		docPart := 0.0
+		if top > 0 {
+			docPart = h.Score / top
+		}
+		best.score += w.Document * docPart
+		out.Answers = append(out.Answers, Answer{
+			ID: h.ID, Title: h.Title, Type: h.Type, Date: h.Date, Language: h.Language,
+			Passage: best.text, PassageHTML: best.html, Score: math.Round(best.score*1e4) / 1e4, Block: best.block,
+		})
+	}
+	sort.SliceStable(out.Answers, func(i, j int) bool { return out.Answers[i].Score > out.Answers[j].Score })
+	if len(out.Answers) > n {
+		out.Answers = out.Answers[:n]
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// queryTerm is an analysed word of the question with its weight (IDF).
+type queryTerm struct {
+	weight float64
+}
+
+// answerTerms analyses the question with each language's analyzer,
+// without its question words, and weighs each term by its IDF in that
+// language's text field.
+func (ix *Index) answerTerms(q string) map[string]map[string]queryTerm {
+	var kept []string
+	for _, word := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+		if !questionWords[strings.ToLower(word)] {
+			kept = append(kept, word)
+		}
+	}
+	text := strings.Join(kept, " ")
+	docs, _ := ix.b.DocCount()
+	out := map[string]map[string]queryTerm{}
+	for _, l := range textLangs {
+		an := ix.b.Mapping().AnalyzerNamed(l.analyzer)
+		if an == nil {
+			continue
+		}
+		terms := map[string]queryTerm{}
+		for _, tok := range an.Analyze([]byte(text)) {
+			t := string(tok.Term)
+			if _, seen := terms[t]; seen || t == "" {
+				continue
+			}
+			df := 0
+			if d, err := ix.b.FieldDictRange("text_"+l.suffix, []byte(t), []byte(t)); err == nil {
+				if e, err := d.Next(); err == nil && e != nil && e.Term == t {
+					df = int(e.Count)
+				}
+				d.Close()
+			}
+			terms[t] = queryTerm{weight: math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))}
+		}
+		out[l.suffix] = terms
+	}
+	return out
+}
+
+// hitPassages is what a hit brings for passage scoring: its text (up to
+// the title and topics appended to it) and the matches in it.
+type hitPassages struct {
+	lang    string
+	text    string
+	matches []termMatch
+}
+
+type termMatch struct {
+	term       string
+	start, end int
+}
+
+// passagesOf reads the text field and match locations of a hit.
+func passagesOf(h *bsearch.DocumentMatch, title string, topics []string) *hitPassages {
+	for _, l := range textLangs {
+		field := "text_" + l.suffix
+		text, _ := h.Fields[field].(string)
+		if text == "" {
+			continue
+		}
+		end := bodyEnd(text, title, topics)
+		p := &hitPassages{lang: l.suffix, text: text[:end]}
+		for term, locs := range h.Locations[field] {
+			for _, loc := range locs {
+				if int(loc.End) <= end && loc.Start < loc.End {
+					p.matches = append(p.matches, termMatch{term, int(loc.Start), int(loc.End)})
+				}
+			}
+		}
+		slices.SortFunc(p.matches, func(a, b termMatch) int { return a.start - b.start })
+		return p
+	}
+	return nil
+}
+
+type scoredPassage struct {
+	text, html string
+	block      int
+	score      float64
+}
+
+// bestPassage scores every sentence of p and returns the best, cut to
+// MaxPassage characters around its matches.
+func bestPassage(p *hitPassages, qt map[string]queryTerm, w *AnswerWeights) (scoredPassage, bool) {
+	total := 0.0
+	for _, t := range qt {
+		total += t.weight
+	}
+	var best scoredPassage
+	found := false
+	ss := sentences(p.text)
+	matchesIn := func(a, b int) []termMatch {
+		i := sort.Search(len(p.matches), func(i int) bool { return p.matches[i].start >= a })
+		var in []termMatch
+		for ; i < len(p.matches) && p.matches[i].end <= b; i++ {
+			in = append(in, p.matches[i])
+		}
+		return in
+	}
+	for i, first := range ss {
+		// A window: the sentence, and the sentences after it in its
+		// paragraph while the window stays within MaxPassage.
+		win := first
+		for j := i; j < len(ss); j++ {
+			if j > i {
+				if !w.Window || ss[j].block != first.block || utf8.RuneCountInString(p.text[first.start:ss[j].end]) > MaxPassage {
+					break
+				}
+				win = sentence{start: first.start, end: ss[j].end, block: first.block, text: p.text[first.start:ss[j].end]}
+			}
+			in := matchesIn(win.start, win.end)
+			if len(in) == 0 {
+				continue
+			}
+			score := sentenceScore(win, in, qt, total, w)
+			if !found || score > best.score+1e-9 {
+				found = true
+				best = scoredPassage{score: score, block: win.block}
+				best.text, best.html = cutPassage(p.text, win, in)
+			}
+		}
+	}
+	return best, found
+}
+
+// sentenceScore is coverage + proximity + length.
+func sentenceScore(s sentence, in []termMatch, qt map[string]queryTerm, total float64, w *AnswerWeights) float64 {
+	seen := map[string]bool{}
+	covered, expanded := 0.0, 0.0
+	for _, m := range in {
+		if seen[m.term] {
+			continue
+		}
+		seen[m.term] = true
+		if t, ok := qt[m.term]; ok {
+			covered += t.weight
+		} else {
+			expanded += 1
+		}
+	}
+	score := 0.0
+	if total > 0 {
+		score = covered / total
+	}
+	score += w.Expanded * expanded / float64(len(qt)+1)
+	// Proximity: the span of the distinct matched words, in characters.
+	if len(seen) > 1 {
+		span := in[len(in)-1].end - in[0].start
+		score += w.Proximity / (1 + float64(span)/80)
+	} else {
+		score += w.Proximity / 4
+	}
+	// A heading (short, without a sentence's end) names a subject but
+	// answers nothing; a sentence that ends in ":" introduces what follows
+	// it, so the window that holds the list after it is the better one.
+	n := utf8.RuneCountInString(s.text)
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s.text, " \"'”“»«)"))
+	switch {
+	case last == ':':
+		score -= 0.1
+	case n < 80 && !strings.ContainsRune(".!?", last):
+		score -= 0.5
+	}
+	// Length: very short fragments ("Ja.") and very long run-ons answer less.
+	switch {
+	case n < 40:
+		score -= w.Length
+	case n > 2*MaxPassage:
+		score -= w.Length / 2
+	}
+	return score
+}
+
+// sentence is a sentence of a text, with its byte offsets and paragraph.
+type sentence struct {
+	start, end int
+	block      int
+	text       string
+}
+
+// abbreviations end with a full stop that does not end a sentence.
+var abbreviations = map[string]bool{
+	"z": true, "b": true, "bzw": true, "ca": true, "dr": true, "prof": true, "usw": true, "etc": true, "vgl": true, "ggf": true,
+	"d": true, "h": true, "u": true, "a": true, "s": true, "nr": true, "st": true, "mr": true, "mrs": true, "ms": true, "vs": true,
+	"inkl": true, "evtl": true, "bspw": true, "sog": true, "jh": true, "jhd": true, "abs": true, "art": true, "hrsg": true, "e": true,
+	"i": true, "v": true, "chr": true, "mio": true, "mrd": true, "tsd": true, "gmbh": true, "co": true, "inc": true, "jr": true, "sr": true,
+}
+
+// sentences splits text into sentences: paragraphs (blank lines) first,
+// then after ".", "!" or "?" (and closing quotes) followed by a space and
+// a capital, a digit or a quote, except after an abbreviation, an
+// initial or an ordinal number ("16. April").
+func sentences(text string) []sentence {
+	var out []sentence
+	block := 0
+	for pos := 0; pos < len(text); {
+		pend := strings.Index(text[pos:], "\n\n")
+		if pend < 0 {
+			pend = len(text)
+		} else {
+			pend += pos
+		}
+		para := text[pos:pend]
+		if strings.TrimSpace(para) != "" {
+			block++
+			splitParagraph(text, pos, pend, block, &out)
+		}
+		pos = pend + 2
+	}
+	return out
+}
+
+func splitParagraph(text string, from, to, block int, out *[]sentence) {
+	emit := func(a, b int) {
+		for a < b && isSpaceByte(text[a]) {
+			a++
+		}
+		for b > a && isSpaceByte(text[b-1]) {
+			b--
+		}
+		if a < b {
+			*out = append(*out, sentence{start: a, end: b, block: block, text: text[a:b]})
+		}
+	}
+	start := from
+	for i := from; i < to; i++ {
+		c := text[i]
+		if c != '.' && c != '!' && c != '?' && c != '\n' {
+			continue
+		}
+		if c == '\n' {
+			// A line break inside a paragraph ends a list item or a heading.
+			emit(start, i)
+			start = i + 1
+			continue
+		}
+		j := i + 1
+		for j < to && strings.ContainsRune("\"'”“»«)]", rune(text[j])) {
+			j++
+		}
+		for j < to && (text[j] == 0xE2) { // closing typographic quotes (3 bytes)
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if r != '“' && r != '”' && r != '’' && r != '‘' && r != '»' && r != '«' {
+				break
+			}
+			j += size
+		}
+		if j >= to || text[j] != ' ' {
+			continue
+		}
+		k := j
+		for k < to && text[k] == ' ' {
+			k++
+		}
+		if k >= to {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(text[k:])
+		if !unicode.IsUpper(next) && !unicode.IsDigit(next) && !strings.ContainsRune("\"'„“»(", next) {
+			continue
+		}
+		if c == '.' {
+			w := lastWord(text[start:i])
+			if abbreviations[strings.ToLower(w)] || (utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0])) {
+				continue
+			}
+			if isDigits(w) && unicode.IsUpper(next) && len(w) <= 2 {
+				continue // an ordinal: "16. April", "3. Platz"
+			}
+		}
+		emit(start, j)
+		start = j
+	}
+	emit(start, to)
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+func lastWord(s string) string {
+	i := strings.LastIndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return s[i+1:]
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// cutPassage returns sentence s as text and as HTML with <mark> around
+// its matches; a sentence over MaxPassage characters is cut to a window
+// around its densest matches, at word boundaries, with "…".
+func cutPassage(text string, s sentence, in []termMatch) (string, string) {
+	a, b := s.start, s.end
+	if utf8.RuneCountInString(text[a:b]) > MaxPassage {
+		a, b = passageWindow(text, s, in)
+	}
+	var plain, marked strings.Builder
+	if a > s.start {
+		plain.WriteString("…")
+		marked.WriteString("…")
+	}
+	pos := a
+	for _, m := range in {
+		if m.start < pos || m.end > b {
+			continue
+		}
+		marked.WriteString(html.EscapeString(text[pos:m.start]))
+		marked.WriteString("<mark>" + html.EscapeString(text[m.start:m.end]) + "</mark>")
+		pos = m.end
+	}
+	marked.WriteString(html.EscapeString(text[pos:b]))
+	plain.WriteString(text[a:b])
+	if b < s.end {
+		plain.WriteString("…")
+		marked.WriteString("…")
+	}
+	return collapseSpace(plain.String()), collapseSpace(marked.String())
+}
+
+// passageWindow picks the window of at most MaxPassage-2 characters of s
+// that holds the most distinct matched words, widened to word boundaries.
+func passageWindow(text string, s sentence, in []termMatch) (int, int) {
+	limit := MaxPassage - 2 // room for the ellipses
+	bestA, bestN := in[0].start, -1
+	for i := range in {
+		seen := map[string]bool{}
+		for j := i; j < len(in); j++ {
+			if utf8.RuneCountInString(text[in[i].start:in[j].end]) > limit {
+				break
+			}
+			seen[in[j].term] = true
+		}
+		if len(seen) > bestN {
+			bestN, bestA = len(seen), in[i].start
+		}
+	}
+	// Centre the matched words: start a little before the first.
+	a := bestA
+	for back := 0; a > s.start && back < 40; back++ {
+		_, size := utf8.DecodeLastRuneInString(text[s.start:a])
+		a -= size
+	}
+	a = wordStart(text, a, bestA)
+	b, n := a, 0
+	for b < s.end && n < limit {
+		_, size := utf8.DecodeRuneInString(text[b:])
+		b += size
+		n++
+	}
+	if b < s.end {
+		if k := strings.LastIndexByte(text[a:b], ' '); k > 0 {
+			b = a + k
+		}
+	}
+	return a, b
+}

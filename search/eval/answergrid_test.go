@@ -1,0 +1,63 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// TestAnswerWeightGrid prints the answers measure of xquad-dev (de, en,
+// mixed) for a grid of passage weights: the table behind
+// search.DefaultAnswerWeights (BENCHMARKS.md). It takes minutes, so it runs
+// only when asked: FUNDUS_ANSWER_GRID=1 go test ./search/eval -run
+// TestAnswerWeightGrid -v.
+func TestAnswerWeightGrid(t *testing.T) {
+	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1")
+	}
+	ctx := context.Background()
+	p := Paths{Repo: "../..", Shared: "../../../shared"}
+	var builts []*Built
+	for _, name := range []string{XQuADDe, XQuADEn, XQuADMixed} {
+		c, err := LoadCollection(p, name)
+		if err != nil {
+			t.Fatalf("%v (the grid needs ../shared/eval/xquad-dev)", err)
+		}
+		b, err := Build(ctx, c, t.TempDir(), BuildOptions{NoPlain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		builts = append(builts, b)
+	}
+	grid := []search.AnswerWeights{search.DefaultAnswerWeights}
+	for _, win := range []bool{false, true}[:gridSize()] {
+		for _, pr := range []float64{0, 0.15, 0.4} {
+			for _, d := range []float64{0.35, 1, 3} {
+				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win})
+			}
+		}
+	}
+	for _, w := range grid {
+		line := fmt.Sprintf("%+v", w)
+		for _, b := range builts {
+			r, err := b.RunAnswers(ctx, &w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			line += fmt.Sprintf("  %s %.3f/%.3f", b.Name, r.First, r.InTop3)
+		}
+		t.Log(line)
+	}
+}
+
+// gridSize is 0 with FUNDUS_ANSWER_GRID=defaults (the defaults only).
+func gridSize() int {
+	if os.Getenv("FUNDUS_ANSWER_GRID") == "defaults" {
+		return 0
+	}
+	return 2
+}
