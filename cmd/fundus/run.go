@@ -112,7 +112,7 @@ or $FUNDUS_DATA).`,
 		ingestCmd(e), searchCmd(e), getCmd(e), deleteCmd(e),
 		reindexCmd(e), statsCmd(e), serveCmd(e), checkCmd(e), evalCmd(e),
 		backupCmd(e), restoreCmd(e), exportCmd(e), undeleteCmd(e), trashCmd(e),
-		synonymsCmd(e),
+		synonymsCmd(e), askCmd(e),
 	)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
