@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,6 +32,13 @@ type answerView struct {
 	// URL opens the document at the passage: #p-N (the paragraph, which
 	// the page highlights) with a text fragment for the passage's words.
 	URL string `json:"url"`
+}
+
+// answerItem is an answer for the "answer" template.
+type answerItem struct {
+	V    *view
+	A    answerView
+	HTML template.HTML // the passage with <mark>
 }
 
 // answers runs an answers request and links each passage into its

@@ -71,6 +71,7 @@ func TestAccessibility(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"home", "/"},
 		{"search", "/search?q=Innovationskultur&type=case&type=webinar"},
+		{"a question with its answer box", "/search?q=Was+haben+wir+%C3%BCber+Fehlerkultur+gelernt%3F"},
 		{"zero results", "/search?q=Zzyzxquatsch"},
 		{"date error", "/search?q=Kultur&from=31.02.2020"},
 		{"search tips", "/search/tips"},

@@ -303,6 +303,7 @@ func TestBrowser(t *testing.T) {
 		pages := []struct{ name, path string }{
 			{"home", "/"},
 			{"search", "/search?q=Innovationskultur&type=case&type=webinar"},
+			{"answer", "/search?q=Was+haben+wir+%C3%BCber+Fehlerkultur+gelernt%3F"},
 			{"document", "/documents/cases/nordwerk-intrapreneurship"},
 			{"topics", "/topics"},
 			{"topic", "/topics/Open%20Innovation"},
@@ -679,6 +680,30 @@ func TestBrowser(t *testing.T) {
 			t.Error("the follow page is wider than a phone")
 		}
 		b.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	})
+
+	t.Run("a question gets an answer that opens at its passage", func(t *testing.T) {
+		b := b.in(t)
+		b.do("open search", chromedp.Navigate(ts.URL+"/search"), chromedp.WaitVisible(chromedp.CSS("#q")))
+		b.do("type", chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "Was haben wir über Fehlerkultur gelernt?"))
+		b.load("ask", chromedp.Submit(chromedp.CSS("#q")))
+		if b.text(".answer-box .answer-passage mark") == "" {
+			t.Fatal("no answer box with highlighted words")
+		}
+		passage := b.text(".answer-box > figure .answer-passage")
+		b.load("open the passage", chromedp.Click(chromedp.CSS(".answer-box > figure .answer-open")))
+		u := b.location()
+		if !strings.HasPrefix(u.Path, "/documents/") || !strings.HasPrefix(u.Fragment, "p-") {
+			t.Fatalf("at %s", u)
+		}
+		target := eval[string](b, `(document.querySelector('.doc-body :target') || {innerText: ''}).innerText`)
+		words := strings.Fields(strings.Trim(passage, "… "))
+		if len(words) < 3 || !strings.Contains(strings.Join(strings.Fields(target), " "), strings.Join(words[:3], " ")) {
+			t.Errorf("the highlighted paragraph %q does not hold the passage %q", target, passage)
+		}
+		if top := eval[float64](b, `document.querySelector('.doc-body :target').getBoundingClientRect().top`); top < 0 || top > 900 {
+			t.Errorf("the passage is off screen (top %v)", top)
+		}
 	})
 
 	t.Run("keyboard: / focuses the search box, the second skip link reaches the results", func(t *testing.T) {

@@ -157,6 +157,10 @@ type listData struct {
 	// Notice says that the query did not parse and was read as plain
 	// words, with a link to the search tips.
 	Notice *noticeView
+	// Answers are the passages that answer a question (search page, first
+	// page, a query that reads as a question): the first is shown, the
+	// others behind "more answers".
+	Answers []answerItem
 
 	// YearChart and CoTopics are a topic's charts, Matrix the
 	// recommendations' (charts.go).
@@ -304,6 +308,16 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	if len(res.Hits) > 0 {
 		first := (req.Page-1)*req.Size + 1
 		d.Range = v.T("results.range", first, first+len(res.Hits)-1, res.Total)
+	}
+	if cfg.kind == "search" && req.Page == 1 && req.Cursor == "" && res.Total > 0 && search.IsQuestion(req.Query) {
+		_, answers, err := s.answers(ctx, req, search.DefaultAnswers)
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			// passage_html is escaped text with <mark> (search.Answers).
+			d.Answers = append(d.Answers, answerItem{V: v, A: a, HTML: template.HTML(a.PassageHTML)})
+		}
 	}
 	d.Sort = req.Sort
 	switch {

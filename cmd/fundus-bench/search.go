@@ -125,6 +125,9 @@ type corpusResult struct {
 	sets     []setResult
 	suggest  stats
 	sugCheck string // what the suggest warm-up saw
+	// answers is /api/answers on the claims, 1 client, measured in the
+	// same passes as /api/search (SciFact only).
+	answers stats
 }
 
 // setResult is what one query set measured on one corpus.
@@ -286,7 +289,16 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 			return res, err
 		}
 		sr.check = w.String() + "; " + note
-		var h1, p3, p8 sample
+		var h1, p3, p8, an sample
+		// Answers: the claims as questions to /api/answers, on SciFact,
+		// interleaved with the searches so that both see the same machine.
+		var aurls []string
+		if !c.synthetic && set.name == "claims" {
+			aurls = answersURLs(srv.base, set.queries)
+			if _, err := httpLoad(ctx, srv, client, aurls, 1, 1); err != nil { // warm-up
+				return res, err
+			}
+		}
 		for pass := 1; pass <= c.passes; pass++ {
 			fmt.Fprintf(stderr, "%s, %s: pass %d/%d: HTTP 1 client, plain Bleve 3 facets, plain Bleve 8 facets …\n", c.name, set.name, pass, c.passes)
 			s, err := httpLoad(ctx, srv, client, urls, 1, 1)
@@ -294,6 +306,12 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 				return res, err
 			}
 			h1.add(s)
+			if aurls != nil {
+				if s, err = httpLoad(ctx, srv, client, aurls, 1, 1); err != nil {
+					return res, err
+				}
+				an.add(s)
+			}
 			if s, err = timeQueries(ctx, set.queries, 1, plainSearch(ctx, plain, floorFacets)); err != nil {
 				return res, err
 			}
@@ -304,6 +322,10 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 			p8.add(s)
 		}
 		sr.http1, sr.plain3, sr.plain8 = h1.stats(), p3.stats(), p8.stats()
+		if aurls != nil {
+			res.answers = an.stats()
+			printStats(stdout, c.name, set.name, "Fundus HTTP /api/answers, 1 client", res.answers)
+		}
 		fmt.Fprintf(stderr, "%s, %s: %d clients, %d pass(es) …\n", c.name, set.name, cfg.clients, c.passes)
 		sN, err := httpLoad(ctx, srv, client, urls, cfg.clients, c.passes)
 		if err != nil {

@@ -117,6 +117,15 @@ func searchURLs(base string, queries []string) []string {
 	return out
 }
 
+// answersURLs asks /api/answers each query, three answers each.
+func answersURLs(base string, queries []string) []string {
+	out := make([]string, len(queries))
+	for i, q := range queries {
+		out[i] = base + "/api/answers?n=3&q=" + url.QueryEscape(q)
+	}
+	return out
+}
+
 func suggestURLs(base string, prefixes []string) []string {
 	out := make([]string, len(prefixes))
 	for i, p := range prefixes {

@@ -92,8 +92,14 @@ func writeSearchSummary(w io.Writer, cfg searchConfig, nsci int, results []corpu
 			row(corpus, s.set.name, "plain Bleve, 8 facets", s.plain8)
 		}
 		row(corpus, "suggest prefixes", "Fundus HTTP `/api/suggest`, 1 client", r.suggest)
+		row(corpus, "claims", "Fundus HTTP `/api/answers` (n=3), 1 client", r.answers)
 	}
 	p("\n")
+	if a, s := results[0].answers, results[0].sets[0].http1; a.n > 0 && s.p95 > 0 {
+		ratio := float64(a.p95) / float64(s.p95)
+		p("- `/api/answers` p95 at %s documents: **%.1f ms**, %.2f× the `/api/search` p95 of the same claims in the same passes — target ≤ 2×: **%s**\n",
+			thousands(results[0].docs), ms(a.p95), ratio, verdict(a.errors == 0 && ratio <= 2))
+	}
 
 	small := results[0]
 	s1 := small.sets[0]
