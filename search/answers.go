@@ -27,8 +27,9 @@ import (
 // A sentence is scored by the share of the query's weight it covers (each
 // analysed query word weighted by its IDF; words that matched only through
 // the index's expansions — synonyms, compounds, typo variants — count at
-// a lower weight), by how close together its matched words are, and by the
-// rank of its document.
+// a lower weight), by how close together its matched words are, by the
+// score of its document, and by whether it holds what the question asks
+// for (a number for "wie viele", a year for "wann").
 
 // Limits of an answers request.
 const (
@@ -85,11 +86,15 @@ type AnswerWeights struct {
 	// Window lets a passage run on over the following sentences of its
 	// paragraph, up to MaxPassage characters.
 	Window bool
+	// Kind rewards a passage that holds what the question asks for: a
+	// number for "wie viele"/"how many", a year or date for
+	// "wann"/"when" (a number or date that the question does not hold).
+	Kind float64
 }
 
 // DefaultAnswerWeights are the weights measured best on xquad-dev (make
 // eval; BENCHMARKS.md).
-var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true}
+var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1}
 
 // questionWords are words that say a question is asked but not about
 // what: they do not count for a passage (many are stop words already).
@@ -102,6 +107,69 @@ var questionWords = map[string]bool{
 	"many": true, "much": true, "does": true, "did": true, "do": true, "is": true, "are": true, "were": true,
 	"man": true, "gibt": true, "es": true, "ist": true, "sind": true, "war": true, "waren": true, "hat": true, "hatte": true, "haben": true,
 	"wurde": true, "wurden": true, "wird": true, "werden": true, "kann": true, "können": true, "muss": true, "müssen": true,
+}
+
+// Answer kinds: what a question asks for.
+const (
+	kindAny    = ""
+	kindNumber = "number"
+	kindTime   = "time"
+)
+
+var kindPhrases = []struct{ phrase, kind string }{
+	{"wie viele", kindNumber}, {"wie viel", kindNumber}, {"wieviel", kindNumber}, {"wie hoch", kindNumber}, {"wie lang", kindNumber},
+	{"wie alt", kindNumber}, {"wie groß", kindNumber}, {"wie weit", kindNumber}, {"wie oft", kindNumber}, {"wie schwer", kindNumber},
+	{"how many", kindNumber}, {"how much", kindNumber}, {"how long", kindNumber}, {"how old", kindNumber}, {"how far", kindNumber},
+	{"how often", kindNumber}, {"how large", kindNumber}, {"how big", kindNumber}, {"how high", kindNumber},
+	{"wann", kindTime}, {"welchem jahr", kindTime}, {"welchen jahren", kindTime}, {"welchem jahrhundert", kindTime},
+	{"when", kindTime}, {"what year", kindTime}, {"which year", kindTime}, {"what century", kindTime},
+}
+
+// questionKind is what q asks for, from its question phrase.
+func questionKind(q string) string {
+	l := " " + strings.ToLower(strings.Join(strings.Fields(q), " ")) + " "
+	for _, kp := range kindPhrases {
+		if strings.Contains(l, " "+kp.phrase+" ") {
+			return kp.kind
+		}
+	}
+	return kindAny
+}
+
+// numberWords are the number words an answer of kind number may be.
+var numberWords = map[string]bool{
+	"zwei": true, "drei": true, "vier": true, "fünf": true, "sechs": true, "sieben": true, "acht": true, "neun": true, "zehn": true,
+	"elf": true, "zwölf": true, "hundert": true, "tausend": true, "million": true, "millionen": true, "milliarden": true,
+	"two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true, "ten": true,
+	"eleven": true, "twelve": true, "hundred": true, "thousand": true, "millions": true, "billion": true, "billions": true,
+}
+
+var monthWords = map[string]bool{
+	"januar": true, "februar": true, "märz": true, "april": true, "mai": true, "juni": true, "juli": true, "august": true,
+	"september": true, "oktober": true, "november": true, "dezember": true, "january": true, "february": true, "march": true,
+	"may": true, "june": true, "july": true, "october": true, "december": true, "jahrhundert": true, "jahrhunderts": true, "century": true,
+}
+
+// holdsKind reports whether text holds a word of kind that the question
+// (its lower-case words in asked) does not.
+func holdsKind(text, kind string, asked map[string]bool) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if asked[w] {
+			continue
+		}
+		digits := isDigits(w) || (len(w) > 1 && w[0] >= '0' && w[0] <= '9')
+		switch kind {
+		case kindNumber:
+			if digits || numberWords[w] {
+				return true
+			}
+		case kindTime:
+			if (isDigits(w) && len(w) == 4 && (w[0] == '1' || w[0] == '2')) || monthWords[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsQuestion reports whether q reads as a question: it ends with "?" or
@@ -154,13 +222,17 @@ func (ix *Index) Answers(ctx context.Context, r Request, n int, w *AnswerWeights
 		query = res.ReadAs
 	}
 	terms := ix.answerTerms(query)
+	ask := askedFor{kind: questionKind(query), words: map[string]bool{}}
+	for _, w := range strings.FieldsFunc(strings.ToLower(query), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		ask.words[w] = true
+	}
 	top := res.Hits[0].Score
 	for _, h := range res.Hits {
 		if h.passage == nil {
 			continue
 		}
 		qt := terms[h.passage.lang]
-		best, ok := bestPassage(h.passage, qt, w)
+		best, ok := bestPassage(h.passage, qt, ask, w)
 		if !ok {
 			continue
 		}
@@ -269,7 +341,13 @@ type scoredPassage struct {
 
 // bestPassage scores every sentence of p and returns the best, cut to
 // MaxPassage characters around its matches.
-func bestPassage(p *hitPassages, qt map[string]queryTerm, w *AnswerWeights) (scoredPassage, bool) {
+// askedFor is what a question asks for and the words it holds.
+type askedFor struct {
+	kind  string
+	words map[string]bool
+}
+
+func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *AnswerWeights) (scoredPassage, bool) {
 	total := 0.0
 	for _, t := range qt {
 		total += t.weight
@@ -301,6 +379,9 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, w *AnswerWeights) (sco
 				continue
 			}
 			score := sentenceScore(win, in, qt, total, w)
+			if ask.kind != kindAny && w.Kind != 0 && holdsKind(win.text, ask.kind, ask.words) {
+				score += w.Kind
+			}
 			if !found || score > best.score+1e-9 {
 				found = true
 				best = scoredPassage{score: score, block: win.block}

@@ -2,7 +2,9 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestSentences(t *testing.T) {
@@ -56,6 +58,33 @@ func TestIsQuestion(t *testing.T) {
 		t.Run(tc.q, func(t *testing.T) {
 			if got := IsQuestion(tc.q); got != tc.want {
 				t.Errorf("IsQuestion(%q) = %v", tc.q, got)
+			}
+		})
+	}
+}
+
+func TestAnswerKind(t *testing.T) {
+	cases := []struct {
+		name, question, passage string
+		want                    bool
+	}{
+		{"a number asked, a number given", "Wie viele Siedler kamen?", "Es kamen 390 Siedler.", true},
+		{"a number word", "How many players were chosen?", "Four players were chosen.", true},
+		{"the question's own number does not count", "Wie viele Punkte gab es 2015?", "Im Jahr 2015 gab es Punkte.", false},
+		{"a year asked, a year given", "Wann erschien die Bibel?", "Sie erschien 1530 in Antwerpen.", true},
+		{"a month", "When did it start?", "It started in March.", true},
+		{"a small number is no year", "In welchem Jahr begann es?", "Es begann mit 3 Teams.", false},
+		{"no kind asked", "Wer übersetzte die Bibel?", "Luther übersetzte 1522 die Bibel.", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			asked := map[string]bool{}
+			for _, w := range strings.FieldsFunc(strings.ToLower(tc.question), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				asked[w] = true
+			}
+			kind := questionKind(tc.question)
+			if got := kind != kindAny && holdsKind(tc.passage, kind, asked); got != tc.want {
+				t.Errorf("kind %q: holds = %v, want %v", kind, got, tc.want)
 			}
 		})
 	}

@@ -16,7 +16,7 @@ import (
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
 	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
-		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1")
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights) or =defaults")
 	}
 	ctx := context.Background()
 	p := Paths{Repo: "../..", Shared: "../../../shared"}
@@ -34,10 +34,22 @@ func TestAnswerWeightGrid(t *testing.T) {
 		builts = append(builts, b)
 	}
 	grid := []search.AnswerWeights{search.DefaultAnswerWeights}
-	for _, win := range []bool{false, true}[:gridSize()] {
+	mode := os.Getenv("FUNDUS_ANSWER_GRID")
+	for _, kind := range []float64{0, 0.1, 0.2, 0.4} {
+		if mode == "defaults" {
+			break
+		}
+		w := search.DefaultAnswerWeights
+		w.Kind = kind
+		grid = append(grid, w)
+	}
+	for _, win := range []bool{false, true} {
+		if mode == "defaults" || mode == "kind" {
+			break
+		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
 			for _, d := range []float64{0.35, 1, 3} {
-				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win})
+				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win, Kind: search.DefaultAnswerWeights.Kind})
 			}
 		}
 	}
@@ -52,12 +64,4 @@ func TestAnswerWeightGrid(t *testing.T) {
 		}
 		t.Log(line)
 	}
-}
-
-// gridSize is 0 with FUNDUS_ANSWER_GRID=defaults (the defaults only).
-func gridSize() int {
-	if os.Getenv("FUNDUS_ANSWER_GRID") == "defaults" {
-		return 0
-	}
-	return 2
 }
