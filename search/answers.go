@@ -86,6 +86,9 @@ type AnswerWeights struct {
 	// Window lets a passage run on over the following sentences of its
 	// paragraph, up to MaxPassage characters.
 	Window bool
+	// Variant is the credit of another form of a query word (verankern
+	// for verankert), relative to the word itself.
+	Variant float64
 	// Kind rewards a passage that holds what the question asks for: a
 	// number for "wie viele"/"how many", a year or date for
 	// "wann"/"when" (a number or date that the question does not hold).
@@ -94,7 +97,7 @@ type AnswerWeights struct {
 
 // DefaultAnswerWeights are the weights measured best on xquad-dev (make
 // eval; BENCHMARKS.md).
-var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1}
+var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1, Variant: 0.8}
 
 // questionWords are words that say a question is asked but not about
 // what: they do not count for a passage (many are stop words already).
@@ -395,17 +398,28 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 // sentenceScore is coverage + proximity + length.
 func sentenceScore(s sentence, in []termMatch, qt map[string]queryTerm, total float64, w *AnswerWeights) float64 {
 	seen := map[string]bool{}
-	covered, expanded := 0.0, 0.0
+	credit := map[string]float64{} // query term → the weight it earned
+	expanded := 0.0
 	for _, m := range in {
 		if seen[m.term] {
 			continue
 		}
 		seen[m.term] = true
 		if t, ok := qt[m.term]; ok {
-			covered += t.weight
-		} else {
-			expanded += 1
+			credit[m.term] = t.weight
+			continue
 		}
+		// Another form of a query word (verankert, verankern) covers
+		// that word, a little less than the word itself.
+		if q, ok := formOf(m.term, qt); ok {
+			credit[q] = max(credit[q], w.Variant*qt[q].weight)
+			continue
+		}
+		expanded += 1
+	}
+	covered := 0.0
+	for _, c := range credit {
+		covered += c
 	}
 	score := 0.0
 	if total > 0 {
@@ -438,6 +452,18 @@ func sentenceScore(s sentence, in []termMatch, qt map[string]queryTerm, total fl
 		score -= w.Length / 2
 	}
 	return score
+}
+
+// formOf returns the query term that term is another form of: both
+// stems differ only in their endings (sameWord, as the query's word
+// variants).
+func formOf(term string, qt map[string]queryTerm) (string, bool) {
+	for q := range qt {
+		if sameWord(q, term) {
+			return q, true
+		}
+	}
+	return "", false
 }
 
 // sentence is a sentence of a text, with its byte offsets and paragraph.

@@ -43,13 +43,21 @@ func TestAnswerWeightGrid(t *testing.T) {
 		w.Kind = kind
 		grid = append(grid, w)
 	}
+	for _, v := range []float64{0, 0.5, 1} {
+		if mode == "defaults" {
+			break
+		}
+		w := search.DefaultAnswerWeights
+		w.Variant = v
+		grid = append(grid, w)
+	}
 	for _, win := range []bool{false, true} {
 		if mode == "defaults" || mode == "kind" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
 			for _, d := range []float64{0.35, 1, 3} {
-				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win, Kind: search.DefaultAnswerWeights.Kind})
+				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win, Kind: search.DefaultAnswerWeights.Kind, Variant: search.DefaultAnswerWeights.Variant})
 			}
 		}
 	}
