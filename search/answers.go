@@ -20,9 +20,9 @@ import (
 // documents, with the match locations Bleve reports for them; nothing is
 // added to the index. A passage index (one Bleve document per sentence)
 // would multiply the index by the number of sentences and make every
-// write slower, while the documents of a knowledge base are short enough
-// that splitting the top documents' text per query costs well under a
-// millisecond (see BENCHMARKS.md, bench-search).
+// write slower, while cutting the top documents' text per query keeps an
+// answers request's p95 at 1.07× a search's on the SciFact claims
+// (BENCHMARKS.md, make bench-search).
 //
 // A sentence is scored by the share of the query's weight it covers (each
 // analysed query word weighted by its IDF; words that matched only through

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/fundus-kb/fundus/search"
+	"github.com/fundus-kb/fundus/web/docbody"
 )
 
 // answerer finds the passages that answer a question (search.Index.Answers
@@ -19,18 +19,12 @@ type answerer interface {
 	Answers(ctx context.Context, r search.Request, n int, w *search.AnswerWeights) (*search.AnswerResult, error)
 }
 
-// answerView is one answer as the API and the pages give it.
+// answerView is one answer as the API and the pages give it: the
+// passage and its document, and URL, which opens the document at the
+// passage: #p-N (the paragraph, which the page highlights) with a text
+// fragment for the passage's words.
 type answerView struct {
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
-	Type        string  `json:"type"`
-	Date        string  `json:"date,omitempty"`
-	Language    string  `json:"language,omitempty"`
-	Passage     string  `json:"passage"`
-	PassageHTML string  `json:"passage_html"`
-	Score       float64 `json:"score"`
-	// URL opens the document at the passage: #p-N (the paragraph, which
-	// the page highlights) with a text fragment for the passage's words.
+	search.Answer
 	URL string `json:"url"`
 }
 
@@ -54,8 +48,7 @@ func (s *Server) answers(ctx context.Context, req search.Request, n int) (*searc
 	}
 	out := make([]answerView, 0, len(res.Answers))
 	for _, an := range res.Answers {
-		v := answerView{ID: an.ID, Title: an.Title, Type: an.Type, Date: an.Date, Language: an.Language,
-			Passage: an.Passage, PassageHTML: an.PassageHTML, Score: an.Score, URL: DocumentPath(an.ID)}
+		v := answerView{Answer: an, URL: DocumentPath(an.ID)}
 		if doc, err := s.kb.Document(ctx, an.ID); err == nil {
 			v.URL += passageFragment(doc.Body, an.Passage, an.Block)
 		}
@@ -69,22 +62,17 @@ func (s *Server) answers(ctx context.Context, req search.Request, n int) (*searc
 // fragment (":~:text=") that browsers scroll to and highlight; "" when no
 // paragraph holds it.
 func passageFragment(body, passage string, hint int) string {
-	want := squashText(strings.Trim(passage, "… "))
+	want := docbody.Squash(strings.Trim(passage, "… "))
 	if want == "" {
 		return ""
 	}
-	var blocks []string
-	for p := range strings.SplitSeq(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
-		if strings.TrimSpace(p) != "" {
-			blocks = append(blocks, p)
-		}
-	}
+	blocks := docbody.Blocks(body)
 	found := -1
-	if hint >= 1 && hint <= len(blocks) && strings.Contains(squashText(blocks[hint-1]), want) {
+	if hint >= 1 && hint <= len(blocks) && strings.Contains(blocks[hint-1], want) {
 		found = hint - 1
 	} else {
 		for i, b := range blocks {
-			if strings.Contains(squashText(b), want) {
+			if strings.Contains(b, want) {
 				found = i
 				break
 			}
@@ -110,17 +98,6 @@ func passageFragment(body, passage string, hint int) string {
 func fragmentEscape(s string) string {
 	e := url.PathEscape(s)
 	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
-}
-
-// squashText is text as passages are found in blocks: lower case, without
-// white space.
-func squashText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
 }
 
 // apiAnswers serves /api/answers?q=…&n=3 with the search filters.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -34,11 +33,7 @@ func askCmd(e *env) *cobra.Command {
 			q := strings.Join(args, " ")
 			res, err := kb.Answers(search.WithMembers(cmd.Context()), search.Request{Query: q, Lenient: true}, n, nil)
 			if err != nil {
-				var ir *search.InvalidRequestError
-				if errors.As(err, &ir) {
-					return &usageError{cliRequestError(ir)}
-				}
-				return err
+				return cliSearchError(err)
 			}
 			if asJSON {
 				return printJSON(e.stdout, res)

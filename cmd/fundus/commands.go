@@ -68,11 +68,7 @@ func searchCmd(e *env) *cobra.Command {
 			// members-only documents, as get and export do.
 			res, err := kb.Search(search.WithMembers(cmd.Context()), req)
 			if err != nil {
-				var ir *search.InvalidRequestError
-				if errors.As(err, &ir) {
-					return &usageError{cliRequestError(ir)}
-				}
-				return err
+				return cliSearchError(err)
 			}
 			if asJSON {
 				out := struct {
@@ -278,6 +274,16 @@ func isOtherType(s string) bool {
 		return true
 	}
 	return false
+}
+
+// cliSearchError makes a search's complaint about its request a usage
+// error in the command line's terms (cliRequestError); other errors stay.
+func cliSearchError(err error) error {
+	var ir *search.InvalidRequestError
+	if errors.As(err, &ir) {
+		return &usageError{cliRequestError(ir)}
+	}
+	return err
 }
 
 // cliRequestError words a search's complaint in the command line's terms:

@@ -290,6 +290,13 @@ func finish(clean []byte, title, body string, prune bool) (string, int, int, err
 	return b.String(), a.shown, len(blocks), nil
 }
 
+// Blocks are the blocks of a plain-text body (blank-line separated, empty
+// ones skipped), squashed (Squash): block N is the page's #p-N.
+func Blocks(body string) []string { return bodyBlocks(body) }
+
+// Squash is text as blocks are compared: lower case, without white space.
+func Squash(s string) string { return squash(s) }
+
 // bodyBlocks are the blocks of a plain-text body, squashed.
 func bodyBlocks(body string) []string {
 	var out []string
