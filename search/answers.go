@@ -93,11 +93,18 @@ type AnswerWeights struct {
 	// number for "wie viele"/"how many", a year or date for
 	// "wann"/"when" (a number or date that the question does not hold).
 	Kind float64
+	// About weighs the share of the question's words that the
+	// document's title holds.
+	About float64
+	// Fill widens the chosen passage with the sentences around it in its
+	// paragraph (the next first, then the one before) while it stays
+	// within MaxPassage: the context that says who "er" is.
+	Fill bool
 }
 
 // DefaultAnswerWeights are the weights measured best on xquad-dev (make
 // eval; BENCHMARKS.md).
-var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1, Variant: 0.8}
+var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1, Variant: 0.8, Fill: true, About: 0.3}
 
 // questionWords are words that say a question is asked but not about
 // what: they do not count for a passage (many are stop words already).
@@ -244,6 +251,12 @@ func (ix *Index) Answers(ctx context.Context, r Request, n int, w *AnswerWeights
 			docPart = h.Score / top
 		}
 		best.score += w.Document * docPart
+		if w.About > 0 && best.total > 0 {
+			// A document whose title holds the question's words is about
+			// what is asked, more than one that mentions it in passing.
+			c, _, _ := coverage(h.passage.title, qt, w.Variant)
+			best.score += w.About * c / best.total
+		}
 		out.Answers = append(out.Answers, Answer{
 			ID: h.ID, Title: h.Title, Type: h.Type, Date: h.Date, Language: h.Language,
 			Passage: best.text, PassageHTML: best.html, Score: math.Round(best.score*1e4) / 1e4, Block: best.block,
@@ -306,6 +319,8 @@ type hitPassages struct {
 	lang    string
 	text    string
 	matches []termMatch
+	// title are the matches in the document's title.
+	title []termMatch
 }
 
 type termMatch struct {
@@ -323,10 +338,18 @@ func passagesOf(h *bsearch.DocumentMatch, title string, topics []string) *hitPas
 		}
 		end := bodyEnd(text, title, topics)
 		p := &hitPassages{lang: l.suffix, text: text[:end]}
+		titleStart, titleEnd := -1, -1
+		if title != "" && end < len(text) {
+			titleStart, titleEnd = end+2, end+2+len(title)
+		}
 		for term, locs := range h.Locations[field] {
 			for _, loc := range locs {
-				if int(loc.End) <= end && loc.Start < loc.End {
-					p.matches = append(p.matches, termMatch{term, int(loc.Start), int(loc.End)})
+				switch m := (termMatch{term, int(loc.Start), int(loc.End)}); {
+				case m.start >= m.end:
+				case m.end <= end:
+					p.matches = append(p.matches, m)
+				case m.start >= titleStart && m.end <= titleEnd:
+					p.title = append(p.title, m)
 				}
 			}
 		}
@@ -340,15 +363,18 @@ type scoredPassage struct {
 	text, html string
 	block      int
 	score      float64
+	total      float64 // the weight of all query terms
 }
 
-// bestPassage scores every sentence of p and returns the best, cut to
-// MaxPassage characters around its matches.
 // askedFor is what a question asks for and the words it holds.
 type askedFor struct {
 	kind  string
 	words map[string]bool
 }
+
+// bestPassage scores every window of sentences of p and returns the
+// best, filled with its context (AnswerWeights.Fill) and cut to
+// MaxPassage characters around its matches.
 
 func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *AnswerWeights) (scoredPassage, bool) {
 	total := 0.0
@@ -357,6 +383,7 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 	}
 	var best scoredPassage
 	found := false
+	bestI, bestJ := 0, 0
 	ss := sentences(p.text)
 	matchesIn := func(a, b int) []termMatch {
 		i := sort.Search(len(p.matches), func(i int) bool { return p.matches[i].start >= a })
@@ -387,47 +414,58 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 			}
 			if !found || score > best.score+1e-9 {
 				found = true
-				best = scoredPassage{score: score, block: win.block}
-				best.text, best.html = cutPassage(p.text, win, in)
+				best = scoredPassage{score: score, block: win.block, total: total}
+				bestI, bestJ = i, j
 			}
 		}
 	}
-	return best, found
+	if !found {
+		return best, false
+	}
+	if w.Fill {
+		bestI, bestJ = fillWindow(p.text, ss, bestI, bestJ)
+	}
+	win := sentence{start: ss[bestI].start, end: ss[bestJ].end, block: ss[bestI].block}
+	win.text = p.text[win.start:win.end]
+	best.text, best.html = cutPassage(p.text, win, matchesIn(win.start, win.end))
+	return best, true
+}
+
+// fillWindow widens the window of sentences i..j of one paragraph by the
+// sentences around it, the next before the previous, while the window
+// stays within MaxPassage characters. A window that ends in ":" goes on
+// into the paragraphs after it: the list it introduces.
+func fillWindow(text string, ss []sentence, i, j int) (int, int) {
+	fits := func(a, b int) bool { return utf8.RuneCountInString(text[ss[a].start:ss[b].end]) <= MaxPassage }
+	if !fits(i, j) {
+		return i, j
+	}
+	list := false
+	for {
+		if strings.HasSuffix(ss[j].text, ":") {
+			list = true
+		}
+		switch {
+		case j+1 < len(ss) && (ss[j+1].block == ss[j].block || list) && fits(i, j+1):
+			j++
+		case i > 0 && ss[i-1].block == ss[i].block && fits(i-1, j):
+			i--
+		default:
+			return i, j
+		}
+	}
 }
 
 // sentenceScore is coverage + proximity + length.
 func sentenceScore(s sentence, in []termMatch, qt map[string]queryTerm, total float64, w *AnswerWeights) float64 {
-	seen := map[string]bool{}
-	credit := map[string]float64{} // query term → the weight it earned
-	expanded := 0.0
-	for _, m := range in {
-		if seen[m.term] {
-			continue
-		}
-		seen[m.term] = true
-		if t, ok := qt[m.term]; ok {
-			credit[m.term] = t.weight
-			continue
-		}
-		// Another form of a query word (verankert, verankern) covers
-		// that word, a little less than the word itself.
-		if q, ok := formOf(m.term, qt); ok {
-			credit[q] = max(credit[q], w.Variant*qt[q].weight)
-			continue
-		}
-		expanded += 1
-	}
-	covered := 0.0
-	for _, c := range credit {
-		covered += c
-	}
+	covered, distinct, expanded := coverage(in, qt, w.Variant)
 	score := 0.0
 	if total > 0 {
 		score = covered / total
 	}
-	score += w.Expanded * expanded / float64(len(qt)+1)
+	score += w.Expanded * float64(expanded) / float64(len(qt)+1)
 	// Proximity: the span of the distinct matched words, in characters.
-	if len(seen) > 1 {
+	if distinct > 1 {
 		span := in[len(in)-1].end - in[0].start
 		score += w.Proximity / (1 + float64(span)/80)
 	} else {
@@ -452,6 +490,34 @@ func sentenceScore(s sentence, in []termMatch, qt map[string]queryTerm, total fl
 		score -= w.Length / 2
 	}
 	return score
+}
+
+// coverage sums the weights of the query terms that the matches cover:
+// a query word itself, or another form of it (verankert, verankern) at
+// variant times its weight. It also counts the distinct matched words
+// and those that matched only through an expansion of the query.
+func coverage(in []termMatch, qt map[string]queryTerm, variant float64) (covered float64, distinct, expanded int) {
+	seen := map[string]bool{}
+	credit := map[string]float64{} // query term → the weight it earned
+	for _, m := range in {
+		if seen[m.term] {
+			continue
+		}
+		seen[m.term] = true
+		if t, ok := qt[m.term]; ok {
+			credit[m.term] = t.weight
+			continue
+		}
+		if q, ok := formOf(m.term, qt); ok {
+			credit[q] = max(credit[q], variant*qt[q].weight)
+			continue
+		}
+		expanded++
+	}
+	for _, c := range credit {
+		covered += c
+	}
+	return covered, len(seen), expanded
 }
 
 // formOf returns the query term that term is another form of: both

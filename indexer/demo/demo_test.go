@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/fundus-kb/fundus/indexer"
@@ -156,6 +157,51 @@ func TestOwnWordsRankFirst(t *testing.T) {
 			for i, h := range res.Hits {
 				if tc.below(h) && i+1 < want {
 					t.Errorf("%q: %s (%s) ranks %d, above %s at %d", tc.q, h.ID, h.Language, i+1, tc.want, want)
+				}
+			}
+		})
+	}
+}
+
+// TestAnswersFromTheSubject checks issue 16 on the demo corpus: a
+// question answers from the document on its subject, with a passage
+// that holds the question's words, rather than from a document that
+// only mentions the subject.
+func TestAnswersFromTheSubject(t *testing.T) {
+	ctx := context.Background()
+	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, q, want string
+		passage       []string // words the first passage holds
+	}{
+		{"strategic anchoring of openness", "Wie verankert man Offenheit strategisch?",
+			"webinars/2020-05-07-strategische-verankerung-von-offenheit", []string{"Offenheit", "verankern"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := kb.Answers(ctx, search.Request{Query: tc.q}, 3, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Answers) == 0 {
+				t.Fatalf("%q: no answers", tc.q)
+			}
+			for i, a := range res.Answers {
+				t.Logf("%d %.3f %s: %s", i+1, a.Score, a.ID, a.Passage)
+			}
+			first := res.Answers[0]
+			if first.ID != tc.want {
+				t.Errorf("%q answers first from %s, want %s", tc.q, first.ID, tc.want)
+			}
+			for _, w := range tc.passage {
+				if !strings.Contains(first.Passage, w) {
+					t.Errorf("%q: first passage %q lacks %q", tc.q, first.Passage, w)
 				}
 			}
 		})

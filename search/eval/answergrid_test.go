@@ -16,7 +16,7 @@ import (
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
 	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
-		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights) or =defaults")
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about or =defaults")
 	}
 	ctx := context.Background()
 	p := Paths{Repo: "../..", Shared: "../../../shared"}
@@ -35,8 +35,28 @@ func TestAnswerWeightGrid(t *testing.T) {
 	}
 	grid := []search.AnswerWeights{search.DefaultAnswerWeights}
 	mode := os.Getenv("FUNDUS_ANSWER_GRID")
+	for _, win := range []bool{true, false} {
+		for _, d := range []float64{0.2, 0.35, 0.6} {
+			for _, pr := range []float64{0.05, 0.15} {
+				if mode != "fill" {
+					break
+				}
+				w := search.DefaultAnswerWeights
+				w.Window, w.Document, w.Proximity = win, d, pr
+				grid = append(grid, w)
+			}
+		}
+	}
+	for _, a := range []float64{0, 0.1, 0.5} {
+		if mode != "about" {
+			break
+		}
+		w := search.DefaultAnswerWeights
+		w.About = a
+		grid = append(grid, w)
+	}
 	for _, kind := range []float64{0, 0.1, 0.2, 0.4} {
-		if mode == "defaults" {
+		if mode == "defaults" || mode == "fill" || mode == "about" {
 			break
 		}
 		w := search.DefaultAnswerWeights
@@ -44,7 +64,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		grid = append(grid, w)
 	}
 	for _, v := range []float64{0, 0.5, 1} {
-		if mode == "defaults" {
+		if mode == "defaults" || mode == "fill" || mode == "about" {
 			break
 		}
 		w := search.DefaultAnswerWeights
@@ -52,7 +72,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		grid = append(grid, w)
 	}
 	for _, win := range []bool{false, true} {
-		if mode == "defaults" || mode == "kind" {
+		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
