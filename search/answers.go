@@ -117,6 +117,7 @@ var questionWords = map[string]bool{
 	"many": true, "much": true, "does": true, "did": true, "do": true, "is": true, "are": true, "were": true,
 	"man": true, "gibt": true, "es": true, "ist": true, "sind": true, "war": true, "waren": true, "hat": true, "hatte": true, "haben": true,
 	"wurde": true, "wurden": true, "wird": true, "werden": true, "kann": true, "können": true, "muss": true, "müssen": true,
+	"lautet": true, "lautete": true, "lauten": true, "heißt": true, "hieß": true, "heißen": true,
 }
 
 // Answer kinds: what a question asks for.
@@ -124,6 +125,8 @@ const (
 	kindAny    = ""
 	kindNumber = "number"
 	kindTime   = "time"
+	kindName   = "name"
+	kindTerm   = "term"
 )
 
 var kindPhrases = []struct{ phrase, kind string }{
@@ -133,6 +136,21 @@ var kindPhrases = []struct{ phrase, kind string }{
 	{"how often", kindNumber}, {"how large", kindNumber}, {"how big", kindNumber}, {"how high", kindNumber},
 	{"wann", kindTime}, {"welchem jahr", kindTime}, {"welchen jahren", kindTime}, {"welchem jahrhundert", kindTime},
 	{"when", kindTime}, {"what year", kindTime}, {"which year", kindTime}, {"what century", kindTime},
+	{"wer", kindName}, {"wem", kindName}, {"wen", kindName}, {"wessen", kindName},
+	{"who", kindName}, {"whom", kindName}, {"whose", kindName},
+	{"wie hieß", kindTerm}, {"wie heißt", kindTerm}, {"wie heißen", kindTerm}, {"wie lautet", kindTerm}, {"wie lauten", kindTerm},
+	{"wie lautete", kindTerm}, {"wie nennt", kindTerm}, {"wie nennen", kindTerm}, {"wie nannte", kindTerm}, {"wie bezeichnet", kindTerm},
+	{"welchen namen", kindTerm}, {"welcher name", kindTerm}, {"welchem namen", kindTerm}, {"welcher begriff", kindTerm},
+	{"what was the name", kindTerm}, {"what is the name", kindTerm}, {"what term", kindTerm}, {"what name", kindTerm},
+}
+
+// namingWords are the words with which a text names something: a
+// passage that holds one answers "wie heißt …?" more likely than one that
+// only shares the question's words.
+var namingWords = map[string]bool{
+	"genannt": true, "bezeichnet": true, "heißt": true, "hieß": true, "heißen": true, "nennt": true, "nannte": true, "nannten": true,
+	"nennen": true, "benannt": true, "namens": true, "name": true, "namen": true, "bekannt": true, "lautet": true, "lautete": true,
+	"called": true, "named": true, "known": true, "termed": true, "referred": true,
 }
 
 // questionKind is what q asks for, from its question phrase.
@@ -163,6 +181,14 @@ var monthWords = map[string]bool{
 // holdsKind reports whether text holds a word of kind that the question
 // (its lower-case words in asked) does not.
 func holdsKind(text, kind string, asked map[string]bool) bool {
+	switch kind {
+	case kindName:
+		return holdsName(text, asked)
+	case kindTerm:
+		if holdsName(text, asked) {
+			return true
+		}
+	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if asked[w] {
 			continue
@@ -177,6 +203,32 @@ func holdsKind(text, kind string, asked map[string]bool) bool {
 			if (isDigits(w) && len(w) == 4 && (w[0] == '1' || w[0] == '2')) || monthWords[w] {
 				return true
 			}
+		case kindTerm:
+			if namingWords[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsName reports whether text holds a name the question does not: two
+// capitalised words in a row inside a sentence ("Lady Gaga"; in German a
+// capital alone marks any noun, two in a row mostly a name).
+func holdsName(text string, asked map[string]bool) bool {
+	words := strings.Fields(text)
+	capital := func(i int) bool {
+		w := strings.TrimFunc(words[i], func(r rune) bool { return !unicode.IsLetter(r) })
+		r, _ := utf8.DecodeRuneInString(w)
+		return w != "" && unicode.IsUpper(r) && !asked[strings.ToLower(w)]
+	}
+	ends := func(w string) bool { return strings.ContainsAny(w[len(w)-1:], ".!?:") }
+	for i := 1; i+1 < len(words); i++ {
+		if ends(words[i-1]) || ends(words[i]) {
+			continue // a sentence starts at words[i] or words[i+1]
+		}
+		if capital(i) && capital(i+1) {
+			return true
 		}
 	}
 	return false

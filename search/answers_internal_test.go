@@ -74,7 +74,13 @@ func TestAnswerKind(t *testing.T) {
 		{"a year asked, a year given", "Wann erschien die Bibel?", "Sie erschien 1530 in Antwerpen.", true},
 		{"a month", "When did it start?", "It started in March.", true},
 		{"a small number is no year", "In welchem Jahr begann es?", "Es begann mit 3 Teams.", false},
-		{"no kind asked", "Wer übersetzte die Bibel?", "Luther übersetzte 1522 die Bibel.", false},
+		{"no kind asked", "Was übersetzte Luther?", "Luther übersetzte 1522 die Bibel.", false},
+		{"a name asked, a name given", "Wer sang die Nationalhymne?", "Die Sängerin Lady Gaga sang die Nationalhymne.", true},
+		{"a sentence's first word is no name", "Wer sang das Lied?", "Im Saal. Die Sängerin sang es.", false},
+		{"the question's own name does not count", "Who met Lady Gaga?", "She met Lady Gaga there.", false},
+		{"a German noun alone is no name", "Wer führte das Team an?", "Der Kapitän führte das Team an.", false},
+		{"a term asked, a naming word given", "Wie heißt diese Menge?", "Diese Menge wird Dreiermenge genannt.", true},
+		{"a term asked, no naming word", "Wie lautet der Begriff?", "Der Begriff ist alt.", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
