@@ -150,6 +150,10 @@ type Config struct {
 	// ErrNotReady. A server uses this so that it can answer health checks
 	// during a long rebuild.
 	Background bool
+	// beforeRecovery, if set, runs at the start of a background recovery
+	// (a seam for tests, which hold recovery back to observe the
+	// not-ready state).
+	beforeRecovery func()
 }
 
 // ErrNotReady reports a knowledge base whose index is still being
@@ -236,7 +240,9 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 		defer close(kb.readyCh)
 		defer kb.wmu.Unlock()
 		start := time.Now()
-		beforeRecovery()
+		if cfg.beforeRecovery != nil {
+			cfg.beforeRecovery()
+		}
 		if err := kb.openIndex(rctx); err != nil {
 			kb.recovery = err
 			kb.log.Error("index recovery failed", "err", err)
@@ -247,10 +253,6 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 	}()
 	return kb, nil
 }
-
-// beforeRecovery runs at the start of a background recovery (a seam for
-// tests, which hold recovery back to observe the not-ready state).
-var beforeRecovery = func() {}
 
 // Ready reports whether the index is up to date with the store and
 // searches can run.
@@ -793,13 +795,13 @@ func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, err
 
 // Answers finds the passages that answer r.Query in the index ctx may
 // see (search.Index.Answers).
-func (kb *KB) Answers(ctx context.Context, r search.Request, n int, w *search.AnswerWeights) (*search.AnswerResult, error) {
+func (kb *KB) Answers(ctx context.Context, r search.Request, n int) (*search.AnswerResult, error) {
 	ix, done, err := kb.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	return ix.Answers(ctx, r, n, w)
+	return ix.Answers(ctx, r, n)
 }
 
 // Maintain runs periodic upkeep until ctx ends: it purges trashed

@@ -422,9 +422,7 @@ func TestBackgroundRecovery(t *testing.T) {
 	os.RemoveAll(filepath.Join(dir, indexDir))
 
 	gate := make(chan struct{})
-	beforeRecovery = func() { <-gate }
-	defer func() { beforeRecovery = func() {} }()
-	kb, err := Open(context.Background(), Config{DataDir: dir, Background: true})
+	kb, err := Open(context.Background(), Config{DataDir: dir, Background: true, beforeRecovery: func() { <-gate }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,41 +70,37 @@ type AnswerResult struct {
 	ReadAs string  `json:"read_as,omitempty"`
 }
 
-// AnswerWeights are the weights of the passage signals (tuning and
-// ablation; DefaultAnswerWeights otherwise).
+// AnswerWeights are the weights of the passage signals (Tuning.Answers;
+// DefaultTuning holds the ones measured best on xquad-dev, BENCHMARKS.md).
 type AnswerWeights struct {
 	// Expanded is the weight of a word that matched only through an
 	// expansion of the query (synonym, compound part, typo), relative to
 	// a word of the query itself.
-	Expanded float64
+	Expanded float64 `json:"expanded"`
 	// Proximity weighs how close together the matched words are.
-	Proximity float64
+	Proximity float64 `json:"proximity"`
 	// Document weighs the document's score relative to the best.
-	Document float64
+	Document float64 `json:"document"`
 	// Length penalises sentences far from a typical answer's length.
-	Length float64
+	Length float64 `json:"length"`
 	// Window lets a passage run on over the following sentences of its
 	// paragraph, up to MaxPassage characters.
-	Window bool
+	Window bool `json:"window"`
 	// Variant is the credit of another form of a query word (verankern
 	// for verankert), relative to the word itself.
-	Variant float64
+	Variant float64 `json:"variant"`
 	// Kind rewards a passage that holds what the question asks for: a
 	// number for "wie viele"/"how many", a year or date for
 	// "wann"/"when" (a number or date that the question does not hold).
-	Kind float64
+	Kind float64 `json:"kind"`
 	// About weighs the share of the question's words that the
 	// document's title holds.
-	About float64
+	About float64 `json:"about"`
 	// Fill widens the chosen passage with the sentences around it in its
 	// paragraph (the next first, then the one before) while it stays
 	// within MaxPassage: the context that says who "er" is.
-	Fill bool
+	Fill bool `json:"fill"`
 }
-
-// DefaultAnswerWeights are the weights measured best on xquad-dev (make
-// eval; BENCHMARKS.md).
-var DefaultAnswerWeights = AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true, Kind: 0.1, Variant: 0.8, Fill: true, About: 0.3}
 
 // questionWords are words that say a question is asked but not about
 // what: they do not count for a passage (many are stop words already).
@@ -254,7 +250,7 @@ func IsQuestion(q string) bool {
 // Answers finds up to n passages that answer r.Query, from the best
 // documents that r's filters and the context's visibility allow, best
 // first, at most one per document.
-func (ix *Index) Answers(ctx context.Context, r Request, n int, w *AnswerWeights) (*AnswerResult, error) {
+func (ix *Index) Answers(ctx context.Context, r Request, n int) (*AnswerResult, error) {
 	start := time.Now()
 	if strings.TrimSpace(r.Query) == "" {
 		return nil, &InvalidRequestError{Param: "q", Reason: "ask a question: the query is empty"}
@@ -265,9 +261,11 @@ func (ix *Index) Answers(ctx context.Context, r Request, n int, w *AnswerWeights
 	if n > MaxAnswers {
 		return nil, &InvalidRequestError{Param: "n", Reason: "at most 10 answers"}
 	}
-	if w == nil {
-		w = &DefaultAnswerWeights
+	tune := DefaultTuning()
+	if r.Tuning != nil {
+		tune = *r.Tuning
 	}
+	w := &tune.Answers
 	r.Page, r.Size, r.Cursor, r.Sort = 1, answerDocs, "", SortRelevance
 	r.NoFacets, r.NoSnippets, r.passages = true, false, true
 	res, err := ix.Search(ctx, r)

@@ -157,7 +157,7 @@ func (c *compiler) compile(n querylang.Node) query.Query {
 			qs[i] = compileQuery(c)
 		}
 		qs = append(qs, c.spanSynonyms(n.Children)...)
-		return c.withProximity(bleve.NewDisjunctionQuery(qs...), n.Children)
+		return bleve.NewDisjunctionQuery(qs...)
 	case *querylang.And:
 		var must, mustNot []query.Query
 		for _, c := range n.Children {
@@ -186,7 +186,7 @@ func (c *compiler) compile(n querylang.Node) query.Query {
 			mustNot = append(mustNot, compileQuery(c))
 		}
 		if len(must) == 0 && len(mustNot) == 0 && len(should) > 0 {
-			return c.withProximity(bleve.NewDisjunctionQuery(should...), n.Should)
+			return bleve.NewDisjunctionQuery(should...)
 		}
 		return booleanQuery(must, should, mustNot)
 	}
@@ -494,43 +494,6 @@ func (c *compiler) spanSynonyms(clauses []querylang.Node) []query.Query {
 		}
 	}
 	return out
-}
-
-// withProximity adds to q, a disjunction of the words among clauses, a
-// bonus for every two adjacent plain words found side by side in the text.
-// The bonus is added to the disjunction's score, outside its coordination
-// factor.
-func (c *compiler) withProximity(q query.Query, clauses []querylang.Node) query.Query {
-	if c.tune.ProximityBoost == 0 {
-		return q
-	}
-	var bonus []query.Query
-	for i := 0; i+1 < len(clauses); i++ {
-		a, ok1 := clauses[i].(*querylang.Term)
-		b, ok2 := clauses[i+1].(*querylang.Term)
-		if !ok1 || !ok2 || a.Field != "" || b.Field != "" || a.Prefix || b.Prefix {
-			continue
-		}
-		pair := a.Text + " " + b.Text
-		var qs []query.Query
-		for _, l := range textLangs {
-			an := analyzerNamed(l.analyzer)
-			if an == nil || len(an.Analyze([]byte(pair))) < 2 {
-				continue
-			}
-			pq := bleve.NewMatchPhraseQuery(pair)
-			pq.SetField("text_" + l.suffix)
-			pq.SetBoost(c.tune.ProximityBoost)
-			qs = append(qs, pq)
-		}
-		if len(qs) > 0 {
-			bonus = append(bonus, bleve.NewDisjunctionQuery(qs...))
-		}
-	}
-	if len(bonus) == 0 {
-		return q
-	}
-	return newSumQuery(append([]query.Query{q}, bonus...)...)
 }
 
 // analyzerNamed returns a registered analyzer by name.

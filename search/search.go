@@ -289,11 +289,6 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if tune.Feedback.Docs > 0 && n != nil {
-		if textQ, err = ix.withFeedback(ctx, r, textQ, tune.Feedback); err != nil {
-			return nil, err
-		}
-	}
 	if n == nil || r.NoTypos || !tune.Typos {
 		out, err := ix.run(ctx, r, textQ)
 		if err != nil {

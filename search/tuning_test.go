@@ -12,11 +12,11 @@ func TestParseTuning(t *testing.T) {
 	}{
 		{name: "empty object keeps the defaults", in: `{}`, check: func(tu Tuning) bool { return tu == DefaultTuning() }},
 		{name: "one field", in: `{"decompound": false}`, check: func(tu Tuning) bool { return !tu.Decompound && tu.Synonyms && tu.MinHead == 3 }},
-		{name: "feedback", in: `{"feedback": {"docs": 5, "terms": 10, "weight": 0.7}}`, check: func(tu Tuning) bool { return tu.Feedback.Docs == 5 }},
+		{name: "an answer weight", in: `{"answers": {"about": 0.5}}`, check: func(tu Tuning) bool { return tu.Answers.About == 0.5 && tu.Answers.Fill }},
 		{name: "unknown field", in: `{"decompounding": false}`, err: `t.json: json: unknown field "decompounding"`},
 		{name: "not JSON", in: `decompound: false`, err: "t.json: invalid character"},
 		{name: "negative weight", in: `{"synonym_boost": -1}`, err: "t.json: synonym_boost = -1"},
-		{name: "feedback without terms", in: `{"feedback": {"docs": 5}}`, err: "t.json: feedback needs terms"},
+		{name: "negative answer weight", in: `{"answers": {"kind": -0.1}}`, err: "t.json: answers.kind = -0.1"},
 		{name: "head too short", in: `{"min_head": 0}`, err: "t.json: min_head = 0"},
 	}
 	for _, c := range cases {

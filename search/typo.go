@@ -23,10 +23,6 @@ import (
 // fewHits is the number of hits below which a query is retried fuzzily.
 const fewHits = 3
 
-// fuzzyBoost weighs a fuzzy alternative of a word, relative to the word
-// itself, before the edit distance's own discount.
-var fuzzyBoost = 0.5
-
 // maxFuzzyTerms bounds the fuzzy alternatives of one word per field; the
 // most frequent are kept.
 const maxFuzzyTerms = 8
@@ -194,9 +190,9 @@ func (ti *termIndex) fuzzyTerms(field, term string, dist int) []fuzzyTerm {
 }
 
 // fuzzyAlternatives returns, per text field of every language, the fuzzy
-// alternatives of word as term queries, each weighed by fuzzyBoost and its
-// edit distance.
-func (ti *termIndex) fuzzyAlternatives(family, word string) map[string][]query.Query {
+// alternatives of word as term queries, each weighed by boost
+// (Tuning.FuzzyBoost) and its edit distance.
+func (ti *termIndex) fuzzyAlternatives(family, word string, boost float64) map[string][]query.Query {
 	dist := editDistance(word)
 	if dist == 0 {
 		return nil
@@ -216,7 +212,7 @@ func (ti *termIndex) fuzzyAlternatives(family, word string) map[string][]query.Q
 		for _, c := range cands {
 			tq := bleve.NewTermQuery(c.term)
 			tq.SetField(field)
-			tq.SetBoost(fuzzyBoost * max(0.1, 1-float64(c.dist)/n))
+			tq.SetBoost(boost * max(0.1, 1-float64(c.dist)/n))
 			out[field] = append(out[field], tq)
 		}
 	}
@@ -345,7 +341,7 @@ func (ix *Index) planTypos(ctx context.Context, c *compiler, q string, n queryla
 		if ctx.Err() != nil {
 			break // the search fails with the context's error
 		}
-		alts := ti.fuzzyAlternatives("text", w)
+		alts := ti.fuzzyAlternatives("text", w, c.tune.FuzzyBoost)
 		cost := 0
 		for _, qs := range alts {
 			cost += len(qs)

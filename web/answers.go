@@ -16,7 +16,7 @@ import (
 // answerer finds the passages that answer a question (search.Index.Answers
 // through the knowledge base).
 type answerer interface {
-	Answers(ctx context.Context, r search.Request, n int, w *search.AnswerWeights) (*search.AnswerResult, error)
+	Answers(ctx context.Context, r search.Request, n int) (*search.AnswerResult, error)
 }
 
 // answerView is one answer as the API and the pages give it: the
@@ -42,7 +42,7 @@ func (s *Server) answers(ctx context.Context, req search.Request, n int) (*searc
 	if !ok {
 		return nil, nil, errors.New("this knowledge base cannot answer questions")
 	}
-	res, err := a.Answers(ctx, req, n, nil)
+	res, err := a.Answers(ctx, req, n)
 	if err != nil {
 		return nil, nil, err
 	}

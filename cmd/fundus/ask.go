@@ -31,7 +31,7 @@ func askCmd(e *env) *cobra.Command {
 			}
 			defer kb.Close()
 			q := strings.Join(args, " ")
-			res, err := kb.Answers(search.WithMembers(cmd.Context()), search.Request{Query: q, Lenient: true}, n, nil)
+			res, err := kb.Answers(search.WithMembers(cmd.Context()), search.Request{Query: q, Lenient: true}, n)
 			if err != nil {
 				return cliSearchError(err)
 			}

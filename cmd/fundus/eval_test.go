@@ -128,7 +128,7 @@ func TestEvalCommand(t *testing.T) {
 		{"ablate without suite", []string{"--ablate", "--queries", queries, "--qrels", qrels}, 2, "need --suite"},
 		{"missing tuning file", []string{"--tuning", file("nope.json"), "--queries", queries, "--qrels", qrels}, 2, "--tuning: read tuning"},
 		{"bad tuning file", []string{"--tuning", queries, "--queries", queries, "--qrels", qrels}, 2, "queries.jsonl: json: unknown field"},
-		{"ablate with tuning", []string{"--suite", "--ablate", "--tuning", file("../../../testdata/eval/tuning/rm3.json")}, 2, "exclude each other"},
+		{"ablate with tuning", []string{"--suite", "--ablate", "--tuning", file("../../../testdata/eval/tuning/synonym-1.0.json")}, 2, "exclude each other"},
 		{"suite without shared data", []string{"--suite", "--collections", "scifact", "--shared", t.TempDir()}, 1, "collection scifact"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,7 +93,7 @@ func runSuite(ctx context.Context, w io.Writer, opts suiteOptions) error {
 			if plain[c.Name], err = b.RunPlain(ctx); err != nil {
 				return err
 			}
-			if answers[c.Name], err = b.RunAnswers(ctx, nil); err != nil {
+			if answers[c.Name], err = b.RunAnswers(ctx, opts.tuning); err != nil {
 				return err
 			}
 			for _, a := range ablations {

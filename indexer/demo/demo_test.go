@@ -185,7 +185,7 @@ func TestAnswersFromTheSubject(t *testing.T) {
 			"webinars/2020-05-07-strategische-verankerung-von-offenheit", []string{"Offenheit", "verankern"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := kb.Answers(ctx, search.Request{Query: tc.q}, 3, nil)
+			res, err := kb.Answers(ctx, search.Request{Query: tc.q}, 3)
 			if err != nil {
 				t.Fatal(err)
 			}

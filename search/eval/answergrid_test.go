@@ -11,7 +11,7 @@ import (
 
 // TestAnswerWeightGrid prints the answers measure of xquad-dev (de, en,
 // mixed) for a grid of passage weights: the table behind
-// search.DefaultAnswerWeights (BENCHMARKS.md). It takes minutes, so it runs
+// defaults (BENCHMARKS.md). It takes minutes, so it runs
 // only when asked: FUNDUS_ANSWER_GRID=1 go test ./search/eval -run
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
@@ -33,7 +33,8 @@ func TestAnswerWeightGrid(t *testing.T) {
 		defer b.Close()
 		builts = append(builts, b)
 	}
-	grid := []search.AnswerWeights{search.DefaultAnswerWeights}
+	defaults := search.DefaultTuning().Answers
+	grid := []search.AnswerWeights{defaults}
 	mode := os.Getenv("FUNDUS_ANSWER_GRID")
 	for _, win := range []bool{true, false} {
 		for _, d := range []float64{0.2, 0.35, 0.6} {
@@ -41,7 +42,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 				if mode != "fill" {
 					break
 				}
-				w := search.DefaultAnswerWeights
+				w := defaults
 				w.Window, w.Document, w.Proximity = win, d, pr
 				grid = append(grid, w)
 			}
@@ -51,7 +52,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		if mode != "about" {
 			break
 		}
-		w := search.DefaultAnswerWeights
+		w := defaults
 		w.About = a
 		grid = append(grid, w)
 	}
@@ -59,7 +60,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		if mode == "defaults" || mode == "fill" || mode == "about" {
 			break
 		}
-		w := search.DefaultAnswerWeights
+		w := defaults
 		w.Kind = kind
 		grid = append(grid, w)
 	}
@@ -67,7 +68,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		if mode == "defaults" || mode == "fill" || mode == "about" {
 			break
 		}
-		w := search.DefaultAnswerWeights
+		w := defaults
 		w.Variant = v
 		grid = append(grid, w)
 	}
@@ -77,14 +78,16 @@ func TestAnswerWeightGrid(t *testing.T) {
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
 			for _, d := range []float64{0.35, 1, 3} {
-				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win, Kind: search.DefaultAnswerWeights.Kind, Variant: search.DefaultAnswerWeights.Variant})
+				grid = append(grid, search.AnswerWeights{Expanded: 0.3, Proximity: pr, Document: d, Length: 0.05, Window: win, Kind: defaults.Kind, Variant: defaults.Variant})
 			}
 		}
 	}
 	for _, w := range grid {
 		line := fmt.Sprintf("%+v", w)
 		for _, b := range builts {
-			r, err := b.RunAnswers(ctx, &w)
+			tune := search.DefaultTuning()
+			tune.Answers = w
+			r, err := b.RunAnswers(ctx, &tune)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,9 +19,9 @@ type AnswerReport struct {
 }
 
 // RunAnswers measures Fundus's answers on b's questions that carry gold
-// answers, with weights w (nil for the defaults). A collection without
+// answers, with tuning t (nil for the defaults). A collection without
 // any has Questions 0.
-func (b *Built) RunAnswers(ctx context.Context, w *search.AnswerWeights) (AnswerReport, error) {
+func (b *Built) RunAnswers(ctx context.Context, t *search.Tuning) (AnswerReport, error) {
 	ctx = search.WithMembers(ctx)
 	var rep AnswerReport
 	first, top3 := 0, 0
@@ -30,7 +30,7 @@ func (b *Built) RunAnswers(ctx context.Context, w *search.AnswerWeights) (Answer
 			continue
 		}
 		rep.Questions++
-		res, err := b.kb.Answers(ctx, search.Request{Query: q.Text, Plain: true}, 3, w)
+		res, err := b.kb.Answers(ctx, search.Request{Query: q.Text, Plain: true, Tuning: t}, 3)
 		if err != nil {
 			return rep, fmt.Errorf("answers for %s: %w", q.ID, err)
 		}
