@@ -27,7 +27,7 @@ func encodeCursor(sort, q string, after []string) string {
 }
 
 func decodeCursor(s, sort, q string) ([]string, error) {
-	bad := func(why string) error { return &InvalidRequestError{"cursor", why} }
+	bad := func(why string) error { return &InvalidRequestError{Param: "cursor", Reason: why} }
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad("not a cursor from this service")

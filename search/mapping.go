@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,14 +95,6 @@ const (
 	fieldIDSort = "id_sort"
 	fieldTitle  = "title" // stored only: the title as shown
 	fieldHash   = "hash"  // stored only: the content hash the store has
-)
-
-// The years Bleve's datetime fields can hold (nanoseconds since 1970 in an
-// int64). Documents outside them keep their date for sorting and the year
-// facet, but not for date ranges.
-const (
-	minIndexYear = "1678"
-	maxIndexYear = "2261"
 )
 
 // langSuffix returns the text field suffix for a language.
@@ -288,7 +281,7 @@ func indexFields(d *Document, hash string) map[string]any {
 	}
 	m["text_"+s] = strings.Join(text, "\n\n")
 	if t, ok := d.Time(); ok {
-		if y := d.Year(); y >= minIndexYear && y <= maxIndexYear {
+		if y, _ := strconv.Atoi(d.Year()); y >= MinYear && y <= MaxYear {
 			m[fieldDate] = t.Format(time.RFC3339)
 		}
 		m[fieldDateSort] = d.Date

@@ -42,6 +42,24 @@ const (
 	DefaultFacetSize = 100
 	MaxFacetSize     = 1000
 	MaxQueryLength   = 1000
+	// MaxDeepPage bounds Page × Size: deeper hits are reached with
+	// cursors (Result.NextCursor).
+	MaxDeepPage = 10000
+)
+
+// MinYear and MaxYear bound the years of the dates a Request's From and
+// To may name, and of the dates the index can range over: Bleve's
+// datetime fields hold nanoseconds since 1970 in an int64 (1677-12-01 to
+// 2262-04-11). Documents outside them keep their date for sorting and the
+// year facet, but not for date ranges.
+const MinYear, MaxYear = 1678, 2261
+
+// Faults of a Request's dates (InvalidRequestError.Fault), for callers
+// that word their own messages.
+const (
+	FaultDate      = "date"       // not a date NormalizeDate reads
+	FaultDateRange = "date_range" // a year outside MinYear–MaxYear
+	FaultDateOrder = "date_order" // from after to
 )
 
 // Sort orders.
@@ -100,6 +118,9 @@ type Result struct {
 	Took   time.Duration `json:"-"`
 	Hits   []Hit         `json:"hits"`
 	Facets Facets        `json:"facets,omitempty"`
+	// Sort is the order the hits are in: the Request's, or its default
+	// (relevance for words, newest first for browsing without them).
+	Sort string `json:"sort"`
 	// NextCursor fetches the hits after this page; "" when there are none.
 	NextCursor string `json:"next_cursor,omitempty"`
 	// DidYouMean is the query with the words the index does not know
@@ -145,85 +166,113 @@ type FacetValue struct {
 type Facets map[string][]FacetValue
 
 // InvalidRequestError names the parameter of a Request that is wrong.
+// Request validation lives in one place (Search checks every Request);
+// callers map this error, they do not check again.
 type InvalidRequestError struct {
 	Param  string
-	Reason string
+	Reason string // in English
+	// Fault is one of the Fault constants for a date; "" otherwise.
+	Fault string
 }
 
 func (e *InvalidRequestError) Error() string {
 	return fmt.Sprintf("invalid parameter %s: %s", e.Param, e.Reason)
 }
 
+// order is the sort r's hits come in: relevance without words to rank
+// browses, newest first (sortBy, ownSort).
+func (r Request) order() string {
+	if r.Sort == SortRelevance && r.Query == "" {
+		return SortDateDesc
+	}
+	return r.Sort
+}
+
 // normalize checks r and fills in defaults.
 func (r *Request) normalize() error {
 	if utf8.RuneCountInString(r.Query) > MaxQueryLength {
-		return &InvalidRequestError{"q", fmt.Sprintf("longer than %d characters", MaxQueryLength)}
+		return &InvalidRequestError{Param: "q", Reason: fmt.Sprintf("longer than %d characters", MaxQueryLength)}
 	}
 	if r.Page == 0 {
 		r.Page = 1
 	}
 	if r.Page < 1 {
-		return &InvalidRequestError{"page", "must be 1 or more"}
+		return &InvalidRequestError{Param: "page", Reason: "must be 1 or more"}
 	}
 	if r.Size == 0 {
 		r.Size = DefaultSize
 	}
-	if r.Size < 1 {
-		return &InvalidRequestError{"size", "must be 1 or more"}
+	if !r.all && (r.Size < 1 || r.Size > MaxSize) {
+		return &InvalidRequestError{Param: "size", Reason: fmt.Sprintf("must be between 1 and %d", MaxSize)}
+	}
+	if !r.all && r.Page*r.Size > MaxDeepPage {
+		return &InvalidRequestError{Param: "page", Reason: fmt.Sprintf("page × size may not pass %d; use cursor (next_cursor) to go deeper", MaxDeepPage)}
 	}
 	if r.FacetSize == 0 {
 		r.FacetSize = DefaultFacetSize
 	}
 	if r.FacetSize < 1 || r.FacetSize > MaxFacetSize {
-		return &InvalidRequestError{"facet_size", fmt.Sprintf("must be between 1 and %d", MaxFacetSize)}
+		return &InvalidRequestError{Param: "facet_size", Reason: fmt.Sprintf("must be between 1 and %d", MaxFacetSize)}
 	}
 	if r.Sort == "" {
+		// Words are ranked; browsing without words shows the newest first.
 		r.Sort = SortRelevance
+		if strings.TrimSpace(r.Query) == "" {
+			r.Sort = SortDateDesc
+		}
 	}
 	switch r.Sort {
 	case SortRelevance, SortDateDesc, SortDateAsc, SortTitle:
 	default:
-		return &InvalidRequestError{"sort", fmt.Sprintf("unknown sort %q (want relevance, -date, date or title)", r.Sort)}
+		return &InvalidRequestError{Param: "sort", Reason: fmt.Sprintf("unknown sort %q (want relevance, -date, date or title)", r.Sort)}
 	}
 	for f := range r.Filters {
 		if !slices.Contains(FacetNames, f) {
-			return &InvalidRequestError{f, "unknown filter"}
+			return &InvalidRequestError{Param: f, Reason: "unknown filter"}
 		}
 	}
-	for _, p := range []struct {
-		name string
-		v    *string
-	}{{"from", &r.From}, {"to", &r.To}} {
-		if *p.v == "" {
-			continue
-		}
-		raw := strings.TrimSpace(*p.v)
-		d, err := NormalizeDate(raw)
-		if err != nil {
-			return &InvalidRequestError{p.name, err.Error()}
-		}
-		if p.name == "to" {
-			// A year or month as the upper bound means its last day.
-			t, _ := time.Parse(DateLayout, d)
-			switch {
-			case len(raw) == 4:
-				d = t.AddDate(1, 0, -1).Format(DateLayout)
-			case len(raw) == 7:
-				d = t.AddDate(0, 1, -1).Format(DateLayout)
-			}
-		}
-		if y := d[:4]; y < minIndexYear || y > maxIndexYear {
-			return &InvalidRequestError{p.name, fmt.Sprintf("year %s is outside %s–%s", y, minIndexYear, maxIndexYear)}
-		}
-		*p.v = d
+	var err error
+	if r.From, err = DateBound("from", r.From); err != nil {
+		return err
+	}
+	if r.To, err = DateBound("to", r.To); err != nil {
+		return err
 	}
 	if r.Cursor != "" && r.Page != 1 {
-		return &InvalidRequestError{"cursor", "cannot be combined with page"}
+		return &InvalidRequestError{Param: "cursor", Reason: "cannot be combined with page"}
 	}
 	if r.From != "" && r.To != "" && r.From > r.To {
-		return &InvalidRequestError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
+		return &InvalidRequestError{Param: "from", Reason: fmt.Sprintf("%s is after to (%s)", r.From, r.To), Fault: FaultDateOrder}
 	}
 	return nil
+}
+
+// DateBound reads raw as the from or to date (param) of a Request: any
+// form NormalizeDate reads, a year or month as to meaning its last day.
+// It returns the date as YYYY-MM-DD ("" for none) or an
+// *InvalidRequestError with a Fault.
+func DateBound(param, raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	d, err := NormalizeDate(raw)
+	if err != nil {
+		return "", &InvalidRequestError{Param: param, Reason: err.Error(), Fault: FaultDate}
+	}
+	if param == "to" {
+		t, _ := time.Parse(DateLayout, d)
+		switch len(raw) {
+		case 4:
+			d = t.AddDate(1, 0, -1).Format(DateLayout)
+		case 7:
+			d = t.AddDate(0, 1, -1).Format(DateLayout)
+		}
+	}
+	if y, _ := strconv.Atoi(d[:4]); y < MinYear || y > MaxYear {
+		return "", &InvalidRequestError{Param: param, Reason: fmt.Sprintf("must be a date between %d and %d", MinYear, MaxYear), Fault: FaultDateRange}
+	}
+	return d, nil
 }
 
 // Notice tells how a lenient search read a query that did not parse.
@@ -416,7 +465,7 @@ func (ix *Index) run(ctx context.Context, r Request, textQ query.Query) (*Result
 			fast = false
 		}
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(hits))}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(hits)), Sort: r.order()}
 	for _, h := range hits {
 		hit := makeHit(h)
 		if r.passages && len(h.Locations) > 0 {

@@ -203,22 +203,30 @@ func TestSnippetHighlightsAndEscapes(t *testing.T) {
 func TestInvalidRequests(t *testing.T) {
 	ix := newFixtureIndex(t)
 	cases := []struct {
-		name  string
-		req   Request
-		param string
+		name         string
+		req          Request
+		param, fault string
 	}{
-		{"bad sort", Request{Sort: "popularity"}, "sort"},
-		{"bad date", Request{From: "gestern"}, "from"},
-		{"bad page", Request{Page: -1}, "page"},
-		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}}, "colour"},
-		{"query too long", Request{Query: strings.Repeat("a", MaxQueryLength+1)}, "q"},
+		{"bad sort", Request{Sort: "popularity"}, "sort", ""},
+		{"bad date", Request{From: "gestern"}, "from", FaultDate},
+		{"year before the index's dates", Request{From: "1600"}, "from", FaultDateRange},
+		{"year after the index's dates", Request{To: "2300-01-01"}, "to", FaultDateRange},
+		{"period ends before it starts", Request{From: "2021", To: "2020"}, "from", FaultDateOrder},
+		{"bad page", Request{Page: -1}, "page", ""},
+		{"size above the maximum", Request{Size: MaxSize + 1}, "size", ""},
+		{"too deep", Request{Page: MaxDeepPage/MaxSize + 1, Size: MaxSize}, "page", ""},
+		{"bad facet size", Request{FacetSize: MaxFacetSize + 1}, "facet_size", ""},
+		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}}, "colour", ""},
+		{"query too long", Request{Query: strings.Repeat("a", MaxQueryLength+1)}, "q", ""},
+		{"forged cursor", Request{Cursor: "eyJhIjpbIngiXX0"}, "cursor", ""},
+		{"cursor with a page", Request{Cursor: "eyJhIjpbIngiXX0", Page: 2}, "cursor", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ix.Search(context.Background(), tc.req)
 			ir, ok := err.(*InvalidRequestError)
-			if !ok || ir.Param != tc.param {
-				t.Errorf("got %v, want an InvalidRequestError for %s", err, tc.param)
+			if !ok || ir.Param != tc.param || ir.Fault != tc.fault {
+				t.Errorf("got %#v, want an InvalidRequestError for %s with fault %q", err, tc.param, tc.fault)
 			}
 		})
 	}
@@ -388,6 +396,34 @@ func TestSuggestTitles(t *testing.T) {
 			}
 			if !slices.Equal(titles, tc.want) {
 				t.Errorf("Suggest(%q) titles = %q, want %q", tc.prefix, titles, tc.want)
+			}
+		})
+	}
+}
+
+// TestResultSaysItsSort checks that a Result names the order of its hits:
+// a query with words ranks, browsing shows the newest first, an asked-for
+// sort is kept.
+func TestResultSaysItsSort(t *testing.T) {
+	ix := newFixtureIndex(t)
+	for _, tc := range []struct {
+		name string
+		req  Request
+		want string
+	}{
+		{"words rank", Request{Query: "Innovation"}, SortRelevance},
+		{"browsing is newest first", Request{}, SortDateDesc},
+		{"relevance without words browses", Request{Sort: SortRelevance}, SortDateDesc},
+		{"asked for", Request{Query: "Innovation", Sort: SortTitle}, SortTitle},
+		{"asked for when browsing", Request{Sort: SortDateAsc}, SortDateAsc},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Sort != tc.want {
+				t.Errorf("sort %q, want %q", res.Sort, tc.want)
 			}
 		})
 	}

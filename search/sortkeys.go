@@ -231,7 +231,7 @@ func (ix *Index) runSorted(ctx context.Context, r Request, textQ query.Query, fr
 		return out, nil
 	}
 	keys = keys[min(from, len(keys)):]
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(keys))}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(keys)), Sort: r.order()}
 	if len(keys) > 0 {
 		ids := make([]string, len(keys))
 		for i, k := range keys {

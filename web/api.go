@@ -1,8 +1,7 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,11 +27,10 @@ var filterParams = []struct{ param, facet string }{
 	{"policy_area", search.FacetPolicyArea},
 }
 
-// maxDeepPage bounds page*size; deeper results are reached with cursors.
-const maxDeepPage = 10000
-
-// parseSearch turns query parameters into a search.Request. Bad values are
-// errors naming the parameter; nothing is silently clamped.
+// parseSearch turns query parameters into a search.Request. A value that
+// is not of its parameter's kind is an error naming it; whether the values
+// make a valid request is search's to say (search.Request validation),
+// and nothing is silently clamped.
 func parseSearch(q url.Values) (search.Request, error) {
 	r := search.Request{
 		Query:   strings.TrimSpace(q.Get("q")),
@@ -42,20 +40,14 @@ func parseSearch(q url.Values) (search.Request, error) {
 		Cursor:  q.Get("cursor"),
 		Filters: map[string][]string{},
 	}
-	if utf8.RuneCountInString(r.Query) > search.MaxQueryLength {
-		return r, &search.InvalidRequestError{Param: "q", Reason: "longer than 1000 characters"}
-	}
 	var err error
-	if r.Page, err = intParam(q, "page", 1, 1, maxDeepPage); err != nil {
+	if r.Page, err = countParam(q, "page", 1); err != nil {
 		return r, err
 	}
-	if r.Size, err = intParam(q, "size", search.DefaultSize, 1, search.MaxSize); err != nil {
+	if r.Size, err = countParam(q, "size", search.DefaultSize); err != nil {
 		return r, err
 	}
-	if r.Page*r.Size > maxDeepPage {
-		return r, &search.InvalidRequestError{Param: "page", Reason: "page × size may not pass " + itoa(maxDeepPage) + "; use cursor (next_cursor) to go deeper"}
-	}
-	if r.FacetSize, err = intParam(q, "facet_size", search.DefaultFacetSize, 1, search.MaxFacetSize); err != nil {
+	if r.FacetSize, err = countParam(q, "facet_size", search.DefaultFacetSize); err != nil {
 		return r, err
 	}
 	if v := q.Get("lenient"); v != "" {
@@ -72,52 +64,12 @@ func parseSearch(q url.Values) (search.Request, error) {
 			}
 		}
 	}
-	for _, p := range []string{"from", "to"} {
-		if err := checkDateBound(p, q.Get(p)); err != nil {
-			return r, err
-		}
-	}
-	if r.Cursor != "" && !cursorShapeOK(r.Cursor) {
-		return r, &search.InvalidRequestError{Param: "cursor", Reason: "not a cursor from this service"}
-	}
 	return r, nil
 }
 
-// Dates the index can compare: Bleve's date range queries take times
-// between 1677-12-01 and 2262-04-11 only, and fail on others as an
-// internal error, although search.NormalizeDate accepts years 1000-9999.
-const minQueryYear, maxQueryYear = 1678, 2261
-
-// checkDateBound refuses a from or to date outside the years the index
-// can compare. Dates search cannot read are left to it, for its message.
-func checkDateBound(param, v string) error {
-	d, err := search.NormalizeDate(v)
-	if err != nil || d == "" {
-		return nil
-	}
-	if y, _ := strconv.Atoi(d[:4]); y < minQueryYear || y > maxQueryYear {
-		return &search.InvalidRequestError{Param: param, Reason: "must be a date between " + strconv.Itoa(minQueryYear) + " and " + strconv.Itoa(maxQueryYear)}
-	}
-	return nil
-}
-
-// cursorShapeOK reports whether a cursor holds the two sort values every
-// cursor the service hands out holds (see search/cursor.go). Bleve panics
-// on a search-after with fewer values than sort fields, so a forged
-// cursor with one value would be a 500; other faults are left to search,
-// which answers them with a 400.
-func cursorShapeOK(c string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return true
-	}
-	var v struct {
-		After []string `json:"a"`
-	}
-	if json.Unmarshal(b, &v) != nil {
-		return true
-	}
-	return len(v.After) == 2
+// countParam reads a count (1 or more) whose bounds search checks.
+func countParam(q url.Values, name string, def int) (int, error) {
+	return intParam(q, name, def, 1, math.MaxInt32)
 }
 
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
@@ -149,9 +101,24 @@ type searchResponse struct {
 	TookMS     float64        `json:"took_ms"`
 	Page       int            `json:"page"`
 	Size       int            `json:"size"`
+	Sort       string         `json:"sort"`
 	Hits       []apiHit       `json:"hits"`
 	Facets     search.Facets  `json:"facets"`
 	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+// newSearchResponse is the JSON of res, the answer to req. A page
+// reached by cursor counts from 1 (req.Page).
+func newSearchResponse(req search.Request, res *search.Result) searchResponse {
+	size := req.Size
+	if size == 0 {
+		size = search.DefaultSize
+	}
+	return searchResponse{
+		Total: res.Total, DidYouMean: res.DidYouMean, Fuzzy: res.Fuzzy, Notice: res.Notice, ReadAs: res.ReadAs,
+		TookMS: float64(res.Took.Microseconds()) / 1000, Page: max(req.Page, 1), Size: size, Sort: res.Sort,
+		Hits: apiHits(res.Hits), Facets: res.Facets, NextCursor: res.NextCursor,
+	}
 }
 
 type apiHit struct {
@@ -201,19 +168,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.countSearch(res)
-	writeJSON(w, http.StatusOK, searchResponse{
-		Total:      res.Total,
-		DidYouMean: res.DidYouMean,
-		Fuzzy:      res.Fuzzy,
-		Notice:     res.Notice,
-		ReadAs:     res.ReadAs,
-		TookMS:     float64(res.Took.Microseconds()) / 1000,
-		Page:       req.Page,
-		Size:       req.Size,
-		Hits:       apiHits(res.Hits),
-		Facets:     res.Facets,
-		NextCursor: res.NextCursor,
-	})
+	writeJSON(w, http.StatusOK, newSearchResponse(req, res))
 	return nil
 }
 
@@ -285,24 +240,18 @@ func (s *Server) apiTopic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if req.Sort == "" {
-		req.Sort = search.SortDateDesc
-	}
 	req.Filters[search.FacetTopics] = []string{topic}
 	res, err := s.kb.Search(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	if res.Total == 0 && req.Query == "" && len(req.Filters) == 1 {
-		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "no documents have the topic " + strconv.Quote(topic)}
+	if err := checkTopic(topic, req, res); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Topic string `json:"topic"`
 		searchResponse
-	}{topic, searchResponse{
-		Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
-		Hits: apiHits(res.Hits), Facets: res.Facets, NextCursor: res.NextCursor,
-	}})
+	}{topic, newSearchResponse(req, res)})
 	return nil
 }
 

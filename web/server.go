@@ -34,6 +34,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -356,6 +357,24 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.msg }
 
+// topicNotFoundError is a topic's page or feed for a topic no document
+// has.
+type topicNotFoundError struct{ topic string }
+
+func (e *topicNotFoundError) Error() string {
+	return "no documents have the topic " + strconv.Quote(e.topic)
+}
+
+// checkTopic returns a topicNotFoundError when res, the answer to req
+// for a topic's documents, shows that no document has the topic: nothing
+// found with the topic as the only condition.
+func checkTopic(topic string, req search.Request, res *search.Result) error {
+	if res.Total == 0 && strings.TrimSpace(req.Query) == "" && len(req.Filters) == 1 && req.From == "" && req.To == "" {
+		return &topicNotFoundError{topic}
+	}
+	return nil
+}
+
 // errorStatus maps an error to the error a client sees. Unknown errors are
 // internal: the client gets a generic message, the log the full chain.
 func errorStatus(err error) *apiError {
@@ -363,9 +382,12 @@ func errorStatus(err error) *apiError {
 	var ir *search.InvalidRequestError
 	var id *search.InvalidError
 	var mb *http.MaxBytesError
+	var nt *topicNotFoundError
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.As(err, &nt):
+		return &apiError{status: http.StatusNotFound, code: "not_found", msg: nt.Error()}
 	case errors.As(err, &ir):
 		return &apiError{status: http.StatusBadRequest, code: "invalid_parameter", msg: ir.Error(), field: ir.Param}
 	case errors.As(err, &id):

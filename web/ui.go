@@ -78,12 +78,8 @@ func (s *Server) uiRoutes(r *mux.Router) {
 	})
 }
 
-// errPageNotFound is a path that names no page; errNoTopic a topic
-// without documents.
-var (
-	errPageNotFound = &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such page"}
-	errNoTopic      = &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such topic"}
-)
+// errPageNotFound is a path that names no page.
+var errPageNotFound = &apiError{status: http.StatusNotFound, code: "not_found", msg: "no such page"}
 
 // isAPIPath reports whether a path belongs to the machine interfaces,
 // whose errors are JSON.
@@ -474,7 +470,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 		p.Message = v.T("error.doc404.message")
 		// The last part of the id is often a slug worth searching for.
 		p.Query = strings.NewReplacer("-", " ", "_", " ").Replace(path.Base(r.URL.Path))
-	case errors.Is(err, errNoTopic):
+	case errors.As(err, new(*topicNotFoundError)):
 		p.Heading = v.T("error.topic404.heading")
 		p.Message = v.T("error.topic404.message")
 		p.Topics = true

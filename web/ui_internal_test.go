@@ -192,7 +192,7 @@ func TestPager(t *testing.T) {
 		t.Error("a pager for one page")
 	}
 	// Deep pages stop where the API stops.
-	if p := newPager(st, 1, 100, 50000); p.Last != maxDeepPage/100 {
+	if p := newPager(st, 1, 100, 50000); p.Last != search.MaxDeepPage/100 {
 		t.Errorf("last page %d", p.Last)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/fundus-kb/fundus/search"
 )
@@ -195,7 +194,6 @@ type listConfig struct {
 	// fixed are filters the page sets itself, by query parameter.
 	fixed       url.Values
 	facets      []string
-	defaultSort string
 	defaultSize int
 }
 
@@ -220,7 +218,7 @@ func (s *Server) topicPage(w http.ResponseWriter, r *http.Request, v *view) erro
 	v.Page, v.Nav, v.HeaderSearch = "topic", "topics", false
 	return s.listPage(w, r, v, listConfig{
 		kind: "topic", path: topicURL(topic), fixed: url.Values{"topic": {topic}},
-		facets: topicFacets, defaultSort: search.SortDateDesc,
+		facets: topicFacets,
 	})
 }
 
@@ -228,7 +226,7 @@ func (s *Server) recommendationsPage(w http.ResponseWriter, r *http.Request, v *
 	v.Page, v.Nav, v.HeaderSearch = "recommendations", "recommendations", false
 	return s.listPage(w, r, v, listConfig{
 		kind: "recommendations", path: "/recommendations", fixed: url.Values{"type": {search.TypeRecommendation}},
-		facets: recommendationFacets, defaultSort: search.SortDateDesc, defaultSize: 50,
+		facets: recommendationFacets, defaultSize: 50,
 	})
 }
 
@@ -257,11 +255,6 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		}
 	}
 	req.Lenient = true // the box never shows an error page for a query
-	if req.Sort == "" && req.Query == "" {
-		// A typed query sorts by relevance; the page's own order is for
-		// browsing without words.
-		req.Sort = cfg.defaultSort
-	}
 	if q.Get("size") == "" && cfg.defaultSize > 0 {
 		req.Size = cfg.defaultSize
 	}
@@ -269,8 +262,10 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	if err != nil {
 		return err
 	}
-	if cfg.kind == "topic" && res.Total == 0 && req.Query == "" && len(req.Filters) == 1 && req.From == "" && req.To == "" {
-		return errNoTopic
+	if cfg.kind == "topic" {
+		if err := checkTopic(cfg.fixed.Get("topic"), req, res); err != nil {
+			return err
+		}
 	}
 
 	st := newState(cfg.path, q, fixedParams...)
@@ -319,13 +314,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 			d.Answers = append(d.Answers, answerItem{V: v, A: a, HTML: template.HTML(a.PassageHTML)})
 		}
 	}
-	d.Sort = req.Sort
-	switch {
-	case d.Sort == "" && req.Query == "":
-		d.Sort = search.SortDateDesc // what search does when browsing
-	case d.Sort == "":
-		d.Sort = search.SortRelevance
-	}
+	d.Sort = res.Sort // a typed query ranks, browsing shows the newest first
 	for _, o := range []string{search.SortRelevance, search.SortDateDesc, search.SortDateAsc, search.SortTitle} {
 		d.Sorts = append(d.Sorts, option{Value: o, Label: v.T("sort." + o), Selected: o == d.Sort})
 	}
@@ -455,22 +444,20 @@ func checkDates(v *view, q url.Values) map[string]string {
 	dates := map[string]string{}
 	for _, p := range []string{"from", "to"} {
 		raw := strings.TrimSpace(q.Get(p))
-		if raw == "" {
-			continue
-		}
-		d, err := search.NormalizeDate(raw)
+		d, err := search.DateBound(p, raw)
+		var ir *search.InvalidRequestError
 		switch {
-		case err != nil:
-			errs[p] = v.T("filter.date.invalid", raw)
-		case d[:4] < strconv.Itoa(minQueryYear) || d[:4] > strconv.Itoa(maxQueryYear):
-			errs[p] = v.T("filter.date.years", minQueryYear, maxQueryYear)
-		default:
+		case err == nil:
 			dates[p] = d
 			continue
+		case errors.As(err, &ir) && ir.Fault == search.FaultDateRange:
+			errs[p] = v.T("filter.date.years", search.MinYear, search.MaxYear)
+		default:
+			errs[p] = v.T("filter.date.invalid", raw)
 		}
 		q.Del(p)
 	}
-	if from, to := dates["from"], dates["to"]; from != "" && to != "" && from > periodEnd(strings.TrimSpace(q.Get("to")), to) {
+	if from, to := dates["from"], dates["to"]; from != "" && to != "" && from > to {
 		errs["to"] = v.T("filter.date.order")
 		q.Del("to")
 	}
@@ -478,23 +465,6 @@ func checkDates(v *view, q url.Values) map[string]string {
 		return nil
 	}
 	return errs
-}
-
-// periodEnd is the last day a "to" date typed as raw (normalised to d)
-// means: a year or month as the upper bound means its last day, as search
-// reads it.
-func periodEnd(raw, d string) string {
-	t, err := time.Parse(search.DateLayout, d)
-	if err != nil {
-		return d
-	}
-	switch len(raw) {
-	case 4:
-		return t.AddDate(1, 0, -1).Format(search.DateLayout)
-	case 7:
-		return t.AddDate(0, 1, -1).Format(search.DateLayout)
-	}
-	return d
 }
 
 // addRecommendationDetails fills in addressees and policy areas, which a

@@ -382,7 +382,7 @@ func newPager(st pageState, page, size int, total uint64) *pager {
 		return nil
 	}
 	last := int((total + uint64(size) - 1) / uint64(size))
-	last = min(last, maxDeepPage/size)
+	last = min(last, search.MaxDeepPage/size)
 	if last <= 1 && page <= 1 {
 		return nil
 	}
