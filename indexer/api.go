@@ -120,22 +120,12 @@ func (kb *KB) Related(ctx context.Context, id string, n int) ([]search.Hit, erro
 	if err != nil {
 		return nil, err
 	}
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return ix.Related(ctx, d, n)
+	return read(kb, ctx, func(ix *search.Index) ([]search.Hit, error) { return ix.Related(ctx, d, n) })
 }
 
 // Topics counts documents per topic and type.
 func (kb *KB) Topics(ctx context.Context) ([]search.TopicCount, error) {
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return ix.Topics(ctx)
+	return read(kb, ctx, func(ix *search.Index) ([]search.TopicCount, error) { return ix.Topics(ctx) })
 }
 
 // Warm prepares what searches derive from the index (facet tables, the
@@ -157,21 +147,12 @@ func (kb *KB) Warm(ctx context.Context) error {
 
 // Suggest completes a prefix from topics, people, organisations and titles.
 func (kb *KB) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return ix.Suggest(ctx, prefix, n)
+	return read(kb, ctx, func(ix *search.Index) ([]search.Suggestion, error) { return ix.Suggest(ctx, prefix, n) })
 }
 
 // EachID calls fn with the id of every hit of r, in r's order (see
 // search.Index.EachID).
 func (kb *KB) EachID(ctx context.Context, r search.Request, fn func(id string) error) error {
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	return ix.EachID(ctx, r, fn)
+	_, err := read(kb, ctx, func(ix *search.Index) (struct{}, error) { return struct{}{}, ix.EachID(ctx, r, fn) })
+	return err
 }

@@ -785,23 +785,13 @@ func (kb *KB) Raw(id string) ([]byte, error) { return kb.store.Raw(id) }
 
 // Search searches the index ctx may see.
 func (kb *KB) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return ix.Search(ctx, r)
+	return read(kb, ctx, func(ix *search.Index) (*search.Result, error) { return ix.Search(ctx, r) })
 }
 
 // Answers finds the passages that answer r.Query in the index ctx may
 // see (search.Index.Answers).
 func (kb *KB) Answers(ctx context.Context, r search.Request, n int) (*search.AnswerResult, error) {
-	ix, done, err := kb.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return ix.Answers(ctx, r, n)
+	return read(kb, ctx, func(ix *search.Index) (*search.AnswerResult, error) { return ix.Answers(ctx, r, n) })
 }
 
 // Maintain runs periodic upkeep until ctx ends: it purges trashed
@@ -828,6 +818,18 @@ func (kb *KB) Maintain(ctx context.Context, every, retention time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// read runs f on the index a request with ctx searches (readIndex),
+// which stays in place, not swapped by a rebuild, until f returns.
+func read[T any](kb *KB, ctx context.Context, f func(*search.Index) (T, error)) (T, error) {
+	ix, done, err := kb.readIndex(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer done()
+	return f(ix)
 }
 
 // readIndex returns the index a request with ctx searches, and a
@@ -893,25 +895,30 @@ func (kb *KB) Stats() (*Stats, error) {
 	}
 	s.Seq = seq
 	s.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
+	s.IndexBytes = kb.indexBytes()
+	if s.Ready, s.Indexed, s.Checkpoint, err = kb.indexState(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// indexState reports whether the index is ready and, if so, how many
+// documents the widest index holds and the lowest checkpoint.
+func (kb *KB) indexState() (ready bool, indexed, checkpoint uint64, err error) {
 	_, done, err := kb.readIndex(context.Background())
 	if errors.Is(err, ErrNotReady) {
-		return s, nil
+		return false, 0, 0, nil
 	}
 	if err != nil {
-		return nil, err
+		return false, 0, 0, err
 	}
 	defer done()
-	s.Ready = true
 	ix, cp, err := kb.widest()
 	if err != nil {
-		return nil, err
+		return false, 0, 0, err
 	}
-	s.Checkpoint = cp
-	if s.Indexed, err = ix.Count(); err != nil {
-		return nil, err
-	}
-	s.IndexBytes = kb.indexBytes()
-	return s, nil
+	n, err := ix.Count()
+	return err == nil, n, cp, err
 }
 
 // indexBytes returns the disk space the indexes take.
@@ -954,20 +961,6 @@ func (kb *KB) Gauges() (search.Gauges, error) {
 	}
 	g.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
 	g.IndexBytes = kb.indexBytes()
-	_, done, err := kb.readIndex(context.Background())
-	if errors.Is(err, ErrNotReady) {
-		return g, nil
-	}
-	if err != nil {
-		return g, err
-	}
-	defer done()
-	g.Ready = true
-	ix, cp, err := kb.widest()
-	if err != nil {
-		return g, err
-	}
-	g.Checkpoint = cp
-	g.Indexed, err = ix.Count()
+	g.Ready, g.Indexed, g.Checkpoint, err = kb.indexState()
 	return g, err
 }
