@@ -18,7 +18,7 @@ import (
 
 // Backup writes a consistent backup of the store to w. The index is not
 // part of it: a restore rebuilds it.
-func (kb *KB) Backup(w io.Writer) error { return kb.store.Backup(w) }
+func (kb *KB) Backup(ctx context.Context, w io.Writer) error { return kb.store.Backup(ctx, w) }
 
 // restoreDir is where Restore builds the store and index before it moves
 // them into the data directory. While it exists without a store beside it,
@@ -241,9 +241,6 @@ func (kb *KB) Export(w io.Writer) (int, error) {
 	return n, nil
 }
 
-// Trash lists deleted documents that can still be restored.
-func (kb *KB) Trash() ([]store.Trashed, error) { return kb.store.Trash() }
-
 // Undelete restores a document from the trash and indexes it.
 func (kb *KB) Undelete(ctx context.Context, id string) error {
 	if !kb.ready.Load() {
@@ -268,17 +265,17 @@ func (kb *KB) Undelete(ctx context.Context, id string) error {
 
 // PurgeTrash removes documents deleted more than olderThan ago for good
 // (all of them when olderThan is 0), and returns how many.
-func (kb *KB) PurgeTrash(olderThan time.Duration) (int, error) {
+func (kb *KB) PurgeTrash(ctx context.Context, olderThan time.Duration) (int, error) {
 	var cutoff time.Time
 	if olderThan > 0 {
 		cutoff = time.Now().Add(-olderThan)
 	}
-	return kb.store.PurgeTrash(cutoff)
+	return kb.store.PurgeTrash(ctx, cutoff)
 }
 
-// TrashList lists the trash as search.TrashEntry values.
-func (kb *KB) TrashList() ([]search.TrashEntry, error) {
-	trash, err := kb.store.Trash()
+// TrashList lists deleted documents that can still be restored.
+func (kb *KB) TrashList(ctx context.Context) ([]search.TrashEntry, error) {
+	trash, err := kb.store.Trash(ctx)
 	if err != nil {
 		return nil, err
 	}

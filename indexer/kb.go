@@ -803,7 +803,7 @@ func (kb *KB) Maintain(ctx context.Context, every, retention time.Duration) {
 	defer t.Stop()
 	for {
 		if retention > 0 {
-			if n, err := kb.PurgeTrash(retention); err != nil {
+			if n, err := kb.PurgeTrash(ctx, retention); err != nil {
 				kb.log.Warn("purge trash", "err", err)
 			} else if n > 0 {
 				kb.log.Info("purged trash", "documents", n, "older_than", retention)

@@ -459,7 +459,7 @@ func TestTrashUndeletePurge(t *testing.T) {
 	if _, err := kb.Delete(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}
-	trash, err := kb.Trash()
+	trash, err := kb.TrashList(ctx)
 	if err != nil || len(trash) != 1 || trash[0].ID != "a" || trash[0].Deleted.IsZero() {
 		t.Fatalf("trash = %+v, %v", trash, err)
 	}
@@ -481,13 +481,13 @@ func TestTrashUndeletePurge(t *testing.T) {
 	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrConflict) {
 		t.Errorf("undelete over a live document: %v, want conflict", err)
 	}
-	if n, err := kb.PurgeTrash(time.Hour); err != nil || n != 0 {
+	if n, err := kb.PurgeTrash(ctx, time.Hour); err != nil || n != 0 {
 		t.Errorf("purge of recent trash = %d, %v", n, err)
 	}
-	if n, err := kb.PurgeTrash(0); err != nil || n != 1 {
+	if n, err := kb.PurgeTrash(ctx, 0); err != nil || n != 1 {
 		t.Errorf("purge all = %d, %v", n, err)
 	}
-	if trash, _ := kb.Trash(); len(trash) != 0 {
+	if trash, _ := kb.TrashList(ctx); len(trash) != 0 {
 		t.Errorf("trash after purge = %v", trash)
 	}
 }
@@ -500,7 +500,7 @@ func TestBackupRestoreExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var backup, export1 bytes.Buffer
-	if err := kb.Backup(&backup); err != nil {
+	if err := kb.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	n, err := kb.Export(&export1)

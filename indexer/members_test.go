@@ -271,7 +271,7 @@ func TestMembersViewSurvivesReindexAndRestore(t *testing.T) {
 	})
 	t.Run("restore", func(t *testing.T) {
 		var backup bytes.Buffer
-		if err := kb.Backup(&backup); err != nil {
+		if err := kb.Backup(ctx, &backup); err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()

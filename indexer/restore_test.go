@@ -23,7 +23,7 @@ func backupOf(t testing.TB, n int) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := kb.Backup(&b); err != nil {
+	if err := kb.Backup(context.Background(), &b); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

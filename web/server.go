@@ -69,9 +69,9 @@ type Writer interface {
 	DeleteDocument(ctx context.Context, id string) (search.WriteResult, error)
 	// Undelete restores a document from the trash.
 	Undelete(ctx context.Context, id string) error
-	TrashList() ([]search.TrashEntry, error)
+	TrashList(ctx context.Context) ([]search.TrashEntry, error)
 	// Backup writes a consistent backup of the store.
-	Backup(w io.Writer) error
+	Backup(ctx context.Context, w io.Writer) error
 	// MembersOnly counts the members-only documents in the store, live
 	// and in the trash.
 	MembersOnly() (int, error)

@@ -238,7 +238,7 @@ func (s *Server) apiUndelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTrash(w http.ResponseWriter, r *http.Request) error {
-	trash, err := s.w.TrashList()
+	trash, err := s.w.TrashList(r.Context())
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (s *Server) apiTrash(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="fundus-`+time.Now().UTC().Format("20060102-150405")+`.backup"`)
-	if err := s.w.Backup(w); err != nil {
+	if err := s.w.Backup(r.Context(), w); err != nil {
 		s.log.Error("backup failed", "err", err)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream short
 	}

@@ -64,7 +64,7 @@ from its admin endpoint (with --token or FUNDUS_API_TOKEN when it has one).`,
 				var kb *indexer.KB
 				kb, err = openKB(cmd.Context(), e, dir)
 				if err == nil {
-					err = kb.Backup(w)
+					err = kb.Backup(cmd.Context(), w)
 					kb.Close()
 				}
 			}
@@ -218,7 +218,7 @@ or by a running server once they are older than its --trash-retention.`,
 		Short: "List the trash",
 		Args:  cobra.NoArgs,
 		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			trash, err := kb.TrashList()
+			trash, err := kb.TrashList(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -252,7 +252,7 @@ or by a running server once they are older than its --trash-retention.`,
 				return err
 			}
 			defer kb.Close()
-			n, err := kb.PurgeTrash(olderThan)
+			n, err := kb.PurgeTrash(cmd.Context(), olderThan)
 			if err != nil {
 				return err
 			}

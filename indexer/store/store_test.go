@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -169,5 +170,30 @@ func TestEncodeStoredRoundTrip(t *testing.T) {
 	}
 	if got.Title != d.Title || got.Hash != hash || got.Seq != 7 || got.Origin != "/a/b.md" || got.Metadata["hash"] != "not ours" {
 		t.Errorf("round trip = %+v", got)
+	}
+}
+
+// TestBackupStopsWithItsContext checks that a backup and the trash list
+// whose context has ended stop with the context's error.
+func TestBackupStopsWithItsContext(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	if _, err := s.Commit([]Write{{ID: "a", Doc: doc("a", "A")}, {ID: "b", Doc: doc("b", "B")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit([]Write{{ID: "a"}}); err != nil { // a goes to the trash
+		t.Fatal(err)
+	}
+	if trash, err := s.Trash(context.Background()); err != nil || len(trash) != 1 {
+		t.Fatalf("trash = %v, %v, want a", trash, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var b bytes.Buffer
+	if err := s.Backup(ctx, &b); !errors.Is(err, context.Canceled) {
+		t.Errorf("backup after cancel: %v, want context.Canceled", err)
+	}
+	if _, err := s.Trash(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("trash after cancel: %v, want context.Canceled", err)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -23,12 +24,15 @@ type Trashed struct {
 var ErrExists = fmt.Errorf("a document with this id exists: %w", search.ErrConflict)
 
 // Trash lists the documents in the trash, in id order.
-func (s *Store) Trash() ([]Trashed, error) {
+func (s *Store) Trash(ctx context.Context) ([]Trashed, error) {
 	var out []Trashed
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: prefixTrash})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			var t Trashed
 			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &t) }); err != nil {
 				return fmt.Errorf("decode %q: %w", it.Item().Key(), err)
@@ -104,8 +108,8 @@ func (s *Store) Undelete(id string) (*Entry, error) {
 
 // PurgeTrash removes trashed documents deleted before cutoff for good, and
 // returns how many it removed. A zero cutoff purges everything.
-func (s *Store) PurgeTrash(cutoff time.Time) (int, error) {
-	trash, err := s.Trash()
+func (s *Store) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
+	trash, err := s.Trash(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -131,12 +135,26 @@ func (s *Store) PurgeTrash(cutoff time.Time) (int, error) {
 }
 
 // Backup writes a consistent full backup of the store to w (Badger's
-// backup stream format).
-func (s *Store) Backup(w io.Writer) error {
-	if _, err := s.db.Backup(w, 0); err != nil {
+// backup stream format). It stops with ctx's error at the next write
+// after ctx ends (Badger's backup takes no context).
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	if _, err := s.db.Backup(ctxWriter{ctx, w}, 0); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
+}
+
+// ctxWriter is a writer that fails once its context has ended.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // Load reads a backup written by Backup into the store, which should be
