@@ -109,12 +109,6 @@ type abuseStats struct {
 	query    string          // the abusive query
 }
 
-func (s *abuseStats) p(q float64) time.Duration {
-	x := slices.Clone(s.normal)
-	slices.Sort(x)
-	return loadPercentile(x, q)
-}
-
 // benchAbuse ingests SciFact, starts the server with its default limits
 // (rate limits applied to loopback too), and runs the phases.
 func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) error {
@@ -139,12 +133,12 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("ingest: want 0 failed, got %q", lastLine(run.stdout))
 	}
 	fmt.Fprintf(stderr, "abuse: starting fundus serve --limit-loopback …\n")
-	srv, err := startServe(ctx, cfg.fundus, dir, filepath.Join(root, "serve.log"), "--limit-loopback")
+	srv, err := startServer(ctx, cfg.fundus, dir, filepath.Join(root, "serve.log"), "--limit-loopback")
 	if err != nil {
 		return err
 	}
 	defer srv.stop(30 * time.Second)
-	pid := srv.cmd.Process.Pid
+	pid := srv.pid()
 	addr := strings.TrimPrefix(srv.base, "http://")
 
 	// The normal client connects from 127.0.0.1, the abusive one from
@@ -154,7 +148,7 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	abuser := abuseClient("127.0.0.2", 2*cfg.abusers)
 	defer normal.CloseIdleConnections()
 	defer abuser.CloseIdleConnections()
-	if _, _, err := loadHTTP(ctx, abuser, http.MethodGet, srv.base+"/healthz", "", nil); err != nil {
+	if _, _, err := request(ctx, abuser, http.MethodGet, srv.base+"/healthz", "", nil); err != nil {
 		return fmt.Errorf("abuse: cannot connect from 127.0.0.2 (the abusive client's address): %w", err)
 	}
 
@@ -185,7 +179,7 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 		st.hwm, st.rss = procMemory(pid)
 		phases = append(phases, st)
 	}
-	status, _, herr := loadHTTP(ctx, normal, http.MethodGet, srv.base+"/healthz", "", nil)
+	status, _, herr := request(ctx, normal, http.MethodGet, srv.base+"/healthz", "", nil)
 	up := herr == nil && status == http.StatusOK
 	loadAfter := loadAverage()
 
@@ -196,7 +190,7 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
 	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(cfg.fundus))
 	p("- Machine: nproc %d%s; load average %s before, %s after (shared machine: timings are noisy)\n", runtime.NumCPU(), cpuModel(), loadBefore, loadAfter)
-	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", loadThousands(sum.Added))
+	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", thousands(sum.Added))
 	p("- Server: `fundus serve --data DIR --addr %s --limit-loopback`, every other limit at its default (rate 20/s, burst 40 per client; searches: 2 × cores running, 4 × cores waiting for at most 500 ms, at most cores in flight per client, 5 s deadline, 2,000 expanded terms)\n", addr)
 	p("- Normal client: one connection from 127.0.0.1, SciFact test claims (`/api/search?q=<claim>`, plain words) one after the other, %g a second (or as fast as answered, when slower)\n", cfg.normalRate)
 	p("- Abusive client: from 127.0.0.2, waves of %d concurrent searches, a wave every %s or when the last answer came, whichever is later (its rate limit refills a burst in 2 s); answers are counted by status\n", cfg.abusers, cfg.interval)
@@ -205,10 +199,12 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	p("| Phase | Normal searches | p50 (ms) | p95 (ms) | p50 / idle | p95 / idle | Normal failures | Abusive answers | Server peak RSS (VmHWM) |\n")
 	p("|---|--:|--:|--:|--:|--:|---|---|--:|\n")
 	ok := up
+	idleLat := summarizeLatencies(idle.normal)
 	for _, st := range phases {
+		normal := summarizeLatencies(st.normal)
 		r50, r95 := "", ""
 		if st != idle {
-			a, b := ratio(st.p(0.5), idle.p(0.5)), ratio(st.p(0.95), idle.p(0.95))
+			a, b := ratio(normal.p50, idleLat.p50), ratio(normal.p95, idleLat.p95)
 			r50, r95 = fmt.Sprintf("%.2f×", a), fmt.Sprintf("%.2f×", b)
 			if b > 3 || len(st.normErrs) > 0 {
 				ok = false
@@ -219,11 +215,10 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 		}
 		abusive := "none"
 		if len(st.abuse) > 0 {
-			lat := slices.Clone(st.abuseLat)
-			slices.Sort(lat)
-			abusive = fmt.Sprintf("%s (p50 %.0f ms, max %.0f ms)", classes(st.abuse), loadMS(loadPercentile(lat, 0.5)), loadMS(lat[len(lat)-1]))
+			lat := summarizeLatencies(st.abuseLat)
+			abusive = fmt.Sprintf("%s (p50 %.0f ms, max %.0f ms)", classes(st.abuse), ms(lat.p50), ms(lat.max))
 		}
-		p("| %s | %d | %.1f | %.1f | %s | %s | %s | %s | %s |\n", st.name, len(st.normal), loadMS(st.p(0.5)), loadMS(st.p(0.95)), r50, r95,
+		p("| %s | %d | %.1f | %.1f | %s | %s | %s | %s | %s |\n", st.name, normal.n, ms(normal.p50), ms(normal.p95), r50, r95,
 			classes(st.normErrs), abusive, mb(st.hwm))
 	}
 	p("\n- Server stayed up: **%s** (`/healthz` %s after the abuse)\n", verdict(up), healthNote(status, herr))
@@ -257,7 +252,7 @@ func abuseRun(ctx context.Context, cfg abuseConfig, d time.Duration, normal *htt
 						t0 := time.Now()
 						// The abuser's own requests are not cut by the
 						// phase's end: they are answered and counted.
-						status, body, err := loadHTTP(context.WithoutCancel(ctx), abuser, http.MethodGet, u, "", nil)
+						status, body, err := request(context.WithoutCancel(ctx), abuser, http.MethodGet, u, "", nil)
 						class := "transport error"
 						if err == nil {
 							class = errorClass(status, body)
@@ -288,7 +283,7 @@ func abuseRun(ctx context.Context, cfg abuseConfig, d time.Duration, normal *htt
 		}
 		u := base + "/api/search?" + url.Values{"q": {claims[i%len(claims)]}}.Encode()
 		t0 := time.Now()
-		status, body, err := loadHTTP(context.WithoutCancel(ctx), normal, http.MethodGet, u, "", nil)
+		status, body, err := request(context.WithoutCancel(ctx), normal, http.MethodGet, u, "", nil)
 		switch {
 		case err != nil:
 			st.normErrs["transport error"]++
@@ -313,7 +308,7 @@ func widestAdmitted(ctx context.Context, c *http.Client, base string) (string, e
 	for _, p := range abusePrefixes() {
 		// A prefix alone is admitted (no two-letter prefix of SciFact
 		// reaches the budget); its hit count stands for its breadth.
-		status, body, err := loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {p}}.Encode(), "", nil)
+		status, body, err := request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {p}}.Encode(), "", nil)
 		if err != nil {
 			return "", err
 		}
@@ -332,10 +327,10 @@ func widestAdmitted(ctx context.Context, c *http.Client, base string) (string, e
 	var q []string
 	for _, x := range counts {
 		try := strings.Join(append(slices.Clone(q), x.p), " ")
-		status, _, err := loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
+		status, _, err := request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
 		for err == nil && status == http.StatusTooManyRequests {
 			time.Sleep(time.Second)
-			status, _, err = loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
+			status, _, err = request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
 		}
 		if err != nil {
 			return "", err
@@ -385,13 +380,6 @@ func procMemory(pid int) (hwm, rss int64) {
 		}
 	}
 	return hwm, rss
-}
-
-func ratio(a, b time.Duration) float64 {
-	if b <= 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
 }
 
 // classes formats counts by class, most frequent first.

@@ -10,22 +10,6 @@ import (
 	"testing"
 )
 
-func TestMedian(t *testing.T) {
-	for _, c := range []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, 0},
-		{[]float64{3}, 3},
-		{[]float64{20.7, 1.4, 2.3}, 2.3},
-		{[]float64{4, 1, 3, 2}, 2.5},
-	} {
-		if got := median(c.in); got != c.want {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
-		}
-	}
-}
-
 func TestLastLine(t *testing.T) {
 	out := []byte("progress\n{\"added\":3,\"failed\":0}\n\n")
 	if got := string(lastLine(out)); got != `{"added":3,"failed":0}` {

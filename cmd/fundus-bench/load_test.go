@@ -112,22 +112,7 @@ func TestLoadUniqueWordAnalyzed(t *testing.T) {
 	}
 }
 
-func TestLoadPercentile(t *testing.T) {
-	var lat []time.Duration
-	for i := 1; i <= 100; i++ {
-		lat = append(lat, time.Duration(i)*time.Millisecond)
-	}
-	for _, c := range []struct {
-		p    float64
-		want time.Duration
-	}{{0.5, 50 * time.Millisecond}, {0.95, 95 * time.Millisecond}, {0.99, 99 * time.Millisecond}, {1, 100 * time.Millisecond}, {0, time.Millisecond}} {
-		if got := loadPercentile(lat, c.p); got != c.want {
-			t.Errorf("loadPercentile(1..100 ms, %v) = %v, want %v", c.p, got, c.want)
-		}
-	}
-	if got := loadPercentile(nil, 0.5); got != 0 {
-		t.Errorf("loadPercentile(nil) = %v", got)
-	}
+func TestNewLoadStats(t *testing.T) {
 	s := newLoadStats([]time.Duration{3, 1, 2}, 1, 2*time.Second)
 	if s.requests != 4 || s.errors != 1 || s.p50 != 2 || s.p99 != 3 || s.rps != 2 {
 		t.Errorf("newLoadStats = %+v", s)
@@ -289,12 +274,7 @@ func TestLoadVerifyLost(t *testing.T) {
 	}
 }
 
-func TestLoadThousandsAndEscape(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 5183: "5,183", 1234567: "1,234,567"} {
-		if got := loadThousands(n); got != want {
-			t.Errorf("loadThousands(%d) = %q", n, got)
-		}
-	}
+func TestLoadEscapeID(t *testing.T) {
 	if got := loadEscapeID("load/3-17"); got != "load/3-17" {
 		t.Errorf("loadEscapeID = %q", got)
 	}

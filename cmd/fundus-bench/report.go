@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 )
@@ -95,29 +94,6 @@ func newRow(label string, records int, m measurement) row {
 		r.cpuRatio = r.bleveCPU / r.fundusCPU
 	}
 	return r
-}
-
-// median returns the median of xs (the mean of the middle two for an even
-// count).
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
-
-// mb formats bytes as MB (2^20 bytes).
-func mb(b int64) string {
-	if b <= 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.0f MB", float64(b)/(1<<20))
 }
 
 // summary is what the Markdown block reports.

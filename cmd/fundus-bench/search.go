@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -143,7 +142,7 @@ type setResult struct {
 
 // benchSearch runs both corpora and prints the report.
 func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer) error {
-	start, loadStart := time.Now(), loadAvg()
+	start, loadStart := time.Now(), loadAverage()
 	raw, err := loadClaims(cfg.queries, cfg.qrels)
 	if err != nil {
 		return err
@@ -221,17 +220,8 @@ func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer
 	}
 	took := time.Since(start).Round(time.Second)
 	fmt.Fprintf(stdout, "total run time %s\n\n", took)
-	load := fmt.Sprintf("load average %s at the start, %s at the end of the %s run", loadStart, loadAvg(), took)
+	load := fmt.Sprintf("load average %s at the start, %s at the end of the %s run", loadStart, loadAverage(), took)
 	return writeSearchSummary(stdout, cfg, len(sci), results, load, queryNote)
-}
-
-// loadAvg returns the 1-, 5- and 15-minute load averages, or "n/a".
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " / ")
-	}
-	return "n/a"
 }
 
 // corpusRun is one corpus to measure.
@@ -270,11 +260,11 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 	defer closePlain()
 
 	fmt.Fprintf(stderr, "%s: starting fundus serve …\n", c.name)
-	srv, err := startServer(ctx, cfg.fundus, c.dataDir)
+	srv, err := startServer(ctx, cfg.fundus, c.dataDir, "")
 	if err != nil {
 		return res, err
 	}
-	defer srv.stop()
+	defer srv.stop(30 * time.Second)
 	client := newClient(cfg.clients)
 	for _, set := range c.sets {
 		sr := setResult{set: set}
@@ -351,8 +341,8 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 	res.suggest = sug.stats()
 	printStats(stdout, c.name, "suggest prefixes", "Fundus HTTP, 1 client", res.suggest)
 	client.CloseIdleConnections()
-	if err := srv.stop(); err != nil {
-		return res, err
+	if _, err := srv.stop(30 * time.Second); err != nil {
+		return res, fmt.Errorf("fundus serve: %w\n%s", err, srv.logTail())
 	}
 	res.serverRS = srv.peakRSS()
 

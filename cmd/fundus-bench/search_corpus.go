@@ -341,16 +341,3 @@ func suggestPrefixes(titles []string, n int, seed uint64) []string {
 	}
 	return out
 }
-
-// thousands formats n with thin separators: 100000 → "100,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
