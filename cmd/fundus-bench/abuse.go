@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,7 +111,7 @@ type abuseStats struct {
 // benchAbuse ingests SciFact, starts the server with its default limits
 // (rate limits applied to loopback too), and runs the phases.
 func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) error {
-	loadBefore := loadAverage()
+	mach := startMachine()
 	claims, _, err := loadClaimsFrom(cfg.queries, cfg.qrels)
 	if err != nil {
 		return fmt.Errorf("abuse: read the SciFact claims: %w", err)
@@ -181,15 +180,12 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	}
 	status, _, herr := request(ctx, normal, http.MethodGet, srv.base+"/healthz", "", nil)
 	up := herr == nil && status == http.StatusOK
-	loadAfter := loadAverage()
+	mach.finish()
 
 	bw := bufio.NewWriter(stdout)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("\n## Abuse: %d concurrent worst-case searches from one client beside a normal client\n\n", cfg.abusers)
-	p("- Command: `%s`\n", commandLine(cfg.args))
-	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
-	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(cfg.fundus))
-	p("- Machine: nproc %d%s; load average %s before, %s after (shared machine: timings are noisy)\n", runtime.NumCPU(), cpuModel(), loadBefore, loadAfter)
+	writeHeader(bw, cfg.args, cfg.fundus, mach.describe("the abuse"))
 	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", thousands(sum.Added))
 	p("- Server: `fundus serve --data DIR --addr %s --limit-loopback`, every other limit at its default (rate 20/s, burst 40 per client; searches: 2 × cores running, 4 × cores waiting for at most 500 ms, at most cores in flight per client, 5 s deadline, 2,000 expanded terms)\n", addr)
 	p("- Normal client: one connection from 127.0.0.1, SciFact test claims (`/api/search?q=<claim>`, plain words) one after the other, %g a second (or as fast as answered, when slower)\n", cfg.normalRate)

@@ -97,6 +97,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		return fmt.Errorf("corpus: %w", err)
 	}
 
+	mach := startMachine()
 	root, err := os.MkdirTemp("", "fundus-bench-")
 	if err != nil {
 		return fmt.Errorf("create temp dir: %w", err)
@@ -132,6 +133,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	for i, m := range rounds {
 		rows = append(rows, newRow(strconv.Itoa(i+1), records, m))
 	}
+	mach.finish()
 	med := medians(rounds)
 	medRow := newRow("median", records, med)
 	rows = append(rows, medRow)
@@ -145,6 +147,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		rows:    rows,
 		median:  medRow,
 		prepare: med.blevePrepare,
+		machine: mach,
 	})
 }
 

@@ -104,7 +104,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // prints the report. It fails when any request failed or any write was
 // lost.
 func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) error {
-	rep := loadReport{cfg: cfg, stored: -1, indexed: -1, loadBefore: loadAverage()}
+	rep := loadReport{cfg: cfg, stored: -1, indexed: -1, machine: startMachine()}
 	root, err := os.MkdirTemp("", "fundus-bench-load-")
 	if err != nil {
 		return fmt.Errorf("create temp dir: %w", err)
@@ -176,7 +176,7 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	rep.loadAfter = loadAverage()
+	rep.machine.finish()
 	fmt.Fprintf(stderr, "load: checking %d acknowledged writes …\n", len(rep.res.acked))
 	rep.verify, rep.verifyFailed = verifyWrites(ctx, srv.base, rep.res.acked, cfg.searchSample, cfg.seed)
 	if err := ctx.Err(); err != nil {

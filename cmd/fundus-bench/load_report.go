@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +27,7 @@ type loadReport struct {
 	indexed      int
 	checkErr     error
 	checkOut     string
-	loadBefore   string
-	loadAfter    string
+	machine      *machine // load average before the run, and at the end of the load
 	verifyFailed error
 }
 
@@ -110,11 +108,7 @@ func writeLoadReport(w io.Writer, rep loadReport) error {
 		searchMix += "), half 1–3 random words from the corpus vocabulary"
 	}
 	p("## Load: %d clients, %g s, %.0f%% searches / %.0f%% writes\n\n", cfg.clients, cfg.duration.Seconds(), 100*(1-cfg.writeShare), 100*cfg.writeShare)
-	p("- Command: `%s`\n", commandLine(cfg.args))
-	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
-	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(cfg.fundus))
-	p("- Machine: nproc %d, 2 cores, shared machine (timings are noisy)%s; load average %s before, %s at the end of the load\n",
-		runtime.NumCPU(), cpuModel(), rep.loadBefore, rep.loadAfter)
+	writeHeader(bw, cfg.args, cfg.fundus, rep.machine.describe("the load"))
 	p("- Data: a fresh data directory with %s\n", rep.source)
 	p("- Server: `fundus serve --data DIR --addr 127.0.0.1:PORT --search-rate 0 --write-rate 0 --max-searches 0` (other limits at their defaults); " +
 		"the load generator runs on the same machine and competes for the same cores\n")

@@ -142,7 +142,7 @@ type setResult struct {
 
 // benchSearch runs both corpora and prints the report.
 func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer) error {
-	start, loadStart := time.Now(), loadAverage()
+	start, mach := time.Now(), startMachine()
 	raw, err := loadClaims(cfg.queries, cfg.qrels)
 	if err != nil {
 		return err
@@ -220,8 +220,9 @@ func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer
 	}
 	took := time.Since(start).Round(time.Second)
 	fmt.Fprintf(stdout, "total run time %s\n\n", took)
-	load := fmt.Sprintf("load average %s at the start, %s at the end of the %s run", loadStart, loadAverage(), took)
-	return writeSearchSummary(stdout, cfg, len(sci), results, load, queryNote)
+	mach.finish()
+	machine := mach.describe(fmt.Sprintf("the %s run", took)) + "; server, client and plain Bleve share these cores"
+	return writeSearchSummary(stdout, cfg, len(sci), results, machine, queryNote)
 }
 
 // corpusRun is one corpus to measure.
