@@ -10,14 +10,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -34,20 +32,20 @@ const (
 
 // abuseConfig is the parsed command line of the abuse subcommand.
 type abuseConfig struct {
-	fundus, corpus, queries, qrels string
-	idle, duration                 time.Duration
-	abusers                        int
-	interval                       time.Duration
-	normalRate                     float64
-	args                           []string
+	fundus string
+	sciFactFiles
+	idle, duration time.Duration
+	abusers        int
+	interval       time.Duration
+	normalRate     float64
+	args           []string
 }
 
 // runAbuse implements `fundus-bench abuse`.
 func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("abuse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
-	scifact := fs.String("scifact", "../shared/eval/scifact", "SciFact directory (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
+	fs := newFlagSet("abuse", stderr)
+	fundus := fundusFlag(fs)
+	scifact := sciFactFlag(fs)
 	idle := fs.Duration("idle", 15*time.Second, "how long the normal client searches alone first")
 	duration := fs.Duration("duration", 30*time.Second, "how long each abusive phase lasts")
 	abusers := fs.Int("abusers", 40, "concurrent abusive searches per wave")
@@ -57,30 +55,24 @@ func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	switch {
-	case *fundus == "":
-		return &usageError{errors.New("abuse: --fundus is required")}
 	case *normalRate <= 0 || *normalRate > 20:
-		return &usageError{errors.New("abuse: --normal-rate must be above 0 and at most 20 (the default search rate limit)")}
+		return usagef("abuse: --normal-rate must be above 0 and at most 20 (the default search rate limit)")
 	case *idle <= 0 || *idle > abuseMaxDuration || *duration <= 0 || *duration > abuseMaxDuration:
-		return &usageError{fmt.Errorf("abuse: --idle and --duration must be above 0 and at most %s", abuseMaxDuration)}
+		return usagef("abuse: --idle and --duration must be above 0 and at most %s", abuseMaxDuration)
 	case *abusers < 1 || *abusers > abuseMaxAbusers:
-		return &usageError{fmt.Errorf("abuse: --abusers must be between 1 and %d", abuseMaxAbusers)}
+		return usagef("abuse: --abusers must be between 1 and %d", abuseMaxAbusers)
 	case *interval <= 0:
-		return &usageError{errors.New("abuse: --interval must be above 0")}
+		return usagef("abuse: --interval must be above 0")
 	}
-	bin, err := exec.LookPath(*fundus)
-	if err == nil {
-		bin, err = filepath.Abs(bin)
-	}
+	bin, err := fundusBinary("abuse", *fundus)
 	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
+		return err
 	}
-	corpus, err := corpusPath(filepath.Join(*scifact, "corpus.jsonl"))
-	if err != nil {
+	cfg := abuseConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact),
+		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: append([]string{"abuse"}, args...)}
+	if cfg.corpus, err = corpusPath(cfg.corpus); err != nil {
 		return fmt.Errorf("abuse: %w (the benchmark needs SciFact)", err)
 	}
-	cfg := abuseConfig{fundus: bin, corpus: corpus, queries: filepath.Join(*scifact, "queries.jsonl"), qrels: filepath.Join(*scifact, "qrels", "test.tsv"),
-		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: append([]string{"abuse"}, args...)}
 	return benchAbuse(ctx, cfg, stdout, stderr)
 }
 
@@ -123,13 +115,9 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	defer os.RemoveAll(root)
 	dir := filepath.Join(root, "data")
 	fmt.Fprintf(stderr, "abuse: fundus ingest %s …\n", cfg.corpus)
-	run, err := timeChild(ctx, cfg.fundus, "ingest", "--data", dir, "--json", cfg.corpus)
+	_, added, err := ingestFresh(ctx, cfg.fundus, dir, cfg.corpus, -1)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	var sum struct{ Added, Failed int }
-	if err := json.Unmarshal(lastLine(run.stdout), &sum); err != nil || sum.Failed != 0 {
-		return fmt.Errorf("ingest: want 0 failed, got %q", lastLine(run.stdout))
+		return fmt.Errorf("abuse: %w", err)
 	}
 	fmt.Fprintf(stderr, "abuse: starting fundus serve --limit-loopback …\n")
 	srv, err := startServer(ctx, cfg.fundus, dir, filepath.Join(root, "serve.log"), "--limit-loopback")
@@ -186,7 +174,7 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("\n## Abuse: %d concurrent worst-case searches from one client beside a normal client\n\n", cfg.abusers)
 	writeHeader(bw, cfg.args, cfg.fundus, mach.describe("the abuse"))
-	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", thousands(sum.Added))
+	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", thousands(added))
 	p("- Server: `fundus serve --data DIR --addr %s --limit-loopback`, every other limit at its default (rate 20/s, burst 40 per client; searches: 2 × cores running, 4 × cores waiting for at most 500 ms, at most cores in flight per client, 5 s deadline, 2,000 expanded terms)\n", addr)
 	p("- Normal client: one connection from 127.0.0.1, SciFact test claims (`/api/search?q=<claim>`, plain words) one after the other, %g a second (or as fast as answered, when slower)\n", cfg.normalRate)
 	p("- Abusive client: from 127.0.0.2, waves of %d concurrent searches, a wave every %s or when the last answer came, whichever is later (its rate limit refills a burst in 2 s); answers are counted by status\n", cfg.abusers, cfg.interval)

@@ -7,9 +7,7 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -48,9 +46,8 @@ type loadConfig struct {
 
 // runLoad implements `fundus-bench load`.
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
+	fs := newFlagSet("load", stderr)
+	fundus := fundusFlag(fs)
 	corpus := fs.String("corpus", "../shared/eval/scifact/corpus.jsonl", "corpus to ingest before the load; when it is absent, the built-in demo corpus (serve --demo) is used")
 	queries := fs.String("queries", "", "queries.jsonl whose test claims are searched (default: next to the corpus)")
 	qrels := fs.String("qrels", "", "qrels file naming the test queries (default: qrels/test.tsv next to the corpus)")
@@ -65,33 +62,28 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	switch {
-	case *fundus == "":
-		return &usageError{errors.New("load: --fundus is required")}
 	case *duration <= 0 || *duration > loadMaxDuration:
-		return &usageError{fmt.Errorf("load: --duration must be above 0 and at most %s", loadMaxDuration)}
+		return usagef("load: --duration must be above 0 and at most %s", loadMaxDuration)
 	case *clients < 1 || *clients > loadMaxClients:
-		return &usageError{fmt.Errorf("load: --clients must be between 1 and %d", loadMaxClients)}
+		return usagef("load: --clients must be between 1 and %d", loadMaxClients)
 	case *writeShare < 0 || *writeShare > 1:
-		return &usageError{errors.New("load: --write-share must be between 0 and 1")}
+		return usagef("load: --write-share must be between 0 and 1")
 	case *maxRequests < 1 || *maxRequests > loadMaxRequests:
-		return &usageError{fmt.Errorf("load: --max-requests must be between 1 and %d", loadMaxRequests)}
+		return usagef("load: --max-requests must be between 1 and %d", loadMaxRequests)
 	case *sample < 0:
-		return &usageError{errors.New("load: --search-sample must not be negative")}
+		return usagef("load: --search-sample must not be negative")
 	}
-	bin, err := exec.LookPath(*fundus)
+	bin, err := fundusBinary("load", *fundus)
 	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
-	}
-	if bin, err = filepath.Abs(bin); err != nil {
-		return fmt.Errorf("fundus binary %s: %w", *fundus, err)
+		return err
 	}
 	cfg := loadConfig{fundus: bin, duration: *duration, clients: *clients, writeShare: *writeShare,
 		maxRequests: *maxRequests, searchSample: *sample, seed: *seed, keep: *keep, args: append([]string{"load"}, args...)}
 	if abs, err := corpusPath(*corpus); err == nil {
 		cfg.corpus = abs
-		dir := filepath.Dir(abs)
-		cfg.queries = cmp.Or(*queries, filepath.Join(dir, "queries.jsonl"))
-		cfg.qrels = cmp.Or(*qrels, filepath.Join(dir, "qrels", "test.tsv"))
+		next := sciFactIn(filepath.Dir(abs))
+		cfg.queries = cmp.Or(*queries, next.queries)
+		cfg.qrels = cmp.Or(*qrels, next.qrels)
 	} else {
 		cfg.missing = *corpus
 		fmt.Fprintf(stderr, "load: %v; using the built-in demo corpus (fundus serve --demo)\n", err)
@@ -129,15 +121,9 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 			return err
 		}
 		fmt.Fprintf(stderr, "load: fundus ingest %s …\n", cfg.corpus)
-		run, err := timeChild(ctx, cfg.fundus, "ingest", "--data", dir, "--json", cfg.corpus)
+		run, _, err := ingestFresh(ctx, cfg.fundus, dir, cfg.corpus, len(recs))
 		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
-		}
-		var sum struct {
-			Added, Failed int
-		}
-		if err := json.Unmarshal(lastLine(run.stdout), &sum); err != nil || sum.Added != len(recs) || sum.Failed != 0 {
-			return fmt.Errorf("ingest: want %d added and 0 failed, got %q", len(recs), lastLine(run.stdout))
+			return fmt.Errorf("load: %w", err)
 		}
 		rep.ingest = run.wall
 		rep.source = fmt.Sprintf("`%s` (%s documents), ingested with `fundus ingest` in %.1f s", cfg.corpus, thousands(len(recs)), run.wall.Seconds())
@@ -190,14 +176,8 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 		rep.stopErr = fmt.Errorf("%w\n%s", rep.stopErr, srv.logTail())
 	}
 
-	if out, err := exec.CommandContext(ctx, cfg.fundus, "stats", "--data", dir, "--json").Output(); err == nil {
-		var st struct {
-			Documents int    `json:"documents"`
-			Indexed   uint64 `json:"indexed"`
-		}
-		if json.Unmarshal(lastLine(out), &st) == nil {
-			rep.stored, rep.indexed = st.Documents, int(st.Indexed)
-		}
+	if stored, indexed, err := fundusStats(ctx, cfg.fundus, dir); err == nil {
+		rep.stored, rep.indexed = stored, int(indexed)
 	}
 	fmt.Fprintf(stderr, "load: fundus check …\n")
 	out, err := exec.CommandContext(ctx, cfg.fundus, "check", "--data", dir).CombinedOutput()

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -135,14 +134,10 @@ func TestLoadVocabulary(t *testing.T) {
 }
 
 func TestLoadClaimsFrom(t *testing.T) {
-	dir := t.TempDir()
-	q := filepath.Join(dir, "queries.jsonl")
-	r := filepath.Join(dir, "test.tsv")
-	os.WriteFile(q, []byte(`{"_id": "1", "text": "Vitamin D (\"calciferol\") AND cancer: no link."}
+	q, r := writeQueryFiles(t, `{"_id": "1", "text": "Vitamin D (\"calciferol\") AND cancer: no link."}
 {"_id": "2", "text": "Not a test query."}
 {"_id": "3", "text": "-Aspirin reduces risk*"}
-`), 0o644)
-	os.WriteFile(r, []byte("query-id\tcorpus-id\tscore\n1\t10\t1\n3\t11\t1\n3\t12\t1\n"), 0o644)
+`, "query-id\tcorpus-id\tscore\n1\t10\t1\n3\t11\t1\n3\t12\t1\n")
 	claims, dropped, err := loadClaimsFrom(q, r)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +153,7 @@ func TestLoadClaimsFrom(t *testing.T) {
 			t.Errorf("claim %q is not plain words", c)
 		}
 	}
-	if _, _, err := loadClaimsFrom(q, filepath.Join(dir, "missing.tsv")); err == nil {
+	if _, _, err := loadClaimsFrom(q, filepath.Join(t.TempDir(), "missing.tsv")); err == nil {
 		t.Error("missing qrels: no error")
 	}
 }

@@ -4,22 +4,16 @@ package main
 // corpus vocabulary, and new documents each with a word unique to it.
 
 import (
-	"bytes"
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"net/url"
-	"os"
-	"path"
 	"slices"
 	"strings"
 	"unicode"
 
-	"github.com/fundus-kb/fundus/indexer/demo"
 	"github.com/fundus-kb/fundus/indexer/parse"
 	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/search/querylang"
@@ -176,37 +170,12 @@ func loadVocabulary(texts []string, limit int) []string {
 // qrels file names, in file order, as plain words. Claims the query
 // language rejects even so are left out and counted.
 func loadClaimsFrom(queries, qrels string) (claims []string, dropped int, err error) {
-	qf, err := os.ReadFile(qrels)
+	texts, _, err := testQueries(queries, qrels)
 	if err != nil {
 		return nil, 0, err
 	}
-	want := map[string]bool{}
-	for i, line := range strings.Split(string(qf), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || (i == 0 && f[0] == "query-id") {
-			continue
-		}
-		want[f[0]] = true
-	}
-	data, err := os.ReadFile(queries)
-	if err != nil {
-		return nil, 0, err
-	}
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var q struct {
-			ID   string `json:"_id"`
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(line, &q); err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %w", queries, i+1, err)
-		}
-		if !want[q.ID] {
-			continue
-		}
-		p := search.PlainText(q.Text)
+	for _, t := range texts {
+		p := search.PlainText(t)
 		if _, err := querylang.Parse(p); err != nil || strings.TrimSpace(p) == "" || len([]rune(p)) > search.MaxQueryLength {
 			dropped++
 			continue
@@ -217,24 +186,6 @@ func loadClaimsFrom(queries, qrels string) (claims []string, dropped int, err er
 		return nil, dropped, fmt.Errorf("no test queries in %s named by %s", queries, qrels)
 	}
 	return claims, dropped, nil
-}
-
-// demoRecords parses the built-in demo corpus.
-func demoRecords() ([]parse.Record, error) {
-	var recs []parse.Record
-	err := fs.WalkDir(demo.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !parse.Supported(p) {
-			return err
-		}
-		data, err := fs.ReadFile(demo.FS(), p)
-		if err != nil {
-			return err
-		}
-		rs, _ := parse.File(context.Background(), path.Base(p), data)
-		recs = append(recs, rs...)
-		return nil
-	})
-	return recs, err
 }
 
 // newLoadWorkload builds the workload from the corpus records.

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -30,10 +27,8 @@ const (
 
 // searchConfig is the parsed command line of the search subcommand.
 type searchConfig struct {
-	fundus     string // the fundus binary (absolute)
-	corpus     string // SciFact corpus.jsonl (absolute)
-	queries    string // SciFact queries.jsonl
-	qrels      string // SciFact qrels/test.tsv
+	fundus string // the fundus binary (absolute)
+	sciFactFiles
 	docs       int    // size of the synthetic corpus
 	seed       uint64 // seed of the synthetic corpus and the suggest prefixes
 	clients    int    // concurrent clients
@@ -48,10 +43,9 @@ type searchConfig struct {
 
 // runSearch implements `fundus-bench search`.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
-	scifact := fs.String("scifact", "../shared/eval/scifact", "SciFact folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+	fs := newFlagSet("search", stderr)
+	fundus := fundusFlag(fs)
+	scifact := sciFactFlag(fs)
 	docs := fs.Int("docs", 100000, "documents in the synthetic corpus made from SciFact text")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus and the suggest prefixes")
 	clients := fs.Int("clients", 8, "concurrent clients in the throughput runs")
@@ -64,29 +58,19 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *fundus == "" {
-		return &usageError{errors.New("search: --fundus is required")}
-	}
 	if *docs < 1 || *clients < 1 || *passes < 1 || *passesBig < 1 {
-		return &usageError{errors.New("search: --docs, --clients, --passes and --passes-100k must be 1 or more")}
+		return usagef("search: --docs, --clients, --passes and --passes-100k must be 1 or more")
 	}
-	bin, err := exec.LookPath(*fundus)
+	bin, err := fundusBinary("search", *fundus)
 	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
+		return err
 	}
-	if bin, err = filepath.Abs(bin); err != nil {
-		return fmt.Errorf("fundus binary %s: %w", *fundus, err)
-	}
-	cfg := searchConfig{fundus: bin, docs: *docs, seed: *seed, clients: *clients, passes: *passes, passesBig: *passesBig,
+	cfg := searchConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact), docs: *docs, seed: *seed, clients: *clients, passes: *passes, passesBig: *passesBig,
 		skipBig: *skipBig, inProcess: *inProcess || *profile != "", args: append([]string{"search"}, args...)}
-	if cfg.corpus, err = corpusPath(filepath.Join(*scifact, "corpus.jsonl")); err != nil {
-		return err
-	}
-	if cfg.queries, err = corpusPath(filepath.Join(*scifact, "queries.jsonl")); err != nil {
-		return err
-	}
-	if cfg.qrels, err = corpusPath(filepath.Join(*scifact, "qrels", "test.tsv")); err != nil {
-		return err
+	for _, p := range []*string{&cfg.corpus, &cfg.queries, &cfg.qrels} {
+		if *p, err = corpusPath(*p); err != nil {
+			return err
+		}
 	}
 	for _, d := range []struct {
 		flag string

@@ -6,10 +6,7 @@ import (
 )
 
 func TestPercentile(t *testing.T) {
-	var lat []time.Duration
-	for i := 1; i <= 100; i++ {
-		lat = append(lat, time.Duration(i)*time.Millisecond)
-	}
+	lat := millisUpTo(100)
 	for _, c := range []struct {
 		name   string
 		sorted []time.Duration
