@@ -89,14 +89,11 @@ func parseLoadAvg(text string) (string, bool) {
 	return strings.Join(f[:3], " / "), true
 }
 
-// cpuModelKeys are the /proc/cpuinfo keys that name the CPU, best first:
-// x86 and some ARM ("model name"), Raspberry Pi boards ("Model"), MIPS
-// ("cpu model"), POWER ("cpu") and RISC-V ("uarch"). arm64 kernels often
-// name none of them.
-var cpuModelKeys = []string{"model name", "Model", "cpu model", "cpu", "uarch"}
-
 // parseCPUModel returns the CPU model named by /proc/cpuinfo text (that of
-// the first processor listed), or "".
+// the first processor listed), or "". The keys that name it, best first:
+// "model name" (x86 and some ARM), "Model" (Raspberry Pi boards), "cpu
+// model" (MIPS), "cpu" (POWER) and "uarch" (RISC-V); arm64 kernels often
+// give none of them.
 func parseCPUModel(text string) string {
 	found := map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(text))
@@ -107,7 +104,7 @@ func parseCPUModel(text string) string {
 			found[k] = v
 		}
 	}
-	for _, k := range cpuModelKeys {
+	for _, k := range []string{"model name", "Model", "cpu model", "cpu", "uarch"} {
 		if v := found[k]; v != "" {
 			return v
 		}
