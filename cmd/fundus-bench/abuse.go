@@ -10,16 +10,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,20 +32,20 @@ const (
 
 // abuseConfig is the parsed command line of the abuse subcommand.
 type abuseConfig struct {
-	fundus, corpus, queries, qrels string
-	idle, duration                 time.Duration
-	abusers                        int
-	interval                       time.Duration
-	normalRate                     float64
-	args                           []string
+	fundus string
+	sciFactFiles
+	idle, duration time.Duration
+	abusers        int
+	interval       time.Duration
+	normalRate     float64
+	args           []string
 }
 
 // runAbuse implements `fundus-bench abuse`.
 func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("abuse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
-	scifact := fs.String("scifact", "../shared/eval/scifact", "SciFact directory (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
+	fs := newFlagSet("abuse", stderr)
+	fundus := fundusFlag(fs)
+	scifact := sciFactFlag(fs)
 	idle := fs.Duration("idle", 15*time.Second, "how long the normal client searches alone first")
 	duration := fs.Duration("duration", 30*time.Second, "how long each abusive phase lasts")
 	abusers := fs.Int("abusers", 40, "concurrent abusive searches per wave")
@@ -58,30 +55,24 @@ func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	switch {
-	case *fundus == "":
-		return &usageError{errors.New("abuse: --fundus is required")}
 	case *normalRate <= 0 || *normalRate > 20:
-		return &usageError{errors.New("abuse: --normal-rate must be above 0 and at most 20 (the default search rate limit)")}
+		return usagef("abuse: --normal-rate must be above 0 and at most 20 (the default search rate limit)")
 	case *idle <= 0 || *idle > abuseMaxDuration || *duration <= 0 || *duration > abuseMaxDuration:
-		return &usageError{fmt.Errorf("abuse: --idle and --duration must be above 0 and at most %s", abuseMaxDuration)}
+		return usagef("abuse: --idle and --duration must be above 0 and at most %s", abuseMaxDuration)
 	case *abusers < 1 || *abusers > abuseMaxAbusers:
-		return &usageError{fmt.Errorf("abuse: --abusers must be between 1 and %d", abuseMaxAbusers)}
+		return usagef("abuse: --abusers must be between 1 and %d", abuseMaxAbusers)
 	case *interval <= 0:
-		return &usageError{errors.New("abuse: --interval must be above 0")}
+		return usagef("abuse: --interval must be above 0")
 	}
-	bin, err := exec.LookPath(*fundus)
-	if err == nil {
-		bin, err = filepath.Abs(bin)
-	}
+	bin, err := fundusBinary("abuse", *fundus)
 	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
+		return err
 	}
-	corpus, err := corpusPath(filepath.Join(*scifact, "corpus.jsonl"))
-	if err != nil {
+	cfg := abuseConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact),
+		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: append([]string{"abuse"}, args...)}
+	if cfg.corpus, err = corpusPath(cfg.corpus); err != nil {
 		return fmt.Errorf("abuse: %w (the benchmark needs SciFact)", err)
 	}
-	cfg := abuseConfig{fundus: bin, corpus: corpus, queries: filepath.Join(*scifact, "queries.jsonl"), qrels: filepath.Join(*scifact, "qrels", "test.tsv"),
-		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: append([]string{"abuse"}, args...)}
 	return benchAbuse(ctx, cfg, stdout, stderr)
 }
 
@@ -109,16 +100,10 @@ type abuseStats struct {
 	query    string          // the abusive query
 }
 
-func (s *abuseStats) p(q float64) time.Duration {
-	x := slices.Clone(s.normal)
-	slices.Sort(x)
-	return loadPercentile(x, q)
-}
-
 // benchAbuse ingests SciFact, starts the server with its default limits
 // (rate limits applied to loopback too), and runs the phases.
 func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) error {
-	loadBefore := loadAverage()
+	mach := startMachine()
 	claims, _, err := loadClaimsFrom(cfg.queries, cfg.qrels)
 	if err != nil {
 		return fmt.Errorf("abuse: read the SciFact claims: %w", err)
@@ -130,21 +115,17 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	defer os.RemoveAll(root)
 	dir := filepath.Join(root, "data")
 	fmt.Fprintf(stderr, "abuse: fundus ingest %s …\n", cfg.corpus)
-	run, err := timeChild(ctx, cfg.fundus, "ingest", "--data", dir, "--json", cfg.corpus)
+	_, added, err := ingestFresh(ctx, cfg.fundus, dir, cfg.corpus, -1)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	var sum struct{ Added, Failed int }
-	if err := json.Unmarshal(lastLine(run.stdout), &sum); err != nil || sum.Failed != 0 {
-		return fmt.Errorf("ingest: want 0 failed, got %q", lastLine(run.stdout))
+		return fmt.Errorf("abuse: %w", err)
 	}
 	fmt.Fprintf(stderr, "abuse: starting fundus serve --limit-loopback …\n")
-	srv, err := startServe(ctx, cfg.fundus, dir, filepath.Join(root, "serve.log"), "--limit-loopback")
+	srv, err := startServer(ctx, cfg.fundus, dir, filepath.Join(root, "serve.log"), "--limit-loopback")
 	if err != nil {
 		return err
 	}
 	defer srv.stop(30 * time.Second)
-	pid := srv.cmd.Process.Pid
+	pid := srv.pid()
 	addr := strings.TrimPrefix(srv.base, "http://")
 
 	// The normal client connects from 127.0.0.1, the abusive one from
@@ -154,7 +135,7 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	abuser := abuseClient("127.0.0.2", 2*cfg.abusers)
 	defer normal.CloseIdleConnections()
 	defer abuser.CloseIdleConnections()
-	if _, _, err := loadHTTP(ctx, abuser, http.MethodGet, srv.base+"/healthz", "", nil); err != nil {
+	if _, _, err := request(ctx, abuser, http.MethodGet, srv.base+"/healthz", "", nil); err != nil {
 		return fmt.Errorf("abuse: cannot connect from 127.0.0.2 (the abusive client's address): %w", err)
 	}
 
@@ -185,18 +166,15 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 		st.hwm, st.rss = procMemory(pid)
 		phases = append(phases, st)
 	}
-	status, _, herr := loadHTTP(ctx, normal, http.MethodGet, srv.base+"/healthz", "", nil)
+	status, _, herr := request(ctx, normal, http.MethodGet, srv.base+"/healthz", "", nil)
 	up := herr == nil && status == http.StatusOK
-	loadAfter := loadAverage()
+	mach.finish()
 
 	bw := bufio.NewWriter(stdout)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 	p("\n## Abuse: %d concurrent worst-case searches from one client beside a normal client\n\n", cfg.abusers)
-	p("- Command: `%s`\n", commandLine(cfg.args))
-	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
-	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(cfg.fundus))
-	p("- Machine: nproc %d%s; load average %s before, %s after (shared machine: timings are noisy)\n", runtime.NumCPU(), cpuModel(), loadBefore, loadAfter)
-	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", loadThousands(sum.Added))
+	writeHeader(bw, cfg.args, cfg.fundus, mach.describe("the abuse"))
+	p("- Data: SciFact (%s documents), ingested with `fundus ingest`\n", thousands(added))
 	p("- Server: `fundus serve --data DIR --addr %s --limit-loopback`, every other limit at its default (rate 20/s, burst 40 per client; searches: 2 × cores running, 4 × cores waiting for at most 500 ms, at most cores in flight per client, 5 s deadline, 2,000 expanded terms)\n", addr)
 	p("- Normal client: one connection from 127.0.0.1, SciFact test claims (`/api/search?q=<claim>`, plain words) one after the other, %g a second (or as fast as answered, when slower)\n", cfg.normalRate)
 	p("- Abusive client: from 127.0.0.2, waves of %d concurrent searches, a wave every %s or when the last answer came, whichever is later (its rate limit refills a burst in 2 s); answers are counted by status\n", cfg.abusers, cfg.interval)
@@ -205,10 +183,12 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 	p("| Phase | Normal searches | p50 (ms) | p95 (ms) | p50 / idle | p95 / idle | Normal failures | Abusive answers | Server peak RSS (VmHWM) |\n")
 	p("|---|--:|--:|--:|--:|--:|---|---|--:|\n")
 	ok := up
+	idleLat := summarizeLatencies(idle.normal)
 	for _, st := range phases {
+		normal := summarizeLatencies(st.normal)
 		r50, r95 := "", ""
 		if st != idle {
-			a, b := ratio(st.p(0.5), idle.p(0.5)), ratio(st.p(0.95), idle.p(0.95))
+			a, b := ratio(normal.p50, idleLat.p50), ratio(normal.p95, idleLat.p95)
 			r50, r95 = fmt.Sprintf("%.2f×", a), fmt.Sprintf("%.2f×", b)
 			if b > 3 || len(st.normErrs) > 0 {
 				ok = false
@@ -219,11 +199,10 @@ func benchAbuse(ctx context.Context, cfg abuseConfig, stdout, stderr io.Writer) 
 		}
 		abusive := "none"
 		if len(st.abuse) > 0 {
-			lat := slices.Clone(st.abuseLat)
-			slices.Sort(lat)
-			abusive = fmt.Sprintf("%s (p50 %.0f ms, max %.0f ms)", classes(st.abuse), loadMS(loadPercentile(lat, 0.5)), loadMS(lat[len(lat)-1]))
+			lat := summarizeLatencies(st.abuseLat)
+			abusive = fmt.Sprintf("%s (p50 %.0f ms, max %.0f ms)", classes(st.abuse), ms(lat.p50), ms(lat.max))
 		}
-		p("| %s | %d | %.1f | %.1f | %s | %s | %s | %s | %s |\n", st.name, len(st.normal), loadMS(st.p(0.5)), loadMS(st.p(0.95)), r50, r95,
+		p("| %s | %d | %.1f | %.1f | %s | %s | %s | %s | %s |\n", st.name, normal.n, ms(normal.p50), ms(normal.p95), r50, r95,
 			classes(st.normErrs), abusive, mb(st.hwm))
 	}
 	p("\n- Server stayed up: **%s** (`/healthz` %s after the abuse)\n", verdict(up), healthNote(status, herr))
@@ -257,7 +236,7 @@ func abuseRun(ctx context.Context, cfg abuseConfig, d time.Duration, normal *htt
 						t0 := time.Now()
 						// The abuser's own requests are not cut by the
 						// phase's end: they are answered and counted.
-						status, body, err := loadHTTP(context.WithoutCancel(ctx), abuser, http.MethodGet, u, "", nil)
+						status, body, err := request(context.WithoutCancel(ctx), abuser, http.MethodGet, u, "", nil)
 						class := "transport error"
 						if err == nil {
 							class = errorClass(status, body)
@@ -288,7 +267,7 @@ func abuseRun(ctx context.Context, cfg abuseConfig, d time.Duration, normal *htt
 		}
 		u := base + "/api/search?" + url.Values{"q": {claims[i%len(claims)]}}.Encode()
 		t0 := time.Now()
-		status, body, err := loadHTTP(context.WithoutCancel(ctx), normal, http.MethodGet, u, "", nil)
+		status, body, err := request(context.WithoutCancel(ctx), normal, http.MethodGet, u, "", nil)
 		switch {
 		case err != nil:
 			st.normErrs["transport error"]++
@@ -313,7 +292,7 @@ func widestAdmitted(ctx context.Context, c *http.Client, base string) (string, e
 	for _, p := range abusePrefixes() {
 		// A prefix alone is admitted (no two-letter prefix of SciFact
 		// reaches the budget); its hit count stands for its breadth.
-		status, body, err := loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {p}}.Encode(), "", nil)
+		status, body, err := request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {p}}.Encode(), "", nil)
 		if err != nil {
 			return "", err
 		}
@@ -332,10 +311,10 @@ func widestAdmitted(ctx context.Context, c *http.Client, base string) (string, e
 	var q []string
 	for _, x := range counts {
 		try := strings.Join(append(slices.Clone(q), x.p), " ")
-		status, _, err := loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
+		status, _, err := request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
 		for err == nil && status == http.StatusTooManyRequests {
 			time.Sleep(time.Second)
-			status, _, err = loadHTTP(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
+			status, _, err = request(ctx, c, http.MethodGet, base+"/api/search?size=1&"+url.Values{"q": {try}}.Encode(), "", nil)
 		}
 		if err != nil {
 			return "", err
@@ -385,13 +364,6 @@ func procMemory(pid int) (hwm, rss int64) {
 		}
 	}
 	return hwm, rss
-}
-
-func ratio(a, b time.Duration) float64 {
-	if b <= 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
 }
 
 // classes formats counts by class, most frequent first.

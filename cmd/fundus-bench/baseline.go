@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,8 +26,7 @@ type baselineResult struct {
 // re-executes: it prepares the corpus's documents, then, timed, indexes
 // them into a new plain Bleve scorch index with Fundus's mapping.
 func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("baseline-child", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("baseline-child", stderr)
 	corpus := fs.String("corpus", "", "corpus file (required)")
 	dir := fs.String("dir", "", "index directory to create; must not exist (required)")
 	batchSize := fs.Int("batch", 500, "documents per Bleve batch")
@@ -37,10 +34,10 @@ func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	if *dir == "" {
-		return &usageError{errors.New("baseline-child: --dir is required")}
+		return usagef("baseline-child: --dir is required")
 	}
 	if *batchSize < 1 {
-		return &usageError{errors.New("baseline-child: --batch must be 1 or more")}
+		return usagef("baseline-child: --batch must be 1 or more")
 	}
 	abs, err := corpusPath(*corpus)
 	if err != nil {

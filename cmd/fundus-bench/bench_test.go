@@ -3,28 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func TestMedian(t *testing.T) {
-	for _, c := range []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, 0},
-		{[]float64{3}, 3},
-		{[]float64{20.7, 1.4, 2.3}, 2.3},
-		{[]float64{4, 1, 3, 2}, 2.5},
-	} {
-		if got := median(c.in); got != c.want {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
-		}
-	}
-}
 
 func TestLastLine(t *testing.T) {
 	out := []byte("progress\n{\"added\":3,\"failed\":0}\n\n")
@@ -95,5 +80,34 @@ func TestBaselineChildSmall(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"docs":3`) {
 		t.Errorf("output %q, want docs 3", out.String())
+	}
+}
+
+func TestFundusBinary(t *testing.T) {
+	self, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, path string
+		want       string // "" for an error
+		usage      bool   // the error is a usage error
+	}{
+		{name: "not given", path: "", usage: true},
+		{name: "missing", path: filepath.Join(t.TempDir(), "no-fundus")},
+		{name: "found", path: os.Args[0], want: self},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := fundusBinary("test", c.path)
+			var ue *usageError
+			switch {
+			case c.want != "" && (err != nil || got != c.want):
+				t.Errorf("fundusBinary(%q) = %q, %v; want %q", c.path, got, err, c.want)
+			case c.want == "" && err == nil:
+				t.Errorf("fundusBinary(%q) = %q, want an error", c.path, got)
+			case c.want == "" && errors.As(err, &ue) != c.usage:
+				t.Errorf("fundusBinary(%q): %v; usage error %v, want %v", c.path, err, !c.usage, c.usage)
+			}
+		})
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/indexer/demo"
 	"github.com/fundus-kb/fundus/indexer/parse"
 	"github.com/fundus-kb/fundus/search"
 )
@@ -94,4 +97,63 @@ func prepareDocs(abs string) ([]search.Document, error) {
 		docs = append(docs, item.Doc)
 	}
 	return docs, nil
+}
+
+// demoRecords parses the built-in demo corpus.
+func demoRecords() ([]parse.Record, error) {
+	var recs []parse.Record
+	err := fs.WalkDir(demo.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !parse.Supported(p) {
+			return err
+		}
+		data, err := fs.ReadFile(demo.FS(), p)
+		if err != nil {
+			return err
+		}
+		rs, _ := parse.File(context.Background(), path.Base(p), data)
+		recs = append(recs, rs...)
+		return nil
+	})
+	return recs, err
+}
+
+// testQueries reads the queries of a BEIR queries.jsonl whose ids a BEIR
+// qrels file (with its header line) names: their texts, as written, in
+// the order of the queries file, each id once; and how many ids the
+// qrels file names.
+func testQueries(queriesPath, qrelsPath string) (texts []string, named int, err error) {
+	qrels, err := os.ReadFile(qrelsPath)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read qrels: %w", err)
+	}
+	want := map[string]bool{}
+	for i, line := range strings.Split(string(qrels), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || (i == 0 && f[0] == "query-id") {
+			continue
+		}
+		want[f[0]] = true
+	}
+	data, err := os.ReadFile(queriesPath)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read queries: %w", err)
+	}
+	found := map[string]bool{}
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var q struct {
+			ID   string `json:"_id"`
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(line, &q); err != nil {
+			return nil, 0, fmt.Errorf("queries %s:%d: %w", queriesPath, n+1, err)
+		}
+		if want[q.ID] && !found[q.ID] {
+			found[q.ID] = true
+			texts = append(texts, q.Text)
+		}
+	}
+	return texts, len(want), nil
 }

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -24,14 +20,6 @@ type ingestConfig struct {
 	rounds int
 	batch  int
 	args   []string // as given, for the summary
-}
-
-// childRun is one timed child process.
-type childRun struct {
-	wall   time.Duration // start to exit
-	cpu    time.Duration // user + system CPU time of the whole child
-	maxRSS int64         // peak resident set size in bytes; 0 when unknown
-	stdout []byte
 }
 
 // fundusRun is one timed `fundus ingest`.
@@ -49,34 +37,24 @@ type baselineRun struct {
 
 // runIngest implements `fundus-bench ingest`.
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
+	fs := newFlagSet("ingest", stderr)
+	fundus := fundusFlag(fs)
 	corpus := fs.String("corpus", "", "corpus file to ingest, e.g. a BEIR corpus.jsonl (required)")
 	rounds := fs.Int("rounds", 3, "number of alternating fundus/baseline rounds; medians are reported")
 	batch := fs.Int("batch", 500, "documents per Bleve batch in the baseline")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *fundus == "" {
-		return &usageError{errors.New("ingest: --fundus is required")}
+	if *rounds < 1 || *batch < 1 {
+		return usagef("ingest: --rounds and --batch must be 1 or more")
 	}
-	if *rounds < 1 {
-		return &usageError{errors.New("ingest: --rounds must be 1 or more")}
-	}
-	if *batch < 1 {
-		return &usageError{errors.New("ingest: --batch must be 1 or more")}
+	bin, err := fundusBinary("ingest", *fundus)
+	if err != nil {
+		return err
 	}
 	abs, err := corpusPath(*corpus)
 	if err != nil {
 		return err
-	}
-	bin, err := exec.LookPath(*fundus)
-	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
-	}
-	if bin, err = filepath.Abs(bin); err != nil {
-		return fmt.Errorf("fundus binary %s: %w", *fundus, err)
 	}
 	cfg := ingestConfig{fundus: bin, corpus: abs, rounds: *rounds, batch: *batch, args: append([]string{"ingest"}, args...)}
 	return benchIngest(ctx, cfg, stdout, stderr)
@@ -97,6 +75,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		return fmt.Errorf("corpus: %w", err)
 	}
 
+	mach := startMachine()
 	root, err := os.MkdirTemp("", "fundus-bench-")
 	if err != nil {
 		return fmt.Errorf("create temp dir: %w", err)
@@ -132,6 +111,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	for i, m := range rounds {
 		rows = append(rows, newRow(strconv.Itoa(i+1), records, m))
 	}
+	mach.finish()
 	med := medians(rounds)
 	medRow := newRow("median", records, med)
 	rows = append(rows, medRow)
@@ -145,6 +125,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		rows:    rows,
 		median:  medRow,
 		prepare: med.blevePrepare,
+		machine: mach,
 	})
 }
 
@@ -152,38 +133,17 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 // it added every record, failed none and indexed them all.
 func runFundus(ctx context.Context, cfg ingestConfig, dir string, records int) (fundusRun, error) {
 	defer os.RemoveAll(dir)
-	run, err := timeChild(ctx, cfg.fundus, "ingest", "--data", dir, "--json", cfg.corpus)
+	run, _, err := ingestFresh(ctx, cfg.fundus, dir, cfg.corpus, records)
 	if err != nil {
 		return fundusRun{}, err
 	}
-	var sum struct {
-		Added     *int `json:"added"`
-		Updated   int  `json:"updated"`
-		Unchanged int  `json:"unchanged"`
-		Failed    *int `json:"failed"`
-	}
-	line := lastLine(run.stdout)
-	if err := json.Unmarshal(line, &sum); err != nil || sum.Added == nil || sum.Failed == nil {
-		return fundusRun{}, fmt.Errorf("last line of stdout is not the --json summary: %q", line)
-	}
-	if *sum.Added != records || *sum.Failed != 0 || sum.Updated != 0 || sum.Unchanged != 0 {
-		return fundusRun{}, fmt.Errorf("want added %d, failed 0 in a fresh data dir; got %s", records, line)
-	}
-
 	// Untimed check that the index holds every document.
-	stats, err := exec.CommandContext(ctx, cfg.fundus, "stats", "--data", dir, "--json").Output()
+	stored, indexed, err := fundusStats(ctx, cfg.fundus, dir)
 	if err != nil {
-		return fundusRun{}, fmt.Errorf("fundus stats: %w%s", err, stderrOf(err))
+		return fundusRun{}, err
 	}
-	var st struct {
-		Documents int    `json:"documents"`
-		Indexed   uint64 `json:"indexed"`
-	}
-	if err := json.Unmarshal(lastLine(stats), &st); err != nil {
-		return fundusRun{}, fmt.Errorf("fundus stats: decode %q: %w", lastLine(stats), err)
-	}
-	if st.Documents != records || st.Indexed != uint64(records) {
-		return fundusRun{}, fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", st.Documents, st.Indexed, records)
+	if stored != records || indexed != uint64(records) {
+		return fundusRun{}, fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", stored, indexed, records)
 	}
 	return fundusRun{childRun: run}, nil
 }
@@ -221,52 +181,4 @@ func runBaseline(ctx context.Context, cfg ingestConfig, self, dir string, record
 		return baselineRun{}, fmt.Errorf("baseline index holds %d documents; want %d", n, records)
 	}
 	return baselineRun{childRun: run, index: time.Duration(res.IndexNS), indexCPU: time.Duration(res.IndexCPUNS), prepare: time.Duration(res.PrepareNS)}, nil
-}
-
-// timeChild runs name with args, and measures its wall time from start to
-// exit and its peak RSS. A failed or killed child is an error that quotes
-// the end of its stderr.
-func timeChild(ctx context.Context, name string, args ...string) (childRun, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &errb
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if err != nil {
-		return childRun{}, fmt.Errorf("%s %v: %w\n%s", filepath.Base(name), args, err, tail(errb.Bytes(), 20))
-	}
-	ps := cmd.ProcessState
-	return childRun{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), maxRSS: maxRSS(ps), stdout: out.Bytes()}, nil
-}
-
-// lastLine returns the last non-empty line of b.
-func lastLine(b []byte) []byte {
-	b = bytes.TrimRight(b, "\r\n\t ")
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		b = b[i+1:]
-	}
-	return bytes.TrimSpace(b)
-}
-
-// tail returns the last n lines of b.
-func tail(b []byte, n int) []byte {
-	b = bytes.TrimRight(b, "\n")
-	i := len(b)
-	for ; n > 0 && i > 0; n-- {
-		i = bytes.LastIndexByte(b[:i], '\n')
-		if i < 0 {
-			return b
-		}
-	}
-	return b[i+1:]
-}
-
-func stderrOf(err error) string {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-		return "\n" + string(tail(ee.Stderr, 20))
-	}
-	return ""
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -112,22 +111,7 @@ func TestLoadUniqueWordAnalyzed(t *testing.T) {
 	}
 }
 
-func TestLoadPercentile(t *testing.T) {
-	var lat []time.Duration
-	for i := 1; i <= 100; i++ {
-		lat = append(lat, time.Duration(i)*time.Millisecond)
-	}
-	for _, c := range []struct {
-		p    float64
-		want time.Duration
-	}{{0.5, 50 * time.Millisecond}, {0.95, 95 * time.Millisecond}, {0.99, 99 * time.Millisecond}, {1, 100 * time.Millisecond}, {0, time.Millisecond}} {
-		if got := loadPercentile(lat, c.p); got != c.want {
-			t.Errorf("loadPercentile(1..100 ms, %v) = %v, want %v", c.p, got, c.want)
-		}
-	}
-	if got := loadPercentile(nil, 0.5); got != 0 {
-		t.Errorf("loadPercentile(nil) = %v", got)
-	}
+func TestNewLoadStats(t *testing.T) {
 	s := newLoadStats([]time.Duration{3, 1, 2}, 1, 2*time.Second)
 	if s.requests != 4 || s.errors != 1 || s.p50 != 2 || s.p99 != 3 || s.rps != 2 {
 		t.Errorf("newLoadStats = %+v", s)
@@ -150,14 +134,10 @@ func TestLoadVocabulary(t *testing.T) {
 }
 
 func TestLoadClaimsFrom(t *testing.T) {
-	dir := t.TempDir()
-	q := filepath.Join(dir, "queries.jsonl")
-	r := filepath.Join(dir, "test.tsv")
-	os.WriteFile(q, []byte(`{"_id": "1", "text": "Vitamin D (\"calciferol\") AND cancer: no link."}
+	q, r := writeQueryFiles(t, `{"_id": "1", "text": "Vitamin D (\"calciferol\") AND cancer: no link."}
 {"_id": "2", "text": "Not a test query."}
 {"_id": "3", "text": "-Aspirin reduces risk*"}
-`), 0o644)
-	os.WriteFile(r, []byte("query-id\tcorpus-id\tscore\n1\t10\t1\n3\t11\t1\n3\t12\t1\n"), 0o644)
+`, "query-id\tcorpus-id\tscore\n1\t10\t1\n3\t11\t1\n3\t12\t1\n")
 	claims, dropped, err := loadClaimsFrom(q, r)
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +153,7 @@ func TestLoadClaimsFrom(t *testing.T) {
 			t.Errorf("claim %q is not plain words", c)
 		}
 	}
-	if _, _, err := loadClaimsFrom(q, filepath.Join(dir, "missing.tsv")); err == nil {
+	if _, _, err := loadClaimsFrom(q, filepath.Join(t.TempDir(), "missing.tsv")); err == nil {
 		t.Error("missing qrels: no error")
 	}
 }
@@ -289,12 +269,7 @@ func TestLoadVerifyLost(t *testing.T) {
 	}
 }
 
-func TestLoadThousandsAndEscape(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 5183: "5,183", 1234567: "1,234,567"} {
-		if got := loadThousands(n); got != want {
-			t.Errorf("loadThousands(%d) = %q", n, got)
-		}
-	}
+func TestLoadEscapeID(t *testing.T) {
 	if got := loadEscapeID("load/3-17"); got != "load/3-17" {
 		t.Errorf("loadEscapeID = %q", got)
 	}

@@ -22,6 +22,16 @@
 // The baseline's time is its indexing time alone (parsing excluded), while
 // Fundus's time is the whole child's wall time: the ratio charges Fundus
 // with its process start, parsing, Badger journal and bookkeeping.
+//
+// # Shared parts
+//
+// search, load and abuse run `fundus serve` as a child through one
+// lifecycle (server.go: a free loopback port, ready when /readyz answers
+// 200, stopped with SIGTERM). Latencies are summarised in one way
+// (stats.go: nearest-rank percentiles). Every Markdown summary opens with
+// the same lines (markdown.go), among them the machine it ran on: CPUs,
+// CPU model and memory, and the load average before and after the run,
+// read from /proc (machine.go).
 package main
 
 import (

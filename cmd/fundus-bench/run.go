@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os/exec"
+	"path/filepath"
 )
 
 // usageError marks a command-line mistake (exit code 2).
@@ -77,4 +79,61 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return &usageError{fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())}
 	}
 	return nil
+}
+
+// newFlagSet returns the flag set of a subcommand; it reports errors
+// (and -h) to stderr and leaves the exit to run.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// fundusFlag defines --fundus, the fundus binary a subcommand runs; see
+// fundusBinary.
+func fundusFlag(fs *flag.FlagSet) *string {
+	return fs.String("fundus", "", "path of the fundus binary (required)")
+}
+
+// sciFactFlag defines --scifact, the SciFact folder; see sciFactIn.
+func sciFactFlag(fs *flag.FlagSet) *string {
+	return fs.String("scifact", "../shared/eval/scifact", "SciFact folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+}
+
+// usagef returns a command-line mistake (exit code 2).
+func usagef(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// fundusBinary returns the absolute path of the fundus binary that the
+// --fundus flag of subcommand cmd names.
+func fundusBinary(cmd, path string) (string, error) {
+	if path == "" {
+		return "", usagef("%s: --fundus is required", cmd)
+	}
+	bin, err := exec.LookPath(path)
+	if err == nil {
+		bin, err = filepath.Abs(bin)
+	}
+	if err != nil {
+		return "", fmt.Errorf("fundus binary %s: %w (build it with `make build`)", path, err)
+	}
+	return bin, nil
+}
+
+// sciFactFiles are the files of a SciFact (BEIR) folder the benchmarks
+// read.
+type sciFactFiles struct {
+	corpus  string // corpus.jsonl
+	queries string // queries.jsonl
+	qrels   string // qrels/test.tsv
+}
+
+// sciFactIn names the files of the SciFact folder dir.
+func sciFactIn(dir string) sciFactFiles {
+	return sciFactFiles{
+		corpus:  filepath.Join(dir, "corpus.jsonl"),
+		queries: filepath.Join(dir, "queries.jsonl"),
+		qrels:   filepath.Join(dir, "qrels", "test.tsv"),
+	}
 }

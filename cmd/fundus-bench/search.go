@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,10 +27,8 @@ const (
 
 // searchConfig is the parsed command line of the search subcommand.
 type searchConfig struct {
-	fundus     string // the fundus binary (absolute)
-	corpus     string // SciFact corpus.jsonl (absolute)
-	queries    string // SciFact queries.jsonl
-	qrels      string // SciFact qrels/test.tsv
+	fundus string // the fundus binary (absolute)
+	sciFactFiles
 	docs       int    // size of the synthetic corpus
 	seed       uint64 // seed of the synthetic corpus and the suggest prefixes
 	clients    int    // concurrent clients
@@ -49,10 +43,9 @@ type searchConfig struct {
 
 // runSearch implements `fundus-bench search`.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fundus := fs.String("fundus", "", "path of the fundus binary (required)")
-	scifact := fs.String("scifact", "../shared/eval/scifact", "SciFact folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+	fs := newFlagSet("search", stderr)
+	fundus := fundusFlag(fs)
+	scifact := sciFactFlag(fs)
 	docs := fs.Int("docs", 100000, "documents in the synthetic corpus made from SciFact text")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus and the suggest prefixes")
 	clients := fs.Int("clients", 8, "concurrent clients in the throughput runs")
@@ -65,29 +58,19 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *fundus == "" {
-		return &usageError{errors.New("search: --fundus is required")}
-	}
 	if *docs < 1 || *clients < 1 || *passes < 1 || *passesBig < 1 {
-		return &usageError{errors.New("search: --docs, --clients, --passes and --passes-100k must be 1 or more")}
+		return usagef("search: --docs, --clients, --passes and --passes-100k must be 1 or more")
 	}
-	bin, err := exec.LookPath(*fundus)
+	bin, err := fundusBinary("search", *fundus)
 	if err != nil {
-		return fmt.Errorf("fundus binary %s: %w (build it with `make build`)", *fundus, err)
+		return err
 	}
-	if bin, err = filepath.Abs(bin); err != nil {
-		return fmt.Errorf("fundus binary %s: %w", *fundus, err)
-	}
-	cfg := searchConfig{fundus: bin, docs: *docs, seed: *seed, clients: *clients, passes: *passes, passesBig: *passesBig,
+	cfg := searchConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact), docs: *docs, seed: *seed, clients: *clients, passes: *passes, passesBig: *passesBig,
 		skipBig: *skipBig, inProcess: *inProcess || *profile != "", args: append([]string{"search"}, args...)}
-	if cfg.corpus, err = corpusPath(filepath.Join(*scifact, "corpus.jsonl")); err != nil {
-		return err
-	}
-	if cfg.queries, err = corpusPath(filepath.Join(*scifact, "queries.jsonl")); err != nil {
-		return err
-	}
-	if cfg.qrels, err = corpusPath(filepath.Join(*scifact, "qrels", "test.tsv")); err != nil {
-		return err
+	for _, p := range []*string{&cfg.corpus, &cfg.queries, &cfg.qrels} {
+		if *p, err = corpusPath(*p); err != nil {
+			return err
+		}
 	}
 	for _, d := range []struct {
 		flag string
@@ -143,7 +126,7 @@ type setResult struct {
 
 // benchSearch runs both corpora and prints the report.
 func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer) error {
-	start, loadStart := time.Now(), loadAvg()
+	start, mach := time.Now(), startMachine()
 	raw, err := loadClaims(cfg.queries, cfg.qrels)
 	if err != nil {
 		return err
@@ -221,17 +204,9 @@ func benchSearch(ctx context.Context, cfg searchConfig, stdout, stderr io.Writer
 	}
 	took := time.Since(start).Round(time.Second)
 	fmt.Fprintf(stdout, "total run time %s\n\n", took)
-	load := fmt.Sprintf("load average %s at the start, %s at the end of the %s run", loadStart, loadAvg(), took)
-	return writeSearchSummary(stdout, cfg, len(sci), results, load, queryNote)
-}
-
-// loadAvg returns the 1-, 5- and 15-minute load averages, or "n/a".
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " / ")
-	}
-	return "n/a"
+	mach.finish()
+	machine := mach.describe(fmt.Sprintf("the %s run", took)) + "; server, client and plain Bleve share these cores"
+	return writeSearchSummary(stdout, cfg, len(sci), results, machine, queryNote)
 }
 
 // corpusRun is one corpus to measure.
@@ -270,11 +245,11 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 	defer closePlain()
 
 	fmt.Fprintf(stderr, "%s: starting fundus serve …\n", c.name)
-	srv, err := startServer(ctx, cfg.fundus, c.dataDir)
+	srv, err := startServer(ctx, cfg.fundus, c.dataDir, "")
 	if err != nil {
 		return res, err
 	}
-	defer srv.stop()
+	defer srv.stop(30 * time.Second)
 	client := newClient(cfg.clients)
 	for _, set := range c.sets {
 		sr := setResult{set: set}
@@ -351,8 +326,8 @@ func runCorpus(ctx context.Context, cfg searchConfig, c corpusRun, stdout, stder
 	res.suggest = sug.stats()
 	printStats(stdout, c.name, "suggest prefixes", "Fundus HTTP, 1 client", res.suggest)
 	client.CloseIdleConnections()
-	if err := srv.stop(); err != nil {
-		return res, err
+	if _, err := srv.stop(30 * time.Second); err != nil {
+		return res, fmt.Errorf("fundus serve: %w\n%s", err, srv.logTail())
 	}
 	res.serverRS = srv.peakRSS()
 

@@ -15,48 +15,24 @@ import (
 )
 
 // loadClaims returns the texts of the queries whose ids appear in the
-// qrels file (a BEIR qrels TSV with a header line), in the order of the
-// queries file. Every qrels query must be found.
+// qrels file, trimmed, in the order of the queries file. Every qrels query
+// must be found, with a text.
 func loadClaims(queriesPath, qrelsPath string) ([]string, error) {
-	qrels, err := os.ReadFile(qrelsPath)
+	texts, named, err := testQueries(queriesPath, qrelsPath)
 	if err != nil {
-		return nil, fmt.Errorf("read qrels: %w", err)
+		return nil, err
 	}
-	want := map[string]bool{}
-	for i, line := range strings.Split(string(qrels), "\n") {
-		id, _, _ := strings.Cut(strings.TrimSpace(line), "\t")
-		if id == "" || (i == 0 && id == "query-id") {
-			continue
-		}
-		want[id] = true
-	}
-	if len(want) == 0 {
+	if named == 0 {
 		return nil, fmt.Errorf("qrels %s: no query ids", qrelsPath)
 	}
-	data, err := os.ReadFile(queriesPath)
-	if err != nil {
-		return nil, fmt.Errorf("read queries: %w", err)
-	}
 	var out []string
-	found := map[string]bool{}
-	for n, line := range bytes.Split(data, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var q struct {
-			ID   string `json:"_id"`
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(line, &q); err != nil {
-			return nil, fmt.Errorf("queries %s:%d: %w", queriesPath, n+1, err)
-		}
-		if want[q.ID] && !found[q.ID] && strings.TrimSpace(q.Text) != "" {
-			found[q.ID] = true
-			out = append(out, strings.TrimSpace(q.Text))
+	for _, t := range texts {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
 		}
 	}
-	if len(found) != len(want) {
-		return nil, fmt.Errorf("queries %s: found %d of the %d query ids in %s", queriesPath, len(found), len(want), qrelsPath)
+	if len(out) != named {
+		return nil, fmt.Errorf("queries %s: found %d of the %d query ids in %s", queriesPath, len(out), named, qrelsPath)
 	}
 	return out, nil
 }
@@ -340,17 +316,4 @@ func suggestPrefixes(titles []string, n int, seed uint64) []string {
 		out = append(out, string(w[:min(k, len(w))]))
 	}
 	return out
-}
-
-// thousands formats n with thin separators: 100000 → "100,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

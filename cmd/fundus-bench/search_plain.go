@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -31,6 +30,21 @@ func reusable(dir string) bool {
 	return err == nil && string(v) == search.MappingVersion()
 }
 
+// reuseOrClear reports whether dir, what an earlier run built, can be
+// reused (and says so on stderr); otherwise it removes dir and its
+// marker, for a fresh build.
+func reuseOrClear(dir, what string, stderr io.Writer) (bool, error) {
+	if reusable(dir) {
+		fmt.Fprintf(stderr, "reusing %s %s\n", what, dir)
+		return true, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return false, err
+	}
+	os.Remove(doneMarker(dir))
+	return false, nil
+}
+
 func markDone(dir string) error {
 	return os.WriteFile(doneMarker(dir), []byte(search.MappingVersion()), 0o644)
 }
@@ -39,29 +53,13 @@ func markDone(dir string) error {
 // earlier run left a finished data directory, and checks that every
 // document was added. It returns the ingest's wall time (0 when reused).
 func ensureIngested(ctx context.Context, bin, dir, jsonl string, docs int, stderr io.Writer) (time.Duration, error) {
-	if reusable(dir) {
-		fmt.Fprintf(stderr, "reusing the fundus data directory %s\n", dir)
-		return 0, nil
-	}
-	if err := os.RemoveAll(dir); err != nil {
+	if reuse, err := reuseOrClear(dir, "the fundus data directory", stderr); reuse || err != nil {
 		return 0, err
 	}
-	os.Remove(doneMarker(dir))
 	fmt.Fprintf(stderr, "fundus ingest of %s documents into %s …\n", thousands(docs), dir)
-	run, err := timeChild(ctx, bin, "ingest", "--data", dir, "--json", jsonl)
+	run, _, err := ingestFresh(ctx, bin, dir, jsonl, docs)
 	if err != nil {
 		return 0, err
-	}
-	var sum struct {
-		Added  int `json:"added"`
-		Failed int `json:"failed"`
-	}
-	line := lastLine(run.stdout)
-	if err := json.Unmarshal(line, &sum); err != nil {
-		return 0, fmt.Errorf("fundus ingest: last line of stdout is not the --json summary: %q", line)
-	}
-	if sum.Added != docs || sum.Failed != 0 {
-		return 0, fmt.Errorf("fundus ingest: want %d added and none failed, got %s", docs, line)
 	}
 	if err := markDone(dir); err != nil {
 		return 0, err
@@ -74,14 +72,9 @@ func ensureIngested(ctx context.Context, bin, dir, jsonl string, docs int, stder
 // search.IndexFields, batches of 500) unless an earlier run left one. It
 // returns the indexing time (0 when reused).
 func ensurePlain(ctx context.Context, dir, jsonl string, docs int, stderr io.Writer) (time.Duration, error) {
-	if reusable(dir) {
-		fmt.Fprintf(stderr, "reusing the plain Bleve index %s\n", dir)
-		return 0, nil
-	}
-	if err := os.RemoveAll(dir); err != nil {
+	if reuse, err := reuseOrClear(dir, "the plain Bleve index", stderr); reuse || err != nil {
 		return 0, err
 	}
-	os.Remove(doneMarker(dir))
 	fmt.Fprintf(stderr, "building the plain Bleve index of %s documents in %s …\n", thousands(docs), dir)
 	prepared, err := prepareDocs(jsonl)
 	if err != nil {

@@ -6,11 +6,10 @@ import (
 	"io"
 	"runtime"
 	"strings"
-	"time"
 )
 
 // writeSearchSummary prints the Markdown block for BENCHMARKS.md.
-func writeSearchSummary(w io.Writer, cfg searchConfig, nsci int, results []corpusResult, load, queryNote string) error {
+func writeSearchSummary(w io.Writer, cfg searchConfig, nsci int, results []corpusResult, machine, queryNote string) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
 
@@ -19,10 +18,7 @@ func writeSearchSummary(w io.Writer, cfg searchConfig, nsci int, results []corpu
 		sizes[i] = thousands(r.docs)
 	}
 	p("## Search: SciFact claims over HTTP (%s documents)\n\n", strings.Join(sizes, " and "))
-	p("- Command: `%s`\n", commandLine(cfg.args))
-	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
-	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(cfg.fundus))
-	p("- Machine: nproc %d, 2 cores, shared machine (timings are noisy)%s; %s; server, client and plain Bleve share these cores\n", runtime.NumCPU(), cpuModel(), load)
+	writeHeader(bw, cfg.args, cfg.fundus, machine)
 	p("- Queries: the %d SciFact test claims (`queries.jsonl` filtered to the ids in `qrels/test.tsv`), each sent whole as `q` after "+
 		"`search.PlainText` (what `search.Request.Plain` does with natural-language text: quotes, parentheses, `+`/`-` prefixes and "+
 		"`field:` read as plain words; %s); on the large corpus also **three-word** queries, the first three words of each such "+

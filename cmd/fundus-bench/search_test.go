@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -17,20 +15,14 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-func TestPercentile(t *testing.T) {
-	var lat []time.Duration
-	for i := 1; i <= 100; i++ {
-		lat = append(lat, time.Duration(i)*time.Millisecond)
-	}
+func TestSummarize(t *testing.T) {
+	lat := millisUpTo(100)
 	s := summarize(lat, 2*time.Second)
 	if s.p50 != 50*time.Millisecond || s.p95 != 95*time.Millisecond || s.p99 != 99*time.Millisecond {
 		t.Errorf("p50/p95/p99 = %v/%v/%v, want 50/95/99 ms", s.p50, s.p95, s.p99)
 	}
 	if s.rps != 50 || s.n != 100 {
 		t.Errorf("rps = %v, n = %d", s.rps, s.n)
-	}
-	if got := percentile([]time.Duration{7}, 0.99); got != 7 {
-		t.Errorf("percentile of one = %v", got)
 	}
 	if got := summarize(nil, time.Second); got.n != 0 || got.p99 != 0 {
 		t.Errorf("empty summary = %+v", got)
@@ -51,17 +43,12 @@ func TestSplitSentences(t *testing.T) {
 	}
 }
 
-func TestFirstWordsAndThousands(t *testing.T) {
+func TestFirstWords(t *testing.T) {
 	if got := firstWords("  0-dimensional biomaterials  lack inductive properties.", 3); got != "0-dimensional biomaterials lack" {
 		t.Errorf("firstWords = %q", got)
 	}
 	if got := firstWords("one", 3); got != "one" {
 		t.Errorf("firstWords = %q", got)
-	}
-	for n, want := range map[int]string{0: "0", 999: "999", 5183: "5,183", 100000: "100,000", 1234567: "1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q", n, got)
-		}
 	}
 }
 
@@ -107,14 +94,7 @@ func TestSyntheticIsDeterministic(t *testing.T) {
 }
 
 func TestWriteSyntheticAndPrepare(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "syn.jsonl")
-	if err := writeSynthetic(path, testSci, 25, 1); err != nil {
-		t.Fatal(err)
-	}
-	docs, err := prepareDocs(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := syntheticDocs(t, 25)
 	if len(docs) != 25 || docs[0].ID != "syn-0" || docs[24].ID != "syn-24" || docs[3].Language != "en" || len(docs[3].Topics) == 0 {
 		t.Errorf("prepared %d docs, first %+v", len(docs), docs[0])
 	}
@@ -135,21 +115,28 @@ func TestSuggestPrefixes(t *testing.T) {
 }
 
 func TestLoadClaims(t *testing.T) {
-	dir := t.TempDir()
-	queries := filepath.Join(dir, "queries.jsonl")
-	qrels := filepath.Join(dir, "test.tsv")
-	os.WriteFile(queries, []byte(`{"_id": "1", "text": "Claim one."}
-{"_id": "2", "text": "Claim two."}
-{"_id": "3", "text": "Claim three."}
-`), 0o644)
-	os.WriteFile(qrels, []byte("query-id\tcorpus-id\tscore\n3\t10\t1\n1\t11\t1\n3\t12\t1\n"), 0o644)
-	got, err := loadClaims(queries, qrels)
-	if err != nil || !slices.Equal(got, []string{"Claim one.", "Claim three."}) {
-		t.Errorf("loadClaims = %q, %v", got, err)
-	}
-	os.WriteFile(qrels, []byte("query-id\tcorpus-id\tscore\n4\t10\t1\n"), 0o644)
-	if _, err := loadClaims(queries, qrels); err == nil {
-		t.Error("a qrels id without a query is not an error")
+	for _, c := range []struct {
+		name, qrels string
+		want        []string // nil: an error
+	}{
+		{"in file order, each once", "query-id\tcorpus-id\tscore\n3\t10\t1\n1\t11\t1\n3\t12\t1\n", []string{"Claim one.", "Claim three."}},
+		{"a qrels id without a query", "query-id\tcorpus-id\tscore\n4\t10\t1\n", nil},
+		{"a query without text", "query-id\tcorpus-id\tscore\n2\t10\t1\n", nil},
+		{"no ids", "query-id\tcorpus-id\tscore\n", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			queries, qrels := writeQueryFiles(t, `{"_id": "1", "text": "Claim one."}
+{"_id": "2", "text": "  "}
+{"_id": "3", "text": " Claim three."}
+`, c.qrels)
+			got, err := loadClaims(queries, qrels)
+			if c.want == nil && err == nil {
+				t.Errorf("loadClaims = %q, want an error", got)
+			}
+			if c.want != nil && (err != nil || !slices.Equal(got, c.want)) {
+				t.Errorf("loadClaims = %q, %v; want %q", got, err, c.want)
+			}
+		})
 	}
 }
 
@@ -157,14 +144,7 @@ func TestLoadClaims(t *testing.T) {
 // Fundus's query: for plain words, plain Bleve must find the same
 // documents as search.Index.Search on the same documents.
 func TestPlainRequestMatchesFundus(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "syn.jsonl")
-	if err := writeSynthetic(path, testSci, 30, 1); err != nil {
-		t.Fatal(err)
-	}
-	docs, err := prepareDocs(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := syntheticDocs(t, 30)
 	ix, err := search.NewMemory()
 	if err != nil {
 		t.Fatal(err)

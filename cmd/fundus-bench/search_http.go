@@ -1,35 +1,32 @@
 package main
 
+// `fundus-bench search` over HTTP: the clients, the warm-up checks and the
+// latency summaries of the search benchmark.
+
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
 // stats summarises the latencies of one run.
 type stats struct {
-	n, errors     int
-	p50, p95, p99 time.Duration
-	mean          time.Duration
-	wall          time.Duration // whole run, for the rate
-	rps           float64       // n / wall
-	cpuPerReq     time.Duration // CPU time of the searching process per request; 0 when unknown
-	firstErr      string
+	latencies // of the successful requests
+	errors    int
+	wall      time.Duration // whole run, for the rate
+	rps       float64       // n / wall
+	cpuPerReq time.Duration // CPU time of the searching process per request; 0 when unknown
+	firstErr  string
 }
 
 // sample is the raw result of one or more measured runs.
@@ -66,34 +63,12 @@ func (s sample) stats() stats {
 
 // summarize computes percentiles (nearest rank) and the rate.
 func summarize(lat []time.Duration, wall time.Duration) stats {
-	s := stats{n: len(lat), wall: wall}
-	if len(lat) == 0 {
-		return s
-	}
-	sorted := slices.Clone(lat)
-	slices.Sort(sorted)
-	var sum time.Duration
-	for _, d := range sorted {
-		sum += d
-	}
-	s.mean = sum / time.Duration(len(sorted))
-	s.p50, s.p95, s.p99 = percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99)
-	if wall > 0 {
+	s := stats{latencies: summarizeLatencies(lat), wall: wall}
+	if len(lat) > 0 && wall > 0 {
 		s.rps = float64(len(lat)) / wall.Seconds()
 	}
 	return s
 }
-
-// percentile returns the nearest-rank p-quantile of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	k := int(math.Ceil(p*float64(len(sorted)))) - 1
-	return sorted[min(max(k, 0), len(sorted)-1)]
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // newClient returns a keep-alive HTTP client for clients concurrent
 // requesters.
@@ -134,21 +109,6 @@ func suggestURLs(base string, prefixes []string) []string {
 	return out
 }
 
-// get fetches u and reads the whole body.
-func get(ctx context.Context, client *http.Client, u string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, body, err
-}
-
 // httpLoad requests the urls passes times over, in order, from clients
 // concurrent clients that share one queue, and measures each request from
 // sending to the last byte of the body. Responses other than 200 count as
@@ -173,7 +133,7 @@ func httpLoad(ctx context.Context, srv *server, client *http.Client, urls []stri
 				if err != nil || status != http.StatusOK {
 					per[c].errors++
 					if err == nil {
-						err = fmt.Errorf("status %d: %s", status, bytes.TrimSpace(body[:min(len(body), 300)]))
+						err = fmt.Errorf("status %d: %s", status, excerpt(body))
 					}
 					if per[c].firstErr == "" {
 						per[c].firstErr = err.Error()
@@ -241,7 +201,7 @@ func warmSearch(ctx context.Context, client *http.Client, urls []string) (warmCh
 	for i, u := range urls {
 		status, body, err := get(ctx, client, u)
 		if err == nil && status != http.StatusOK {
-			err = fmt.Errorf("%s: status %d: %s", u, status, bytes.TrimSpace(body[:min(len(body), 300)]))
+			err = fmt.Errorf("%s: status %d: %s", u, status, excerpt(body))
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -300,7 +260,7 @@ func warmSuggest(ctx context.Context, client *http.Client, urls []string) (strin
 			return "", err
 		}
 		if status != http.StatusOK {
-			return "", fmt.Errorf("%s: status %d: %s", u, status, bytes.TrimSpace(body[:min(len(body), 300)]))
+			return "", fmt.Errorf("%s: status %d: %s", u, status, excerpt(body))
 		}
 		var r struct {
 			Suggestions []json.RawMessage `json:"suggestions"`
@@ -314,131 +274,6 @@ func warmSuggest(ctx context.Context, client *http.Client, urls []string) (strin
 		sum += len(r.Suggestions)
 	}
 	return fmt.Sprintf("%d prefixes, %d without suggestions, %.1f suggestions on average", len(urls), none, float64(sum)/float64(max(1, len(urls)))), nil
-}
-
-// tailBuffer keeps the last bytes written to it (up to 64 KiB); it is
-// safe for a writer and a reader.
-type tailBuffer struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-const tailBufferSize = 64 << 10
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if len(t.b) > 2*tailBufferSize {
-		t.b = append(t.b[:0], t.b[len(t.b)-tailBufferSize:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) Bytes() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return bytes.Clone(t.b[max(0, len(t.b)-tailBufferSize):])
-}
-
-// server is a running `fundus serve` child.
-type server struct {
-	cmd    *exec.Cmd
-	base   string // http://127.0.0.1:PORT
-	stderr *tailBuffer
-	done   chan struct{}
-	err    error // Wait's result, once done is closed
-	once   sync.Once
-	stopEr error
-}
-
-// startServer starts `fundus serve --data dir --addr 127.0.0.1:PORT` on a
-// free port and waits until it is ready to search.
-func startServer(ctx context.Context, bin, dir string) (*server, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("find a free port: %w", err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s := &server{base: "http://" + addr, stderr: &tailBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve", "--data", dir, "--addr", addr)
-	s.cmd.Stdout = io.Discard
-	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start fundus serve: %w", err)
-	}
-	go func() { s.err = s.cmd.Wait(); close(s.done) }()
-
-	client := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(10 * time.Minute)
-	path := "/readyz"
-	for {
-		select {
-		case <-s.done:
-			return nil, fmt.Errorf("fundus serve exited before it was ready: %v\n%s", s.err, tail(s.stderr.Bytes(), 20))
-		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-		status, _, err := get(ctx, client, s.base+path)
-		switch {
-		case err == nil && status == http.StatusOK:
-			return s, nil
-		case err == nil && status == http.StatusNotFound && path == "/readyz":
-			path = "/healthz" // a binary without /readyz
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("fundus serve was not ready after 10 minutes\n%s", tail(s.stderr.Bytes(), 20))
-		}
-	}
-}
-
-// stop sends SIGTERM and waits for the server to exit (killing it after
-// 30 seconds). It reports an exit other than a clean one.
-func (s *server) stop() error {
-	s.once.Do(func() {
-		select {
-		case <-s.done:
-		default:
-			if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-				s.cmd.Process.Kill()
-			}
-			select {
-			case <-s.done:
-			case <-time.After(30 * time.Second):
-				s.cmd.Process.Kill()
-				<-s.done
-				s.stopEr = fmt.Errorf("fundus serve did not stop within 30 s of SIGTERM; killed")
-				return
-			}
-		}
-		if s.err != nil {
-			s.stopEr = fmt.Errorf("fundus serve: %v\n%s", s.err, tail(s.stderr.Bytes(), 20))
-		}
-	})
-	return s.stopEr
-}
-
-// cpu returns the CPU time the server has used so far.
-func (s *server) cpu() (time.Duration, bool) {
-	if s == nil || s.cmd.Process == nil {
-		return 0, false
-	}
-	return processCPU(s.cmd.Process.Pid)
-}
-
-// peakRSS returns the server's peak RSS once it has exited (0 before, or
-// when unknown).
-func (s *server) peakRSS() int64 {
-	select {
-	case <-s.done:
-		return maxRSS(s.cmd.ProcessState)
-	default:
-		return 0
-	}
 }
 
 // printStats prints one progress line.

@@ -2,14 +2,9 @@ package main
 
 import (
 	"bufio"
-	"debug/buildinfo"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -97,29 +92,6 @@ func newRow(label string, records int, m measurement) row {
 	return r
 }
 
-// median returns the median of xs (the mean of the middle two for an even
-// count).
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
-
-// mb formats bytes as MB (2^20 bytes).
-func mb(b int64) string {
-	if b <= 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.0f MB", float64(b)/(1<<20))
-}
-
 // summary is what the Markdown block reports.
 type summary struct {
 	cfg     ingestConfig
@@ -128,6 +100,7 @@ type summary struct {
 	rows    []row
 	median  row
 	prepare time.Duration // baseline child's untimed parse + Prepare (median)
+	machine *machine
 }
 
 // writeSummary prints the Markdown block for BENCHMARKS.md.
@@ -137,10 +110,7 @@ func writeSummary(w io.Writer, s summary) error {
 	m := s.median
 
 	p("## Ingest: %s (%d documents)\n\n", corpusName(s.cfg.corpus), s.records)
-	p("- Command: `%s`\n", commandLine(s.cfg.args))
-	p("- Date: %s\n", time.Now().Format("2006-01-02 15:04 MST"))
-	p("- Go: %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, fundusGoVersion(s.cfg.fundus))
-	p("- Machine: nproc %d, 2 cores, shared machine (timings are noisy)%s\n", runtime.NumCPU(), cpuModel())
+	writeHeader(bw, s.cfg.args, s.cfg.fundus, s.machine.describe("the rounds"))
 	p("- Corpus: `%s`, %d records, %.1f MB; %d round(s), Fundus and baseline alternating; "+
 		"the median row takes the median of each measure, and computes rates and ratios from those\n",
 		s.cfg.corpus, s.records, float64(s.size)/(1<<20), s.cfg.rounds)
@@ -170,13 +140,6 @@ func writeSummary(w io.Writer, s summary) error {
 	return bw.Flush()
 }
 
-func verdict(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "not met"
-}
-
 // corpusName names a corpus by its folder ("scifact" for
 // …/scifact/corpus.jsonl), or by its file name.
 func corpusName(abs string) string {
@@ -184,57 +147,4 @@ func corpusName(abs string) string {
 		return filepath.Base(filepath.Dir(abs)) + " corpus"
 	}
 	return filepath.Base(abs)
-}
-
-// commandLine reconstructs the command that ran this benchmark, as
-// `go run ./cmd/fundus-bench …` when it was started by go run.
-func commandLine(args []string) string {
-	prog := "fundus-bench"
-	if len(os.Args) > 0 {
-		prog = os.Args[0]
-	}
-	if exe, err := os.Executable(); err == nil && strings.Contains(exe, "go-build") {
-		prog = "go run ./cmd/fundus-bench"
-	}
-	q := make([]string, 0, len(args)+1)
-	q = append(q, prog)
-	for _, a := range args {
-		q = append(q, shellQuote(a))
-	}
-	return strings.Join(q, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it needs quoting.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,+@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// fundusGoVersion names the Go version the fundus binary was built with,
-// when it differs from this program's.
-func fundusGoVersion(bin string) string {
-	bi, err := buildinfo.ReadFile(bin)
-	if err != nil || bi.GoVersion == runtime.Version() {
-		return ""
-	}
-	return fmt.Sprintf(" (fundus binary built with %s)", bi.GoVersion)
-}
-
-// cpuModel returns ", <model name>" from /proc/cpuinfo, or "".
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == "model name" {
-			return ", " + strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
