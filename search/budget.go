@@ -40,15 +40,12 @@ type fieldTerm struct{ field, term string }
 // prefixTargets returns the fields and prefix terms a prefix word of the
 // query searches, as compileLeaf builds them: the text fields of every
 // language (lowercased, German umlauts normalised) for a word without a
-// field and for title: and body:, the lowercased twin field for a keyword
-// field.
+// field and for title: and body: (textFamily), the lowercased twin field
+// for a keyword field.
 func prefixTargets(field, text string) []fieldTerm {
 	switch field {
 	case "", querylang.FieldTitle, querylang.FieldBody:
-		family := "text"
-		if field != "" {
-			family = field
-		}
+		family := textFamily(field)
 		out := make([]fieldTerm, 0, len(textLangs))
 		for _, l := range textLangs {
 			out = append(out, fieldTerm{family + "_" + l.suffix, prefixTerm(text, l.analyzer)})

@@ -31,7 +31,8 @@ import (
 //	3: id_sort, the document id with doc values, ends every sort order.
 //	4: the text field ends with the names (organisations, people,
 //	   addressees, policy area).
-const analysisVersion = 4
+//	5: no body_* fields (body: searches text_*), title_* not stored.
+const analysisVersion = 5
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
 // own: Unicode word boundaries and lower case, no stemming, no stop words.
@@ -53,10 +54,14 @@ var textLangs = []struct{ suffix, analyzer string }{
 //     disjunction over title, summary and body, whose coordination factor
 //     punishes a document for matching in one field only. Snippets are
 //     cut from it.
-//   - title: the title, for title: queries and the title bonus.
-//   - body: the body, for body: queries.
+//   - title: the title, indexed only, for title: queries and completions
+//     (results show the stored field "title").
 //   - summary: stored only, shown in results.
-var textFields = []string{"text", "title", "body", "summary"}
+//
+// body: queries search text: a second index of the body (body_*, once
+// kept for them) cost ingest time and index size for a field that
+// free-text search never reads (issue 14.10, BENCHMARKS.md).
+var textFields = []string{"text", "title", "summary"}
 
 // Facet fields: keyword fields in their source spelling, with doc values.
 // Each facet (but type, language and year, which are canonical already) has
@@ -143,7 +148,7 @@ func NewMapping() *mapping.IndexMappingImpl {
 			if f != "summary" {
 				fm.SynonymSource = synonymSource(l.suffix)
 			}
-			fm.Store = f != "body"
+			fm.Store = f != "title"
 			fm.Index = f != "summary"
 			fm.IncludeTermVectors = fm.Index
 			fm.IncludeInAll = false
@@ -260,7 +265,6 @@ func indexFields(d *Document, hash string) map[string]any {
 	if d.Visibility != "" {
 		m[fieldVisibility] = d.Visibility
 	}
-	m["body_"+s] = d.Body
 	// The text field: the body first (snippets come mostly from it), then
 	// what else the document says, then topics (they are German on English
 	// documents too, and bridge the languages) and the names a person types

@@ -321,12 +321,20 @@ func unApostrophe(r rune) rune {
 	return r
 }
 
+// textFamily is the family of text fields a word of field searches:
+// title_* for title:, text_* for no field and for body: (alias text:),
+// since the text field holds the body with what else the document says
+// and the index keeps no second copy of the body (mapping.go).
+func textFamily(field string) string {
+	if field == querylang.FieldTitle {
+		return "title"
+	}
+	return "text"
+}
+
 // textLeafWords is textLeaf for a word or phrase as it is.
 func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.Query {
-	family := "text"
-	if field != "" {
-		family = field
-	}
+	family := textFamily(field)
 	usePhrase := phrase || (c.tune.Hyphens && innerPunct(text))
 	var qs []query.Query
 	for _, l := range textLangs {

@@ -131,7 +131,7 @@ func TestQueryLanguage(t *testing.T) {
 		{"culture anywhere", "culture", []string{"en1", "en2"}},
 		{"titel alias", "titel:Mittelstand", []string{"de2"}},
 		{"body", "body:Partner", []string{"de2"}},
-		{"body is no title", "body:Ökosysteme", nil},
+		{"body: searches the whole text, title included", "body:Ökosysteme", []string{"de2"}},
 
 		{"grouping", "(Mittelstand OR Hochschulen) AND Partner", []string{"de2"}},
 		{"grouping other side", "(Mittelstand OR Hochschulen) AND Kooperationen", []string{"de3"}},

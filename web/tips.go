@@ -45,7 +45,7 @@ var searchTips = []tipSection{
 		{"politikfeld:Bildungspolitik", "das Politikfeld einer Empfehlung", "the policy area of a recommendation"},
 		{"thema:\"Digitale Ökosysteme\"", "ein Wert mit Leerzeichen steht in Anführungszeichen", "a value with spaces goes in quotes"},
 		{"lang:en culture", "die Sprache: de oder en", "the language: de or en"},
-		{"title:Ökosysteme", "title: und body: suchen Wörter nur im Titel oder im Text (kein Filter)", "title: and body: search words in the title or the text only (no filter)"},
+		{"title:Ökosysteme", "title: sucht Wörter nur im Titel (kein Filter); body: oder text: im ganzen Text, wie Wörter ohne Feld", "title: searches words in the title only (no filter); body: or text: in the whole text, like words without a field"},
 		{"addressee:Bund -type:case", "ein ausgeschlossenes Feld nimmt Dokumente heraus", "an excluded field takes documents out"},
 	}},
 }
