@@ -112,7 +112,7 @@ func TestMetricsAccess(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			kb := newKB(t)
-			h := web.NewServer(atExample(t, tc.cfg), kb, kb)
+			h := mustServer(t, atExample(t, tc.cfg), kb, kb)
 			r := do(t, h, "GET", "/metrics", nil, tc.header)
 			if r.Code != tc.status {
 				t.Fatalf("got status %d, want %d: %.300s", r.Code, tc.status, r.Body.String())
@@ -129,7 +129,7 @@ func TestMetricsAccess(t *testing.T) {
 
 func TestSeparateMetrics(t *testing.T) {
 	kb := newKB(t)
-	srv := web.NewServer(atExample(t, web.Config{Token: "w", SeparateMetrics: true}), kb, kb)
+	srv := mustServer(t, atExample(t, web.Config{Token: "w", SeparateMetrics: true}), kb, kb)
 	if r := do(t, srv, "GET", "/metrics", nil, map[string]string{"Authorization": "Bearer w"}); r.Code != 404 {
 		t.Errorf("main listener: got status %d, want 404", r.Code)
 	}

@@ -37,7 +37,7 @@ func (s deadlineSearcher) Search(ctx context.Context, r search.Request) (*search
 
 func TestSearchDeadline(t *testing.T) {
 	kb := newKB(t)
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{SearchTimeout: time.Millisecond}}), deadlineSearcher{kb}, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{SearchTimeout: time.Millisecond}}), deadlineSearcher{kb}, kb)
 	for _, path := range []string{"/api/search?q=Innovation", "/search?q=Innovation"} {
 		t.Run(path, func(t *testing.T) {
 			r := do(t, h, "GET", path, nil, nil)
@@ -77,7 +77,7 @@ func (s blockingSearcher) Search(ctx context.Context, r search.Request) (*search
 func TestSearchQueueFull(t *testing.T) {
 	kb := newKB(t)
 	bs := blockingSearcher{KB: kb, started: make(chan struct{}, 4), release: make(chan struct{})}
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 1, MaxQueued: 1, QueueWait: time.Hour}}), bs, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 1, MaxQueued: 1, QueueWait: time.Hour}}), bs, kb)
 	responses := make(chan response, 3)
 	send := func() { go func() { responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, nil) }() }
 	send()
@@ -114,7 +114,7 @@ func TestClientDisconnectLoggedAtInfo(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	log := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := web.NewServer(atExample(t, web.Config{Logger: log, Limits: web.DefaultLimits()}), kb, kb)
+	h := mustServer(t, atExample(t, web.Config{Logger: log, Limits: web.DefaultLimits()}), kb, kb)
 	for _, path := range []string{"/api/search?q=Innovation", "/search?q=Innovation"} {
 		t.Run(path, func(t *testing.T) {
 			mu.Lock()
@@ -167,7 +167,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 func TestSearchesPerClient(t *testing.T) {
 	kb := newKB(t)
 	bs := blockingSearcher{KB: kb, started: make(chan struct{}, 8), release: make(chan struct{})}
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}), bs, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}), bs, kb)
 	responses := make(chan response, 8)
 	send := func(addr string) {
 		go func() {

@@ -52,7 +52,7 @@ func chromiumPath() string {
 // extra documents (JSON) added, without writes.
 func demoServer(t *testing.T, cfg web.Config, extra ...string) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(web.NewServer(cfg, demoKB(t, extra...), nil))
+	ts := httptest.NewServer(mustServer(t, cfg, demoKB(t, extra...), nil))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -792,7 +792,7 @@ func TestBrowserCrossSiteForm(t *testing.T) {
 
 	// Fundus on 127.0.0.1, configured as serve configures it.
 	fundus := httptest.NewUnstartedServer(nil)
-	fundus.Config.Handler = web.NewServer(web.Config{ListenAddr: fundus.Listener.Addr().String()}, kb, kb)
+	fundus.Config.Handler = mustServer(t, web.Config{ListenAddr: fundus.Listener.Addr().String()}, kb, kb)
 	fundus.Start()
 	t.Cleanup(fundus.Close)
 

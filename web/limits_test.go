@@ -38,7 +38,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestSearchConcurrencyBound(t *testing.T) {
 	kb := newKB(t)
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 2, QueueWait: 20 * time.Millisecond}}), slowSearcher{kb, 300 * time.Millisecond}, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 2, QueueWait: 20 * time.Millisecond}}), slowSearcher{kb, 300 * time.Millisecond}, kb)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	codes := map[int]int{}

@@ -93,7 +93,10 @@ func serveCmd(e *env) *cobra.Command {
 				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port), SeparateMetrics: metricsAddr != "",
 				Network: network,
 			}
-			handler := web.NewServer(cfg, kb, kb)
+			handler, err := web.NewServer(cfg, kb, kb)
+			if err != nil {
+				return err
+			}
 			if metricsAddr != "" {
 				stop, err := serveMetrics(e, metricsAddr, handler.MetricsHandler())
 				if err != nil {
