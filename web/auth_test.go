@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,6 +142,29 @@ func TestSeparateMetrics(t *testing.T) {
 
 // stoppedClock is a clock that does not move.
 func stoppedClock() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }
+
+// testClock is a clock for Config.Now that moves only when the test says,
+// so that limits refill exactly when a test wants them to, however slow
+// the machine.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: stoppedClock()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 func TestFailedAuthLimit(t *testing.T) {
 	const wrong = "Bearer guess"
