@@ -72,7 +72,17 @@ func newKB(t testing.TB) *indexer.KB {
 
 func newServer(t testing.TB, cfg web.Config) (http.Handler, *indexer.KB) {
 	kb := newKB(t)
-	return web.NewServer(atExample(t, cfg), kb, kb), kb
+	return mustServer(t, atExample(t, cfg), kb, kb), kb
+}
+
+// mustServer is web.NewServer for a test, which it fails on an error.
+func mustServer(t testing.TB, cfg web.Config, kb web.KnowledgeBase, w web.Writer) *web.Server {
+	t.Helper()
+	srv, err := web.NewServer(cfg, kb, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
 }
 
 // atExample configures cfg, unless it says otherwise, for the address

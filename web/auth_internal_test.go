@@ -11,7 +11,10 @@ import (
 // failed authentications are forgiven at the configured rate.
 func TestFailedAuthRefill(t *testing.T) {
 	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	s := NewServer(Config{Token: "w", ReadToken: "r", Now: func() time.Time { return now }}, nil, nil)
+	s, err := NewServer(Config{Token: "w", ReadToken: "r", Now: func() time.Time { return now }}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	get := func(auth string) (int, string) {
 		t.Helper()
 		req := httptest.NewRequest("GET", "/healthz", nil)

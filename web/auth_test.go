@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,7 +113,7 @@ func TestMetricsAccess(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			kb := newKB(t)
-			h := web.NewServer(atExample(t, tc.cfg), kb, kb)
+			h := mustServer(t, atExample(t, tc.cfg), kb, kb)
 			r := do(t, h, "GET", "/metrics", nil, tc.header)
 			if r.Code != tc.status {
 				t.Fatalf("got status %d, want %d: %.300s", r.Code, tc.status, r.Body.String())
@@ -129,7 +130,7 @@ func TestMetricsAccess(t *testing.T) {
 
 func TestSeparateMetrics(t *testing.T) {
 	kb := newKB(t)
-	srv := web.NewServer(atExample(t, web.Config{Token: "w", SeparateMetrics: true}), kb, kb)
+	srv := mustServer(t, atExample(t, web.Config{Token: "w", SeparateMetrics: true}), kb, kb)
 	if r := do(t, srv, "GET", "/metrics", nil, map[string]string{"Authorization": "Bearer w"}); r.Code != 404 {
 		t.Errorf("main listener: got status %d, want 404", r.Code)
 	}
@@ -141,6 +142,29 @@ func TestSeparateMetrics(t *testing.T) {
 
 // stoppedClock is a clock that does not move.
 func stoppedClock() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }
+
+// testClock is a clock for Config.Now that moves only when the test says,
+// so that limits refill exactly when a test wants them to, however slow
+// the machine.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: stoppedClock()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 func TestFailedAuthLimit(t *testing.T) {
 	const wrong = "Bearer guess"

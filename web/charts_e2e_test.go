@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/fundus-kb/fundus/web"
@@ -55,7 +54,7 @@ func TestBrowserCharts(t *testing.T) {
 						t.Errorf("chart %s spans %v..%v px, outside the %v px screen", p.chart, box["l"], box["r"], box["iw"])
 					}
 					// A picture of the charts alone, to judge them.
-					ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+					ctx, cancel := context.WithTimeout(b.ctx, guard)
 					png, err := chromedp.Run(ctx, chromedp.Screenshot(".charts"))
 					cancel()
 					if err != nil {

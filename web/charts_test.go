@@ -144,7 +144,7 @@ func checkYearChart(t *testing.T, h http.Handler, page string, doc *goquery.Docu
 
 func TestChartsCountRight(t *testing.T) {
 	kb := demoKB(t)
-	h := web.NewServer(atExample(t, web.Config{}), kb, kb)
+	h := mustServer(t, atExample(t, web.Config{}), kb, kb)
 
 	t.Run("home", func(t *testing.T) {
 		_, doc := getPage(t, h, "/", nil)
@@ -251,10 +251,10 @@ func TestChartsHideMembersOnly(t *testing.T) {
 		return out
 	}
 	plain := demoKB(t)
-	before := charts(web.NewServer(atExample(t, web.Config{}), plain, plain))
+	before := charts(mustServer(t, atExample(t, web.Config{}), plain, plain))
 	const secret = `{"id":"intern/empfehlung","type":"recommendation","visibility":"members","title":"Interne Empfehlung","date":"2031-05-01","language":"de","topics":["Open Innovation","Geheimthema"],"addressees":["Geheimrat"],"policy_area":"Geheimpolitik","body":"Nur für Mitglieder."}`
 	withSecret := demoKB(t, secret)
-	h := web.NewServer(atExample(t, web.Config{}), withSecret, withSecret)
+	h := mustServer(t, atExample(t, web.Config{}), withSecret, withSecret)
 	after := charts(h)
 	for _, p := range pages {
 		if before[p] != after[p] {
@@ -271,7 +271,7 @@ func TestChartsHideMembersOnly(t *testing.T) {
 func TestChartsEscapeLabels(t *testing.T) {
 	const odd = `{"id":"odd/labels","type":"recommendation","title":"Seltsame Namen","date":"2022-03-01","language":"de","topics":["<b>eins</b>","Zwei & \"drei\""],"addressees":["<i>Rat</i>"],"policy_area":"Politik & <Recht>","body":"Etiketten mit Zeichen, die HTML bedeuten."}`
 	kb := demoKB(t, odd)
-	h := web.NewServer(atExample(t, web.Config{}), kb, kb)
+	h := mustServer(t, atExample(t, web.Config{}), kb, kb)
 
 	_, doc := getPage(t, h, "/topics/"+url.PathEscape("<b>eins</b>"), nil)
 	if doc.Find(".charts b, .charts i").Length() > 0 {

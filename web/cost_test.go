@@ -37,7 +37,7 @@ func (s deadlineSearcher) Search(ctx context.Context, r search.Request) (*search
 
 func TestSearchDeadline(t *testing.T) {
 	kb := newKB(t)
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{SearchTimeout: time.Millisecond}}), deadlineSearcher{kb}, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{SearchTimeout: time.Millisecond}}), deadlineSearcher{kb}, kb)
 	for _, path := range []string{"/api/search?q=Innovation", "/search?q=Innovation"} {
 		t.Run(path, func(t *testing.T) {
 			r := do(t, h, "GET", path, nil, nil)
@@ -53,12 +53,36 @@ func TestSearchDeadline(t *testing.T) {
 	}
 }
 
-// blockingSearcher holds every search until release is closed, telling
-// started about each one.
+// blockingSearcher holds every search until releaseAll, telling started
+// about each one.
 type blockingSearcher struct {
 	*indexer.KB
 	started chan struct{}
 	release chan struct{}
+	once    *sync.Once
+}
+
+// newBlockingSearcher is a blockingSearcher over kb, released when the
+// test ends at the latest.
+func newBlockingSearcher(t testing.TB, kb *indexer.KB) blockingSearcher {
+	s := blockingSearcher{KB: kb, started: make(chan struct{}, 16), release: make(chan struct{}), once: new(sync.Once)}
+	t.Cleanup(s.releaseAll)
+	return s
+}
+
+// releaseAll lets the searches held, and every later one, go on.
+func (s blockingSearcher) releaseAll() { s.once.Do(func() { close(s.release) }) }
+
+// waitStarted waits for the next search to start, failing the test if
+// none does within guard.
+func (s blockingSearcher) waitStarted(t testing.TB, what string) {
+	t.Helper()
+	select {
+	case <-s.started:
+	case <-time.After(guard):
+		s.releaseAll()
+		t.Fatalf("%s did not start", what)
+	}
 }
 
 func (s blockingSearcher) Search(ctx context.Context, r search.Request) (*search.Result, error) {
@@ -76,16 +100,12 @@ func (s blockingSearcher) Search(ctx context.Context, r search.Request) (*search
 // queue wait; the queued one runs when the slot frees.
 func TestSearchQueueFull(t *testing.T) {
 	kb := newKB(t)
-	bs := blockingSearcher{KB: kb, started: make(chan struct{}, 4), release: make(chan struct{})}
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 1, MaxQueued: 1, QueueWait: time.Hour}}), bs, kb)
+	bs := newBlockingSearcher(t, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 1, MaxQueued: 1, QueueWait: time.Hour}}), bs, kb)
 	responses := make(chan response, 3)
 	send := func() { go func() { responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, nil) }() }
 	send()
-	select {
-	case <-bs.started:
-	case <-time.After(guard):
-		t.Fatal("the first search did not start")
-	}
+	bs.waitStarted(t, "the first search")
 	// Two more: one waits in the queue, the other finds it full.
 	send()
 	send()
@@ -93,13 +113,13 @@ func TestSearchQueueFull(t *testing.T) {
 	select {
 	case first = <-responses:
 	case <-time.After(guard):
-		close(bs.release)
+		bs.releaseAll()
 		t.Fatal("no search was refused while the slot and the queue were taken")
 	}
 	if first.Code != http.StatusServiceUnavailable || first.Header().Get("Retry-After") == "" || first.JSON["error"].(map[string]any)["code"] != "busy" {
 		t.Errorf("refused search: got %d, Retry-After %q, body %s; want 503 busy with Retry-After", first.Code, first.Header().Get("Retry-After"), first.Body)
 	}
-	close(bs.release)
+	bs.releaseAll()
 	for range 2 {
 		if r := <-responses; r.Code != http.StatusOK {
 			t.Errorf("admitted search: got %d, want 200", r.Code)
@@ -114,7 +134,7 @@ func TestClientDisconnectLoggedAtInfo(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	log := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := web.NewServer(atExample(t, web.Config{Logger: log, Limits: web.DefaultLimits()}), kb, kb)
+	h := mustServer(t, atExample(t, web.Config{Logger: log, Limits: web.DefaultLimits()}), kb, kb)
 	for _, path := range []string{"/api/search?q=Innovation", "/search?q=Innovation"} {
 		t.Run(path, func(t *testing.T) {
 			mu.Lock()
@@ -166,25 +186,16 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // loopback clients are spared (unless LimitLoopback).
 func TestSearchesPerClient(t *testing.T) {
 	kb := newKB(t)
-	bs := blockingSearcher{KB: kb, started: make(chan struct{}, 8), release: make(chan struct{})}
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}), bs, kb)
+	bs := newBlockingSearcher(t, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 4, MaxClientSearches: 1, QueueWait: time.Hour}}), bs, kb)
 	responses := make(chan response, 8)
 	send := func(addr string) {
 		go func() {
 			responses <- do(t, h, "GET", "/api/search?q=Innovation", nil, map[string]string{"RemoteAddr": addr})
 		}()
 	}
-	waitStarted := func(what string) {
-		t.Helper()
-		select {
-		case <-bs.started:
-		case <-time.After(guard):
-			close(bs.release)
-			t.Fatalf("%s did not start", what)
-		}
-	}
 	send("203.0.113.9:1000")
-	waitStarted("the first client's search")
+	bs.waitStarted(t, "the first client's search")
 	send("203.0.113.9:1001")
 	select {
 	case r := <-responses:
@@ -192,16 +203,16 @@ func TestSearchesPerClient(t *testing.T) {
 			t.Errorf("the first client's second search: got %d, Retry-After %q, body %s; want 503 busy with Retry-After", r.Code, r.Header().Get("Retry-After"), r.Body)
 		}
 	case <-time.After(guard):
-		close(bs.release)
+		bs.releaseAll()
 		t.Fatal("the first client's second search was not refused")
 	}
 	send("203.0.113.10:1000")
-	waitStarted("another client's search")
+	bs.waitStarted(t, "another client's search")
 	send("127.0.0.1:1000")
 	send("127.0.0.1:1001")
-	waitStarted("a loopback search")
-	waitStarted("a second loopback search")
-	close(bs.release)
+	bs.waitStarted(t, "a loopback search")
+	bs.waitStarted(t, "a second loopback search")
+	bs.releaseAll()
 	for range 4 {
 		if r := <-responses; r.Code != http.StatusOK {
 			t.Errorf("admitted search: got %d, want 200", r.Code)

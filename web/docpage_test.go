@@ -38,7 +38,7 @@ func docPageServer(t *testing.T) *web.Server {
 	if err != nil || len(res) != 1 {
 		t.Fatalf("ingest the hostile note: %v %v", res, err)
 	}
-	return web.NewServer(atExample(t, web.Config{}), kb, nil)
+	return mustServer(t, atExample(t, web.Config{}), kb, nil)
 }
 
 var english = map[string]string{"Accept-Language": "en"}

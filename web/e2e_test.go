@@ -52,7 +52,7 @@ func chromiumPath() string {
 // extra documents (JSON) added, without writes.
 func demoServer(t *testing.T, cfg web.Config, extra ...string) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(web.NewServer(cfg, demoKB(t, extra...), nil))
+	ts := httptest.NewServer(mustServer(t, cfg, demoKB(t, extra...), nil))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -89,8 +89,10 @@ func demoKB(t *testing.T, extra ...string) *indexer.KB {
 type tab struct {
 	ctx context.Context
 	mu  sync.Mutex
-	// problems are errors, exceptions and security messages.
+	// problems are errors, exceptions and security messages; flushed is
+	// the last marker flushConsole logged that has come back.
 	problems []string
+	flushed  string
 }
 
 // browser is the tab as one (sub)test uses it: failures go to t.
@@ -141,6 +143,11 @@ func newBrowser(t *testing.T, exe string) *browser {
 			if err != nil {
 				return
 			}
+			if m.Type == chromedp.ConsoleLog && strings.HasPrefix(m.Text, flushMarker) {
+				b.mu.Lock()
+				b.flushed = m.Text
+				b.mu.Unlock()
+			}
 			if m.IsException() || m.Type == chromedp.ConsoleError || m.Source == "security" {
 				b.mu.Lock()
 				b.problems = append(b.problems, fmt.Sprintf("%s %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
@@ -149,6 +156,23 @@ func newBrowser(t *testing.T, exe string) *browser {
 		}
 	}()
 	return b
+}
+
+// flushMarker begins the console messages of flushConsole.
+const flushMarker = "fundus-e2e-flush-"
+
+// flushConsole waits until every console message the page has sent so far
+// has arrived: it logs a marker and waits for it, since the messages come
+// in order on one channel.
+func (b *browser) flushConsole() {
+	b.t.Helper()
+	marker := flushMarker + strconv.FormatInt(time.Now().UnixNano(), 10)
+	eval[bool](b, `(console.log(`+strconv.Quote(marker)+`), true)`)
+	b.waitUntil("the console marker", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.flushed == marker
+	})
 }
 
 func (b *tab) consoleProblems() []string {
@@ -160,7 +184,7 @@ func (b *tab) consoleProblems() []string {
 // do runs actions, failing the test on an error.
 func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, guard)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -170,7 +194,7 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // load runs a trigger (a click, a key) and waits for the page it loads.
 func (b *browser) load(what string, trigger chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, guard)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger)); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -191,22 +215,28 @@ func (b *browser) swap(what string, trigger chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// waitFor polls a JavaScript condition for up to ten seconds.
+// waitFor polls a JavaScript condition until it comes true, for up to
+// guard.
 func (b *browser) waitFor(what, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !eval[bool](b, `!!(`+cond+`)`) {
+	b.waitUntil(what+": "+cond, func() bool { return eval[bool](b, `!!(`+cond+`)`) })
+}
+
+// waitUntil polls ok until it reports true, failing the test after guard:
+// a deadline that catches a hang, never one a slow machine meets.
+func (b *browser) waitUntil(what string, ok func() bool) {
+	b.t.Helper()
+	for deadline := time.Now().Add(guard); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			b.t.Fatalf("%s: %s did not come true", what, cond)
+			b.t.Fatalf("%s did not come true within %s", what, guard)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
 // eval evaluates a JavaScript expression.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, guard)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
@@ -248,7 +278,7 @@ func (b *browser) screenshot(dir, name, url string, width int64) {
 	if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
 		b.t.Errorf("%s at %d px: the page is wider than the screen", url, width)
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, guard)
 	defer cancel()
 	shot := chromedp.FullScreenshot(100)
 	if os.Getenv("SCREENSHOT_FIRST_SCREEN") == "1" {
@@ -736,7 +766,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("no console errors, and the policy is enforced", func(t *testing.T) {
 		b := b.in(t)
-		time.Sleep(200 * time.Millisecond) // let the last messages arrive
+		b.flushConsole()
 		if p := b.consoleProblems(); len(p) > 0 {
 			t.Errorf("console:\n%s", strings.Join(p, "\n"))
 		}
@@ -747,13 +777,9 @@ func TestBrowser(t *testing.T) {
 		if ran {
 			t.Error("an inline script ran: the Content-Security-Policy is not enforced")
 		}
-		deadline := time.Now().Add(3 * time.Second)
-		for len(b.consoleProblems()) == before && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		if p := b.consoleProblems(); len(p) == before || !strings.Contains(strings.Join(p[before:], " "), "Content Security Policy") {
-			t.Errorf("a refused inline script was not reported: %v", p[before:])
-		}
+		b.waitUntil("a console report of the refused inline script (Content Security Policy)", func() bool {
+			return strings.Contains(strings.Join(b.consoleProblems()[before:], " "), "Content Security Policy")
+		})
 	})
 	t.Logf("browser test took %s", time.Since(started).Round(time.Millisecond))
 }
@@ -792,7 +818,7 @@ func TestBrowserCrossSiteForm(t *testing.T) {
 
 	// Fundus on 127.0.0.1, configured as serve configures it.
 	fundus := httptest.NewUnstartedServer(nil)
-	fundus.Config.Handler = web.NewServer(web.Config{ListenAddr: fundus.Listener.Addr().String()}, kb, kb)
+	fundus.Config.Handler = mustServer(t, web.Config{ListenAddr: fundus.Listener.Addr().String()}, kb, kb)
 	fundus.Start()
 	t.Cleanup(fundus.Close)
 
@@ -817,7 +843,7 @@ func TestBrowserCrossSiteForm(t *testing.T) {
 	b.do("open the other site's page", chromedp.Navigate(evilURL+"/"))
 	<-posted
 	// The form submits itself; wait until the browser shows Fundus's answer.
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(guard)
 	for !strings.HasPrefix(eval[string](b, `location.href`), fundus.URL+"/api/ingest") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the form was not submitted: still at %s", eval[string](b, `location.href`))

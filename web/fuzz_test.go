@@ -63,7 +63,7 @@ var fuzzServer = sync.OnceValues(func() (*Server, error) {
 		}
 	}
 	// The knowledge base and its directory live as long as the process.
-	return NewServer(Config{ReadToken: "r", Logger: fuzzLogger, PublicURLs: []*url.URL{{Scheme: "http", Host: "example.com"}}}, kb, kb), nil
+	return NewServer(Config{ReadToken: "r", Logger: fuzzLogger, PublicURLs: []*url.URL{{Scheme: "http", Host: "example.com"}}}, kb, kb)
 })
 
 // fuzzSearchSeeds are query strings worth starting from: every parameter,

@@ -2,28 +2,43 @@ package web_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fundus-kb/fundus/web"
 )
 
+// TestRateLimit runs on a clock that moves only when the test says, so
+// that however slow the machine, no token comes back between requests.
 func TestRateLimit(t *testing.T) {
-	h, _ := newServer(t, web.Config{Limits: web.Limits{SearchRate: 1, SearchBurst: 3, WriteRate: 1, WriteBurst: 1}})
+	clock := newTestClock()
+	h, _ := newServer(t, web.Config{Now: clock.Now, Limits: web.Limits{SearchRate: 1, SearchBurst: 3, WriteRate: 1, WriteBurst: 1}})
 	far := map[string]string{"RemoteAddr": "203.0.113.9:1234"}
-	codes := map[int]int{}
+	search := func() (int, string) {
+		t.Helper()
+		r := do(t, h, "GET", "/api/search?q=Innovation", nil, far)
+		return r.Code, r.Header().Get("Retry-After")
+	}
+	var codes []int
 	var retry string
 	for range 6 {
-		r := do(t, h, "GET", "/api/search?q=Innovation", nil, far)
-		codes[r.Code]++
-		if r.Code == http.StatusTooManyRequests {
-			retry = r.Header().Get("Retry-After")
+		code, ra := search()
+		codes = append(codes, code)
+		if code == http.StatusTooManyRequests {
+			retry = ra
 		}
 	}
-	if codes[200] != 3 || codes[429] != 3 || retry == "" {
-		t.Errorf("statuses = %v, Retry-After %q; want 3×200 then 429 with Retry-After", codes, retry)
+	if want := []int{200, 200, 200, 429, 429, 429}; !slices.Equal(codes, want) || retry != "1" {
+		t.Errorf("got statuses %v, Retry-After %q; want %v with Retry-After 1", codes, retry, want)
+	}
+	// A second later the bucket has one token again, and only one.
+	clock.Add(time.Second)
+	for i, want := range []int{200, 429} {
+		if code, _ := search(); code != want {
+			t.Errorf("a second later, search %d: got status %d, want %d", i+1, code, want)
+		}
 	}
 	// Another client has its own budget; loopback is exempt.
 	if r := do(t, h, "GET", "/api/search", nil, map[string]string{"RemoteAddr": "203.0.113.10:1"}); r.Code != 200 {
@@ -36,23 +51,42 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestSearchConcurrencyBound: with both slots held by running searches
+// and no queue, four more searches get 503 busy at once; the two running
+// ones are served when they finish. The searches are held until the test
+// has its answers, so no timing decides the outcome.
 func TestSearchConcurrencyBound(t *testing.T) {
 	kb := newKB(t)
-	h := web.NewServer(atExample(t, web.Config{Limits: web.Limits{MaxSearches: 2, QueueWait: 20 * time.Millisecond}}), slowSearcher{kb, 300 * time.Millisecond}, kb)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	codes := map[int]int{}
-	for range 6 {
-		wg.Go(func() {
-			r := do(t, h, "GET", "/api/search?q=x", nil, nil)
-			mu.Lock()
-			codes[r.Code]++
-			mu.Unlock()
-		})
+	bs := newBlockingSearcher(t, kb)
+	h := mustServer(t, atExample(t, web.Config{Limits: web.Limits{MaxSearches: 2, QueueWait: 20 * time.Millisecond}}), bs, kb)
+	responses := make(chan response, 6)
+	send := func() { go func() { responses <- do(t, h, "GET", "/api/search?q=x", nil, nil) }() }
+	send()
+	send()
+	bs.waitStarted(t, "the first search")
+	bs.waitStarted(t, "the second search")
+	for range 4 {
+		send()
 	}
-	wg.Wait()
+	codes := map[int]int{}
+	for i := range 4 {
+		select {
+		case r := <-responses:
+			codes[r.Code]++
+			if r.Code == http.StatusServiceUnavailable && r.JSON["error"].(map[string]any)["code"] != "busy" {
+				t.Errorf("refused search: body %s, want code busy", r.Body)
+			}
+		case <-time.After(guard):
+			bs.releaseAll()
+			t.Fatalf("only %d of the 4 searches beyond the slots were answered while the slots were taken", i)
+		}
+	}
+	bs.releaseAll()
+	for range 2 {
+		codes[(<-responses).Code]++
+	}
 	if codes[200] != 2 || codes[503] != 4 {
-		t.Errorf("statuses = %v, want 2 served and 4 fast 503s", codes)
+		t.Errorf("got statuses %v, want 2 served and 4 fast 503s", codes)
 	}
 }
 

@@ -103,7 +103,7 @@ func isAPIRoute(path string) bool {
 // the router: every API route with each of its methods is described, and
 // every described operation is a route.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	srv := web.NewServer(atExample(t, web.Config{}), nil, nil)
+	srv := mustServer(t, atExample(t, web.Config{}), nil, nil)
 	var spec specDoc
 	if err := json.Unmarshal(servedSpec(t, srv), &spec); err != nil {
 		t.Fatalf("the served description is not valid JSON: %v", err)
@@ -162,7 +162,7 @@ var openAPIVersion = regexp.MustCompile(`^3\.1\.\d+$`)
 // 3.1.x, the same bytes as web/openapi.json, unique operation ids, and
 // every local $ref resolving.
 func TestOpenAPIDocument(t *testing.T) {
-	srv := web.NewServer(atExample(t, web.Config{}), nil, nil)
+	srv := mustServer(t, atExample(t, web.Config{}), nil, nil)
 	served := servedSpec(t, srv)
 	if !json.Valid(served) {
 		t.Fatal("the served description is not valid JSON")

@@ -273,7 +273,7 @@ func TestHostAllowlist(t *testing.T) {
 		},
 	}
 	for _, tc := range cases {
-		h := web.NewServer(tc.cfg, kb, kb)
+		h := mustServer(t, tc.cfg, kb, kb)
 		t.Run(tc.name, func(t *testing.T) {
 			for i, host := range tc.allowed {
 				target := "/api/trash"
@@ -297,7 +297,7 @@ func TestHostAllowlist(t *testing.T) {
 		})
 	}
 
-	h := web.NewServer(web.Config{ListenAddr: "127.0.0.1:8080"}, kb, kb)
+	h := mustServer(t, web.Config{ListenAddr: "127.0.0.1:8080"}, kb, kb)
 	const evil = "attacker.example:8080"
 	t.Run("every route", func(t *testing.T) {
 		for _, target := range []string{"/api/search?q=x", "/api/documents/" + victimID, "/api/trash", "/metrics", "/feeds/search.atom", "/api/openapi.json", "/", "/search?q=x", "/documents/" + victimID, "/static/app.css", "/nonexistent"} {
@@ -384,7 +384,7 @@ func TestAbsoluteLinks(t *testing.T) {
 		{"no public URL", web.Config{ListenAddr: "127.0.0.1:8080"}, "localhost:8080", "http://localhost:8080"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := web.NewServer(tc.cfg, kb, kb)
+			h := mustServer(t, tc.cfg, kb, kb)
 			rec := hostRequest(t, h, "GET", tc.host, "/documents/"+victimID, forged)
 			if rec.Code != 200 {
 				t.Fatalf("document page: %d", rec.Code)

@@ -14,7 +14,7 @@ import (
 // demoHandler serves the demo corpus through the real router.
 func demoHandler(t *testing.T) http.Handler {
 	t.Helper()
-	return web.NewServer(atExample(t, web.Config{}), demoKB(t), nil)
+	return mustServer(t, atExample(t, web.Config{}), demoKB(t), nil)
 }
 
 func apiSearch(t *testing.T, h http.Handler, params url.Values) response {

@@ -19,7 +19,10 @@ func (recovering) Search(context.Context, search.Request) (*search.Result, error
 }
 
 func TestNotReady(t *testing.T) {
-	srv := NewServer(Config{PublicURLs: []*url.URL{{Scheme: "http", Host: "example.com"}}}, recovering{}, nil)
+	srv, err := NewServer(Config{PublicURLs: []*url.URL{{Scheme: "http", Host: "example.com"}}}, recovering{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		path   string
 		status int

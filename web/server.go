@@ -29,11 +29,14 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -120,6 +123,12 @@ type Config struct {
 	// citations, and the author of documents that name no organisation
 	// (in citations and feeds). Empty: a generic name in the UI language.
 	Network string
+	// DevDir, when set, is dev mode, for work on the web interface: the
+	// templates and static files are read from DevDir/templates and
+	// DevDir/static on each request instead of the embedded copies, and
+	// a template that fails shows its error on a 500 page. Not for
+	// production.
+	DevDir string
 }
 
 // Server serves the API.
@@ -141,11 +150,17 @@ type Server struct {
 	// hosts is the Host allowlist; csrfKey signs the form tokens.
 	hosts   *hostPolicy
 	csrfKey [32]byte
+	// ui are the embedded templates and static files, parsed once; in
+	// dev mode it is nil and devFS is the folder to read them from on
+	// each request (see files).
+	ui    *uiFiles
+	devFS fs.FS
 }
 
-// NewServer builds the server and its routes. w may be nil for a server
-// without writes.
-func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
+// NewServer builds the server and its routes, and parses the templates of
+// the web interface; the error names a template that fails. w may be nil
+// for a server without writes.
+func NewServer(cfg Config, kb KnowledgeBase, w Writer) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -159,6 +174,20 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 		cfg.ReadOnly = true
 	}
 	srv := &Server{cfg: cfg, log: cfg.Logger, kb: kb, w: w, router: mux.NewRouter(), metrics: newMetrics(kb)}
+	fsys, from := fs.FS(embedded), "embedded"
+	if cfg.DevDir != "" {
+		fsys, from = os.DirFS(cfg.DevDir), cfg.DevDir
+	}
+	// In dev mode too, so that a wrong folder fails at once.
+	ui, err := loadUI(fsys, pageTemplates...)
+	if err != nil {
+		return nil, fmt.Errorf("web interface (%s): %w", from, err)
+	}
+	if cfg.DevDir == "" {
+		srv.ui = ui
+	} else {
+		srv.devFS = fsys
+	}
 	srv.hosts = newHostPolicy(cfg)
 	rand.Read(srv.csrfKey[:]) // never fails (crypto/rand crashes the program instead)
 	srv.searchLim = newLimiter(cfg.Limits.SearchRate, cfg.Limits.SearchBurst, cfg.Now)
@@ -170,7 +199,7 @@ func NewServer(cfg Config, kb KnowledgeBase, w Writer) *Server {
 		srv.signinLim = newLimiter(signinPerMinute/60, signinBurst, cfg.Now)
 	}
 	srv.routes()
-	return srv
+	return srv, nil
 }
 
 // routes lists every route of the service.

@@ -6,7 +6,10 @@ package web
 // a search.Request (the form fields have the API's parameter names), one
 // call to the knowledge base answers it, a page struct holds what the
 // template shows, and the template renders into a buffer before anything
-// is written. Templates and assets are embedded and parsed at start-up.
+// is written. Templates and static files are embedded, and NewServer
+// parses the templates, so a broken one stops the server before it serves.
+// In dev mode (Config.DevDir) they are read from disk on each request
+// instead; see uiFiles.
 //
 // The pages work without JavaScript. static/app.js only enhances them:
 // suggestions while typing, submitting the filter form when a checkbox
@@ -41,11 +44,11 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
+// embedded holds templates/*.html and static/, the files of the web
+// interface (see uiFiles).
+//
+//go:embed templates/*.html static
+var embedded embed.FS
 
 // uiCookie is the cookie that holds the chosen UI language.
 const uiCookie = "ui"
@@ -66,7 +69,7 @@ func (s *Server) uiRoutes(r *mux.Router) {
 	r.Handle("/signin", s.page(s.signin)).Methods(http.MethodPost)
 	r.Handle("/signout", s.page(s.signout)).Methods(http.MethodPost)
 	r.Handle("/signout", http.HandlerFunc(s.signoutGet)).Methods(get...)
-	r.Handle("/static/{name}", http.HandlerFunc(serveStatic)).Methods(get...)
+	r.Handle("/static/{name}", http.HandlerFunc(s.serveStatic)).Methods(get...)
 
 	// Paths outside the API get HTML error pages; the API keeps JSON.
 	apiNotFound, apiNotAllowed := r.NotFoundHandler, r.MethodNotAllowedHandler
@@ -386,37 +389,77 @@ func localPath(next string) string {
 
 // Templates.
 
-// pageTemplates are the pages; each is parsed with layout.html and
-// parts.html.
+// pageTemplates are the pages; each is parsed with layout.html,
+// parts.html and charts.html.
 var pageTemplates = []string{"home", "search", "document", "topics", "signin", "error", "tips", "follow"}
 
-// templates holds every page, parsed once when the program starts, so a
-// broken template stops the program at once instead of failing a user.
-var templates = mustParseTemplates(templateFiles)
+// uiFiles are the templates and static files of the web interface, read
+// from a file system with the folders templates and static: the embedded
+// one, loaded once by NewServer, or in dev mode the folder
+// Config.DevDir, read again for each request that needs it.
+type uiFiles struct {
+	// pages are the parsed page templates, by name (in dev mode, only
+	// the one a request renders).
+	pages  map[string]*template.Template
+	assets map[string]*asset
+}
 
-func mustParseTemplates(fsys fs.FS) map[string]*template.Template {
-	funcs := template.FuncMap{"static": assetURL, "px": px}
-	out := map[string]*template.Template{}
-	for _, name := range pageTemplates {
+// loadUI reads the static files of fsys and parses the named pages.
+func loadUI(fsys fs.FS, pages ...string) (*uiFiles, error) {
+	assets, err := loadAssets(fsys)
+	if err != nil {
+		return nil, err
+	}
+	u := &uiFiles{pages: map[string]*template.Template{}, assets: assets}
+	funcs := template.FuncMap{"static": u.assetURL, "px": px}
+	for _, name := range pages {
 		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", "templates/charts.html", "templates/"+name+".html")
 		if err != nil {
-			panic(fmt.Sprintf("web: parse template %s: %v", name, err))
+			return nil, fmt.Errorf("parse template %s (templates/%s.html with layout.html, parts.html and charts.html): %w", name, name, err)
 		}
-		out[name] = t
+		u.pages[name] = t
 	}
-	return out
+	return u, nil
+}
+
+// files returns the templates and static files, with the named pages
+// parsed: in dev mode it reads them from disk again.
+func (s *Server) files(pages ...string) (*uiFiles, error) {
+	if s.ui != nil {
+		return s.ui, nil
+	}
+	return loadUI(s.devFS, pages...)
 }
 
 // render writes the page name with data, rendered into a buffer first so a
 // failing template never ships half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, v *view, name string, status int, data any) {
 	var buf bytes.Buffer
-	if err := templates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	files, err := s.files(name)
+	if err == nil {
+		err = files.pages[name].ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
 		s.log.Error("render page", "page", name, "path", r.URL.Path, "err", err)
+		if s.devFS != nil {
+			// In dev mode a failing template is the developer's own
+			// mistake: say which and why.
+			writeHTML(w, http.StatusInternalServerError, devErrorPage(name, err))
+			return
+		}
 		writeHTML(w, http.StatusInternalServerError, []byte(fallbackError[v.Lang]))
 		return
 	}
 	writeHTML(w, status, buf.Bytes())
+}
+
+// devErrorPage is the page dev mode serves when the template name fails
+// to parse or render.
+func devErrorPage(name string, err error) []byte {
+	n := template.HTMLEscapeString(name)
+	return []byte(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Template ` + n + ` failed · Fundus dev mode</title>` +
+		`<h1>Template <code>` + n + `</code> failed</h1><pre>` + template.HTMLEscapeString(err.Error()) + `</pre>` +
+		`<p>Fundus runs in dev mode: fix the template and reload; the next request reads it again.</p></html>`)
 }
 
 func writeHTML(w http.ResponseWriter, status int, body []byte) {
@@ -518,20 +561,19 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 
 // Static assets.
 
-// asset is an embedded static file with its content type and hash.
+// asset is a static file with its content type and hash.
 type asset struct {
 	data  []byte
 	ctype string
 	hash  string // short hex SHA-256, for the URL and the ETag
 }
 
-var assets = mustLoadAssets(staticFiles)
-
-func mustLoadAssets(fsys fs.FS) map[string]*asset {
+// loadAssets reads the files in the folder static of fsys.
+func loadAssets(fsys fs.FS) (map[string]*asset, error) {
 	out := map[string]*asset{}
 	entries, err := fs.ReadDir(fsys, "static")
 	if err != nil {
-		panic("web: read static assets: " + err.Error())
+		return nil, fmt.Errorf("read static files: %w", err)
 	}
 	for _, e := range entries {
 		if e.IsDir() {
@@ -539,7 +581,7 @@ func mustLoadAssets(fsys fs.FS) map[string]*asset {
 		}
 		data, err := fs.ReadFile(fsys, "static/"+e.Name())
 		if err != nil {
-			panic("web: read static asset: " + err.Error())
+			return nil, fmt.Errorf("read static file: %w", err)
 		}
 		sum := sha256.Sum256(data)
 		ctype := mime.TypeByExtension(path.Ext(e.Name()))
@@ -548,13 +590,13 @@ func mustLoadAssets(fsys fs.FS) map[string]*asset {
 		}
 		out[e.Name()] = &asset{data: data, ctype: ctype, hash: hex.EncodeToString(sum[:6])}
 	}
-	return out
+	return out, nil
 }
 
 // assetURL is the URL of a static file, versioned by its content so it can
 // be cached for good.
-func assetURL(name string) string {
-	if a, ok := assets[name]; ok {
+func (u *uiFiles) assetURL(name string) string {
+	if a, ok := u.assets[name]; ok {
 		return "/static/" + name + "?v=" + a.hash
 	}
 	return "/static/" + name
@@ -562,10 +604,17 @@ func assetURL(name string) string {
 
 // serveStatic serves an embedded asset. A request for the current version
 // (?v=hash) may be cached for a year; others for an hour, revalidated by
-// ETag.
-func serveStatic(w http.ResponseWriter, r *http.Request) {
+// ETag. In dev mode the file is read from disk and always revalidated.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := mux.Vars(r)["name"]
-	a, ok := assets[name]
+	files, err := s.files()
+	if err != nil {
+		// Only in dev mode, on the developer's own machine: say why.
+		s.log.Error("serve static file", "path", r.URL.Path, "err", err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	a, ok := files.assets[name]
 	if !ok {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
@@ -575,9 +624,12 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", a.ctype)
 	h.Set("ETag", `"`+a.hash+`"`)
-	if r.URL.Query().Get("v") == a.hash {
+	switch {
+	case s.devFS != nil:
+		h.Set("Cache-Control", "no-cache")
+	case r.URL.Query().Get("v") == a.hash:
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
+	default:
 		h.Set("Cache-Control", "public, max-age=3600")
 	}
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.data))

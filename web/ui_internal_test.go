@@ -31,11 +31,11 @@ func TestMessagesComplete(t *testing.T) {
 
 	// Keys named in the templates: .T "key" and .N "key" (one and other).
 	uses := regexp.MustCompile(`\.(T|N) "([^"]+)"`)
-	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(embedded, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(templateFiles, path)
+		b, err := fs.ReadFile(embedded, path)
 		if err != nil {
 			return err
 		}

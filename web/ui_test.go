@@ -709,7 +709,7 @@ func (failingKB) Document(context.Context, string) (*search.Document, error) {
 }
 
 func TestInternalErrorPage(t *testing.T) {
-	h := web.NewServer(atExample(t, web.Config{}), failingKB{}, nil)
+	h := mustServer(t, atExample(t, web.Config{}), failingKB{}, nil)
 	for _, target := range []string{"/", "/search?q=x", "/documents/a/b", "/topics", "/recommendations"} {
 		r, doc := getPage(t, h, target, nil)
 		if r.Code != 500 {
@@ -838,7 +838,7 @@ func (snippetKB) Search(context.Context, search.Request) (*search.Result, error)
 }
 
 func TestSnippetSanitised(t *testing.T) {
-	h := web.NewServer(atExample(t, web.Config{}), snippetKB{}, nil)
+	h := mustServer(t, atExample(t, web.Config{}), snippetKB{}, nil)
 	_, doc := getPage(t, h, "/search?q=ok", nil)
 	s := doc.Find(".snippet")
 	if got := texts(s.Children()); !slices.Equal(got, []string{"ok", "<i>nested</i>", "open"}) {

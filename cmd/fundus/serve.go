@@ -23,9 +23,9 @@ import (
 )
 
 func serveCmd(e *env) *cobra.Command {
-	var dir, addr, token, readToken, metricsAddr, network string
+	var dir, addr, token, readToken, metricsAddr, network, devDir string
 	var watchDirs, publicURLs []string
-	var loadDemo, readOnly bool
+	var loadDemo, readOnly, dev bool
 	var maxBody int64
 	var retention time.Duration
 	limits := web.DefaultLimits()
@@ -49,6 +49,16 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			if limits.MaxSearches < 0 || limits.MaxQueued < 0 || limits.MaxClientSearches < 0 || limits.QueueWait < 0 || limits.SearchTimeout < 0 {
 				return &usageError{fmt.Errorf("--max-searches, --search-queue, --max-client-searches, --queue-wait and --search-timeout must not be negative")}
+			}
+			if cmd.Flags().Changed("dev-dir") {
+				dev = true
+			}
+			if dev {
+				abs, err := webSourceDir(devDir)
+				if err != nil {
+					return &usageError{err}
+				}
+				devDir = abs
 			}
 			var public []*url.URL
 			for _, raw := range publicURLs {
@@ -93,7 +103,14 @@ func serveCmd(e *env) *cobra.Command {
 				PublicURLs: public, ListenAddr: net.JoinHostPort(listenHost, port), SeparateMetrics: metricsAddr != "",
 				Network: network,
 			}
-			handler := web.NewServer(cfg, kb, kb)
+			if dev {
+				cfg.DevDir = devDir
+				fmt.Fprintf(e.stderr, "fundus: dev mode: templates and static files are read from %s on each request\n", devDir)
+			}
+			handler, err := web.NewServer(cfg, kb, kb)
+			if err != nil {
+				return err
+			}
 			if metricsAddr != "" {
 				stop, err := serveMetrics(e, metricsAddr, handler.MetricsHandler())
 				if err != nil {
@@ -190,6 +207,8 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&readOnly, "read-only", false, "refuse every write")
 	cmd.Flags().StringArrayVar(&publicURLs, "public-url", splitList(e.getenv("FUNDUS_PUBLIC_URL")), "an address the server is reached at, such as https://kb.example.org (repeatable; env FUNDUS_PUBLIC_URL, comma-separated); the first is the base of absolute links, and requests for any Host but these, the listen address and localhost get 421")
 	cmd.Flags().StringVar(&network, "network", e.getenv("FUNDUS_NETWORK"), "the learning network's name, cited as publisher and as the author of documents without an organisation (env FUNDUS_NETWORK; default \"Lernnetzwerk Offene Innovation\")")
+	cmd.Flags().BoolVar(&dev, "dev", false, "for work on the web interface: read its templates and static files from disk on each request (from --dev-dir) instead of the copies built in, and show a template's error on its 500 page; not for production")
+	cmd.Flags().StringVar(&devDir, "dev-dir", "web", "the folder --dev reads, holding templates/ and static/; relative paths start at the working directory, so the default suits the source tree's root (implies --dev)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address alone, without a token (and not on --addr)")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest request body in bytes")
 	cmd.Flags().Float64Var(&limits.SearchRate, "search-rate", limits.SearchRate, "searches per second per client (0: unlimited)")
@@ -204,6 +223,21 @@ func serveCmd(e *env) *cobra.Command {
 	cmd.Flags().DurationVar(&limits.SearchTimeout, "search-timeout", limits.SearchTimeout, "deadline of each search; a search that runs longer is stopped and gets 503 timeout (0: none)")
 	cmd.Flags().DurationVar(&retention, "trash-retention", DefaultTrashRetention, "purge deleted documents from the trash after this long (0 keeps them)")
 	return cmd
+}
+
+// webSourceDir checks that dir holds the web interface's templates and
+// static folders, for --dev, and returns it as an absolute path.
+func webSourceDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("--dev-dir %s: %w", dir, err)
+	}
+	for _, sub := range []string{"templates", "static"} {
+		if fi, err := os.Stat(filepath.Join(abs, sub)); err != nil || !fi.IsDir() {
+			return "", fmt.Errorf("--dev reads the web interface from %s, which has no folder %s: run serve in the source tree's root or pass --dev-dir (the folder web of the source tree)", abs, sub)
+		}
+	}
+	return abs, nil
 }
 
 // splitList splits a comma-separated list, dropping empty items.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -119,6 +121,62 @@ func TestServePublicURL(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), "public URL https://kb.example.org") {
 				t.Errorf("the public URLs are not logged: %s", stderr.String())
+			}
+		})
+	}
+}
+
+// TestServeDev: with --dev (here implied by --dev-dir), serve reads the
+// templates from the folder on each request; a folder without them is
+// refused at once, and so is the default outside the source tree's root.
+func TestServeDev(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"templates", "static"} {
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(filepath.Join("..", "..", "web", sub))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, stderr := serveInProcess(t, nil, "--data", t.TempDir(), "--dev-dir", dir)
+	if !strings.Contains(stderr(), "dev mode") || !strings.Contains(stderr(), dir) {
+		t.Errorf("dev mode is not announced: %s", stderr())
+	}
+	get := func() string {
+		t.Helper()
+		resp, err := http.Get(base + "/search/tips")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /search/tips: status %d: %.300s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	const mark = `<h1 data-edited="yes">`
+	if strings.Contains(get(), mark) {
+		t.Fatal("the page is edited before the edit")
+	}
+	tips := filepath.Join(dir, "templates", "tips.html")
+	b, err := os.ReadFile(tips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tips, bytes.Replace(b, []byte("<h1>"), []byte(mark), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(get(), mark) {
+		t.Error("after editing tips.html, the page does not show the edit")
+	}
+
+	for name, args := range map[string][]string{
+		"a folder without templates":          {"--dev", "--dev-dir", t.TempDir()},
+		"the default outside the tree's root": {"--dev"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, nil, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...)...)
+			if code != 2 || !strings.Contains(errOut, "--dev-dir") || !strings.Contains(errOut, "templates") {
+				t.Errorf("exit %d, stderr %q; want 2 and a message naming --dev-dir and templates", code, errOut)
 			}
 		})
 	}
