@@ -138,12 +138,12 @@ func runFundus(ctx context.Context, cfg ingestConfig, dir string, records int) (
 		return fundusRun{}, err
 	}
 	// Untimed check that the index holds every document.
-	stored, indexed, err := fundusStats(ctx, cfg.fundus, dir)
+	st, err := fundusStats(ctx, cfg.fundus, dir)
 	if err != nil {
 		return fundusRun{}, err
 	}
-	if stored != records || indexed != uint64(records) {
-		return fundusRun{}, fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", stored, indexed, records)
+	if st.Documents != records || st.Indexed != uint64(records) {
+		return fundusRun{}, fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", st.Documents, st.Indexed, records)
 	}
 	return fundusRun{childRun: run}, nil
 }
