@@ -894,7 +894,7 @@ func (kb *KB) Stats() (*Stats, error) {
 		return nil, err
 	}
 	s.Seq = seq
-	s.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
+	s.StoreBytes = DiskUsage(filepath.Join(kb.dir, storeDir))
 	s.IndexBytes = kb.indexBytes()
 	if s.Ready, s.Indexed, s.Checkpoint, err = kb.indexState(); err != nil {
 		return nil, err
@@ -923,12 +923,13 @@ func (kb *KB) indexState() (ready bool, indexed, checkpoint uint64, err error) {
 
 // indexBytes returns the disk space the indexes take.
 func (kb *KB) indexBytes() int64 {
-	return dirSize(filepath.Join(kb.dir, indexDir)) + dirSize(filepath.Join(kb.dir, allIndexDir))
+	return DiskUsage(filepath.Join(kb.dir, indexDir)) + DiskUsage(filepath.Join(kb.dir, allIndexDir))
 }
 
-// dirSize returns the disk space the files under dir take. Badger
-// preallocates sparse files, so allocated blocks count, not apparent sizes.
-func dirSize(dir string) int64 {
+// DiskUsage returns the disk space the files under dir take. Badger
+// preallocates sparse files, so allocated blocks count (512-byte blocks
+// from stat), not apparent sizes; where stat has no blocks, file sizes.
+func DiskUsage(dir string) int64 {
 	var n int64
 	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -959,7 +960,7 @@ func (kb *KB) Gauges() (search.Gauges, error) {
 	if g.Trashed, err = kb.store.TrashCount(); err != nil {
 		return g, err
 	}
-	g.StoreBytes = dirSize(filepath.Join(kb.dir, storeDir))
+	g.StoreBytes = DiskUsage(filepath.Join(kb.dir, storeDir))
 	g.IndexBytes = kb.indexBytes()
 	g.Ready, g.Indexed, g.Checkpoint, err = kb.indexState()
 	return g, err

@@ -24,14 +24,20 @@ type baselineResult struct {
 
 // runBaselineChild is the hidden subcommand the ingest benchmark
 // re-executes: it prepares the corpus's documents, then, timed, indexes
-// them into a new plain Bleve scorch index with Fundus's mapping.
+// them into a new plain Bleve scorch index with Fundus's mapping
+// (--mapping fundus) or a plain application's (--mapping plain).
 func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("baseline-child", stderr)
 	corpus := fs.String("corpus", "", "corpus file (required)")
 	dir := fs.String("dir", "", "index directory to create; must not exist (required)")
 	batchSize := fs.Int("batch", 500, "documents per Bleve batch")
+	mappingName := fs.String("mapping", mappingFundus, "index mapping: fundus (search.NewMapping) or plain (a plain application's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	bm, err := parseBaselineMapping(*mappingName)
+	if err != nil {
+		return fmt.Errorf("baseline-child: %w", err)
 	}
 	if *dir == "" {
 		return usagef("baseline-child: --dir is required")
@@ -52,7 +58,7 @@ func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writ
 	prep := time.Since(t0)
 
 	t1, c1 := time.Now(), selfCPU()
-	if err := indexPlain(ctx, *dir, docs, *batchSize); err != nil {
+	if err := indexBaseline(ctx, *dir, docs, *batchSize, bm); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	idx, cpu := time.Since(t1), selfCPU()-c1
@@ -67,13 +73,13 @@ func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
-// indexPlain creates a scorch index at dir with Fundus's mapping, indexes
-// docs in batches of batchSize and closes the index.
-func indexPlain(ctx context.Context, dir string, docs []search.Document, batchSize int) error {
+// indexBaseline creates a scorch index at dir with bm's mapping, indexes
+// bm's fields of docs in batches of batchSize and closes the index.
+func indexBaseline(ctx context.Context, dir string, docs []search.Document, batchSize int, bm baselineMapping) error {
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("index directory %s already exists", dir)
 	}
-	ix, err := bleve.NewUsing(dir, search.NewMapping(), scorch.Name, bleve.Config.DefaultKVStore, nil)
+	ix, err := bleve.NewUsing(dir, bm.mapping(), scorch.Name, bleve.Config.DefaultKVStore, nil)
 	if err != nil {
 		return fmt.Errorf("create index %s: %w", dir, err)
 	}
@@ -85,7 +91,7 @@ func indexPlain(ctx context.Context, dir string, docs []search.Document, batchSi
 		batch := ix.NewBatch()
 		for j := i; j < min(i+batchSize, len(docs)); j++ {
 			d := &docs[j]
-			if err := batch.Index(d.ID, search.IndexFields(d)); err != nil {
+			if err := batch.Index(d.ID, bm.fields(d)); err != nil {
 				ix.Close()
 				return fmt.Errorf("index %q: %w", d.ID, err)
 			}

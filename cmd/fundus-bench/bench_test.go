@@ -73,13 +73,33 @@ func TestBaselineChildSmall(t *testing.T) {
 	if err := os.WriteFile(corpus, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"baseline-child", "--corpus", corpus, "--dir", filepath.Join(dir, "ix"), "--batch", "2"}, &out, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out.String(), `"docs":3`) {
-		t.Errorf("output %q, want docs 3", out.String())
+	for _, c := range []struct {
+		name    string
+		mapping []string // the --mapping flag, if any
+		usage   bool     // want a usage error
+	}{
+		{name: "default mapping"},
+		{name: "fundus mapping", mapping: []string{"--mapping", "fundus"}},
+		{name: "plain mapping", mapping: []string{"--mapping", "plain"}},
+		{name: "unknown mapping", mapping: []string{"--mapping", "dynamic"}, usage: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			args := append([]string{"baseline-child", "--corpus", corpus, "--dir", filepath.Join(t.TempDir(), "ix"), "--batch", "2"}, c.mapping...)
+			err := run(context.Background(), args, &out, io.Discard)
+			if c.usage {
+				if exitCode(err) != 2 {
+					t.Errorf("err = %v, want a usage error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), `"docs":3`) {
+				t.Errorf("output %q, want docs 3", out.String())
+			}
+		})
 	}
 }
 

@@ -51,21 +51,25 @@ func ingestFresh(ctx context.Context, bin, dir, corpus string, want int) (childR
 	return run, *sum.Added, nil
 }
 
-// fundusStats runs `fundus stats --data dir --json` and returns how many
-// documents the store and the index hold.
-func fundusStats(ctx context.Context, bin, dir string) (stored int, indexed uint64, err error) {
+// dataStats is what `fundus stats --json` reports of a data directory.
+type dataStats struct {
+	Documents  int    `json:"documents"`   // in the store
+	Indexed    uint64 `json:"indexed"`     // in the index
+	StoreBytes int64  `json:"store_bytes"` // the Badger store on disk
+	IndexBytes int64  `json:"index_bytes"` // the Bleve indexes on disk
+}
+
+// fundusStats runs `fundus stats --data dir --json`.
+func fundusStats(ctx context.Context, bin, dir string) (dataStats, error) {
 	out, err := exec.CommandContext(ctx, bin, "stats", "--data", dir, "--json").Output()
 	if err != nil {
-		return 0, 0, fmt.Errorf("fundus stats: %w%s", err, stderrOf(err))
+		return dataStats{}, fmt.Errorf("fundus stats: %w%s", err, stderrOf(err))
 	}
-	var st struct {
-		Documents int    `json:"documents"`
-		Indexed   uint64 `json:"indexed"`
-	}
+	var st dataStats
 	if err := json.Unmarshal(lastLine(out), &st); err != nil {
-		return 0, 0, fmt.Errorf("fundus stats: decode %q: %w", lastLine(out), err)
+		return dataStats{}, fmt.Errorf("fundus stats: decode %q: %w", lastLine(out), err)
 	}
-	return st.Documents, st.Indexed, nil
+	return st, nil
 }
 
 // timeChild runs name with args, and measures its wall time from start to

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/fundus-kb/fundus/indexer"
 )
 
 // ingestConfig is the parsed command line of the ingest subcommand.
@@ -20,19 +22,6 @@ type ingestConfig struct {
 	rounds int
 	batch  int
 	args   []string // as given, for the summary
-}
-
-// fundusRun is one timed `fundus ingest`.
-type fundusRun struct {
-	childRun
-}
-
-// baselineRun is one timed baseline child.
-type baselineRun struct {
-	childRun
-	index    time.Duration // the child's own indexing time (create … close)
-	indexCPU time.Duration // CPU time of that part; 0 when unknown
-	prepare  time.Duration // the child's untimed read, parse and Prepare
 }
 
 // runIngest implements `fundus-bench ingest`.
@@ -87,24 +76,26 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	var rounds []measurement
 	for i := 1; i <= cfg.rounds; i++ {
 		fmt.Fprintf(stderr, "round %d/%d: fundus ingest …\n", i, cfg.rounds)
-		f, err := runFundus(ctx, cfg, filepath.Join(root, fmt.Sprintf("fundus-%d", i)), records)
-		if err != nil {
+		var m measurement
+		if err := runFundus(ctx, cfg, filepath.Join(root, fmt.Sprintf("fundus-%d", i)), records, &m); err != nil {
 			return fmt.Errorf("round %d: fundus: %w", i, err)
 		}
-		fmt.Fprintf(stderr, "round %d/%d: plain Bleve baseline …\n", i, cfg.rounds)
-		b, err := runBaseline(ctx, cfg, self, filepath.Join(root, fmt.Sprintf("bleve-%d", i)), records)
-		if err != nil {
-			return fmt.Errorf("round %d: baseline: %w", i, err)
-		}
-		m := measurement{
-			fundusWall: f.wall, fundusCPU: f.cpu, fundusRSS: f.maxRSS,
-			bleveIndex: b.index, bleveCPU: b.indexCPU, bleveWall: b.wall, bleveRSS: b.maxRSS,
-			blevePrepare: b.prepare,
+		for _, b := range []struct {
+			bm  baselineMapping
+			dst *baselineMeasure
+		}{{fundusBaseline(), &m.bleve}, {plainBaseline(), &m.plain}} {
+			fmt.Fprintf(stderr, "round %d/%d: %s …\n", i, cfg.rounds, b.bm.label)
+			var err error
+			*b.dst, err = runBaseline(ctx, cfg, self, b.bm, filepath.Join(root, fmt.Sprintf("%s-%d", b.bm.name, i)), records)
+			if err != nil {
+				return fmt.Errorf("round %d: baseline %s: %w", i, b.bm.name, err)
+			}
 		}
 		rounds = append(rounds, m)
 		r := newRow(strconv.Itoa(i), records, m)
-		fmt.Fprintf(stdout, "round %d: fundus %.2f s wall (%.2f s CPU), %.0f docs/s, RSS %s | bleve %.2f s indexing (%.2f s CPU; child wall %.2f s), %.0f docs/s, RSS %s | ratio %.2f\n",
-			i, r.fundusSec, r.fundusCPU, r.fundusRate, mb(r.fundusRSS), r.bleveSec, r.bleveCPU, r.bleveWall, r.bleveRate, mb(r.bleveRSS), r.ratio)
+		fmt.Fprintf(stdout, "round %d: fundus %.2f s wall (%.2f s CPU), %.0f docs/s, RSS %s, disk %s | %s | %s\n",
+			i, r.fundusSec, r.fundusCPU, r.fundusRate, mb(r.fundusRSS), diskMB(r.fundusStore+r.fundusIndex),
+			r.bleve.progress("bleve (fundus mapping)"), r.plain.progress("plain app"))
 	}
 
 	rows := make([]row, 0, len(rounds)+1)
@@ -115,8 +106,9 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	med := medians(rounds)
 	medRow := newRow("median", records, med)
 	rows = append(rows, medRow)
-	fmt.Fprintf(stdout, "median: fundus %.0f docs/s, bleve %.0f docs/s, ratio %.2f (target >= %.2f); peak RSS fundus %s (target <= %d MB), bleve %s\n\n",
-		medRow.fundusRate, medRow.bleveRate, medRow.ratio, targetRatio, mb(medRow.fundusRSS), targetRSSMB, mb(medRow.bleveRSS))
+	fmt.Fprintf(stdout, "median: fundus %.0f docs/s, bleve (fundus mapping) %.0f docs/s, plain app %.0f docs/s; ratios %.2f (target >= %.2f) and %.2f (target >= %.2f, bar %.2f); peak RSS fundus %s (target <= %d MB)\n\n",
+		medRow.fundusRate, medRow.bleve.rate, medRow.plain.rate, medRow.bleve.ratio, targetRatio,
+		medRow.plain.ratio, targetPlainRatio, barPlainRatio, mb(medRow.fundusRSS), targetRSSMB)
 
 	return writeSummary(stdout, summary{
 		cfg:     cfg,
@@ -124,61 +116,68 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 		size:    info.Size(),
 		rows:    rows,
 		median:  medRow,
-		prepare: med.blevePrepare,
+		prepare: med.bleve.prepare,
 		machine: mach,
 	})
 }
 
-// runFundus times `fundus ingest --data dir --json corpus` and checks that
-// it added every record, failed none and indexed them all.
-func runFundus(ctx context.Context, cfg ingestConfig, dir string, records int) (fundusRun, error) {
+// runFundus times `fundus ingest --data dir --json corpus`, checks that
+// it added every record, failed none and indexed them all, and records
+// the run and the data directory's size in m.
+func runFundus(ctx context.Context, cfg ingestConfig, dir string, records int, m *measurement) error {
 	defer os.RemoveAll(dir)
 	run, _, err := ingestFresh(ctx, cfg.fundus, dir, cfg.corpus, records)
 	if err != nil {
-		return fundusRun{}, err
+		return err
 	}
-	// Untimed check that the index holds every document.
-	stored, indexed, err := fundusStats(ctx, cfg.fundus, dir)
+	// Untimed check that the index holds every document, and its size.
+	st, err := fundusStats(ctx, cfg.fundus, dir)
 	if err != nil {
-		return fundusRun{}, err
+		return err
 	}
-	if stored != records || indexed != uint64(records) {
-		return fundusRun{}, fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", stored, indexed, records)
+	if st.Documents != records || st.Indexed != uint64(records) {
+		return fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", st.Documents, st.Indexed, records)
 	}
-	return fundusRun{childRun: run}, nil
+	m.fundusWall, m.fundusCPU, m.fundusRSS = run.wall, run.cpu, run.maxRSS
+	m.fundusStore, m.fundusIndex = st.StoreBytes, st.IndexBytes
+	return nil
 }
 
-// runBaseline times this program's baseline-child and checks that it
-// indexed every record.
-func runBaseline(ctx context.Context, cfg ingestConfig, self, dir string, records int) (baselineRun, error) {
+// runBaseline times this program's baseline-child with bm's mapping and
+// checks that it indexed every record.
+func runBaseline(ctx context.Context, cfg ingestConfig, self string, bm baselineMapping, dir string, records int) (baselineMeasure, error) {
 	defer os.RemoveAll(dir)
-	run, err := timeChild(ctx, self, "baseline-child", "--corpus", cfg.corpus, "--dir", dir, "--batch", strconv.Itoa(cfg.batch))
+	run, err := timeChild(ctx, self, "baseline-child", "--corpus", cfg.corpus, "--dir", dir, "--batch", strconv.Itoa(cfg.batch), "--mapping", bm.name)
 	if err != nil {
-		return baselineRun{}, err
+		return baselineMeasure{}, err
 	}
 	var res baselineResult
 	line := lastLine(run.stdout)
 	if err := json.Unmarshal(line, &res); err != nil {
-		return baselineRun{}, fmt.Errorf("decode child result %q: %w", line, err)
+		return baselineMeasure{}, fmt.Errorf("decode child result %q: %w", line, err)
 	}
 	if res.Docs != records || res.IndexNS <= 0 {
-		return baselineRun{}, fmt.Errorf("child indexed %d documents in %d ns; want %d documents", res.Docs, res.IndexNS, records)
+		return baselineMeasure{}, fmt.Errorf("child indexed %d documents in %d ns; want %d documents", res.Docs, res.IndexNS, records)
 	}
+	diskBytes := indexer.DiskUsage(dir)
 
 	// Untimed check that the index holds every document.
 	ix, err := bleve.Open(dir)
 	if err != nil {
-		return baselineRun{}, fmt.Errorf("open baseline index: %w", err)
+		return baselineMeasure{}, fmt.Errorf("open baseline index: %w", err)
 	}
 	n, err := ix.DocCount()
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return baselineRun{}, fmt.Errorf("count baseline index: %w", err)
+		return baselineMeasure{}, fmt.Errorf("count baseline index: %w", err)
 	}
 	if n != uint64(records) {
-		return baselineRun{}, fmt.Errorf("baseline index holds %d documents; want %d", n, records)
+		return baselineMeasure{}, fmt.Errorf("baseline index holds %d documents; want %d", n, records)
 	}
-	return baselineRun{childRun: run, index: time.Duration(res.IndexNS), indexCPU: time.Duration(res.IndexCPUNS), prepare: time.Duration(res.PrepareNS)}, nil
+	return baselineMeasure{
+		index: time.Duration(res.IndexNS), cpu: time.Duration(res.IndexCPUNS), wall: run.wall, rss: run.maxRSS,
+		prepare: time.Duration(res.PrepareNS), bytes: diskBytes,
+	}, nil
 }

@@ -176,8 +176,8 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 		rep.stopErr = fmt.Errorf("%w\n%s", rep.stopErr, srv.logTail())
 	}
 
-	if stored, indexed, err := fundusStats(ctx, cfg.fundus, dir); err == nil {
-		rep.stored, rep.indexed = stored, int(indexed)
+	if st, err := fundusStats(ctx, cfg.fundus, dir); err == nil {
+		rep.stored, rep.indexed = st.Documents, int(st.Indexed)
 	}
 	fmt.Fprintf(stderr, "load: fundus check …\n")
 	out, err := exec.CommandContext(ctx, cfg.fundus, "check", "--data", dir).CombinedOutput()

@@ -11,16 +11,19 @@
 //	fundus-bench abuse --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
 //
 // For ingest, each round runs `fundus ingest --data TMP --json CORPUS` as a child
-// process (wall time and peak RSS), then the baseline: this program
+// process (wall time and peak RSS), then two baselines: this program
 // re-executed as `fundus-bench baseline-child`, which parses and prepares
 // the corpus exactly as the ingest path does (indexer.Prepare) and then,
-// timed, creates a scorch index with search.NewMapping, indexes every
-// document's search.IndexFields in batches and closes the index. Rounds
-// alternate Fundus and baseline; the medians are compared, and a Markdown
+// timed, creates a scorch index, indexes every document in batches and
+// closes the index. The first baseline uses Fundus's mapping
+// (search.NewMapping, search.IndexFields; --mapping fundus), the second a
+// plain Bleve application's (plainMapping: title, body and four keyword
+// facets; --mapping plain). Rounds alternate Fundus and the baselines; the
+// medians are compared, with the index sizes on disk, and a Markdown
 // summary for BENCHMARKS.md is printed at the end.
 //
-// The baseline's time is its indexing time alone (parsing excluded), while
-// Fundus's time is the whole child's wall time: the ratio charges Fundus
+// A baseline's time is its indexing time alone (parsing excluded), while
+// Fundus's time is the whole child's wall time: the ratios charge Fundus
 // with its process start, parsing, Badger journal and bookkeeping.
 //
 // # Shared parts

@@ -29,8 +29,8 @@ const usage = `usage: fundus-bench ingest --fundus PATH --corpus PATH [--rounds 
        fundus-bench load   --fundus PATH [--duration 60s] [--clients 16] [--corpus PATH]
        fundus-bench abuse  --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
 
-ingest: "fundus ingest" against a plain Bleve scorch index of the same
-documents with the same mapping. search: search latency and throughput over
+ingest: "fundus ingest" against plain Bleve scorch indexes of the same
+documents, with Fundus's mapping and with a plain application's. search: search latency and throughput over
 HTTP against plain in-process Bleve. load: a mixed search/write load with a
 check that no acknowledged write was lost. abuse: a normal client's search
 latency while another client fires the worst-case searches of issue 11, the

@@ -84,7 +84,7 @@ func ensurePlain(ctx context.Context, dir, jsonl string, docs int, stderr io.Wri
 		return 0, fmt.Errorf("plain index: corpus has %d documents, want %d", len(prepared), docs)
 	}
 	start := time.Now()
-	if err := indexPlain(ctx, dir, prepared, 500); err != nil {
+	if err := indexBaseline(ctx, dir, prepared, 500, fundusBaseline()); err != nil {
 		return 0, err
 	}
 	took := time.Since(start)
