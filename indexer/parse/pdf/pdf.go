@@ -1,4 +1,16 @@
-package parse
+// Package pdf reads the text and metadata of PDF files into one document
+// each.
+//
+// PDF reading is split in two. pdfcpu (Apache-2.0, pure Go) reads the file
+// structure: the cross-reference table (repairing a broken one), object
+// streams, stream filters, and decryption of files that open without a
+// password. It has resource limits and stops when its context is cancelled.
+// It does not extract text, so this package interprets the page content
+// streams itself: the text operators, the fonts and their encodings
+// (standard encodings, Differences, ToUnicode CMaps, composite fonts), and a
+// layout analysis that puts the glyphs back into lines, columns and
+// paragraphs in reading order.
+package pdf
 
 import (
 	"bytes"
@@ -28,18 +40,9 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
-
-// PDF reading is split in two. pdfcpu (Apache-2.0, pure Go) reads the file
-// structure: the cross-reference table (repairing a broken one), object
-// streams, stream filters, and decryption of files that open without a
-// password. It has resource limits and stops when its context is cancelled.
-// It does not extract text, so this file interprets the page content
-// streams itself: the text operators, the fonts and their encodings
-// (standard encodings, Differences, ToUnicode CMaps, composite fonts), and a
-// layout analysis that puts the glyphs back into lines, columns and
-// paragraphs in reading order.
 
 func init() {
 	// pdfcpu's default configuration otherwise creates a configuration
@@ -47,12 +50,12 @@ func init() {
 	model.ConfigPath = "disable"
 }
 
-// Failures of the PDF parser. They reach callers wrapped in an *Error.
+// Failures of the PDF parser. They reach callers wrapped in an *record.Error.
 var (
 	errPDFEmpty     = errors.New("empty file")
 	errPDFNotPDF    = errors.New("not a PDF file: no %PDF header")
 	errPDFEncrypted = errors.New("encrypted PDFs are not supported")
-	errPDFNoText    = ErrNoText
+	errPDFNoText    = record.ErrNoText
 	errPDFCorrupt   = errors.New("corrupt PDF")
 	// errPDFInternal reports a bug in this file: a panic outside pdfcpu.
 	errPDFInternal = errors.New("internal error reading PDF")
@@ -90,9 +93,9 @@ const (
 	pdfInflateCap   = 256 << 20
 )
 
-// PDFInflateBudget returns how many bytes the streams of a PDF file of size
+// InflateBudget returns how many bytes the streams of a PDF file of size
 // bytes may inflate to, all together.
-func PDFInflateBudget(size int) int64 {
+func InflateBudget(size int) int64 {
 	return min(max(int64(size)*pdfInflateRatio, pdfInflateFloor), pdfInflateCap)
 }
 
@@ -116,7 +119,7 @@ const (
 	pdfSplitGap = 0.8  // a wider gap splits a line into two fragments
 )
 
-// PDF parses a PDF file into one document: the text of its pages in
+// Parse parses a PDF file into one document: the text of its pages in
 // reading order, paragraphs separated by blank lines; the title, authors,
 // creation date, subject, keywords and language from the document's
 // metadata (the Info dictionary, its XMP metadata and the catalog's /Lang).
@@ -127,9 +130,9 @@ const (
 // that needs a password, a corrupt file and a PDF without any text (a scan),
 // each with no record. Files encrypted with an empty user password (only
 // their permissions are restricted) are read like any other.
-func PDF(ctx context.Context, path string, data []byte) (recs []Record, errs []error) {
-	fail := func(err error) ([]Record, []error) {
-		return nil, []error{&Error{Path: path, Err: err}}
+func Parse(ctx context.Context, path string, data []byte) (recs []record.Record, errs []error) {
+	fail := func(err error) ([]record.Record, []error) {
+		return nil, []error{&record.Error{Path: path, Err: err}}
 	}
 	if err := pdfCheck(data); err != nil {
 		return fail(err)
@@ -144,14 +147,14 @@ func PDF(ctx context.Context, path string, data []byte) (recs []Record, errs []e
 		return fail(err)
 	}
 	doc, err := d.document()
-	if errors.Is(err, ErrNoText) {
+	if errors.Is(err, record.ErrNoText) {
 		// Ingested with its metadata, and reported.
-		return []Record{{Doc: doc, Raw: data}}, []error{&Error{Path: path, Err: err}}
+		return []record.Record{{Doc: doc, Raw: data}}, []error{&record.Error{Path: path, Err: err}}
 	}
 	if err != nil {
 		return fail(err)
 	}
-	return []Record{{Doc: doc, Raw: data}}, nil
+	return []record.Record{{Doc: doc, Raw: data}}, nil
 }
 
 // pdfCheck rejects inputs that are empty or plainly not PDF. Readers accept
@@ -175,7 +178,7 @@ type pdfDoc struct {
 	stopCtx   context.Context // reading stops when it ends
 	ops       int
 	decoded   int64
-	inflate   int64 // bytes all streams may inflate to; see PDFInflateBudget
+	inflate   int64 // bytes all streams may inflate to; see InflateBudget
 	streams   map[int][]byte
 	fonts     map[pdfFontKey]*pdfFont
 	truncated bool  // a limit was reached
@@ -189,14 +192,14 @@ type pdfFontKey struct {
 }
 
 func pdfOpen(stop context.Context, data []byte) (*pdfDoc, error) {
-	budget := PDFInflateBudget(len(data))
+	budget := InflateBudget(len(data))
 	ctx, err := pdfRead(stop, data, budget)
 	switch {
 	case err == nil && ctx != nil:
 	case errors.Is(err, pdfcpu.ErrWrongPassword):
 		return nil, errPDFEncrypted
 	case stop.Err() != nil:
-		return nil, stopped(stop)
+		return nil, record.Stopped(stop)
 	case errors.Is(err, filter.ErrDecodeLimitExceeded):
 		return nil, &InflateError{Budget: budget}
 	case pdfEncryptRe.Match(data):
@@ -250,7 +253,7 @@ func (d *pdfDoc) budget() bool {
 	}
 	if d.ops&1023 == 0 && d.stopCtx.Err() != nil {
 		d.truncated = true
-		d.stop = stopped(d.stopCtx)
+		d.stop = record.Stopped(d.stopCtx)
 	}
 	return d.stop != nil
 }
@@ -518,7 +521,7 @@ func (d *pdfDoc) document() (search.Document, error) {
 	sizes := map[float64]int{}
 	for _, p := range pages {
 		if d.stop == nil && d.stopCtx.Err() != nil {
-			d.stop = stopped(d.stopCtx)
+			d.stop = record.Stopped(d.stopCtx)
 		}
 		if d.stop != nil || d.ops > pdfMaxOps || bodyLen > pdfMaxBody {
 			d.truncated = true
@@ -551,7 +554,7 @@ func (d *pdfDoc) document() (search.Document, error) {
 	var noText error
 	if !strings.ContainsFunc(doc.Body, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		// A scan: keep what the metadata says, and say there is no text.
-		doc.Body, noText = "", ErrNoText
+		doc.Body, noText = "", record.ErrNoText
 	}
 	doc.Title = meta.title
 	if doc.Title == "" {

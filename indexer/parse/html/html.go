@@ -1,4 +1,12 @@
-package parse
+// Package html parses HTML pages into one document each. The title and
+// metadata follow the rules of Mozilla Readability (JSON-LD, then meta
+// tags, then the <title> element); the body is the page's main content as
+// plain text, found by scoring the page's blocks, without navigation,
+// banners and other boilerplate.
+//
+// The package has the name of the format it reads; it imports
+// golang.org/x/net/html as nethtml.
+package html
 
 import (
 	"bytes"
@@ -18,10 +26,11 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	nethtml "golang.org/x/net/html"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
-// Failures of the HTML parser. They reach callers wrapped in an *Error.
+// Failures of the HTML parser. They reach callers wrapped in an *record.Error.
 var (
 	errHTMLEmpty   = errors.New("empty file")
 	errHTMLNotHTML = errors.New("not an HTML file")
@@ -31,27 +40,27 @@ var (
 // htmlMaxTopics caps the keywords kept from a page.
 const htmlMaxTopics = 20
 
-// MaxHTMLElements bounds the start tags of a page. x/net/html keeps about
+// MaxElements bounds the start tags of a page. x/net/html keeps about
 // 340 bytes per element (a 31 MB page of 2.8 million nested elements took
 // 940 MB); a large page has some ten thousand.
-const MaxHTMLElements = 1_000_000
+const MaxElements = 1_000_000
 
-// ErrTooManyElements reports a page with more than MaxHTMLElements tags.
-var ErrTooManyElements = fmt.Errorf("too many elements (more than %d tags)", MaxHTMLElements)
+// ErrTooManyElements reports a page with more than MaxElements tags.
+var ErrTooManyElements = fmt.Errorf("too many elements (more than %d tags)", MaxElements)
 
-// HTML parses an HTML page into one document. The title and metadata follow
+// Parse parses an HTML page into one document. The title and metadata follow
 // the rules of Mozilla Readability (JSON-LD, then meta tags, then the
 // <title> element trimmed of site names); the body is the page's main
 // content as plain text, without navigation, banners and other boilerplate.
 // It reports an empty file, binary data and a page without title and text.
-func HTML(ctx context.Context, path string, data []byte) ([]Record, []error) {
-	fail := func(err error) ([]Record, []error) {
-		return nil, []error{&Error{Path: path, Err: err}}
+func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
+	fail := func(err error) ([]record.Record, []error) {
+		return nil, []error{&record.Error{Path: path, Err: err}}
 	}
 	if err := htmlCheck(data); err != nil {
 		return fail(err)
 	}
-	if htmlTags(data, MaxHTMLElements) > MaxHTMLElements {
+	if htmlTags(data, MaxElements) > MaxElements {
 		return fail(ErrTooManyElements)
 	}
 	text := strings.ToValidUTF8(string(data), "\uFFFD")
@@ -67,16 +76,16 @@ func HTML(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	// x/net/html cannot be interrupted; File bounds its input (see
 	// MaxMarkupBytes). The deadline is checked between the phases.
 	if ctx.Err() != nil {
-		return fail(stopped(ctx))
+		return fail(record.Stopped(ctx))
 	}
 	d := htmlDocument(ctx, doc)
 	if ctx.Err() != nil {
-		return fail(stopped(ctx))
+		return fail(record.Stopped(ctx))
 	}
 	if d.Title == "" && d.Body == "" {
 		return fail(errHTMLNoText)
 	}
-	return []Record{{Doc: d, Raw: data}}, nil
+	return []record.Record{{Doc: d, Raw: data}}, nil
 }
 
 // htmlCheck rejects inputs that are empty or plainly not HTML.

@@ -1,6 +1,6 @@
-package parse
+package pdf
 
-//go:generate go run ./internal/pdfgen -out ../../testdata/pdf
+//go:generate go run ../internal/pdfgen -out ../../../testdata/pdf
 
 import (
 	"bytes"
@@ -15,29 +15,22 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
-const pdfTestdata = "../../testdata/pdf"
-
-func readPDFFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(pdfTestdata, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const pdfTestdata = "../../../testdata/pdf"
 
 // parsePDF parses a fixture that must give one document, and checks what
 // every document must be: valid NFC text without ligatures or soft
 // hyphens, the file as Raw, and acceptable to Normalize.
 func parsePDF(t *testing.T, name string) search.Document {
 	t.Helper()
-	data := readPDFFixture(t, name)
-	recs, errs := PDF(t.Context(), name, data)
+	data := parsetest.ReadFixture(t, pdfTestdata, name)
+	recs, errs := Parse(t.Context(), name, data)
 	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("PDF(%s) = %d records, errors %v", name, len(recs), errs)
+		t.Fatalf("Parse(%s) = %d records, errors %v", name, len(recs), errs)
 	}
 	r := recs[0]
 	if !bytes.Equal(r.Raw, data) || r.Suffix != "" || r.Line != 0 {
@@ -275,7 +268,7 @@ func TestPDFRealWorld(t *testing.T) {
 }
 
 func TestPDFFailures(t *testing.T) {
-	report := readPDFFixture(t, "generated-de.pdf")
+	report := parsetest.ReadFixture(t, pdfTestdata, "generated-de.pdf")
 	tests := []struct {
 		name string
 		data []byte
@@ -288,13 +281,13 @@ func TestPDFFailures(t *testing.T) {
 		{"header only", []byte("%PDF-1.7\n"), errPDFCorrupt},
 		{"garbage", []byte("%PDF-1.4\nthis is not really a PDF at all\n%%EOF\n"), errPDFCorrupt},
 		{"truncated", report[:len(report)/2], errPDFCorrupt},
-		{"encrypted", readPDFFixture(t, "generated-encrypted.pdf"), errPDFEncrypted},
-		{"scan", readPDFFixture(t, "generated-scan.pdf"), errPDFNoText},
-		{"vector drawing", readPDFFixture(t, "europecv-at.pdf"), errPDFNoText},
+		{"encrypted", parsetest.ReadFixture(t, pdfTestdata, "generated-encrypted.pdf"), errPDFEncrypted},
+		{"scan", parsetest.ReadFixture(t, pdfTestdata, "generated-scan.pdf"), errPDFNoText},
+		{"vector drawing", parsetest.ReadFixture(t, pdfTestdata, "europecv-at.pdf"), errPDFNoText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := PDF(t.Context(), "in/x.pdf", tt.data)
+			recs, errs := Parse(t.Context(), "in/x.pdf", tt.data)
 			// A file without text is still a record (its metadata), with
 			// the error as a warning; every other failure has no record.
 			wantRecs := 0
@@ -307,7 +300,7 @@ func TestPDFFailures(t *testing.T) {
 			if len(recs) != wantRecs || len(errs) != 1 {
 				t.Fatalf("got %d records, errors %v", len(recs), errs)
 			}
-			var pe *Error
+			var pe *record.Error
 			if !errors.As(errs[0], &pe) || pe.Path != "in/x.pdf" || pe.Line != 0 {
 				t.Errorf("error %#v does not name the file", errs[0])
 			}
@@ -316,10 +309,10 @@ func TestPDFFailures(t *testing.T) {
 			}
 		})
 	}
-	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, pdfTestdata, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
 		t.Errorf("message %q", errs[0])
 	}
-	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, pdfTestdata, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
 		t.Errorf("message %q", errs[0])
 	}
 }
@@ -327,24 +320,14 @@ func TestPDFFailures(t *testing.T) {
 // A file cut off after its pages but before its cross-reference table is
 // repaired: its text is still there.
 func TestPDFRepairsMissingXref(t *testing.T) {
-	data := readPDFFixture(t, "generated-de.pdf")
+	data := parsetest.ReadFixture(t, pdfTestdata, "generated-de.pdf")
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
-	recs, errs := PDF(t.Context(), "x.pdf", cut)
+	recs, errs := Parse(t.Context(), "x.pdf", cut)
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("got %d records, errors %v", len(recs), errs)
 	}
 	if body := recs[0].Doc.Body; !strings.Contains(body, "Eine gelebte Innovationskultur entsteht") || !strings.Contains(body, "Mädchen lernen.") {
 		t.Errorf("body:\n%s", body)
-	}
-}
-
-func TestPDFByExtension(t *testing.T) {
-	if !Supported("Bericht.PDF") || !slices.Contains(Extensions(), ".pdf") {
-		t.Error(".pdf is not supported")
-	}
-	recs, errs := File(t.Context(), "docs/bericht.pdf", readPDFFixture(t, "generated-xmp.pdf"))
-	if len(errs) > 0 || len(recs) != 1 || recs[0].Doc.Title != "Handlungsempfehlungen für Lernnetzwerke" {
-		t.Errorf("File: %v %v", recs, errs)
 	}
 }
 
@@ -471,18 +454,18 @@ func FuzzPDF(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 30 >> stream\nBT /F1 12 Tf (Hallo) Tj ET\nendstream endobj\n%%EOF"))
 	// Streams inflating past the budget: 64 MB of zeros in 64 KB.
-	f.Add(zeroStreamPDF(f, 64, 0))
-	f.Add(zeroStreamPDF(f, 64, 1))
+	f.Add(parsetest.ZeroStreamPDF(f, 64, 0))
+	f.Add(parsetest.ZeroStreamPDF(f, 64, 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 {
 			return
 		}
 		start := time.Now()
-		recs, errs := PDF(t.Context(), "fuzz.pdf", data)
+		recs, errs := Parse(t.Context(), "fuzz.pdf", data)
 		if el := time.Since(start); el > 20*time.Second {
 			t.Errorf("took %v", el)
 		}
-		noText := len(errs) == 1 && errors.Is(errs[0], ErrNoText)
+		noText := len(errs) == 1 && errors.Is(errs[0], record.ErrNoText)
 		if len(recs)+len(errs) != 1 && !(noText && len(recs) == 1) {
 			t.Fatalf("%d records and %d errors", len(recs), len(errs))
 		}

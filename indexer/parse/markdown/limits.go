@@ -1,9 +1,10 @@
-package parse
+package markdown
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -17,17 +18,17 @@ import (
 // its memory with the number of emphasis, link and code markers (about 500
 // bytes each), so both are bounded before or while goldmark reads a file.
 const (
-	// MaxMarkdownDepth bounds the nesting of block quotes and lists, and
+	// MaxDepth bounds the nesting of block quotes and lists, and
 	// that of emphasis, links and other inline markup.
-	MaxMarkdownDepth = 100
-	// MaxMarkdownMarkers bounds the emphasis, link, image, code span,
+	MaxDepth = 100
+	// MaxMarkers bounds the emphasis, link, image, code span,
 	// strikethrough and autolink markers of one file.
-	MaxMarkdownMarkers = 200_000
+	MaxMarkers = 200_000
 )
 
 // ErrTooMuchMarkup reports a Markdown file with more than
-// MaxMarkdownMarkers markers.
-var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link and code markers)", MaxMarkdownMarkers)
+// MaxMarkers markers.
+var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link and code markers)", MaxMarkers)
 
 // markdownNesting scans src for lines whose block quotes and list markers
 // nest more than limit levels deep, before goldmark sees the text. A line's
@@ -39,7 +40,7 @@ var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link 
 // line can open more levels than its prefix shows. Code blocks are not
 // skipped, so that no construct can hide a deep prefix from the scan; a
 // code line starting with more than limit ">" is refused too.
-func markdownNesting(src []byte, limit int) *NestingError {
+func markdownNesting(src []byte, limit int) *record.NestingError {
 	line := 1
 	for start := 0; start < len(src); line++ {
 		end := start
@@ -47,7 +48,7 @@ func markdownNesting(src []byte, limit int) *NestingError {
 			end++
 		}
 		if d := markdownLineDepth(src[start:end], limit); d > limit {
-			return &NestingError{What: "block quotes and lists", Limit: limit, Line: line}
+			return &record.NestingError{What: "block quotes and lists", Limit: limit, Line: line}
 		}
 		start = end + 1
 	}
@@ -136,7 +137,7 @@ func markdownInlineDepth(root ast.Node, limit int) ast.Node {
 func markdownNodeLine(n ast.Node, src []byte) int {
 	for ; n != nil; n = n.Parent() {
 		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
-			return lineNumberAt(src, n.Lines().At(0).Start)
+			return record.LineAt(src, n.Lines().At(0).Start)
 		}
 	}
 	return 0
@@ -163,7 +164,7 @@ func markdownGuardOf(pc parser.Context) *markdownGuard {
 // check panics with markdownStop when the parse's context has ended.
 func (g *markdownGuard) check() {
 	if g != nil && g.ctx.Err() != nil {
-		panic(markdownStop{stopped(g.ctx)})
+		panic(markdownStop{record.Stopped(g.ctx)})
 	}
 }
 
@@ -200,7 +201,7 @@ func (markdownMarkerCheck) Parse(_ ast.Node, _ text.Reader, pc parser.Context) a
 		return nil
 	}
 	g.markers++
-	if g.markers > MaxMarkdownMarkers {
+	if g.markers > MaxMarkers {
 		panic(markdownStop{ErrTooMuchMarkup})
 	}
 	if g.markers&255 == 0 {
