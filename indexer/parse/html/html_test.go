@@ -19,7 +19,7 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-const htmlTestdata = "../../../testdata/html"
+const testdata = "../../../testdata/html"
 
 func TestHTML(t *testing.T) {
 	tests := []struct {
@@ -126,7 +126,7 @@ func TestHTML(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			data := parsetest.ReadFixture(t, htmlTestdata, tc.file)
+			data := parsetest.ReadFixture(t, testdata, tc.file)
 			recs, errs := Parse(t.Context(), tc.file, data)
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
@@ -342,9 +342,9 @@ func TestHTMLErrors(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"empty file", parsetest.ReadFixture(t, htmlTestdata, "empty.html"), "empty file"},
+		{"empty file", parsetest.ReadFixture(t, testdata, "empty.html"), "empty file"},
 		{"whitespace only", []byte(" \n\t\r\n "), "empty file"},
-		{"binary", parsetest.ReadFixture(t, htmlTestdata, "binary.html"), "not an HTML file"},
+		{"binary", parsetest.ReadFixture(t, testdata, "binary.html"), "not an HTML file"},
 		{"plain text", []byte("just some words, no markup at all"), "not an HTML file"},
 		{"no title and no text", []byte("<html><head></head><body><script>var x = 1;</script><nav>Home</nav></body></html>"), "no title and no text"},
 	}
@@ -427,7 +427,7 @@ func TestReadabilityPages(t *testing.T) {
 		}
 
 		pages++
-		if htmlCollapse(d.Title) == htmlCollapse(want.Title) {
+		if collapse(d.Title) == collapse(want.Title) {
 			titleOK++
 		} else {
 			mismatches = append(mismatches, name+":\n\t got: "+d.Title+"\n\twant: "+want.Title)
@@ -441,7 +441,7 @@ func TestReadabilityPages(t *testing.T) {
 			}
 		}
 		if exp, err := os.ReadFile(filepath.Join(dir, "expected.html")); err == nil {
-			if r, p, ok := htmlOverlap(exp, d.Body); ok {
+			if r, p, ok := overlap(exp, d.Body); ok {
 				recallSum += r
 				precSum += p
 				bodyPages++
@@ -481,24 +481,24 @@ func TestReadabilityPages(t *testing.T) {
 	}
 }
 
-func htmlCollapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func htmlWords(s string) []string {
+func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
 
-// htmlOverlap returns the share of the words of the gold content (HTML)
+// overlap returns the share of the words of the gold content (HTML)
 // that occur in body, and the share of the body's words that occur in the
 // gold content.
-func htmlOverlap(gold []byte, body string) (recall, precision float64, ok bool) {
+func overlap(gold []byte, body string) (recall, precision float64, ok bool) {
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(gold)))
 	if err != nil {
 		return 0, 0, false
 	}
-	want := htmlWords(doc.Text())
-	got := htmlWords(body)
+	want := words(doc.Text())
+	got := words(body)
 	if len(want) == 0 {
 		return 0, 0, false
 	}
@@ -528,7 +528,7 @@ func htmlOverlap(gold []byte, body string) (recall, precision float64, ok bool) 
 }
 
 func FuzzHTML(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(htmlTestdata, "*.html"))
+	files, _ := filepath.Glob(filepath.Join(testdata, "*.html"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -552,7 +552,7 @@ func FuzzHTML(f *testing.F) {
 }
 
 func TestHTMLTags(t *testing.T) {
-	if got := htmlTags([]byte("<a><B>< c<1</a><!-- x --><p"), 10); got != 3 {
-		t.Errorf("htmlTags: got %d, want 3", got)
+	if got := countTags([]byte("<a><B>< c<1</a><!-- x --><p"), 10); got != 3 {
+		t.Errorf("countTags: got %d, want 3", got)
 	}
 }

@@ -35,7 +35,7 @@ import (
 // md parses CommonMark with the GitHub extensions (tables,
 // strikethrough, autolinks, task lists) and footnotes, and the checks of
 // limits.go. A goldmark parser is safe for concurrent use.
-var md = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote), markdownChecks())
+var md = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote), checks())
 
 // Parse parses a Markdown file with optional YAML front matter: a first
 // line "---", YAML, and a closing line "---" or "...". Front matter fields
@@ -70,16 +70,16 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 		doc.Doc = d
 	}
 
-	if ne := markdownNesting(body, MaxDepth); ne != nil {
+	if ne := nesting(body, MaxDepth); ne != nil {
 		ne.Line += bodyLine(src, body) - 1
 		return fail(ne.Line, ne)
 	}
-	root, err := markdownParse(ctx, body)
+	root, err := parseMarkdown(ctx, body)
 	if err != nil {
 		return fail(0, err)
 	}
-	if n := markdownInlineDepth(root, MaxDepth); n != nil {
-		line := markdownNodeLine(n, body) + bodyLine(src, body) - 1
+	if n := inlineDepth(root, MaxDepth); n != nil {
+		line := nodeLine(n, body) + bodyLine(src, body) - 1
 		return fail(line, &record.NestingError{What: "emphasis and links", Limit: MaxDepth, Line: line})
 	}
 	p := plainText{ctx: ctx, src: body}
@@ -106,13 +106,13 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 	return []record.Record{doc}, nil
 }
 
-// markdownParse runs goldmark on src within ctx. The checking parsers of
+// parseMarkdown runs goldmark on src within ctx. The checking parsers of
 // limits.go stop it, by a panic, at the deadline or past
 // MaxMarkers.
-func markdownParse(ctx context.Context, src []byte) (root ast.Node, err error) {
+func parseMarkdown(ctx context.Context, src []byte) (root ast.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			stop, ok := r.(markdownStop)
+			stop, ok := r.(stopParse)
 			if !ok {
 				panic(r)
 			}
@@ -120,7 +120,7 @@ func markdownParse(ctx context.Context, src []byte) (root ast.Node, err error) {
 		}
 	}()
 	pc := parser.NewContext()
-	pc.Set(markdownGuardKey, &markdownGuard{ctx: ctx})
+	pc.Set(guardKey, &guard{ctx: ctx})
 	return md.Parser().Parse(text.NewReader(src), parser.WithContext(pc)), nil
 }
 

@@ -20,14 +20,14 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-const pdfTestdata = "../../../testdata/pdf"
+const testdata = "../../../testdata/pdf"
 
 // parsePDF parses a fixture that must give one document, and checks what
 // every document must be: valid NFC text without ligatures or soft
 // hyphens, the file as Raw, and acceptable to Normalize.
 func parsePDF(t *testing.T, name string) search.Document {
 	t.Helper()
-	data := parsetest.ReadFixture(t, pdfTestdata, name)
+	data := parsetest.ReadFixture(t, testdata, name)
 	recs, errs := Parse(t.Context(), name, data)
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("Parse(%s) = %d records, errors %v", name, len(recs), errs)
@@ -268,22 +268,22 @@ func TestPDFRealWorld(t *testing.T) {
 }
 
 func TestPDFFailures(t *testing.T) {
-	report := parsetest.ReadFixture(t, pdfTestdata, "generated-de.pdf")
+	report := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	tests := []struct {
 		name string
 		data []byte
 		want error
 	}{
-		{"empty", nil, errPDFEmpty},
-		{"blank", []byte(" \n\t\n"), errPDFEmpty},
-		{"html", []byte("<!doctype html><title>x</title>"), errPDFNotPDF},
-		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), errPDFNotPDF},
-		{"header only", []byte("%PDF-1.7\n"), errPDFCorrupt},
-		{"garbage", []byte("%PDF-1.4\nthis is not really a PDF at all\n%%EOF\n"), errPDFCorrupt},
-		{"truncated", report[:len(report)/2], errPDFCorrupt},
-		{"encrypted", parsetest.ReadFixture(t, pdfTestdata, "generated-encrypted.pdf"), errPDFEncrypted},
-		{"scan", parsetest.ReadFixture(t, pdfTestdata, "generated-scan.pdf"), errPDFNoText},
-		{"vector drawing", parsetest.ReadFixture(t, pdfTestdata, "europecv-at.pdf"), errPDFNoText},
+		{"empty", nil, errEmpty},
+		{"blank", []byte(" \n\t\n"), errEmpty},
+		{"html", []byte("<!doctype html><title>x</title>"), errNotPDF},
+		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), errNotPDF},
+		{"header only", []byte("%PDF-1.7\n"), errCorrupt},
+		{"garbage", []byte("%PDF-1.4\nthis is not really a PDF at all\n%%EOF\n"), errCorrupt},
+		{"truncated", report[:len(report)/2], errCorrupt},
+		{"encrypted", parsetest.ReadFixture(t, testdata, "generated-encrypted.pdf"), errEncrypted},
+		{"scan", parsetest.ReadFixture(t, testdata, "generated-scan.pdf"), errNoText},
+		{"vector drawing", parsetest.ReadFixture(t, testdata, "europecv-at.pdf"), errNoText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,7 +291,7 @@ func TestPDFFailures(t *testing.T) {
 			// A file without text is still a record (its metadata), with
 			// the error as a warning; every other failure has no record.
 			wantRecs := 0
-			if tt.want == errPDFNoText {
+			if tt.want == errNoText {
 				wantRecs = 1
 				if len(recs) == 1 && (recs[0].Doc.Body != "" || recs[0].Doc.Metadata["no_text"] != true) {
 					t.Errorf("scan record = %+v, want no body and no_text set", recs[0].Doc)
@@ -309,10 +309,10 @@ func TestPDFFailures(t *testing.T) {
 			}
 		})
 	}
-	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, pdfTestdata, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, testdata, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
 		t.Errorf("message %q", errs[0])
 	}
-	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, pdfTestdata, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, testdata, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
 		t.Errorf("message %q", errs[0])
 	}
 }
@@ -320,7 +320,7 @@ func TestPDFFailures(t *testing.T) {
 // A file cut off after its pages but before its cross-reference table is
 // repaired: its text is still there.
 func TestPDFRepairsMissingXref(t *testing.T) {
-	data := parsetest.ReadFixture(t, pdfTestdata, "generated-de.pdf")
+	data := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
 	recs, errs := Parse(t.Context(), "x.pdf", cut)
 	if len(errs) > 0 || len(recs) != 1 {
@@ -345,8 +345,8 @@ func TestPDFDate(t *testing.T) {
 		"Friday, March 27":          "",
 		"":                          "",
 	} {
-		if got := pdfDate(in); got != want {
-			t.Errorf("pdfDate(%q) = %q, want %q", in, got, want)
+		if got := parseDate(in); got != want {
+			t.Errorf("parseDate(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -365,12 +365,12 @@ func TestPDFJoinHyphen(t *testing.T) {
 		{"Ende-", "„Zitat“", ""},
 	}
 	for _, tt := range tests {
-		got, ok := pdfJoinHyphen(tt.a, tt.b)
+		got, ok := joinHyphen(tt.a, tt.b)
 		if !ok {
 			got = ""
 		}
 		if got != tt.want {
-			t.Errorf("pdfJoinHyphen(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+			t.Errorf("joinHyphen(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
@@ -384,8 +384,8 @@ func TestPDFNamesAndKeywords(t *testing.T) {
 		"  SIL   Writing Systems ":         {"SIL Writing Systems"},
 	}
 	for in, want := range names {
-		if got := pdfSplitNames(in); !slices.Equal(got, want) {
-			t.Errorf("pdfSplitNames(%q) = %q, want %q", in, got, want)
+		if got := splitNames(in); !slices.Equal(got, want) {
+			t.Errorf("splitNames(%q) = %q, want %q", in, got, want)
 		}
 	}
 	keywords := map[string][]string{
@@ -395,17 +395,17 @@ func TestPDFNamesAndKeywords(t *testing.T) {
 		"Lernnetzwerke in der Region": {"Lernnetzwerke in der Region"},
 	}
 	for in, want := range keywords {
-		if got := pdfSplitKeywords(in); !slices.Equal(got, want) {
-			t.Errorf("pdfSplitKeywords(%q) = %q, want %q", in, got, want)
+		if got := splitKeywords(in); !slices.Equal(got, want) {
+			t.Errorf("splitKeywords(%q) = %q, want %q", in, got, want)
 		}
 	}
 	for _, junk := range []string{"Untitled", "Microsoft Word - Bericht_final.docx", "Folie 1", "Programm 2020.indd", "C:\\Daten\\x", "---"} {
-		if !pdfJunkTitle(junk) {
+		if !junkTitle(junk) {
 			t.Errorf("%q is not junk", junk)
 		}
 	}
 	for _, ok := range []string{"Jahresbericht 2020", "Innovationskultur in Lernnetzwerken"} {
-		if pdfJunkTitle(ok) {
+		if junkTitle(ok) {
 			t.Errorf("%q is junk", ok)
 		}
 	}
@@ -417,18 +417,18 @@ func TestPDFGlyphNames(t *testing.T) {
 		"uni00E4": "ä", "uni00660069": "fi", "u1F600": "😀", "quoteright": "’", "Euro": "€",
 		"a.sc": "a", "space": " ", "g123": "", "": "", "uniD800": "",
 	} {
-		if got := pdfGlyphName(name); got != want {
-			t.Errorf("pdfGlyphName(%q) = %q, want %q", name, got, want)
+		if got := glyphName(name); got != want {
+			t.Errorf("glyphName(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
 
 func TestPDFCMap(t *testing.T) {
-	d := &pdfDoc{stopCtx: t.Context()}
+	d := &reader{stopCtx: t.Context()}
 	m := d.parseCMap([]byte(`1 begincodespacerange <00> <80> <8140> <FFFF> endcodespacerange
 2 beginbfchar <41> <0041> <8141> (\000\344) endbfchar
 2 beginbfrange <30> <39> <0030> <8150> <8152> [<00DF> <00660069> <D83DDE00>] endbfrange`))
-	f := &pdfFont{cmap: m, toUni: m}
+	f := &font{cmap: m, toUni: m}
 	var got []string
 	for _, c := range f.codes("A5\x81\x41\x81\x52\x81\x50", nil) {
 		_, s := f.glyph(c)
@@ -441,10 +441,10 @@ func TestPDFCMap(t *testing.T) {
 
 // FuzzPDF feeds the fixtures and mutations of them to the parser: it must
 // not panic (pdfcpu's panics are turned into errors; a panic of this file
-// would be reported as errPDFInternal), must finish in bounded time, and
+// would be reported as errInternal), must finish in bounded time, and
 // must return either one document or one error.
 func FuzzPDF(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(pdfTestdata, "*.pdf"))
+	files, _ := filepath.Glob(filepath.Join(testdata, "*.pdf"))
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err == nil && len(data) < 64<<10 {
@@ -470,7 +470,7 @@ func FuzzPDF(f *testing.F) {
 			t.Fatalf("%d records and %d errors", len(recs), len(errs))
 		}
 		for _, err := range errs {
-			if errors.Is(err, errPDFInternal) {
+			if errors.Is(err, errInternal) {
 				t.Fatal(err)
 			}
 		}
