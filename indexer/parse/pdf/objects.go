@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
@@ -71,10 +72,21 @@ func open(stop context.Context, data []byte) (*reader, error) {
 // encryptRe finds the encryption entry of a trailer dictionary.
 var encryptRe = regexp.MustCompile(`/Encrypt\s*(?:\d+\s+\d+\s+R|<<)`)
 
+// disableConfigDir keeps pdfcpu from creating a configuration directory in
+// the user's home, which model.NewDefaultConfiguration otherwise does on
+// first use. pdfcpu takes that choice only from its package variable
+// model.ConfigPath (it is what pdfcpu's api.DisableConfigDir sets), and its
+// built-in defaults are not exported, so there is no configuration to pass
+// instead. read, the one caller of NewDefaultConfiguration, sets the
+// variable here, once, just before it first needs the defaults: no init
+// changes pdfcpu for every program that links this package.
+var disableConfigDir = sync.OnceFunc(func() { model.ConfigPath = "disable" })
+
 // read reads the file structure. pdfcpu decodes object and
 // cross-reference streams as it reads; each may inflate to the budget.
 func read(stop context.Context, data []byte, budget int64) (ctx *model.Context, err error) {
 	defer recoverLib(&err)
+	disableConfigDir()
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	conf.Limits.MaxDecodeBytes = min(maxStream, budget)

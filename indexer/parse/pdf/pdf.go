@@ -32,16 +32,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
 	"github.com/fundus-kb/fundus/indexer/parse/record"
 )
-
-func init() {
-	// pdfcpu's default configuration otherwise creates a configuration
-	// directory in the user's home on first use.
-	model.ConfigPath = "disable"
-}
 
 // Failures of the PDF parser. They reach callers wrapped in an *record.Error.
 var (

@@ -267,6 +267,25 @@ func TestPDFRealWorld(t *testing.T) {
 	}
 }
 
+// TestPDFNoConfigDir checks that reading a PDF leaves the user's
+// configuration folder alone: pdfcpu creates a configuration directory
+// there unless told not to (see disableConfigDir).
+func TestPDFNoConfigDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	if _, errs := Parse(t.Context(), "de.pdf", parsetest.ReadFixture(t, testdata, "generated-de.pdf")); len(errs) > 0 {
+		t.Fatalf("Parse: %v", errs)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("reading a PDF created %s in the configuration folder", e.Name())
+	}
+}
+
 func TestPDFFailures(t *testing.T) {
 	report := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	tests := []struct {
