@@ -313,7 +313,7 @@ func loadClaimsFrom(queries, qrels string) (claims []string, dropped int, err er
 }
 
 // demoRecords parses the built-in demo corpus.
-func demoRecords() ([]parse.Record, error) {
+func demoRecords(ctx context.Context) ([]parse.Record, error) {
 	var recs []parse.Record
 	err := fs.WalkDir(demo.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !parse.Supported(p) {
@@ -323,7 +323,7 @@ func demoRecords() ([]parse.Record, error) {
 		if err != nil {
 			return err
 		}
-		rs, _ := parse.File(context.Background(), path.Base(p), data)
+		rs, _ := parse.File(ctx, path.Base(p), data)
 		recs = append(recs, rs...)
 		return nil
 	})
@@ -883,7 +883,7 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 
 	var recs []parse.Record
 	if cfg.corpus != "" {
-		if recs, err = readRecords(cfg.corpus); err != nil {
+		if recs, err = readRecords(ctx, cfg.corpus); err != nil {
 			return err
 		}
 		claims, dropped, err := loadClaimsFrom(cfg.queries, cfg.qrels)
@@ -907,7 +907,7 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 		rep.ingest = run.wall
 		rep.source = fmt.Sprintf("`%s` (%s documents), ingested with `fundus ingest` in %.1f s", cfg.corpus, loadThousands(len(recs)), run.wall.Seconds())
 	} else {
-		if recs, err = demoRecords(); err != nil {
+		if recs, err = demoRecords(ctx); err != nil {
 			return fmt.Errorf("read the demo corpus: %w", err)
 		}
 		if rep.work, err = newLoadWorkload(recs, nil, 0, "de"); err != nil {

@@ -111,7 +111,7 @@ func TestWriteSyntheticAndPrepare(t *testing.T) {
 	if err := writeSynthetic(path, testSci, 25, 1); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := prepareDocs(path)
+	docs, err := prepareDocs(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestPlainRequestMatchesFundus(t *testing.T) {
 	if err := writeSynthetic(path, testSci, 30, 1); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := prepareDocs(path)
+	docs, err := prepareDocs(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"unicode"
@@ -55,7 +57,9 @@ func (d *reader) document() (search.Document, error) {
 			first = append(first, pt)
 		}
 	}
-	if d.stop != nil && bodyLen == 0 {
+	// At the deadline or past the inflate budget the text read so far is
+	// kept; a cancelled parse fails, as its caller no longer wants it.
+	if d.stop != nil && (bodyLen == 0 || errors.Is(d.stop, context.Canceled)) {
 		return doc, d.stop
 	}
 

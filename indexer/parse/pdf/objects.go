@@ -309,7 +309,12 @@ func (d *reader) pages() []pageDict {
 	var out []pageDict
 	seen := map[int]bool{}
 	stack := []frame{{o: root["Pages"]}}
-	for len(stack) > 0 && len(out) < maxPages {
+	for n := 0; len(stack) > 0 && len(out) < maxPages; n++ {
+		if n&1023 == 0 && d.stopCtx.Err() != nil {
+			// document reports the stop before it reads a page.
+			d.stop = record.Stopped(d.stopCtx)
+			return out
+		}
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if ref, ok := f.o.(types.IndirectRef); ok {

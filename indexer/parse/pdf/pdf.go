@@ -115,6 +115,13 @@ const (
 // that needs a password, a corrupt file and a PDF without any text (a scan),
 // each with no record. Files encrypted with an empty user password (only
 // their permissions are restricted) are read like any other.
+//
+// Reading stops soon after ctx ends: pdfcpu checks it while it reads the
+// file, the page tree walk every 1,024 nodes, the text extraction at every
+// page and every 1,024 content stream tokens. At the deadline the document
+// keeps the text of the pages read so far and is marked truncated (without
+// any, the parse fails with [record.ErrTooLong]); a cancelled parse fails
+// with ctx's error.
 func Parse(ctx context.Context, path string, data []byte) (recs []record.Record, errs []error) {
 	fail := func(err error) ([]record.Record, []error) {
 		return nil, []error{&record.Error{Path: path, Err: err}}

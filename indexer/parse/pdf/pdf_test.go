@@ -4,6 +4,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -283,6 +284,39 @@ func TestPDFNoConfigDir(t *testing.T) {
 	}
 	for _, e := range entries {
 		t.Errorf("reading a PDF created %s in the configuration folder", e.Name())
+	}
+}
+
+// TestPDFCancel checks that a cancelled parse stops within a second, not
+// at the end of the file or the deadline, and fails with context.Canceled:
+// cancelled before pdfcpu reads the file, and while the pages are read.
+func TestPDFCancel(t *testing.T) {
+	data := parsetest.PagesPDF(3000) // 9 MB of text, read in about 5 s
+	for _, tt := range []struct {
+		name  string
+		after time.Duration
+	}{
+		{name: "before", after: 0},
+		{name: "while reading", after: 200 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			if tt.after == 0 {
+				cancel()
+			} else {
+				time.AfterFunc(tt.after, cancel)
+			}
+			start := time.Now()
+			recs, errs := Parse(ctx, "slow.pdf", data)
+			if took := time.Since(start) - tt.after; took > time.Second {
+				t.Errorf("returned %v after the cancel, want within a second", took)
+			}
+			if len(recs) != 0 || len(errs) != 1 {
+				t.Fatalf("got %d records and errors %v, want one error", len(recs), errs)
+			}
+			parsetest.CheckError(t, "slow.pdf", errs[0], parsetest.WantErr{Contains: "context canceled", Is: context.Canceled})
+		})
 	}
 }
 

@@ -179,37 +179,75 @@ func ZeroStream(n int64) []byte {
 // stream inflates to mb megabytes of zeros (PDF white space).
 func ZeroStreamPDF(t testing.TB, mb int, textPages int) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	var offs []int
-	obj := func(format string, args ...any) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj ", len(offs))
-		fmt.Fprintf(&b, format, args...)
-		b.WriteString(" endobj\n")
-	}
-	b.WriteString("%PDF-1.4\n")
+	var w pdfWriter
 	pages := textPages + 1
 	var kids []string
 	for i := range pages {
 		kids = append(kids, fmt.Sprintf("%d 0 R", 4+2*i))
 	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages)
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	w.obj("<< /Type /Catalog /Pages 2 0 R >>")
+	w.obj("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages)
+	w.obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
 	for i := range pages {
-		obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i)
+		w.obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i)
 		content := []byte(fmt.Sprintf("BT /F1 12 Tf 72 700 Td (Seite %d mit Text) Tj ET", i+1))
 		filter := ""
 		if i == textPages {
 			content, filter = ZeroStream(int64(mb)<<20), " /Filter /FlateDecode"
 		}
-		obj("<< /Length %d%s >> stream\n%s\nendstream", len(content), filter, content)
+		w.obj("<< /Length %d%s >> stream\n%s\nendstream", len(content), filter, content)
 	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	return w.finish()
+}
+
+// PagesPDF is a PDF of n pages that share one content stream: lines of
+// text that fill the page, many times over. Reading it takes seconds, for
+// tests of how a parse stops.
+func PagesPDF(n int) []byte {
+	var w pdfWriter
+	var kids []string
+	for i := range n {
+		kids = append(kids, fmt.Sprintf("%d 0 R", 5+i))
 	}
-	fmt.Fprintf(&b, "trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
-	return b.Bytes()
+	var content bytes.Buffer
+	content.WriteString("BT /F1 10 Tf 72 760 Td 12 TL\n")
+	for i := range 60 {
+		fmt.Fprintf(&content, "(Zeile %d mit einigen Worten, die die Seite fuellen.) '\n", i+1)
+	}
+	content.WriteString("ET")
+	w.obj("<< /Type /Catalog /Pages 2 0 R >>")
+	w.obj("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n)
+	w.obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	w.obj("<< /Length %d >> stream\n%s\nendstream", content.Len(), content.Bytes())
+	for range n {
+		w.obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
+	}
+	return w.finish()
+}
+
+// pdfWriter writes the numbered objects of a PDF file, the first being its
+// catalog, then its cross-reference table and trailer.
+type pdfWriter struct {
+	b    bytes.Buffer
+	offs []int
+}
+
+func (w *pdfWriter) obj(format string, args ...any) {
+	if w.b.Len() == 0 {
+		w.b.WriteString("%PDF-1.4\n")
+	}
+	w.offs = append(w.offs, w.b.Len())
+	fmt.Fprintf(&w.b, "%d 0 obj ", len(w.offs))
+	fmt.Fprintf(&w.b, format, args...)
+	w.b.WriteString(" endobj\n")
+}
+
+func (w *pdfWriter) finish() []byte {
+	xref := w.b.Len()
+	fmt.Fprintf(&w.b, "xref\n0 %d\n0000000000 65535 f \n", len(w.offs)+1)
+	for _, o := range w.offs {
+		fmt.Fprintf(&w.b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&w.b, "trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(w.offs)+1, xref)
+	return w.b.Bytes()
 }
