@@ -65,7 +65,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fundus-kb/fundus/indexer/parse/html"
@@ -140,13 +142,10 @@ func Supported(path string) bool {
 	return ok
 }
 
-// Extensions lists the file extensions with a parser, each with its dot.
+// Extensions lists the file extensions with a parser, each with its dot,
+// in sorted order.
 func Extensions() []string {
-	out := make([]string, 0, len(byExt))
-	for ext := range byExt {
-		out = append(out, ext)
-	}
-	return out
+	return slices.Sorted(maps.Keys(byExt))
 }
 
 // File parses data, the contents of the file at path, with the parser for
