@@ -21,6 +21,8 @@
 // the normalisation of input fields (FromMap), is package
 // [github.com/fundus-kb/fundus/indexer/parse/record]; this package gives
 // its types and errors their names here, so that callers need only parse.
+// The formats' tests share their helpers in internal/parsetest;
+// internal/pdfgen writes the generated PDF fixtures.
 //
 // Parsers only read what an input says. They do not assign ids from paths,
 // detect languages or check for duplicates: the indexer does that, because it

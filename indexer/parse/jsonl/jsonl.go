@@ -36,7 +36,7 @@ func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []err
 	if err != nil {
 		return fail(line, err)
 	}
-	if line := jsonTooDeep(src, MaxDepth); line > 0 {
+	if line := tooDeep(src, MaxDepth); line > 0 {
 		return fail(line, &record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: line})
 	}
 	// Check the whole file first: a syntax error anywhere fails the file.
@@ -58,7 +58,7 @@ func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []err
 		return []record.Record{{Doc: doc, Raw: data}}, nil
 	case '[':
 	default:
-		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", jsonKind(whole)))
+		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", kindOf(whole)))
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(src))
@@ -77,7 +77,7 @@ func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []err
 		start := int(dec.InputOffset()) - len(el)
 		line := record.LineAt(src, start)
 		if el[0] != '{' {
-			errs = append(errs, &record.Error{Path: path, Line: line, Err: fmt.Errorf("element %d: want an object, got %s", i, jsonKind(el))})
+			errs = append(errs, &record.Error{Path: path, Line: line, Err: fmt.Errorf("element %d: want an object, got %s", i, kindOf(el))})
 			continue
 		}
 		doc, err := decodeDoc(el)
@@ -129,7 +129,7 @@ func Lines(ctx context.Context, path string, data []byte) ([]record.Record, []er
 			fail(fmt.Errorf("%w at column %d", record.ErrUTF8, record.InvalidUTF8At(line)+1))
 			continue
 		}
-		if jsonTooDeep(line, MaxDepth) > 0 {
+		if tooDeep(line, MaxDepth) > 0 {
 			fail(&record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: n})
 			continue
 		}
@@ -149,10 +149,10 @@ func Lines(ctx context.Context, path string, data []byte) ([]record.Record, []er
 // them recursively. No document's metadata needs more than a few levels.
 const MaxDepth = 256
 
-// jsonTooDeep returns the 1-based line of src where arrays and objects
+// tooDeep returns the 1-based line of src where arrays and objects
 // nest more than limit levels deep, or 0. It reads strings and escapes but
 // does not validate: src may be invalid JSON.
-func jsonTooDeep(src []byte, limit int) int {
+func tooDeep(src []byte, limit int) int {
 	depth := 0
 	inString := false
 	for i := 0; i < len(src); i++ {
@@ -200,13 +200,13 @@ func decodeDoc(b []byte) (search.Document, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return search.Document{}, fmt.Errorf("want an object, got %s", jsonKind(bytes.TrimSpace(b)))
+		return search.Document{}, fmt.Errorf("want an object, got %s", kindOf(bytes.TrimSpace(b)))
 	}
 	return record.FromMap(m)
 }
 
-// jsonKind names the kind of the JSON value b, which is valid JSON.
-func jsonKind(b []byte) string {
+// kindOf names the kind of the JSON value b, which is valid JSON.
+func kindOf(b []byte) string {
 	switch b[0] {
 	case '{':
 		return "an object"
