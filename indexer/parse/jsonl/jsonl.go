@@ -100,7 +100,7 @@ func Lines(ctx context.Context, path string, data []byte) ([]record.Record, []er
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, []error{&record.Error{Path: path, Err: record.ErrBinary}}
 	}
-	src := bytes.TrimPrefix(data, record.BOM)
+	src := record.TrimBOM(data)
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, []error{&record.Error{Path: path, Err: record.ErrEmpty}}
 	}

@@ -16,8 +16,13 @@ var (
 	ErrUTF8 = errors.New("not valid UTF-8")
 )
 
-// BOM is the UTF-8 byte order mark some editors write at the start of a file.
-var BOM = []byte("\uFEFF")
+// bom is the UTF-8 byte order mark some editors write at the start of a file.
+const bom = "\uFEFF"
+
+// TrimBOM returns data without a leading UTF-8 byte order mark.
+func TrimBOM(data []byte) []byte {
+	return bytes.TrimPrefix(data, []byte(bom))
+}
 
 // CheckText checks that data is a text file and returns it without a byte
 // order mark. On failure it returns the error and the 1-based line it
@@ -26,7 +31,7 @@ func CheckText(data []byte) ([]byte, int, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, 0, ErrBinary
 	}
-	data = bytes.TrimPrefix(data, BOM)
+	data = TrimBOM(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, 0, ErrEmpty
 	}
