@@ -48,8 +48,8 @@ staticcheck:
 ## fuzz: run each parser fuzz target for a short while
 FUZZTIME ?= 20s
 fuzz:
-	for t in FuzzMarkdown FuzzJSON FuzzJSONLines FuzzHTML FuzzPDF; do \
-		$(GO) test ./indexer/parse -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s || exit 1; \
+	for t in markdown:FuzzMarkdown jsonl:FuzzJSON jsonl:FuzzJSONLines html:FuzzHTML pdf:FuzzPDF; do \
+		$(GO) test ./indexer/parse/$${t%%:*} -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s || exit 1; \
 	done
 	$(GO) test ./search/querylang -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	for t in FuzzCompileQuery FuzzMakeSnippet; do \

@@ -51,7 +51,7 @@ func runBaselineChild(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 
 	t0 := time.Now()
-	docs, err := prepareDocs(abs)
+	docs, err := prepareDocs(ctx, abs)
 	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}

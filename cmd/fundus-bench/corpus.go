@@ -53,12 +53,12 @@ func fileID(abs string) string {
 
 // readRecords reads and parses the corpus. Any parse failure is an error:
 // the benchmark needs every record to be ingested.
-func readRecords(abs string) ([]parse.Record, error) {
+func readRecords(ctx context.Context, abs string) ([]parse.Record, error) {
 	data, err := os.ReadFile(abs)
 	if err != nil {
 		return nil, fmt.Errorf("read corpus: %w", err)
 	}
-	recs, errs := parse.File(context.Background(), abs, data)
+	recs, errs := parse.File(ctx, abs, data)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("parse corpus: %d failure(s), first: %w", len(errs), errs[0])
 	}
@@ -69,16 +69,16 @@ func readRecords(abs string) ([]parse.Record, error) {
 }
 
 // countRecords returns the number of records in the corpus.
-func countRecords(abs string) (int, error) {
-	recs, err := readRecords(abs)
+func countRecords(ctx context.Context, abs string) (int, error) {
+	recs, err := readRecords(ctx, abs)
 	return len(recs), err
 }
 
 // prepareDocs turns the corpus into the normalised documents Fundus's
 // ingest indexes: parse.File, then indexer.Prepare per record with the
 // file's id and its absolute path as origin.
-func prepareDocs(abs string) ([]search.Document, error) {
-	recs, err := readRecords(abs)
+func prepareDocs(ctx context.Context, abs string) ([]search.Document, error) {
+	recs, err := readRecords(ctx, abs)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func prepareDocs(abs string) ([]search.Document, error) {
 }
 
 // demoRecords parses the built-in demo corpus.
-func demoRecords() ([]parse.Record, error) {
+func demoRecords(ctx context.Context) ([]parse.Record, error) {
 	var recs []parse.Record
 	err := fs.WalkDir(demo.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !parse.Supported(p) {
@@ -110,7 +110,7 @@ func demoRecords() ([]parse.Record, error) {
 		if err != nil {
 			return err
 		}
-		rs, _ := parse.File(context.Background(), path.Base(p), data)
+		rs, _ := parse.File(ctx, path.Base(p), data)
 		recs = append(recs, rs...)
 		return nil
 	})

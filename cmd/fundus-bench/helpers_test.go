@@ -31,7 +31,7 @@ func syntheticDocs(t testing.TB, n int) []search.Document {
 	if err := writeSynthetic(path, testSci, n, 1); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := prepareDocs(path)
+	docs, err := prepareDocs(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

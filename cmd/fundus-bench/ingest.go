@@ -55,7 +55,7 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("find own executable for the baseline child: %w", err)
 	}
-	records, err := countRecords(cfg.corpus)
+	records, err := countRecords(ctx, cfg.corpus)
 	if err != nil {
 		return err
 	}

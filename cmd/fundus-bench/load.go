@@ -110,7 +110,7 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 
 	var recs []parse.Record
 	if cfg.corpus != "" {
-		if recs, err = readRecords(cfg.corpus); err != nil {
+		if recs, err = readRecords(ctx, cfg.corpus); err != nil {
 			return err
 		}
 		claims, dropped, err := loadClaimsFrom(cfg.queries, cfg.qrels)
@@ -128,7 +128,7 @@ func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) er
 		rep.ingest = run.wall
 		rep.source = fmt.Sprintf("`%s` (%s documents), ingested with `fundus ingest` in %.1f s", cfg.corpus, thousands(len(recs)), run.wall.Seconds())
 	} else {
-		if recs, err = demoRecords(); err != nil {
+		if recs, err = demoRecords(ctx); err != nil {
 			return fmt.Errorf("read the demo corpus: %w", err)
 		}
 		if rep.work, err = newLoadWorkload(recs, nil, 0, "de"); err != nil {

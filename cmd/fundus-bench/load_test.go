@@ -288,7 +288,7 @@ func TestLoadErrorClass(t *testing.T) {
 }
 
 func TestDemoWorkload(t *testing.T) {
-	recs, err := demoRecords()
+	recs, err := demoRecords(t.Context())
 	if err != nil || len(recs) < 10 {
 		t.Fatalf("demoRecords: %d records, %v", len(recs), err)
 	}

@@ -76,7 +76,7 @@ func ensurePlain(ctx context.Context, dir, jsonl string, docs int, stderr io.Wri
 		return 0, err
 	}
 	fmt.Fprintf(stderr, "building the plain Bleve index of %s documents in %s …\n", thousands(docs), dir)
-	prepared, err := prepareDocs(jsonl)
+	prepared, err := prepareDocs(ctx, jsonl)
 	if err != nil {
 		return 0, err
 	}

@@ -61,7 +61,7 @@ func TestReadabilityPages(t *testing.T) {
 		if strings.Contains(strings.ToLower(string(stripped)), " lang=") {
 			t.Fatalf("%s: a language declaration survived stripping", e.Name())
 		}
-		recs, _ := parse.HTML(t.Context(), e.Name()+".html", stripped)
+		recs, _ := parse.File(t.Context(), e.Name()+".html", stripped)
 		var text string
 		for _, r := range recs {
 			if r.Doc.Language != "" {

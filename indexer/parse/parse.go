@@ -2,6 +2,28 @@
 // matter, HTML, PDF, JSON, JSON Lines and plain text, chosen by file
 // extension.
 //
+// # Layout
+//
+// This package is the registry: [File] picks the parser for a file's
+// extension, bounds its size and time, and calls it. Each format is a
+// package of its own, with an entry point of the [Func] type:
+//
+//   - [github.com/fundus-kb/fundus/indexer/parse/markdown]: Markdown with
+//     YAML front matter (goldmark).
+//   - [github.com/fundus-kb/fundus/indexer/parse/html]: HTML pages, their
+//     main content and metadata (x/net/html, goquery).
+//   - [github.com/fundus-kb/fundus/indexer/parse/pdf]: PDF files (pdfcpu for
+//     the file structure, its own content stream interpreter for the text).
+//   - [github.com/fundus-kb/fundus/indexer/parse/jsonl]: JSON and JSON Lines.
+//   - [github.com/fundus-kb/fundus/indexer/parse/text]: plain text.
+//
+// What they share, the [Record] and [Error] types, the common errors and
+// the normalisation of input fields (FromMap), is package
+// [github.com/fundus-kb/fundus/indexer/parse/record]; this package gives
+// its types and errors their names here, so that callers need only parse.
+// The formats' tests share their helpers in internal/parsetest;
+// internal/pdfgen writes the generated PDF fixtures.
+//
 // Parsers only read what an input says. They do not assign ids from paths,
 // detect languages or check for duplicates: the indexer does that, because it
 // knows the folder an input came from and what is already stored.
@@ -13,28 +35,28 @@
 // of that file:
 //
 //   - Time: File gives every parse [Timeout]. The PDF reader (pdfcpu and
-//     this package's content interpreter) and the Markdown parser (goldmark,
+//     package pdf's content interpreter) and the Markdown parser (goldmark,
 //     through checking parsers, and the renderer) check the deadline inside
 //     their loops and stop ([ErrTooLong]). x/net/html cannot be interrupted:
 //     File bounds Markdown and HTML to [MaxMarkupBytes], which it parses
 //     within the deadline at its slowest, and the HTML parser checks the
 //     deadline between its phases. JSON and text parsers are linear and
 //     fast, and need no deadline.
-//   - Nesting: more than [MaxMarkdownDepth] levels of Markdown block quotes
-//     and lists is a [*NestingError], found by a scan before goldmark sees
+//   - Nesting: more than [markdown.MaxDepth] levels of Markdown block quotes
+//     and lists is a [*record.NestingError], found by a scan before goldmark sees
 //     the text (goldmark's time grows with the square or cube of the depth);
-//     so are more than MaxMarkdownDepth levels of emphasis and links, found
+//     so are more than markdown.MaxDepth levels of emphasis and links, found
 //     after goldmark (bounded by the markers below) and before rendering,
-//     and JSON arrays and objects deeper than [MaxJSONDepth], found before
+//     and JSON arrays and objects deeper than [jsonl.MaxDepth], found before
 //     decoding. HTML deeper than x/net/html's 512 levels is read flattened.
-//   - Markup: a Markdown file with more than [MaxMarkdownMarkers] emphasis,
-//     link and code markers fails ([ErrTooMuchMarkup]): goldmark needs about
+//   - Markup: a Markdown file with more than [markdown.MaxMarkers] emphasis,
+//     link and code markers fails ([markdown.ErrTooMuchMarkup]): goldmark needs about
 //     500 bytes of memory for each. So does an HTML page with more than
-//     [MaxHTMLElements] tags ([ErrTooManyElements]): x/net/html needs about
+//     [html.MaxElements] tags ([html.ErrTooManyElements]): x/net/html needs about
 //     340 bytes for each.
 //   - Inflation: the streams of one PDF may inflate to at most a budget
-//     derived from the file's size (see [PDFInflateBudget]); past it the
-//     PDF fails ([ErrInflate]), or, when text was read before, keeps that
+//     derived from the file's size (see [pdf.InflateBudget]); past it the
+//     PDF fails ([pdf.ErrInflate]), or, when text was read before, keeps that
 //     text and is marked truncated.
 //
 // How many files are parsed at once is the caller's choice (the indexer
@@ -45,17 +67,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
-	"time"
 
-	"github.com/fundus-kb/fundus/search"
+	"github.com/fundus-kb/fundus/indexer/parse/html"
+	"github.com/fundus-kb/fundus/indexer/parse/jsonl"
+	"github.com/fundus-kb/fundus/indexer/parse/markdown"
+	"github.com/fundus-kb/fundus/indexer/parse/pdf"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
+	"github.com/fundus-kb/fundus/indexer/parse/text"
 )
 
 // Size limits for inputs. A larger file or line is reported, not read.
 const (
-	MaxFileBytes = 256 << 20 // one input file
-	MaxLineBytes = 16 << 20  // one JSON Lines record
+	MaxFileBytes = 256 << 20          // one input file
+	MaxLineBytes = jsonl.MaxLineBytes // one JSON Lines record
 )
 
 // MaxMarkupBytes bounds Markdown and HTML files, whose parsers (goldmark,
@@ -66,59 +94,25 @@ const (
 const MaxMarkupBytes = 32 << 20
 
 // Timeout bounds the parse of one file; see File.
-const Timeout = 30 * time.Second
+const Timeout = record.Timeout
 
-// ErrTooLong reports a parse stopped at its deadline.
-var ErrTooLong = fmt.Errorf("took too long (more than %v)", Timeout)
+// The types and errors the parsers share, named here for callers; see
+// package record.
+type (
+	Record       = record.Record
+	Error        = record.Error
+	FieldError   = record.FieldError
+	NestingError = record.NestingError
+)
 
-// NestingError reports an input nested more deeply than a parser allows.
-type NestingError struct {
-	What  string // "block quotes and lists", "emphasis and links", "arrays and objects"
-	Limit int
-	Line  int // 1-based line where the limit is passed
-}
-
-func (e *NestingError) Error() string {
-	return fmt.Sprintf("too deeply nested (more than %d levels of %s at line %d)", e.Limit, e.What, e.Line)
-}
-
-// Record is one document read from an input.
-type Record struct {
-	// Doc holds the fields the input gives. Doc.ID is empty unless the
-	// input names an id; Doc.Language is empty unless the input declares one.
-	Doc search.Document
-	// Suffix tells records of a multi-record file apart: "#<line>" (JSON
-	// Lines, 1-based) or "#<index>" (JSON array, 0-based). It is "" for a
-	// file that holds one document. A record without an id gets the file's
-	// id plus this suffix.
-	Suffix string
-	// Line is the record's 1-based line in its file, or 0.
-	Line int
-	// Raw is the record's source bytes: the whole file for a one-document
-	// file, the record's line or array element otherwise.
-	Raw []byte
-}
-
-// Error is the failure to parse one input, or one record of it.
-type Error struct {
-	Path string
-	Line int // 1-based; 0 when the failure is not tied to a line
-	Err  error
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// ErrNoText is a warning, not a failure: the file (a scanned PDF) has no
-// extractable text. Its record, holding what the metadata says, is
-// returned along with the error and should be ingested.
-var ErrNoText = errors.New("no text (scanned images?)")
+var (
+	// ErrTooLong reports a parse stopped at its deadline.
+	ErrTooLong = record.ErrTooLong
+	// ErrNoText is a warning, not a failure: the file (a scanned PDF) has
+	// no extractable text. Its record, holding what the metadata says, is
+	// returned along with the error and should be ingested.
+	ErrNoText = record.ErrNoText
+)
 
 // ErrUnsupported reports a file whose extension no parser handles.
 var ErrUnsupported = errors.New("unsupported file type")
@@ -130,15 +124,15 @@ var ErrUnsupported = errors.New("unsupported file type")
 type Func func(ctx context.Context, path string, data []byte) ([]Record, []error)
 
 var byExt = map[string]Func{
-	".md":       Markdown,
-	".markdown": Markdown,
-	".html":     HTML,
-	".htm":      HTML,
-	".json":     JSON,
-	".jsonl":    JSONLines,
-	".ndjson":   JSONLines,
-	".txt":      Text,
-	".pdf":      PDF,
+	".md":       markdown.Parse,
+	".markdown": markdown.Parse,
+	".html":     html.Parse,
+	".htm":      html.Parse,
+	".json":     jsonl.JSON,
+	".jsonl":    jsonl.Lines,
+	".ndjson":   jsonl.Lines,
+	".txt":      text.Parse,
+	".pdf":      pdf.Parse,
 }
 
 // markupExt holds the extensions whose files MaxMarkupBytes bounds.
@@ -150,13 +144,10 @@ func Supported(path string) bool {
 	return ok
 }
 
-// Extensions lists the file extensions with a parser, each with its dot.
+// Extensions lists the file extensions with a parser, each with its dot,
+// in sorted order.
 func Extensions() []string {
-	out := make([]string, 0, len(byExt))
-	for ext := range byExt {
-		out = append(out, ext)
-	}
-	return out
+	return slices.Sorted(maps.Keys(byExt))
 }
 
 // File parses data, the contents of the file at path, with the parser for
@@ -177,13 +168,4 @@ func File(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, Timeout, ErrTooLong)
 	defer cancel()
 	return f(ctx, path, data)
-}
-
-// stopped returns the error for a parse whose ctx has ended: ErrTooLong at
-// the deadline, else ctx's error.
-func stopped(ctx context.Context) error {
-	if errors.Is(context.Cause(ctx), ErrTooLong) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return ErrTooLong
-	}
-	return ctx.Err()
 }

@@ -1,7 +1,6 @@
 package docbody_test
 
 import (
-	"context"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -29,7 +28,7 @@ func TestDemoCorpus(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		recs, errs := parse.File(context.Background(), name, data)
+		recs, errs := parse.File(t.Context(), name, data)
 		if len(errs) > 0 || len(recs) != 1 {
 			t.Errorf("%s: parse: %v", name, errs)
 			return nil

@@ -37,7 +37,7 @@ func TestReadabilityPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs, _ := parse.HTML(t.Context(), src, data)
+		recs, _ := parse.File(t.Context(), src, data)
 		if len(recs) != 1 || strings.TrimSpace(recs[0].Doc.Body) == "" {
 			continue
 		}

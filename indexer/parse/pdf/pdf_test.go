@@ -1,9 +1,10 @@
-package parse
+package pdf
 
-//go:generate go run ./internal/pdfgen -out ../../testdata/pdf
+//go:generate go run ../internal/pdfgen -out ../../../testdata/pdf
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,29 +16,22 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
-const pdfTestdata = "../../testdata/pdf"
-
-func readPDFFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(pdfTestdata, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const testdata = "../../../testdata/pdf"
 
 // parsePDF parses a fixture that must give one document, and checks what
 // every document must be: valid NFC text without ligatures or soft
 // hyphens, the file as Raw, and acceptable to Normalize.
 func parsePDF(t *testing.T, name string) search.Document {
 	t.Helper()
-	data := readPDFFixture(t, name)
-	recs, errs := PDF(t.Context(), name, data)
+	data := parsetest.ReadFixture(t, testdata, name)
+	recs, errs := Parse(t.Context(), name, data)
 	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("PDF(%s) = %d records, errors %v", name, len(recs), errs)
+		t.Fatalf("Parse(%s) = %d records, errors %v", name, len(recs), errs)
 	}
 	r := recs[0]
 	if !bytes.Equal(r.Raw, data) || r.Suffix != "" || r.Line != 0 {
@@ -274,31 +268,83 @@ func TestPDFRealWorld(t *testing.T) {
 	}
 }
 
+// TestPDFNoConfigDir checks that reading a PDF leaves the user's
+// configuration folder alone: pdfcpu creates a configuration directory
+// there unless told not to (see disableConfigDir).
+func TestPDFNoConfigDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	if _, errs := Parse(t.Context(), "de.pdf", parsetest.ReadFixture(t, testdata, "generated-de.pdf")); len(errs) > 0 {
+		t.Fatalf("Parse: %v", errs)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("reading a PDF created %s in the configuration folder", e.Name())
+	}
+}
+
+// TestPDFCancel checks that a cancelled parse stops within a second, not
+// at the end of the file or the deadline, and fails with context.Canceled:
+// cancelled before pdfcpu reads the file, and while the pages are read.
+func TestPDFCancel(t *testing.T) {
+	data := parsetest.PagesPDF(3000) // 9 MB of text, read in about 5 s
+	for _, tt := range []struct {
+		name  string
+		after time.Duration
+	}{
+		{name: "before", after: 0},
+		{name: "while reading", after: 200 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			if tt.after == 0 {
+				cancel()
+			} else {
+				time.AfterFunc(tt.after, cancel)
+			}
+			start := time.Now()
+			recs, errs := Parse(ctx, "slow.pdf", data)
+			if took := time.Since(start) - tt.after; took > time.Second {
+				t.Errorf("returned %v after the cancel, want within a second", took)
+			}
+			if len(recs) != 0 || len(errs) != 1 {
+				t.Fatalf("got %d records and errors %v, want one error", len(recs), errs)
+			}
+			parsetest.CheckError(t, "slow.pdf", errs[0], parsetest.WantErr{Contains: "context canceled", Is: context.Canceled})
+		})
+	}
+}
+
 func TestPDFFailures(t *testing.T) {
-	report := readPDFFixture(t, "generated-de.pdf")
+	report := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	tests := []struct {
 		name string
 		data []byte
 		want error
 	}{
-		{"empty", nil, errPDFEmpty},
-		{"blank", []byte(" \n\t\n"), errPDFEmpty},
-		{"html", []byte("<!doctype html><title>x</title>"), errPDFNotPDF},
-		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), errPDFNotPDF},
-		{"header only", []byte("%PDF-1.7\n"), errPDFCorrupt},
-		{"garbage", []byte("%PDF-1.4\nthis is not really a PDF at all\n%%EOF\n"), errPDFCorrupt},
-		{"truncated", report[:len(report)/2], errPDFCorrupt},
-		{"encrypted", readPDFFixture(t, "generated-encrypted.pdf"), errPDFEncrypted},
-		{"scan", readPDFFixture(t, "generated-scan.pdf"), errPDFNoText},
-		{"vector drawing", readPDFFixture(t, "europecv-at.pdf"), errPDFNoText},
+		{"empty", nil, errEmpty},
+		{"blank", []byte(" \n\t\n"), errEmpty},
+		{"html", []byte("<!doctype html><title>x</title>"), errNotPDF},
+		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), errNotPDF},
+		{"header only", []byte("%PDF-1.7\n"), errCorrupt},
+		{"garbage", []byte("%PDF-1.4\nthis is not really a PDF at all\n%%EOF\n"), errCorrupt},
+		{"truncated", report[:len(report)/2], errCorrupt},
+		{"encrypted", parsetest.ReadFixture(t, testdata, "generated-encrypted.pdf"), errEncrypted},
+		{"scan", parsetest.ReadFixture(t, testdata, "generated-scan.pdf"), errNoText},
+		{"vector drawing", parsetest.ReadFixture(t, testdata, "europecv-at.pdf"), errNoText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := PDF(t.Context(), "in/x.pdf", tt.data)
+			recs, errs := Parse(t.Context(), "in/x.pdf", tt.data)
 			// A file without text is still a record (its metadata), with
 			// the error as a warning; every other failure has no record.
 			wantRecs := 0
-			if tt.want == errPDFNoText {
+			if tt.want == errNoText {
 				wantRecs = 1
 				if len(recs) == 1 && (recs[0].Doc.Body != "" || recs[0].Doc.Metadata["no_text"] != true) {
 					t.Errorf("scan record = %+v, want no body and no_text set", recs[0].Doc)
@@ -307,7 +353,7 @@ func TestPDFFailures(t *testing.T) {
 			if len(recs) != wantRecs || len(errs) != 1 {
 				t.Fatalf("got %d records, errors %v", len(recs), errs)
 			}
-			var pe *Error
+			var pe *record.Error
 			if !errors.As(errs[0], &pe) || pe.Path != "in/x.pdf" || pe.Line != 0 {
 				t.Errorf("error %#v does not name the file", errs[0])
 			}
@@ -316,10 +362,10 @@ func TestPDFFailures(t *testing.T) {
 			}
 		})
 	}
-	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, testdata, "generated-encrypted.pdf")); errs[0].Error() != "x.pdf: encrypted PDFs are not supported" {
 		t.Errorf("message %q", errs[0])
 	}
-	if _, errs := PDF(t.Context(), "x.pdf", readPDFFixture(t, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
+	if _, errs := Parse(t.Context(), "x.pdf", parsetest.ReadFixture(t, testdata, "generated-scan.pdf")); errs[0].Error() != "x.pdf: no text (scanned images?)" {
 		t.Errorf("message %q", errs[0])
 	}
 }
@@ -327,24 +373,14 @@ func TestPDFFailures(t *testing.T) {
 // A file cut off after its pages but before its cross-reference table is
 // repaired: its text is still there.
 func TestPDFRepairsMissingXref(t *testing.T) {
-	data := readPDFFixture(t, "generated-de.pdf")
+	data := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
-	recs, errs := PDF(t.Context(), "x.pdf", cut)
+	recs, errs := Parse(t.Context(), "x.pdf", cut)
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("got %d records, errors %v", len(recs), errs)
 	}
 	if body := recs[0].Doc.Body; !strings.Contains(body, "Eine gelebte Innovationskultur entsteht") || !strings.Contains(body, "Mädchen lernen.") {
 		t.Errorf("body:\n%s", body)
-	}
-}
-
-func TestPDFByExtension(t *testing.T) {
-	if !Supported("Bericht.PDF") || !slices.Contains(Extensions(), ".pdf") {
-		t.Error(".pdf is not supported")
-	}
-	recs, errs := File(t.Context(), "docs/bericht.pdf", readPDFFixture(t, "generated-xmp.pdf"))
-	if len(errs) > 0 || len(recs) != 1 || recs[0].Doc.Title != "Handlungsempfehlungen für Lernnetzwerke" {
-		t.Errorf("File: %v %v", recs, errs)
 	}
 }
 
@@ -362,8 +398,8 @@ func TestPDFDate(t *testing.T) {
 		"Friday, March 27":          "",
 		"":                          "",
 	} {
-		if got := pdfDate(in); got != want {
-			t.Errorf("pdfDate(%q) = %q, want %q", in, got, want)
+		if got := parseDate(in); got != want {
+			t.Errorf("parseDate(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -382,12 +418,12 @@ func TestPDFJoinHyphen(t *testing.T) {
 		{"Ende-", "„Zitat“", ""},
 	}
 	for _, tt := range tests {
-		got, ok := pdfJoinHyphen(tt.a, tt.b)
+		got, ok := joinHyphen(tt.a, tt.b)
 		if !ok {
 			got = ""
 		}
 		if got != tt.want {
-			t.Errorf("pdfJoinHyphen(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+			t.Errorf("joinHyphen(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
@@ -401,8 +437,8 @@ func TestPDFNamesAndKeywords(t *testing.T) {
 		"  SIL   Writing Systems ":         {"SIL Writing Systems"},
 	}
 	for in, want := range names {
-		if got := pdfSplitNames(in); !slices.Equal(got, want) {
-			t.Errorf("pdfSplitNames(%q) = %q, want %q", in, got, want)
+		if got := splitNames(in); !slices.Equal(got, want) {
+			t.Errorf("splitNames(%q) = %q, want %q", in, got, want)
 		}
 	}
 	keywords := map[string][]string{
@@ -412,17 +448,17 @@ func TestPDFNamesAndKeywords(t *testing.T) {
 		"Lernnetzwerke in der Region": {"Lernnetzwerke in der Region"},
 	}
 	for in, want := range keywords {
-		if got := pdfSplitKeywords(in); !slices.Equal(got, want) {
-			t.Errorf("pdfSplitKeywords(%q) = %q, want %q", in, got, want)
+		if got := splitKeywords(in); !slices.Equal(got, want) {
+			t.Errorf("splitKeywords(%q) = %q, want %q", in, got, want)
 		}
 	}
 	for _, junk := range []string{"Untitled", "Microsoft Word - Bericht_final.docx", "Folie 1", "Programm 2020.indd", "C:\\Daten\\x", "---"} {
-		if !pdfJunkTitle(junk) {
+		if !junkTitle(junk) {
 			t.Errorf("%q is not junk", junk)
 		}
 	}
 	for _, ok := range []string{"Jahresbericht 2020", "Innovationskultur in Lernnetzwerken"} {
-		if pdfJunkTitle(ok) {
+		if junkTitle(ok) {
 			t.Errorf("%q is junk", ok)
 		}
 	}
@@ -434,18 +470,18 @@ func TestPDFGlyphNames(t *testing.T) {
 		"uni00E4": "ä", "uni00660069": "fi", "u1F600": "😀", "quoteright": "’", "Euro": "€",
 		"a.sc": "a", "space": " ", "g123": "", "": "", "uniD800": "",
 	} {
-		if got := pdfGlyphName(name); got != want {
-			t.Errorf("pdfGlyphName(%q) = %q, want %q", name, got, want)
+		if got := glyphName(name); got != want {
+			t.Errorf("glyphName(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
 
 func TestPDFCMap(t *testing.T) {
-	d := &pdfDoc{stopCtx: t.Context()}
+	d := &reader{stopCtx: t.Context()}
 	m := d.parseCMap([]byte(`1 begincodespacerange <00> <80> <8140> <FFFF> endcodespacerange
 2 beginbfchar <41> <0041> <8141> (\000\344) endbfchar
 2 beginbfrange <30> <39> <0030> <8150> <8152> [<00DF> <00660069> <D83DDE00>] endbfrange`))
-	f := &pdfFont{cmap: m, toUni: m}
+	f := &font{cmap: m, toUni: m}
 	var got []string
 	for _, c := range f.codes("A5\x81\x41\x81\x52\x81\x50", nil) {
 		_, s := f.glyph(c)
@@ -458,10 +494,10 @@ func TestPDFCMap(t *testing.T) {
 
 // FuzzPDF feeds the fixtures and mutations of them to the parser: it must
 // not panic (pdfcpu's panics are turned into errors; a panic of this file
-// would be reported as errPDFInternal), must finish in bounded time, and
+// would be reported as errInternal), must finish in bounded time, and
 // must return either one document or one error.
 func FuzzPDF(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(pdfTestdata, "*.pdf"))
+	files, _ := filepath.Glob(filepath.Join(testdata, "*.pdf"))
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err == nil && len(data) < 64<<10 {
@@ -471,23 +507,23 @@ func FuzzPDF(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 30 >> stream\nBT /F1 12 Tf (Hallo) Tj ET\nendstream endobj\n%%EOF"))
 	// Streams inflating past the budget: 64 MB of zeros in 64 KB.
-	f.Add(zeroStreamPDF(f, 64, 0))
-	f.Add(zeroStreamPDF(f, 64, 1))
+	f.Add(parsetest.ZeroStreamPDF(f, 64, 0))
+	f.Add(parsetest.ZeroStreamPDF(f, 64, 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 {
 			return
 		}
 		start := time.Now()
-		recs, errs := PDF(t.Context(), "fuzz.pdf", data)
+		recs, errs := Parse(t.Context(), "fuzz.pdf", data)
 		if el := time.Since(start); el > 20*time.Second {
 			t.Errorf("took %v", el)
 		}
-		noText := len(errs) == 1 && errors.Is(errs[0], ErrNoText)
+		noText := len(errs) == 1 && errors.Is(errs[0], record.ErrNoText)
 		if len(recs)+len(errs) != 1 && !(noText && len(recs) == 1) {
 			t.Fatalf("%d records and %d errors", len(recs), len(errs))
 		}
 		for _, err := range errs {
-			if errors.Is(err, errPDFInternal) {
+			if errors.Is(err, errInternal) {
 				t.Fatal(err)
 			}
 		}

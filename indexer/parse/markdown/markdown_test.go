@@ -1,4 +1,4 @@
-package parse
+package markdown
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -81,8 +83,8 @@ func TestMarkdownFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			data := readFormatsFixture(t, tt.file)
-			recs, errs := Markdown(t.Context(), tt.file, data)
+			data := parsetest.Fixture(t, tt.file)
+			recs, errs := Parse(t.Context(), tt.file, data)
 			if len(errs) > 0 {
 				t.Fatalf("got errors %v, want none", errs)
 			}
@@ -90,7 +92,7 @@ func TestMarkdownFixtures(t *testing.T) {
 				t.Fatalf("got %d records, want 1", len(recs))
 			}
 			r := recs[0]
-			checkInvariants(t, tt.file, data, recs, errs)
+			parsetest.CheckInvariants(t, tt.file, data, recs, errs)
 			got := r.Doc
 			body, meta := got.Body, got.Metadata
 			got.Body, got.Metadata = "", nil
@@ -131,7 +133,7 @@ func TestMarkdownFixtures(t *testing.T) {
 }
 
 func TestMarkdownFixtureMetadata(t *testing.T) {
-	recs, errs := Markdown(t.Context(), "w.md", readFormatsFixture(t, "good/webinar-de.md"))
+	recs, errs := Parse(t.Context(), "w.md", parsetest.Fixture(t, "good/webinar-de.md"))
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
 	}
@@ -187,7 +189,7 @@ func TestMarkdownBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Markdown(t.Context(), "in.md", []byte(tt.in))
+			recs, errs := Parse(t.Context(), "in.md", []byte(tt.in))
 			if len(errs) > 0 {
 				t.Fatalf("got errors %v, want none", errs)
 			}
@@ -209,43 +211,43 @@ func TestMarkdownErrors(t *testing.T) {
 		name string
 		file string // a fixture, or
 		in   string // inline input
-		want wantErr
+		want parsetest.WantErr
 	}{
-		{name: "broken front matter YAML", file: "bad/frontmatter-broken.md", want: wantErr{line: 4, contains: "front matter: invalid YAML: did not find expected ',' or ']'"}},
-		{name: "front matter is a list", file: "bad/frontmatter-list.md", want: wantErr{line: 2, contains: "front matter is a list, not a mapping"}},
-		{name: "front matter field of the wrong shape", file: "bad/frontmatter-wrong-shape.md", want: wantErr{line: 3, contains: `front matter: field "title": want a string, got map`}},
-		{name: "binary junk", file: "bad/binary.md", want: wantErr{line: 0, contains: "binary file", is: ErrBinary}},
-		{name: "empty file", file: "bad/empty.md", want: wantErr{line: 0, contains: "empty file", is: ErrEmpty}},
-		{name: "invalid UTF-8", file: "bad/invalid-utf8.md", want: wantErr{line: 4, contains: "not valid UTF-8", is: ErrUTF8}},
-		{name: "white space only", in: " \n\t\r\n", want: wantErr{line: 0, contains: "empty file", is: ErrEmpty}},
-		{name: "BOM only", in: "\uFEFF\n", want: wantErr{line: 0, contains: "empty file", is: ErrEmpty}},
-		{name: "front matter not closed", in: "---\ntitle: x\n\nText.", want: wantErr{line: 1, contains: "front matter is not closed"}},
-		{name: "front matter is a scalar", in: "---\njust a sentence\n---\nText.", want: wantErr{line: 2, contains: "front matter is a single value, not a mapping"}},
-		{name: "YAML error line is a file line", in: "---\na: 1\nb: 2\nc: d: e\n---\nText.", want: wantErr{line: 4, contains: "mapping values are not allowed"}},
-		{name: "duplicate key names file lines", in: "---\ntitle: a\ntitle: b\n---\n", want: wantErr{line: 3, contains: `mapping key "title" already defined at line 2`}},
-		{name: "tab indentation", in: "---\r\ntitle: a\r\n\tfoo: 1\r\n---\r\nText.", want: wantErr{line: 3, contains: "tab character"}},
-		{name: "wrong shape names its line", in: "---\nid: x\ndate: 2020-01-01\ntags:\n  - a\n  - {b: c}\n---\nText.", want: wantErr{line: 4, contains: `field "tags": want a list of strings, got list with map at index 1`}},
+		{name: "broken front matter YAML", file: "bad/frontmatter-broken.md", want: parsetest.WantErr{Line: 4, Contains: "front matter: invalid YAML: did not find expected ',' or ']'"}},
+		{name: "front matter is a list", file: "bad/frontmatter-list.md", want: parsetest.WantErr{Line: 2, Contains: "front matter is a list, not a mapping"}},
+		{name: "front matter field of the wrong shape", file: "bad/frontmatter-wrong-shape.md", want: parsetest.WantErr{Line: 3, Contains: `front matter: field "title": want a string, got map`}},
+		{name: "binary junk", file: "bad/binary.md", want: parsetest.WantErr{Line: 0, Contains: "binary file", Is: record.ErrBinary}},
+		{name: "empty file", file: "bad/empty.md", want: parsetest.WantErr{Line: 0, Contains: "empty file", Is: record.ErrEmpty}},
+		{name: "invalid UTF-8", file: "bad/invalid-utf8.md", want: parsetest.WantErr{Line: 4, Contains: "not valid UTF-8", Is: record.ErrUTF8}},
+		{name: "white space only", in: " \n\t\r\n", want: parsetest.WantErr{Line: 0, Contains: "empty file", Is: record.ErrEmpty}},
+		{name: "BOM only", in: "\uFEFF\n", want: parsetest.WantErr{Line: 0, Contains: "empty file", Is: record.ErrEmpty}},
+		{name: "front matter not closed", in: "---\ntitle: x\n\nText.", want: parsetest.WantErr{Line: 1, Contains: "front matter is not closed"}},
+		{name: "front matter is a scalar", in: "---\njust a sentence\n---\nText.", want: parsetest.WantErr{Line: 2, Contains: "front matter is a single value, not a mapping"}},
+		{name: "YAML error line is a file line", in: "---\na: 1\nb: 2\nc: d: e\n---\nText.", want: parsetest.WantErr{Line: 4, Contains: "mapping values are not allowed"}},
+		{name: "duplicate key names file lines", in: "---\ntitle: a\ntitle: b\n---\n", want: parsetest.WantErr{Line: 3, Contains: `mapping key "title" already defined at line 2`}},
+		{name: "tab indentation", in: "---\r\ntitle: a\r\n\tfoo: 1\r\n---\r\nText.", want: parsetest.WantErr{Line: 3, Contains: "tab character"}},
+		{name: "wrong shape names its line", in: "---\nid: x\ndate: 2020-01-01\ntags:\n  - a\n  - {b: c}\n---\nText.", want: parsetest.WantErr{Line: 4, Contains: `field "tags": want a list of strings, got list with map at index 1`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path, data := "in.md", []byte(tt.in)
 			if tt.file != "" {
-				path, data = tt.file, readFormatsFixture(t, tt.file)
+				path, data = tt.file, parsetest.Fixture(t, tt.file)
 			}
-			recs, errs := Markdown(t.Context(), path, data)
+			recs, errs := Parse(t.Context(), path, data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
 			if len(errs) != 1 {
 				t.Fatalf("got %d errors %v, want 1", len(errs), errs)
 			}
-			checkParseError(t, path, errs[0], tt.want)
+			parsetest.CheckError(t, path, errs[0], tt.want)
 		})
 	}
 }
 
 func FuzzMarkdown(f *testing.F) {
-	for _, data := range formatsFixtures(f) {
+	for _, data := range parsetest.Fixtures(f) {
 		f.Add(data)
 	}
 	for _, s := range []string{
@@ -257,13 +259,13 @@ func FuzzMarkdown(f *testing.F) {
 	}
 	// Hostile nesting and markup, small versions of limits_test.go's.
 	f.Add(bytes.Repeat([]byte(">"), 300))
-	f.Add(nestedList(120))
+	f.Add(parsetest.NestedList(120))
 	f.Add([]byte(strings.Repeat("- > ", 60) + "x"))
 	f.Add([]byte(strings.Repeat("*a ", 150) + strings.Repeat("a* ", 150)))
 	f.Add([]byte(strings.Repeat("[", 200) + "a" + strings.Repeat("](b)", 200)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := Markdown(t.Context(), "fuzz.md", data)
-		checkInvariants(t, "fuzz.md", data, recs, errs)
+		recs, errs := Parse(t.Context(), "fuzz.md", data)
+		parsetest.CheckInvariants(t, "fuzz.md", data, recs, errs)
 		if len(recs)+len(errs) != 1 {
 			t.Fatalf("got %d records and %d errors, want exactly one of either", len(recs), len(errs))
 		}
@@ -273,4 +275,31 @@ func FuzzMarkdown(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMarkdownWithinLimits checks that nesting up to the limits is read as
+// before.
+func TestMarkdownWithinLimits(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		wantBody string
+	}{
+		{name: "100 block quotes", in: strings.Repeat(">", MaxDepth) + " deep", wantBody: "deep"},
+		{name: "50-level list", in: string(parsetest.NestedList(50)), wantBody: strings.TrimSpace(strings.Repeat("x\n\n", 50))},
+		{name: "git conflict markers", in: "Text.\n\n```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n```\n", wantBody: "Text.\n\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch"},
+		{name: "emphasis 50 deep", in: strings.Repeat("*a ", 50) + strings.Repeat("a* ", 50), wantBody: strings.TrimSpace(strings.Repeat("a ", 100))},
+		{name: "thematic break", in: "a\n\n* * *\n\nb", wantBody: "a\n\nb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, errs := Parse(t.Context(), "ok.md", []byte(tt.in))
+			if len(errs) > 0 || len(recs) != 1 {
+				t.Fatalf("got %d records, errors %v; want one record", len(recs), errs)
+			}
+			if got := recs[0].Doc.Body; got != tt.wantBody {
+				t.Errorf("body: got %q, want %q", got, tt.wantBody)
+			}
+		})
+	}
 }

@@ -1,9 +1,10 @@
-package parse
+package markdown
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -17,19 +18,19 @@ import (
 // its memory with the number of emphasis, link and code markers (about 500
 // bytes each), so both are bounded before or while goldmark reads a file.
 const (
-	// MaxMarkdownDepth bounds the nesting of block quotes and lists, and
+	// MaxDepth bounds the nesting of block quotes and lists, and
 	// that of emphasis, links and other inline markup.
-	MaxMarkdownDepth = 100
-	// MaxMarkdownMarkers bounds the emphasis, link, image, code span,
+	MaxDepth = 100
+	// MaxMarkers bounds the emphasis, link, image, code span,
 	// strikethrough and autolink markers of one file.
-	MaxMarkdownMarkers = 200_000
+	MaxMarkers = 200_000
 )
 
 // ErrTooMuchMarkup reports a Markdown file with more than
-// MaxMarkdownMarkers markers.
-var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link and code markers)", MaxMarkdownMarkers)
+// MaxMarkers markers.
+var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link and code markers)", MaxMarkers)
 
-// markdownNesting scans src for lines whose block quotes and list markers
+// nesting scans src for lines whose block quotes and list markers
 // nest more than limit levels deep, before goldmark sees the text. A line's
 // depth is counted from its prefix: each ">" and each list marker ("-",
 // "*", "+", "1." or "1)" before white space) is a level, and so is every
@@ -39,24 +40,24 @@ var ErrTooMuchMarkup = fmt.Errorf("too much markup (more than %d emphasis, link 
 // line can open more levels than its prefix shows. Code blocks are not
 // skipped, so that no construct can hide a deep prefix from the scan; a
 // code line starting with more than limit ">" is refused too.
-func markdownNesting(src []byte, limit int) *NestingError {
+func nesting(src []byte, limit int) *record.NestingError {
 	line := 1
 	for start := 0; start < len(src); line++ {
 		end := start
 		for end < len(src) && src[end] != '\n' {
 			end++
 		}
-		if d := markdownLineDepth(src[start:end], limit); d > limit {
-			return &NestingError{What: "block quotes and lists", Limit: limit, Line: line}
+		if d := lineDepth(src[start:end], limit); d > limit {
+			return &record.NestingError{What: "block quotes and lists", Limit: limit, Line: line}
 		}
 		start = end + 1
 	}
 	return nil
 }
 
-// markdownLineDepth estimates the container depth of one line; it stops
+// lineDepth estimates the container depth of one line; it stops
 // counting past limit.
-func markdownLineDepth(l []byte, limit int) int {
+func lineDepth(l []byte, limit int) int {
 	markers, space := 0, 0
 	for i := 0; i < len(l) && markers+space/2 <= limit; {
 		switch c := l[i]; {
@@ -92,10 +93,10 @@ func markdownLineDepth(l []byte, limit int) int {
 	return markers + space/2
 }
 
-// markdownInlineDepth returns the first inline node of the tree below root
+// inlineDepth returns the first inline node of the tree below root
 // that is nested more than limit inline nodes deep, or nil. It walks the
 // tree without recursion: the tree may be deep.
-func markdownInlineDepth(root ast.Node, limit int) ast.Node {
+func inlineDepth(root ast.Node, limit int) ast.Node {
 	depth := 0
 	enter := func(n ast.Node) bool {
 		if n.Type() == ast.TypeInline {
@@ -131,77 +132,77 @@ func markdownInlineDepth(root ast.Node, limit int) ast.Node {
 	}
 }
 
-// markdownNodeLine is the 1-based line of src where the block holding n
+// nodeLine is the 1-based line of src where the block holding n
 // starts, or 0.
-func markdownNodeLine(n ast.Node, src []byte) int {
+func nodeLine(n ast.Node, src []byte) int {
 	for ; n != nil; n = n.Parent() {
 		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
-			return lineNumberAt(src, n.Lines().At(0).Start)
+			return record.LineAt(src, n.Lines().At(0).Start)
 		}
 	}
 	return 0
 }
 
-// markdownGuard is the state of one parse that the checking parsers below
+// guard is the state of one parse that the checking parsers below
 // read from goldmark's parser context.
-type markdownGuard struct {
+type guard struct {
 	ctx     context.Context
 	markers int
 }
 
-var markdownGuardKey = parser.NewContextKey()
+var guardKey = parser.NewContextKey()
 
-// markdownStop is the panic value that ends a parse from inside goldmark,
+// stopParse is the panic value that ends a parse from inside goldmark,
 // which cannot be interrupted otherwise. Markdown recovers it.
-type markdownStop struct{ err error }
+type stopParse struct{ err error }
 
-func markdownGuardOf(pc parser.Context) *markdownGuard {
-	g, _ := pc.Get(markdownGuardKey).(*markdownGuard)
+func guardOf(pc parser.Context) *guard {
+	g, _ := pc.Get(guardKey).(*guard)
 	return g
 }
 
-// check panics with markdownStop when the parse's context has ended.
-func (g *markdownGuard) check() {
+// check panics with stopParse when the parse's context has ended.
+func (g *guard) check() {
 	if g != nil && g.ctx.Err() != nil {
-		panic(markdownStop{stopped(g.ctx)})
+		panic(stopParse{record.Stopped(g.ctx)})
 	}
 }
 
-// markdownLineCheck is a block parser that never opens a block: tried first
+// lineCheck is a block parser that never opens a block: tried first
 // on every line where goldmark looks for a new block, it checks the
 // deadline.
-type markdownLineCheck struct{}
+type lineCheck struct{}
 
-func (markdownLineCheck) Trigger() []byte { return nil }
+func (lineCheck) Trigger() []byte { return nil }
 
-func (markdownLineCheck) Open(_ ast.Node, _ text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	markdownGuardOf(pc).check()
+func (lineCheck) Open(_ ast.Node, _ text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	guardOf(pc).check()
 	return nil, parser.NoChildren
 }
 
-func (markdownLineCheck) Continue(ast.Node, text.Reader, parser.Context) parser.State {
+func (lineCheck) Continue(ast.Node, text.Reader, parser.Context) parser.State {
 	return parser.Close
 }
-func (markdownLineCheck) Close(ast.Node, text.Reader, parser.Context) {}
-func (markdownLineCheck) CanInterruptParagraph() bool                 { return true }
-func (markdownLineCheck) CanAcceptIndentedLine() bool                 { return true }
+func (lineCheck) Close(ast.Node, text.Reader, parser.Context) {}
+func (lineCheck) CanInterruptParagraph() bool                 { return true }
+func (lineCheck) CanAcceptIndentedLine() bool                 { return true }
 
-// markdownMarkerCheck is an inline parser that never parses anything:
+// markerCheck is an inline parser that never parses anything:
 // tried first at every emphasis, link, code and autolink marker, it counts
 // them and checks the deadline. It triggers only on characters that have
 // parsers of their own, so that it does not change how text is split.
-type markdownMarkerCheck struct{}
+type markerCheck struct{}
 
-func (markdownMarkerCheck) Trigger() []byte { return []byte{'*', '_', '~', '[', ']', '!', '`', '<'} }
+func (markerCheck) Trigger() []byte { return []byte{'*', '_', '~', '[', ']', '!', '`', '<'} }
 
-func (markdownMarkerCheck) Parse(_ ast.Node, _ text.Reader, pc parser.Context) ast.Node {
-	g := markdownGuardOf(pc)
+func (markerCheck) Parse(_ ast.Node, _ text.Reader, pc parser.Context) ast.Node {
+	g := guardOf(pc)
 	if g == nil {
 		return nil
 	}
 	g.markers++
-	if g.markers > MaxMarkdownMarkers {
-		panic(markdownStop{ErrTooMuchMarkup})
+	if g.markers > MaxMarkers {
+		panic(stopParse{ErrTooMuchMarkup})
 	}
 	if g.markers&255 == 0 {
 		g.check()
@@ -209,10 +210,10 @@ func (markdownMarkerCheck) Parse(_ ast.Node, _ text.Reader, pc parser.Context) a
 	return nil
 }
 
-// markdownChecks are the checking parsers, as goldmark options.
-func markdownChecks() goldmark.Option {
+// checks are the checking parsers, as goldmark options.
+func checks() goldmark.Option {
 	return goldmark.WithParserOptions(
-		parser.WithBlockParsers(util.Prioritized(markdownLineCheck{}, 0)),
-		parser.WithInlineParsers(util.Prioritized(markdownMarkerCheck{}, 0)),
+		parser.WithBlockParsers(util.Prioritized(lineCheck{}, 0)),
+		parser.WithInlineParsers(util.Prioritized(markerCheck{}, 0)),
 	)
 }

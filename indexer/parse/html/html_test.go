@@ -1,4 +1,4 @@
-package parse
+package html
 
 import (
 	"encoding/json"
@@ -14,19 +14,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
-const htmlTestdata = "../../testdata/html"
-
-func readHTMLFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(htmlTestdata, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const testdata = "../../../testdata/html"
 
 func TestHTML(t *testing.T) {
 	tests := []struct {
@@ -133,8 +126,8 @@ func TestHTML(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			data := readHTMLFixture(t, tc.file)
-			recs, errs := HTML(t.Context(), tc.file, data)
+			data := parsetest.ReadFixture(t, testdata, tc.file)
+			recs, errs := Parse(t.Context(), tc.file, data)
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
 			}
@@ -220,7 +213,7 @@ func TestHTMLArticleTitle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			page := "<html><head>" + tc.head + "</head><body>" + tc.body + "<p>text</p></body></html>"
-			recs, errs := HTML(t.Context(), "t.html", []byte(page))
+			recs, errs := Parse(t.Context(), "t.html", []byte(page))
 			if len(errs) > 0 || len(recs) != 1 {
 				t.Fatalf("records %d, errors %v", len(recs), errs)
 			}
@@ -332,7 +325,7 @@ func TestHTMLMetadataSources(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			recs, errs := HTML(t.Context(), "m.html", []byte(tc.page))
+			recs, errs := Parse(t.Context(), "m.html", []byte(tc.page))
 			if len(errs) > 0 || len(recs) != 1 {
 				t.Fatalf("records %d, errors %v", len(recs), errs)
 			}
@@ -349,24 +342,24 @@ func TestHTMLErrors(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"empty file", readHTMLFixture(t, "empty.html"), "empty file"},
+		{"empty file", parsetest.ReadFixture(t, testdata, "empty.html"), "empty file"},
 		{"whitespace only", []byte(" \n\t\r\n "), "empty file"},
-		{"binary", readHTMLFixture(t, "binary.html"), "not an HTML file"},
+		{"binary", parsetest.ReadFixture(t, testdata, "binary.html"), "not an HTML file"},
 		{"plain text", []byte("just some words, no markup at all"), "not an HTML file"},
 		{"no title and no text", []byte("<html><head></head><body><script>var x = 1;</script><nav>Home</nav></body></html>"), "no title and no text"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			recs, errs := HTML(t.Context(), "in.html", tc.data)
+			recs, errs := Parse(t.Context(), "in.html", tc.data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
 			if len(errs) != 1 {
 				t.Fatalf("got %d errors, want 1: %v", len(errs), errs)
 			}
-			var pe *Error
+			var pe *record.Error
 			if !errors.As(errs[0], &pe) || pe.Path != "in.html" {
-				t.Fatalf("error %v is not an *Error for in.html", errs[0])
+				t.Fatalf("error %v is not an *record.Error for in.html", errs[0])
 			}
 			if !strings.Contains(errs[0].Error(), tc.want) {
 				t.Errorf("error = %q, want it to mention %q", errs[0], tc.want)
@@ -376,7 +369,7 @@ func TestHTMLErrors(t *testing.T) {
 }
 
 func TestHTMLInvalidUTF8(t *testing.T) {
-	recs, errs := HTML(t.Context(), "bad.html", []byte("<html><head><title>Caf\xe9 Stories from the Street</title></head><body><p>Ol\xe9 and more text here.</p></body></html>"))
+	recs, errs := Parse(t.Context(), "bad.html", []byte("<html><head><title>Caf\xe9 Stories from the Street</title></head><body><p>Ol\xe9 and more text here.</p></body></html>"))
 	if len(errs) > 0 || len(recs) != 1 {
 		t.Fatalf("records %d, errors %v", len(recs), errs)
 	}
@@ -388,7 +381,7 @@ func TestHTMLInvalidUTF8(t *testing.T) {
 
 // readabilityPages is the folder of Mozilla Readability's test pages, from
 // the repository root's parent.
-const readabilityPages = "../../../shared/eval/readability-pages"
+const readabilityPages = "../../../../shared/eval/readability-pages"
 
 func TestReadabilityPages(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join(readabilityPages, "pages", "*", "source.html"))
@@ -426,7 +419,7 @@ func TestReadabilityPages(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		var d search.Document
-		recs, errs := HTML(t.Context(), src, data)
+		recs, errs := Parse(t.Context(), src, data)
 		if len(recs) == 1 {
 			d = recs[0].Doc
 		} else if strings.TrimSpace(want.Title) != "" {
@@ -434,7 +427,7 @@ func TestReadabilityPages(t *testing.T) {
 		}
 
 		pages++
-		if htmlCollapse(d.Title) == htmlCollapse(want.Title) {
+		if collapse(d.Title) == collapse(want.Title) {
 			titleOK++
 		} else {
 			mismatches = append(mismatches, name+":\n\t got: "+d.Title+"\n\twant: "+want.Title)
@@ -448,7 +441,7 @@ func TestReadabilityPages(t *testing.T) {
 			}
 		}
 		if exp, err := os.ReadFile(filepath.Join(dir, "expected.html")); err == nil {
-			if r, p, ok := htmlOverlap(exp, d.Body); ok {
+			if r, p, ok := overlap(exp, d.Body); ok {
 				recallSum += r
 				precSum += p
 				bodyPages++
@@ -488,24 +481,24 @@ func TestReadabilityPages(t *testing.T) {
 	}
 }
 
-func htmlCollapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func htmlWords(s string) []string {
+func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
 
-// htmlOverlap returns the share of the words of the gold content (HTML)
+// overlap returns the share of the words of the gold content (HTML)
 // that occur in body, and the share of the body's words that occur in the
 // gold content.
-func htmlOverlap(gold []byte, body string) (recall, precision float64, ok bool) {
+func overlap(gold []byte, body string) (recall, precision float64, ok bool) {
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(gold)))
 	if err != nil {
 		return 0, 0, false
 	}
-	want := htmlWords(doc.Text())
-	got := htmlWords(body)
+	want := words(doc.Text())
+	got := words(body)
 	if len(want) == 0 {
 		return 0, 0, false
 	}
@@ -535,7 +528,7 @@ func htmlOverlap(gold []byte, body string) (recall, precision float64, ok bool) 
 }
 
 func FuzzHTML(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(htmlTestdata, "*.html"))
+	files, _ := filepath.Glob(filepath.Join(testdata, "*.html"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -546,7 +539,7 @@ func FuzzHTML(f *testing.F) {
 	f.Add([]byte("<title>a | b</title><h1>x</h1>"))
 	f.Add([]byte(`<script type="application/ld+json">[{"@type":["NewsArticle"],"@context":"https://schema.org","headline":"h"}]</script>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := HTML(t.Context(), "fuzz.html", data)
+		recs, errs := Parse(t.Context(), "fuzz.html", data)
 		if len(recs) > 0 && len(errs) > 0 {
 			t.Fatalf("both records and errors: %v", errs)
 		}
@@ -556,4 +549,10 @@ func FuzzHTML(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHTMLTags(t *testing.T) {
+	if got := countTags([]byte("<a><B>< c<1</a><!-- x --><p"), 10); got != 3 {
+		t.Errorf("countTags: got %d, want 3", got)
+	}
 }

@@ -1,4 +1,12 @@
-package parse
+// Package markdown parses Markdown files (CommonMark with the GitHub
+// extensions and footnotes, read by goldmark) with optional YAML front
+// matter into one document each: the front matter gives the fields, the
+// body is rendered to plain text.
+//
+// Goldmark's time and memory grow fast with nesting and markup, so
+// limits.go bounds both ([MaxDepth], [MaxMarkers]) before and while
+// goldmark reads a file, and checks the deadline of the parse's context.
+package markdown
 
 import (
 	"bytes"
@@ -19,16 +27,17 @@ import (
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 	"gopkg.in/yaml.v3"
 )
 
-// markdown parses CommonMark with the GitHub extensions (tables,
+// md parses CommonMark with the GitHub extensions (tables,
 // strikethrough, autolinks, task lists) and footnotes, and the checks of
-// markdown_limits.go. A goldmark parser is safe for concurrent use.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote), markdownChecks())
+// limits.go. A goldmark parser is safe for concurrent use.
+var md = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote), checks())
 
-// Markdown parses a Markdown file with optional YAML front matter: a first
+// Parse parses a Markdown file with optional YAML front matter: a first
 // line "---", YAML, and a closing line "---" or "...". Front matter fields
 // are read with FromMap. The body is rendered to plain text, blocks
 // separated by blank lines, with no markup left.
@@ -37,11 +46,11 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Foo
 // title and is taken out of the body; failing that the first heading of any
 // level is the title (and stays in the body). The file yields one record
 // with Raw set to data.
-func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error) {
-	fail := func(line int, err error) ([]Record, []error) {
-		return nil, []error{&Error{Path: path, Line: line, Err: err}}
+func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
+	fail := func(line int, err error) ([]record.Record, []error) {
+		return nil, []error{&record.Error{Path: path, Line: line, Err: err}}
 	}
-	src, line, err := checkTextFile(data)
+	src, line, err := record.CheckText(data)
 	if err != nil {
 		return fail(line, err)
 	}
@@ -49,7 +58,7 @@ func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error)
 	if err != nil {
 		return fail(1, err)
 	}
-	var doc Record
+	var doc record.Record
 	doc.Raw = data
 	body := src
 	if ok {
@@ -61,17 +70,17 @@ func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error)
 		doc.Doc = d
 	}
 
-	if ne := markdownNesting(body, MaxMarkdownDepth); ne != nil {
+	if ne := nesting(body, MaxDepth); ne != nil {
 		ne.Line += bodyLine(src, body) - 1
 		return fail(ne.Line, ne)
 	}
-	root, err := markdownParse(ctx, body)
+	root, err := parseMarkdown(ctx, body)
 	if err != nil {
 		return fail(0, err)
 	}
-	if n := markdownInlineDepth(root, MaxMarkdownDepth); n != nil {
-		line := markdownNodeLine(n, body) + bodyLine(src, body) - 1
-		return fail(line, &NestingError{What: "emphasis and links", Limit: MaxMarkdownDepth, Line: line})
+	if n := inlineDepth(root, MaxDepth); n != nil {
+		line := nodeLine(n, body) + bodyLine(src, body) - 1
+		return fail(line, &record.NestingError{What: "emphasis and links", Limit: MaxDepth, Line: line})
 	}
 	p := plainText{ctx: ctx, src: body}
 	if doc.Doc.Title == "" {
@@ -84,7 +93,7 @@ func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error)
 	}
 	p.blocks(root)
 	if err := ctx.Err(); err != nil {
-		return fail(0, stopped(ctx))
+		return fail(0, record.Stopped(ctx))
 	}
 	rendered := strings.Join(p.out, "\n\n")
 	switch {
@@ -94,16 +103,16 @@ func Markdown(ctx context.Context, path string, data []byte) ([]Record, []error)
 		// A body in the front matter and one below it: keep both.
 		doc.Doc.Body = strings.TrimSpace(doc.Doc.Body) + "\n\n" + rendered
 	}
-	return []Record{doc}, nil
+	return []record.Record{doc}, nil
 }
 
-// markdownParse runs goldmark on src within ctx. The checking parsers of
-// markdown_limits.go stop it, by a panic, at the deadline or past
-// MaxMarkdownMarkers.
-func markdownParse(ctx context.Context, src []byte) (root ast.Node, err error) {
+// parseMarkdown runs goldmark on src within ctx. The checking parsers of
+// limits.go stop it, by a panic, at the deadline or past
+// MaxMarkers.
+func parseMarkdown(ctx context.Context, src []byte) (root ast.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			stop, ok := r.(markdownStop)
+			stop, ok := r.(stopParse)
 			if !ok {
 				panic(r)
 			}
@@ -111,8 +120,8 @@ func markdownParse(ctx context.Context, src []byte) (root ast.Node, err error) {
 		}
 	}()
 	pc := parser.NewContext()
-	pc.Set(markdownGuardKey, &markdownGuard{ctx: ctx})
-	return markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc)), nil
+	pc.Set(guardKey, &guard{ctx: ctx})
+	return md.Parser().Parse(text.NewReader(src), parser.WithContext(pc)), nil
 }
 
 // bodyLine is the 1-based line of src where body, a suffix of it, starts.
@@ -195,10 +204,10 @@ func frontMatterDoc(fm frontMatter) (search.Document, int, error) {
 		line, err := yamlError(err, fm.yamlLine)
 		return search.Document{}, line, err
 	}
-	doc, err := FromMap(m)
+	doc, err := record.FromMap(m)
 	if err != nil {
 		line := fm.yamlLine
-		var fe *FieldError
+		var fe *record.FieldError
 		if errors.As(err, &fe) {
 			for i := 0; i+1 < len(top.Content); i += 2 {
 				if top.Content[i].Value == fe.Key {

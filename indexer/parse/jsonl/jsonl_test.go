@@ -1,4 +1,4 @@
-package parse
+package jsonl
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -23,7 +25,7 @@ type wantRec struct {
 	raw    string // checked when set
 }
 
-func checkRecords(t *testing.T, got []Record, want []wantRec) {
+func checkRecords(t *testing.T, got []record.Record, want []wantRec) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d records, want %d", len(got), len(want))
@@ -50,7 +52,7 @@ func TestJSON(t *testing.T) {
 		file     string
 		in       string
 		want     []wantRec
-		wantErrs []wantErr
+		wantErrs []parsetest.WantErr
 	}{
 		{
 			name: "single object",
@@ -92,30 +94,30 @@ func TestJSON(t *testing.T) {
 				{suffix: "#0", line: 2, doc: search.Document{ID: "a", Title: "First"}, raw: `{"id": "a", "title": "First"}`},
 				{suffix: "#3", line: 5, doc: search.Document{ID: "d", Title: "Fourth"}, raw: `{"id": "d", "title": "Fourth"}`},
 			},
-			wantErrs: []wantErr{
-				{line: 3, contains: "element 1: want an object, got a string"},
-				{line: 4, contains: `element 2: field "title": want a string, got map`},
+			wantErrs: []parsetest.WantErr{
+				{Line: 3, Contains: "element 1: want an object, got a string"},
+				{Line: 4, Contains: `element 2: field "title": want a string, got map`},
 			},
 		},
 		{
 			name:     "invalid JSON",
 			file:     "bad/invalid.json",
-			wantErrs: []wantErr{{line: 4, contains: "invalid JSON: invalid character '\"' after object key:value pair"}},
+			wantErrs: []parsetest.WantErr{{Line: 4, Contains: "invalid JSON: invalid character '\"' after object key:value pair"}},
 		},
 		{
 			name:     "binary junk",
 			file:     "bad/binary.md",
-			wantErrs: []wantErr{{contains: "binary file", is: ErrBinary}},
+			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
 		},
 		{
 			name:     "empty file",
 			file:     "bad/empty.md",
-			wantErrs: []wantErr{{contains: "empty file", is: ErrEmpty}},
+			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
 		},
 		{
 			name:     "invalid UTF-8",
 			in:       "{\n\"title\": \"Gr\xfc\xdfe\"\n}",
-			wantErrs: []wantErr{{line: 2, contains: "not valid UTF-8", is: ErrUTF8}},
+			wantErrs: []parsetest.WantErr{{Line: 2, Contains: "not valid UTF-8", Is: record.ErrUTF8}},
 		},
 		{
 			name: "BOM, CRLF and exact numbers",
@@ -129,38 +131,38 @@ func TestJSON(t *testing.T) {
 		{
 			name:     "scalar",
 			in:       `"just a string"`,
-			wantErrs: []wantErr{{contains: "want an object or an array of objects, got a string"}},
+			wantErrs: []parsetest.WantErr{{Contains: "want an object or an array of objects, got a string"}},
 		},
 		{
 			name:     "two objects",
 			in:       "{\"a\": 1}\n{\"b\": 2}",
-			wantErrs: []wantErr{{line: 2, contains: "after top-level value"}},
+			wantErrs: []parsetest.WantErr{{Line: 2, Contains: "after top-level value"}},
 		},
 		{
 			name:     "truncated",
 			in:       "[\n{\"a\": 1},\n{\"b\": ",
-			wantErrs: []wantErr{{line: 3, contains: "unexpected end of JSON input"}},
+			wantErrs: []parsetest.WantErr{{Line: 3, Contains: "unexpected end of JSON input"}},
 		},
 		{
 			name:     "object with a bad field",
 			in:       "\n\n{\"title\": [1, {}]}",
-			wantErrs: []wantErr{{line: 3, contains: `field "title": want a string, got list`}},
+			wantErrs: []parsetest.WantErr{{Line: 3, Contains: `field "title": want a string, got list`}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path, data := "in.json", []byte(tt.in)
 			if tt.file != "" {
-				path, data = tt.file, readFormatsFixture(t, tt.file)
+				path, data = tt.file, parsetest.Fixture(t, tt.file)
 			}
 			recs, errs := JSON(t.Context(), path, data)
-			checkInvariants(t, path, data, recs, errs)
+			parsetest.CheckInvariants(t, path, data, recs, errs)
 			checkRecords(t, recs, tt.want)
 			if len(errs) != len(tt.wantErrs) {
 				t.Fatalf("got errors %v, want %d", errs, len(tt.wantErrs))
 			}
 			for i, w := range tt.wantErrs {
-				checkParseError(t, path, errs[i], w)
+				parsetest.CheckError(t, path, errs[i], w)
 			}
 			for _, r := range recs {
 				if r.Suffix == "" && string(r.Raw) != string(data) {
@@ -181,7 +183,7 @@ func TestJSONLines(t *testing.T) {
 		file     string
 		in       string
 		want     []wantRec
-		wantErrs []wantErr
+		wantErrs []parsetest.WantErr
 	}{
 		{
 			name: "three records, one without id",
@@ -204,7 +206,7 @@ func TestJSONLines(t *testing.T) {
 				{suffix: "#3", line: 3, doc: search.Document{ID: "3", Title: "Good two", Body: "third"}},
 				{suffix: "#4", line: 4, doc: search.Document{ID: "4", Title: "Good three", Body: "fourth"}},
 			},
-			wantErrs: []wantErr{{line: 2, contains: "invalid JSON at column 42: invalid character '}' looking for beginning of value"}},
+			wantErrs: []parsetest.WantErr{{Line: 2, Contains: "invalid JSON at column 42: invalid character '}' looking for beginning of value"}},
 		},
 		{
 			name: "CRLF, BOM, blank lines and no final newline",
@@ -230,13 +232,13 @@ func TestJSONLines(t *testing.T) {
 				{suffix: "#1", line: 1, doc: search.Document{ID: "ok", Body: "x"}},
 				{suffix: "#8", line: 8, doc: search.Document{ID: "ok2", Body: "y"}},
 			},
-			wantErrs: []wantErr{
-				{line: 2, contains: "want an object, got an array"},
-				{line: 3, contains: "want an object, got a string"},
-				{line: 4, contains: "invalid JSON at column 14: data after the object"},
-				{line: 5, contains: "invalid JSON: unexpected end of input"},
-				{line: 6, contains: "not valid UTF-8 at column 14", is: ErrUTF8},
-				{line: 7, contains: `field "title": want a string, got map`},
+			wantErrs: []parsetest.WantErr{
+				{Line: 2, Contains: "want an object, got an array"},
+				{Line: 3, Contains: "want an object, got a string"},
+				{Line: 4, Contains: "invalid JSON at column 14: data after the object"},
+				{Line: 5, Contains: "invalid JSON: unexpected end of input"},
+				{Line: 6, Contains: "not valid UTF-8 at column 14", Is: record.ErrUTF8},
+				{Line: 7, Contains: `field "title": want a string, got map`},
 			},
 		},
 		{
@@ -247,33 +249,33 @@ func TestJSONLines(t *testing.T) {
 		{
 			name:     "binary junk",
 			file:     "bad/binary.md",
-			wantErrs: []wantErr{{contains: "binary file", is: ErrBinary}},
+			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
 		},
 		{
 			name:     "empty file",
 			file:     "bad/empty.md",
-			wantErrs: []wantErr{{contains: "empty file", is: ErrEmpty}},
+			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
 		},
 		{
 			name:     "blank lines only",
 			in:       "\n\r\n  \n",
-			wantErrs: []wantErr{{contains: "empty file", is: ErrEmpty}},
+			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path, data := "in.jsonl", []byte(tt.in)
 			if tt.file != "" {
-				path, data = tt.file, readFormatsFixture(t, tt.file)
+				path, data = tt.file, parsetest.Fixture(t, tt.file)
 			}
-			recs, errs := JSONLines(t.Context(), path, data)
-			checkInvariants(t, path, data, recs, errs)
+			recs, errs := Lines(t.Context(), path, data)
+			parsetest.CheckInvariants(t, path, data, recs, errs)
 			checkRecords(t, recs, tt.want)
 			if len(errs) != len(tt.wantErrs) {
 				t.Fatalf("got errors %v, want %d", errs, len(tt.wantErrs))
 			}
 			for i, w := range tt.wantErrs {
-				checkParseError(t, path, errs[i], w)
+				parsetest.CheckError(t, path, errs[i], w)
 			}
 		})
 	}
@@ -306,7 +308,7 @@ func TestJSONLinesLongLine(t *testing.T) {
 				t.Fatalf("test line: got %d bytes, want %d", len(big), tt.size)
 			}
 			data := bytes.Join([][]byte{line("a", 40), big, line("c", 40)}, []byte("\n"))
-			recs, errs := JSONLines(t.Context(), "big.jsonl", data)
+			recs, errs := Lines(t.Context(), "big.jsonl", data)
 			var got []string
 			for _, r := range recs {
 				got = append(got, r.Suffix)
@@ -323,13 +325,13 @@ func TestJSONLinesLongLine(t *testing.T) {
 			if len(errs) != 1 {
 				t.Fatalf("got errors %v, want 1", errs)
 			}
-			checkParseError(t, "big.jsonl", errs[0], wantErr{line: 2, contains: tt.wantErr})
+			parsetest.CheckError(t, "big.jsonl", errs[0], parsetest.WantErr{Line: 2, Contains: tt.wantErr})
 		})
 	}
 }
 
 // sciFactCorpus is the BEIR SciFact corpus, shared between checkouts.
-const sciFactCorpus = "../../../shared/eval/scifact/corpus.jsonl"
+const sciFactCorpus = "../../../../shared/eval/scifact/corpus.jsonl"
 
 func TestSciFactCorpus(t *testing.T) {
 	f, err := os.Open(sciFactCorpus)
@@ -353,7 +355,7 @@ func TestSciFactCorpus(t *testing.T) {
 			break
 		}
 	}
-	recs, errs := JSONLines(t.Context(), "corpus.jsonl", data)
+	recs, errs := Lines(t.Context(), "corpus.jsonl", data)
 	if len(errs) > 0 {
 		t.Fatalf("got errors %v, want none", errs)
 	}
@@ -388,7 +390,7 @@ func TestSciFactCorpus(t *testing.T) {
 }
 
 func FuzzJSON(f *testing.F) {
-	for _, data := range formatsFixtures(f) {
+	for _, data := range parsetest.Fixtures(f) {
 		f.Add(data)
 	}
 	for _, s := range []string{`[]`, `[1, {"id": {}}, {"topics": [[]]}]`, `{"metadata": {"metadata": 1}}`, `{"id": 1e400}`, `{"a": "\ud800"}`, "[\n\n{}]"} {
@@ -398,20 +400,20 @@ func FuzzJSON(f *testing.F) {
 	f.Add([]byte(`[{"title": "a"}, {"metadata": ` + strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300) + `}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, errs := JSON(t.Context(), "fuzz.json", data)
-		checkInvariants(t, "fuzz.json", data, recs, errs)
+		parsetest.CheckInvariants(t, "fuzz.json", data, recs, errs)
 		for i, r := range recs {
 			if r.Suffix != "" && (!json.Valid(r.Raw) || r.Raw[0] != '{') {
 				t.Fatalf("record %d: raw %q is not a JSON object", i, r.Raw)
 			}
 		}
-		if !json.Valid(bytes.TrimPrefix(data, utf8BOM)) && len(recs) > 0 {
+		if !json.Valid(record.TrimBOM(data)) && len(recs) > 0 {
 			t.Fatalf("got %d records from invalid JSON", len(recs))
 		}
 	})
 }
 
 func FuzzJSONLines(f *testing.F) {
-	for _, data := range formatsFixtures(f) {
+	for _, data := range parsetest.Fixtures(f) {
 		f.Add(data)
 	}
 	for _, s := range []string{"{}\n{}", "\r\n{\"_id\":1}\r", "{\"metadata\":{}}\n[]\n\"x\"", "{\"a\":1} {\"b\":2}"} {
@@ -419,9 +421,9 @@ func FuzzJSONLines(f *testing.F) {
 	}
 	f.Add([]byte("{\"title\": \"a\"}\n{\"metadata\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, errs := JSONLines(t.Context(), "fuzz.jsonl", data)
-		checkInvariants(t, "fuzz.jsonl", data, recs, errs)
-		lines := bytes.Split(bytes.TrimPrefix(data, utf8BOM), []byte("\n"))
+		recs, errs := Lines(t.Context(), "fuzz.jsonl", data)
+		parsetest.CheckInvariants(t, "fuzz.jsonl", data, recs, errs)
+		lines := bytes.Split(record.TrimBOM(data), []byte("\n"))
 		prev := 0
 		for i, r := range recs {
 			if r.Suffix != "#"+strconv.Itoa(r.Line) {

@@ -1,4 +1,8 @@
-package parse
+// Package jsonl parses JSON and JSON Lines files: a JSON object is one
+// document, a JSON array or a JSON Lines file one document per object.
+// Objects are read with record.FromMap, and nesting is bounded by
+// [MaxDepth] before decoding.
+package jsonl
 
 import (
 	"bytes"
@@ -10,8 +14,13 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"github.com/fundus-kb/fundus/search"
 )
+
+// MaxLineBytes bounds one JSON Lines record. A longer line is reported,
+// not read.
+const MaxLineBytes = 16 << 20
 
 // JSON parses a JSON file holding one object, which yields one record with
 // Raw set to data, or an array of objects, which yields a record per
@@ -19,23 +28,23 @@ import (
 // on and Raw its bytes. An element that is not an object, or whose fields
 // have the wrong shape, is an error of its own; the other elements are
 // still returned. Objects are read with FromMap; numbers keep their digits.
-func JSON(ctx context.Context, path string, data []byte) ([]Record, []error) {
-	fail := func(line int, err error) ([]Record, []error) {
-		return nil, []error{&Error{Path: path, Line: line, Err: err}}
+func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
+	fail := func(line int, err error) ([]record.Record, []error) {
+		return nil, []error{&record.Error{Path: path, Line: line, Err: err}}
 	}
-	src, line, err := checkTextFile(data)
+	src, line, err := record.CheckText(data)
 	if err != nil {
 		return fail(line, err)
 	}
-	if line := jsonTooDeep(src, MaxJSONDepth); line > 0 {
-		return fail(line, &NestingError{What: "arrays and objects", Limit: MaxJSONDepth, Line: line})
+	if line := tooDeep(src, MaxDepth); line > 0 {
+		return fail(line, &record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: line})
 	}
 	// Check the whole file first: a syntax error anywhere fails the file.
 	var whole json.RawMessage
 	if err := json.Unmarshal(src, &whole); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fail(lineNumberAt(src, int(se.Offset)-1), fmt.Errorf("invalid JSON: %v", se))
+			return fail(record.LineAt(src, int(se.Offset)-1), fmt.Errorf("invalid JSON: %v", se))
 		}
 		return fail(0, fmt.Errorf("invalid JSON: %v", err))
 	}
@@ -44,58 +53,58 @@ func JSON(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	case '{':
 		doc, err := decodeDoc(whole)
 		if err != nil {
-			return fail(lineNumberAt(src, bytes.IndexByte(src, '{')), err)
+			return fail(record.LineAt(src, bytes.IndexByte(src, '{')), err)
 		}
-		return []Record{{Doc: doc, Raw: data}}, nil
+		return []record.Record{{Doc: doc, Raw: data}}, nil
 	case '[':
 	default:
-		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", jsonKind(whole)))
+		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", kindOf(whole)))
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(src))
 	if _, err := dec.Token(); err != nil { // the '['
 		return fail(0, fmt.Errorf("invalid JSON: %v", err))
 	}
-	var recs []Record
+	var recs []record.Record
 	var errs []error
 	for i := 0; dec.More(); i++ {
 		var el json.RawMessage
 		if err := dec.Decode(&el); err != nil {
 			// Cannot happen after json.Unmarshal accepted src.
-			errs = append(errs, &Error{Path: path, Err: fmt.Errorf("element %d: invalid JSON: %v", i, err)})
+			errs = append(errs, &record.Error{Path: path, Err: fmt.Errorf("element %d: invalid JSON: %v", i, err)})
 			break
 		}
 		start := int(dec.InputOffset()) - len(el)
-		line := lineNumberAt(src, start)
+		line := record.LineAt(src, start)
 		if el[0] != '{' {
-			errs = append(errs, &Error{Path: path, Line: line, Err: fmt.Errorf("element %d: want an object, got %s", i, jsonKind(el))})
+			errs = append(errs, &record.Error{Path: path, Line: line, Err: fmt.Errorf("element %d: want an object, got %s", i, kindOf(el))})
 			continue
 		}
 		doc, err := decodeDoc(el)
 		if err != nil {
-			errs = append(errs, &Error{Path: path, Line: line, Err: fmt.Errorf("element %d: %w", i, err)})
+			errs = append(errs, &record.Error{Path: path, Line: line, Err: fmt.Errorf("element %d: %w", i, err)})
 			continue
 		}
-		recs = append(recs, Record{Doc: doc, Suffix: "#" + strconv.Itoa(i), Line: line, Raw: el})
+		recs = append(recs, record.Record{Doc: doc, Suffix: "#" + strconv.Itoa(i), Line: line, Raw: el})
 	}
 	return recs, errs
 }
 
-// JSONLines parses a JSON Lines file: one object a line, blank lines
+// Lines parses a JSON Lines file: one object a line, blank lines
 // skipped. Each object yields a record with Suffix "#<line>", Line its
 // 1-based line and Raw the line without its line break. A line that cannot
 // be read is an error of its own, and so is a line longer than MaxLineBytes,
 // which is not decoded; the other lines are still returned. A file with NUL
 // bytes fails as a whole, as a binary file.
-func JSONLines(ctx context.Context, path string, data []byte) ([]Record, []error) {
+func Lines(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, []error{&Error{Path: path, Err: ErrBinary}}
+		return nil, []error{&record.Error{Path: path, Err: record.ErrBinary}}
 	}
-	src := bytes.TrimPrefix(data, utf8BOM)
+	src := record.TrimBOM(data)
 	if len(bytes.TrimSpace(src)) == 0 {
-		return nil, []error{&Error{Path: path, Err: ErrEmpty}}
+		return nil, []error{&record.Error{Path: path, Err: record.ErrEmpty}}
 	}
-	var recs []Record
+	var recs []record.Record
 	var errs []error
 	for off, n := 0, 1; off < len(src); n++ {
 		line := src[off:]
@@ -110,18 +119,18 @@ func JSONLines(ctx context.Context, path string, data []byte) ([]Record, []error
 			continue
 		}
 		fail := func(err error) {
-			errs = append(errs, &Error{Path: path, Line: n, Err: err})
+			errs = append(errs, &record.Error{Path: path, Line: n, Err: err})
 		}
 		if len(line) > MaxLineBytes {
 			fail(fmt.Errorf("line is %d bytes, over the limit of %d bytes", len(line), MaxLineBytes))
 			continue
 		}
 		if !utf8.Valid(line) {
-			fail(fmt.Errorf("%w at column %d", ErrUTF8, invalidUTF8At(line)+1))
+			fail(fmt.Errorf("%w at column %d", record.ErrUTF8, record.InvalidUTF8At(line)+1))
 			continue
 		}
-		if jsonTooDeep(line, MaxJSONDepth) > 0 {
-			fail(&NestingError{What: "arrays and objects", Limit: MaxJSONDepth, Line: n})
+		if tooDeep(line, MaxDepth) > 0 {
+			fail(&record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: n})
 			continue
 		}
 		doc, err := decodeDoc(line)
@@ -129,21 +138,21 @@ func JSONLines(ctx context.Context, path string, data []byte) ([]Record, []error
 			fail(err)
 			continue
 		}
-		recs = append(recs, Record{Doc: doc, Suffix: "#" + strconv.Itoa(n), Line: n, Raw: line})
+		recs = append(recs, record.Record{Doc: doc, Suffix: "#" + strconv.Itoa(n), Line: n, Raw: line})
 	}
 	return recs, errs
 }
 
-// MaxJSONDepth bounds the nesting of arrays and objects in a JSON or JSON
+// MaxDepth bounds the nesting of arrays and objects in a JSON or JSON
 // Lines document. encoding/json stops at 10,000 levels; fields nested that
 // deep would still reach the store, the index and the pages, which walk
 // them recursively. No document's metadata needs more than a few levels.
-const MaxJSONDepth = 256
+const MaxDepth = 256
 
-// jsonTooDeep returns the 1-based line of src where arrays and objects
+// tooDeep returns the 1-based line of src where arrays and objects
 // nest more than limit levels deep, or 0. It reads strings and escapes but
 // does not validate: src may be invalid JSON.
-func jsonTooDeep(src []byte, limit int) int {
+func tooDeep(src []byte, limit int) int {
 	depth := 0
 	inString := false
 	for i := 0; i < len(src); i++ {
@@ -160,7 +169,7 @@ func jsonTooDeep(src []byte, limit int) int {
 		case c == '[' || c == '{':
 			depth++
 			if depth > limit {
-				return lineNumberAt(src, i)
+				return record.LineAt(src, i)
 			}
 		case c == ']' || c == '}':
 			depth--
@@ -191,13 +200,13 @@ func decodeDoc(b []byte) (search.Document, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return search.Document{}, fmt.Errorf("want an object, got %s", jsonKind(bytes.TrimSpace(b)))
+		return search.Document{}, fmt.Errorf("want an object, got %s", kindOf(bytes.TrimSpace(b)))
 	}
-	return FromMap(m)
+	return record.FromMap(m)
 }
 
-// jsonKind names the kind of the JSON value b, which is valid JSON.
-func jsonKind(b []byte) string {
+// kindOf names the kind of the JSON value b, which is valid JSON.
+func kindOf(b []byte) string {
 	switch b[0] {
 	case '{':
 		return "an object"

@@ -1,129 +1,16 @@
-package parse
+package record
 
 import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fundus-kb/fundus/search"
 )
-
-// formatsTestdata holds the fixtures of the Markdown, JSON and text parsers.
-const formatsTestdata = "../../testdata/parse"
-
-// readFormatsFixture reads a fixture under formatsTestdata.
-func readFormatsFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(formatsTestdata, filepath.FromSlash(name)))
-	if err != nil {
-		t.Fatalf("read fixture: %v", err)
-	}
-	return data
-}
-
-// formatsFixtures returns the contents of all fixtures, for fuzz seeds.
-func formatsFixtures(t testing.TB) [][]byte {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(formatsTestdata, "*", "*"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures under %s (err %v)", formatsTestdata, err)
-	}
-	var out [][]byte
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatalf("read fixture: %v", err)
-		}
-		out = append(out, data)
-	}
-	return out
-}
-
-// wantErr describes an expected parse error.
-type wantErr struct {
-	line     int
-	contains string
-	is       error // checked with errors.Is when set
-}
-
-// checkParseError checks that err is an *Error for path matching want.
-func checkParseError(t *testing.T, path string, err error, want wantErr) {
-	t.Helper()
-	var pe *Error
-	if !errors.As(err, &pe) {
-		t.Fatalf("error %v is a %T, want *parse.Error", err, err)
-	}
-	if pe.Path != path {
-		t.Errorf("error path: got %q, want %q", pe.Path, path)
-	}
-	if pe.Line != want.line {
-		t.Errorf("error line: got %d, want %d (error %q)", pe.Line, want.line, err)
-	}
-	if !strings.Contains(err.Error(), want.contains) {
-		t.Errorf("error: got %q, want it to contain %q", err, want.contains)
-	}
-	if want.is != nil && !errors.Is(err, want.is) {
-		t.Errorf("error: got %q, want errors.Is %v", err, want.is)
-	}
-}
-
-// checkInvariants checks what every parser result must satisfy, whatever
-// the input: errors are *Error values naming path, one-document records
-// have Raw == data and no suffix, and documents hold valid UTF-8 and
-// marshal to JSON.
-func checkInvariants(t testing.TB, path string, data []byte, recs []Record, errs []error) {
-	t.Helper()
-	for _, err := range errs {
-		var pe *Error
-		if !errors.As(err, &pe) {
-			t.Fatalf("error %v is a %T, want *parse.Error", err, err)
-		}
-		if pe.Path != path || pe.Line < 0 || pe.Err == nil {
-			t.Fatalf("bad error %#v", pe)
-		}
-	}
-	for i, r := range recs {
-		if r.Suffix == "" {
-			if len(recs) != 1 {
-				t.Fatalf("record %d: empty suffix among %d records", i, len(recs))
-			}
-			if string(r.Raw) != string(data) {
-				t.Fatalf("record %d: one-document Raw is not the whole file", i)
-			}
-		} else {
-			if !strings.HasPrefix(r.Suffix, "#") {
-				t.Fatalf("record %d: suffix %q does not start with #", i, r.Suffix)
-			}
-			if _, err := strconv.Atoi(r.Suffix[1:]); err != nil {
-				t.Fatalf("record %d: suffix %q is not #<number>", i, r.Suffix)
-			}
-			if r.Line < 1 || r.Line > strings.Count(string(data), "\n")+1 {
-				t.Fatalf("record %d: line %d outside the file", i, r.Line)
-			}
-			if !strings.Contains(string(data), string(r.Raw)) && !json.Valid(r.Raw) {
-				t.Fatalf("record %d: Raw %q neither from the input nor JSON", i, r.Raw)
-			}
-		}
-		d := r.Doc
-		for _, s := range []string{d.ID, d.Type, d.Title, d.Summary, d.Body, d.Date, d.Language, d.Source, d.PolicyArea, d.Challenge, d.Approach, d.Outcome} {
-			if !utf8.ValidString(s) {
-				t.Fatalf("record %d: invalid UTF-8 in %q", i, s)
-			}
-		}
-		if _, err := json.Marshal(d); err != nil {
-			t.Fatalf("record %d: document does not marshal: %v", i, err)
-		}
-	}
-}
 
 func TestFromMap(t *testing.T) {
 	day := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)

@@ -1,6 +1,8 @@
-package parse
+package text
 
 import (
+	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
+	"github.com/fundus-kb/fundus/indexer/parse/record"
 	"testing"
 )
 
@@ -11,7 +13,7 @@ func TestText(t *testing.T) {
 		in        string // inline input
 		wantTitle string
 		wantBody  string
-		wantErr   *wantErr
+		wantErr   *parsetest.WantErr
 	}{
 		{
 			name:      "note",
@@ -22,24 +24,24 @@ func TestText(t *testing.T) {
 		{name: "title only", in: "  Nur ein Titel  \n", wantTitle: "Nur ein Titel"},
 		{name: "CRLF and BOM", in: "\uFEFF\r\nTitle\r\n\r\nLine one\r\nLine two\r\n", wantTitle: "Title", wantBody: "Line one\nLine two"},
 		{name: "no final newline", in: "T\nB", wantTitle: "T", wantBody: "B"},
-		{name: "binary junk", file: "bad/binary.md", wantErr: &wantErr{contains: "binary file", is: ErrBinary}},
-		{name: "empty file", file: "bad/empty.md", wantErr: &wantErr{contains: "empty file", is: ErrEmpty}},
-		{name: "white space only", file: "bad/whitespace.txt", wantErr: &wantErr{contains: "empty file", is: ErrEmpty}},
-		{name: "invalid UTF-8", in: "Titel\n\nGr\xfc\xdfe\n", wantErr: &wantErr{line: 3, contains: "not valid UTF-8", is: ErrUTF8}},
+		{name: "binary junk", file: "bad/binary.md", wantErr: &parsetest.WantErr{Contains: "binary file", Is: record.ErrBinary}},
+		{name: "empty file", file: "bad/empty.md", wantErr: &parsetest.WantErr{Contains: "empty file", Is: record.ErrEmpty}},
+		{name: "white space only", file: "bad/whitespace.txt", wantErr: &parsetest.WantErr{Contains: "empty file", Is: record.ErrEmpty}},
+		{name: "invalid UTF-8", in: "Titel\n\nGr\xfc\xdfe\n", wantErr: &parsetest.WantErr{Line: 3, Contains: "not valid UTF-8", Is: record.ErrUTF8}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path, data := "in.txt", []byte(tt.in)
 			if tt.file != "" {
-				path, data = tt.file, readFormatsFixture(t, tt.file)
+				path, data = tt.file, parsetest.Fixture(t, tt.file)
 			}
-			recs, errs := Text(t.Context(), path, data)
-			checkInvariants(t, path, data, recs, errs)
+			recs, errs := Parse(t.Context(), path, data)
+			parsetest.CheckInvariants(t, path, data, recs, errs)
 			if tt.wantErr != nil {
 				if len(recs) != 0 || len(errs) != 1 {
 					t.Fatalf("got %d records and errors %v, want 1 error", len(recs), errs)
 				}
-				checkParseError(t, path, errs[0], *tt.wantErr)
+				parsetest.CheckError(t, path, errs[0], *tt.wantErr)
 				return
 			}
 			if len(errs) != 0 || len(recs) != 1 {
