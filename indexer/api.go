@@ -29,8 +29,8 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 	var out []search.WriteResult
 	warning := ""
 	for _, err := range errs {
-		if errors.Is(err, parse.ErrNoText) {
-			warning = parse.ErrNoText.Error() + "; ingested with its metadata only"
+		if w, ok := asWarning(err); ok {
+			warning = w.Error()
 			continue
 		}
 		r := search.WriteResult{Status: "failed", Error: err.Error()}

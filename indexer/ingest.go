@@ -15,6 +15,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer/langdetect"
 	"github.com/fundus-kb/fundus/indexer/parse"
+	"github.com/fundus-kb/fundus/indexer/store"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -49,6 +50,25 @@ type Summary struct {
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed"`
 	Deleted   int `json:"deleted"`
+}
+
+// count adds the outcomes of res to s; a failed write goes to report,
+// named by label(i) (the input it came from).
+func (s *Summary) count(res []ItemResult, label func(i int) string, report func(error)) {
+	for i, r := range res {
+		switch {
+		case r.Error != "":
+			report(fmt.Errorf("%s: %s", label(i), r.Error))
+		case r.Outcome == store.Added:
+			s.Added++
+		case r.Outcome == store.Updated:
+			s.Updated++
+		case r.Outcome == store.Unchanged:
+			s.Unchanged++
+		case r.Outcome == store.Deleted:
+			s.Deleted++
+		}
+	}
 }
 
 // Source is a tree of input files: a folder on disk, or an embedded one.
@@ -126,6 +146,16 @@ type parsed struct {
 	f     *file
 	items []prepared
 	errs  []error // failures of the file as a whole or of records in it
+}
+
+// asWarning returns the warning that a parse failure err is, when it does
+// not stop the input from being written (a file without text is written
+// with its metadata only): one rule for every ingest path.
+func asWarning(err error) (error, bool) {
+	if errors.Is(err, parse.ErrNoText) {
+		return fmt.Errorf("%w; ingested with its metadata only", err), true
+	}
+	return nil, false
 }
 
 // prepareChunk is the number of records a worker prepares before handing
@@ -217,18 +247,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 		}
 		kb.canonicalTopics(batch)
 		res, job, err := kb.commitStore(ctx, writesOf(batch))
-		for i, r := range res {
-			switch {
-			case r.Error != "":
-				report(fmt.Errorf("%s: %s", labels[i], r.Error))
-			case r.Status == "added":
-				sum.Added++
-			case r.Status == "updated":
-				sum.Updated++
-			case r.Status == "unchanged":
-				sum.Unchanged++
-			}
-		}
+		sum.count(res, func(i int) string { return labels[i] }, report)
 		// New slices: the applier still reads this batch's documents.
 		batch, labels, batchBytes = nil, nil, 0
 		if err != nil {
@@ -246,9 +265,9 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 		clean[origin] = true
 		for p := range slots[i] {
 			for _, err := range p.errs {
-				if errors.Is(err, parse.ErrNoText) {
+				if w, ok := asWarning(err); ok {
 					if opts.OnWarning != nil {
-						opts.OnWarning(fmt.Errorf("%w; ingested with its metadata only", err))
+						opts.OnWarning(w)
 					}
 					continue
 				}
@@ -339,7 +358,7 @@ func (kb *KB) prune(ctx context.Context, srcs []Source, produced map[string]map[
 	res, err := kb.Delete(ctx, ids...)
 	n := 0
 	for _, r := range res {
-		if r.Status == "deleted" {
+		if r.Outcome == store.Deleted {
 			n++
 		}
 	}

@@ -84,18 +84,7 @@ func (kb *KB) IngestURL(ctx context.Context, c *crawl.Crawler, u string, opts In
 			return nil
 		}
 		res, err := kb.Put(ctx, items)
-		for _, r := range res {
-			switch {
-			case r.Error != "":
-				report(fmt.Errorf("%s: %s", r.ID, r.Error))
-			case r.Status == "added":
-				sum.Added++
-			case r.Status == "updated":
-				sum.Updated++
-			case r.Status == "unchanged":
-				sum.Unchanged++
-			}
-		}
+		sum.count(res, func(i int) string { return res[i].ID }, report)
 		return err
 	})
 	if errors.Is(err, crawl.ErrMaxPages) {

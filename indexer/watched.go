@@ -45,11 +45,7 @@ func (kb *KB) ApplyWatched(ctx context.Context, root string, changed, removed []
 	}
 	if len(ids) > 0 {
 		res, err := kb.Delete(ctx, ids...)
-		for _, r := range res {
-			if r.Status == "deleted" {
-				sum.Deleted++
-			}
-		}
+		sum.count(res, func(i int) string { return res[i].ID }, func(error) {})
 		if err != nil {
 			return sum, err
 		}
