@@ -49,7 +49,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 	}
 	fileID := strings.TrimSuffix(base, path.Ext(base))
 	var items []Item
-	seen := map[string]bool{}
+	seen := claims{}
 	var slots []int // out index of each item
 	for _, rec := range recs {
 		if id != "" {
@@ -68,11 +68,14 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 			out = append(out, r)
 			continue
 		}
-		if seen[item.Doc.ID] {
-			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: fmt.Sprintf("duplicate id %q in one request", item.Doc.ID), Line: rec.Line})
+		label := base
+		if rec.Line > 0 {
+			label = fmt.Sprintf("%s:%d", base, rec.Line)
+		}
+		if err := seen.claim(item.Doc.ID, label); err != nil {
+			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: err.Error(), Line: rec.Line})
 			continue
 		}
-		seen[item.Doc.ID] = true
 		if rec.Doc.Source == "" {
 			item.Doc.Source = "" // not "api": the document names no source
 			item.JSON, item.Hash = item.Doc.EncodeAndHash()

@@ -148,6 +148,19 @@ type parsed struct {
 	errs  []error // failures of the file as a whole or of records in it
 }
 
+// claims records which input claimed each id of one ingest: the first
+// wins, a second is a duplicate (the same rule for every ingest path).
+type claims map[string]string
+
+// claim claims id for the input label, or returns why it cannot.
+func (c claims) claim(id, label string) error {
+	if first, dup := c[id]; dup {
+		return fmt.Errorf("duplicate id %q, already read from %s", id, first)
+	}
+	c[id] = label
+	return nil
+}
+
 // asWarning returns the warning that a parse failure err is, when it does
 // not stop the input from being written (a file without text is written
 // with its metadata only): one rule for every ingest path.
@@ -211,7 +224,7 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 	}()
 	defer wg.Wait()
 
-	seen := map[string]string{} // id → the input that claimed it
+	seen := claims{}
 	produced := map[string]map[string]bool{}
 	clean := map[string]bool{} // origins that parsed without failures
 	var batch []Item
@@ -281,11 +294,10 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 					continue
 				}
 				item := pr.item
-				if first, dup := seen[item.Doc.ID]; dup {
-					report(fmt.Errorf("%s: duplicate id %q, already read from %s", pr.label, item.Doc.ID, first))
+				if err := seen.claim(item.Doc.ID, pr.label); err != nil {
+					report(fmt.Errorf("%s: %w", pr.label, err))
 					continue
 				}
-				seen[item.Doc.ID] = pr.label
 				if produced[origin] == nil {
 					produced[origin] = map[string]bool{}
 				}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,40 @@ func TestIngestBytesHostile(t *testing.T) {
 	want := "deep.md:3: too deeply nested (more than 100 levels of block quotes and lists at line 3)"
 	if len(res) != 1 || res[0].Status != "failed" || res[0].Error != want || res[0].Line != 3 {
 		t.Errorf("got %+v, want one failure at line 3: %q", res, want)
+	}
+}
+
+// TestUploadRules checks that an upload follows the rules of every ingest
+// path: a second record claiming an id is a duplicate that names the
+// first, and the others are written.
+func TestUploadRules(t *testing.T) {
+	kb := openKB(t, t.TempDir())
+	defer kb.Close()
+	data := []byte(`{"id": "a", "title": "A", "body": "Eins."}
+{"id": "b", "title": "B", "body": "Zwei."}
+{"id": "a", "title": "A again", "body": "Drei."}
+`)
+	res, err := kb.IngestBytes(t.Context(), "batch.jsonl", data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 {
+		t.Fatalf("results %+v, want 3", res)
+	}
+	for _, tc := range []struct {
+		name                  string
+		at                    int
+		id, status, errorPart string
+	}{
+		{"first a", 0, "a", "added", ""},
+		{"b", 1, "b", "added", ""},
+		{"second a", 2, "a", "failed", `duplicate id "a", already read from batch.jsonl:1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := res[tc.at]
+			if r.ID != tc.id || r.Status != tc.status || !strings.Contains(r.Error, tc.errorPart) {
+				t.Errorf("result %+v, want id %s, status %s, error with %q", r, tc.id, tc.status, tc.errorPart)
+			}
+		})
 	}
 }
