@@ -459,8 +459,17 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 				continue
 			}
 			score := sentenceScore(win, in, qt, total, w)
-			if ask.kind != kindAny && w.Kind != 0 && holdsKind(win.text, ask.kind, ask.words) {
-				score += w.Kind
+			if ask.kind != kindAny && w.Kind != 0 {
+				// What the passage shown will hold: the window with its
+				// context (Fill), where the answer often stands.
+				text := win.text
+				if w.Fill {
+					fi, fj := fillWindow(p.text, ss, i, j)
+					text = p.text[ss[fi].start:ss[fj].end]
+				}
+				if holdsKind(text, ask.kind, ask.words) {
+					score += w.Kind
+				}
 			}
 			if !found || score > best.score+1e-9 {
 				found = true
