@@ -21,110 +21,116 @@ import (
 
 const testdata = "../../../testdata/html"
 
+// htmlCase is a fixture under testdata/html with what Parse must find in it.
+type htmlCase struct {
+	name        string
+	file        string
+	title       string
+	summary     string
+	lang        string
+	date        string
+	people      []string
+	orgs        []string
+	topics      []string
+	canonical   string
+	bodyHas     []string
+	bodyHasNot  []string
+	paragraphed bool // the body has blank lines between paragraphs
+}
+
+// htmlCases are the fixtures of TestHTML; the go-readability trial
+// (trial_test.go) runs them too.
+var htmlCases = []htmlCase{
+	{
+		name:      "article with boilerplate",
+		file:      "article.html",
+		title:     "How Cities Cool Down in Summer",
+		summary:   "Trees, water and white roofs: what helps against urban heat.",
+		lang:      "en-GB",
+		date:      "2024-06-03",
+		people:    []string{"Jane Doe"},
+		orgs:      []string{"Urban Journal"},
+		topics:    []string{"heat", "cities", "Climate adaptation"},
+		canonical: "https://example.org/cities-cool-down",
+		bodyHas: []string{
+			"Cities are warmer than their surroundings",
+			"Street trees lower the temperature",
+			"Water surfaces and fountains",
+		},
+		bodyHasNot: []string{
+			"Home", "Subscribe to our newsletter", "We use cookies", "Accept all",
+			"Share on", "Related stories", "All rights reserved", "console.log",
+			"color: red", "Skip to content", "Hidden teaser", "aria hidden text",
+			"display none text", "Most read", "Leave a comment",
+		},
+		paragraphed: true,
+	},
+	{
+		name:    "og:title wins over title element",
+		file:    "og-title.html",
+		title:   "The Real Headline",
+		summary: "A description from Open Graph.",
+		lang:    "en",
+		people:  []string{"Max Muster", "Erika Beispiel"},
+		orgs:    []string{"Example News"},
+		date:    "2023-11-20",
+		bodyHas: []string{"The body of the og title page"},
+	},
+	{
+		name:    "title separator cuts the site name",
+		file:    "title-separator.html",
+		title:   "Seven Ways to Save Energy at Home",
+		bodyHas: []string{"Turn down the heating by one degree"},
+	},
+	{
+		name:    "German page with lang and time",
+		file:    "german.html",
+		title:   "Förderprogramme für kleine Gemeinden im Überblick",
+		lang:    "de",
+		date:    "2022-03-15",
+		people:  []string{"Anna Schmidt"},
+		bodyHas: []string{"Viele Gemeinden wissen nicht", "Die Antragsfrist endet"},
+		bodyHasNot: []string{
+			"Impressum", "Datenschutz", "Diese Website verwendet Cookies", "Teilen auf",
+		},
+		paragraphed: true,
+	},
+	{
+		name:    "JSON-LD article",
+		file:    "jsonld.html",
+		title:   "Peer Learning in Public Administration",
+		summary: "How administrations learn from each other.",
+		date:    "2021-09-01",
+		people:  []string{"Lena Weber", "Tom Becker"},
+		orgs:    []string{"Fundus Institute"},
+		bodyHas: []string{"Peer learning brings together"},
+	},
+	{
+		name:    "no main element: scoring picks the content",
+		file:    "divs.html",
+		title:   "Notes on Divs",
+		lang:    "en",
+		bodyHas: []string{"This is the first real paragraph", "The third paragraph"},
+		bodyHasNot: []string{
+			"Link one", "Link two", "Footer text",
+		},
+	},
+	{
+		name:    "entities and whitespace in the title",
+		file:    "entities.html",
+		title:   `Q&A: "Quotes" & more`,
+		bodyHas: []string{"Body text"},
+	},
+	{
+		name:    "text without title",
+		file:    "no-title.html",
+		title:   "",
+		bodyHas: []string{"Just a fragment of text"},
+	},
+}
+
 func TestHTML(t *testing.T) {
-	tests := []struct {
-		name        string
-		file        string
-		title       string
-		summary     string
-		lang        string
-		date        string
-		people      []string
-		orgs        []string
-		topics      []string
-		canonical   string
-		bodyHas     []string
-		bodyHasNot  []string
-		paragraphed bool // the body has blank lines between paragraphs
-	}{
-		{
-			name:      "article with boilerplate",
-			file:      "article.html",
-			title:     "How Cities Cool Down in Summer",
-			summary:   "Trees, water and white roofs: what helps against urban heat.",
-			lang:      "en-GB",
-			date:      "2024-06-03",
-			people:    []string{"Jane Doe"},
-			orgs:      []string{"Urban Journal"},
-			topics:    []string{"heat", "cities", "Climate adaptation"},
-			canonical: "https://example.org/cities-cool-down",
-			bodyHas: []string{
-				"Cities are warmer than their surroundings",
-				"Street trees lower the temperature",
-				"Water surfaces and fountains",
-			},
-			bodyHasNot: []string{
-				"Home", "Subscribe to our newsletter", "We use cookies", "Accept all",
-				"Share on", "Related stories", "All rights reserved", "console.log",
-				"color: red", "Skip to content", "Hidden teaser", "aria hidden text",
-				"display none text", "Most read", "Leave a comment",
-			},
-			paragraphed: true,
-		},
-		{
-			name:    "og:title wins over title element",
-			file:    "og-title.html",
-			title:   "The Real Headline",
-			summary: "A description from Open Graph.",
-			lang:    "en",
-			people:  []string{"Max Muster", "Erika Beispiel"},
-			orgs:    []string{"Example News"},
-			date:    "2023-11-20",
-			bodyHas: []string{"The body of the og title page"},
-		},
-		{
-			name:    "title separator cuts the site name",
-			file:    "title-separator.html",
-			title:   "Seven Ways to Save Energy at Home",
-			bodyHas: []string{"Turn down the heating by one degree"},
-		},
-		{
-			name:    "German page with lang and time",
-			file:    "german.html",
-			title:   "Förderprogramme für kleine Gemeinden im Überblick",
-			lang:    "de",
-			date:    "2022-03-15",
-			people:  []string{"Anna Schmidt"},
-			bodyHas: []string{"Viele Gemeinden wissen nicht", "Die Antragsfrist endet"},
-			bodyHasNot: []string{
-				"Impressum", "Datenschutz", "Diese Website verwendet Cookies", "Teilen auf",
-			},
-			paragraphed: true,
-		},
-		{
-			name:    "JSON-LD article",
-			file:    "jsonld.html",
-			title:   "Peer Learning in Public Administration",
-			summary: "How administrations learn from each other.",
-			date:    "2021-09-01",
-			people:  []string{"Lena Weber", "Tom Becker"},
-			orgs:    []string{"Fundus Institute"},
-			bodyHas: []string{"Peer learning brings together"},
-		},
-		{
-			name:    "no main element: scoring picks the content",
-			file:    "divs.html",
-			title:   "Notes on Divs",
-			lang:    "en",
-			bodyHas: []string{"This is the first real paragraph", "The third paragraph"},
-			bodyHasNot: []string{
-				"Link one", "Link two", "Footer text",
-			},
-		},
-		{
-			name:    "entities and whitespace in the title",
-			file:    "entities.html",
-			title:   `Q&A: "Quotes" & more`,
-			bodyHas: []string{"Body text"},
-		},
-		{
-			name:    "text without title",
-			file:    "no-title.html",
-			title:   "",
-			bodyHas: []string{"Just a fragment of text"},
-		},
-	}
-	for _, tc := range tests {
+	for _, tc := range htmlCases {
 		t.Run(tc.name, func(t *testing.T) {
 			data := parsetest.ReadFixture(t, testdata, tc.file)
 			recs, errs := Parse(t.Context(), tc.file, data)
@@ -191,29 +197,36 @@ func TestHTML(t *testing.T) {
 	}
 }
 
+// articleTitleCases are the title heuristics of TestHTMLArticleTitle; the
+// go-readability trial (trial_test.go) runs them too.
+var articleTitleCases = []struct {
+	name, head, body, want string
+}{
+	{"site name after bar", "<title>Seven Ways to Save Energy at Home | HomeSite</title>", "", "Seven Ways to Save Energy at Home"},
+	{"only the last part goes", "<title>Seven Ways to Save Energy | Tips | HomeSite</title>", "", "Seven Ways to Save Energy | Tips"},
+	{"en dash", "<title>Lorem ipsum dolor sit amet – Site</title>", "", "Lorem ipsum dolor sit amet"},
+	{"short rest keeps the whole title", "<title>Mozilla - Wikipedia</title>", "", "Mozilla - Wikipedia"},
+	{"first part goes when the rest is short", "<title>Site | Long enough article title here</title>", "", "Long enough article title here"},
+	{"hierarchical separator", "<title>Parliament passes the new budget today » Politics</title>", "", "Parliament passes the new budget today"},
+	{"short hierarchical parts keep the whole title", "<title>News » Politics » Parliament passes the new budget</title>", "", "News » Politics » Parliament passes the new budget"},
+	{"colon without heading", "<title>Site: A title that is long enough to stand</title>", "", "A title that is long enough to stand"},
+	{"colon with matching heading", "<title>Report: the state of things</title>", "<h1>Report: the state of things</h1>", "Report: the state of things"},
+	{"many words before the colon", "<title>One two three four five six: seven eight nine</title>", "", "One two three four five six: seven eight nine"},
+	{"short title falls back to the only h1", "<title>Home</title>", "<h1>The Actual  Headline Of The Page</h1>", "The Actual Headline Of The Page"},
+	{"short title with two h1 stays", "<title>Home</title>", "<h1>One</h1><h1>Two</h1>", "Home"},
+	{"whitespace collapses", "<title>\n  A   spaced\n title  for testing purposes </title>", "", "A spaced title for testing purposes"},
+	{"svg title does not count", "", "<svg><title>Icon</title></svg><h1>Heading</h1>", "Heading"},
+}
+
+// titlePage is the page of an articleTitleCases entry.
+func titlePage(head, body string) string {
+	return "<html><head>" + head + "</head><body>" + body + "<p>text</p></body></html>"
+}
+
 func TestHTMLArticleTitle(t *testing.T) {
-	tests := []struct {
-		name, head, body, want string
-	}{
-		{"site name after bar", "<title>Seven Ways to Save Energy at Home | HomeSite</title>", "", "Seven Ways to Save Energy at Home"},
-		{"only the last part goes", "<title>Seven Ways to Save Energy | Tips | HomeSite</title>", "", "Seven Ways to Save Energy | Tips"},
-		{"en dash", "<title>Lorem ipsum dolor sit amet – Site</title>", "", "Lorem ipsum dolor sit amet"},
-		{"short rest keeps the whole title", "<title>Mozilla - Wikipedia</title>", "", "Mozilla - Wikipedia"},
-		{"first part goes when the rest is short", "<title>Site | Long enough article title here</title>", "", "Long enough article title here"},
-		{"hierarchical separator", "<title>Parliament passes the new budget today » Politics</title>", "", "Parliament passes the new budget today"},
-		{"short hierarchical parts keep the whole title", "<title>News » Politics » Parliament passes the new budget</title>", "", "News » Politics » Parliament passes the new budget"},
-		{"colon without heading", "<title>Site: A title that is long enough to stand</title>", "", "A title that is long enough to stand"},
-		{"colon with matching heading", "<title>Report: the state of things</title>", "<h1>Report: the state of things</h1>", "Report: the state of things"},
-		{"many words before the colon", "<title>One two three four five six: seven eight nine</title>", "", "One two three four five six: seven eight nine"},
-		{"short title falls back to the only h1", "<title>Home</title>", "<h1>The Actual  Headline Of The Page</h1>", "The Actual Headline Of The Page"},
-		{"short title with two h1 stays", "<title>Home</title>", "<h1>One</h1><h1>Two</h1>", "Home"},
-		{"whitespace collapses", "<title>\n  A   spaced\n title  for testing purposes </title>", "", "A spaced title for testing purposes"},
-		{"svg title does not count", "", "<svg><title>Icon</title></svg><h1>Heading</h1>", "Heading"},
-	}
-	for _, tc := range tests {
+	for _, tc := range articleTitleCases {
 		t.Run(tc.name, func(t *testing.T) {
-			page := "<html><head>" + tc.head + "</head><body>" + tc.body + "<p>text</p></body></html>"
-			recs, errs := Parse(t.Context(), "t.html", []byte(page))
+			recs, errs := Parse(t.Context(), "t.html", []byte(titlePage(tc.head, tc.body)))
 			if len(errs) > 0 || len(recs) != 1 {
 				t.Fatalf("records %d, errors %v", len(recs), errs)
 			}
