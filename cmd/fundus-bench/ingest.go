@@ -105,6 +105,8 @@ func benchIngest(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer
 	mach.finish()
 	med := medians(rounds)
 	medRow := newRow("median", records, med)
+	medRow.bleve.ratios(rows, func(r row) baselineRow { return r.bleve })
+	medRow.plain.ratios(rows, func(r row) baselineRow { return r.plain })
 	rows = append(rows, medRow)
 	fmt.Fprintf(stdout, "median: fundus %.0f docs/s, bleve (fundus mapping) %.0f docs/s, plain app %.0f docs/s; ratios %.2f (target >= %.2f) and %.2f (target >= %.2f, bar %.2f); peak RSS fundus %s (target <= %d MB)\n\n",
 		medRow.fundusRate, medRow.bleve.rate, medRow.plain.rate, medRow.bleve.ratio, targetRatio,

@@ -129,6 +129,23 @@ func (r row) against(records int, b baselineMeasure) baselineRow {
 	return br
 }
 
+// ratios sets b's ratios to the medians of the rounds' ratios (get picks
+// the baseline from a round): each round compares runs made back to back
+// under the same load, which a ratio of medians taken from different
+// rounds does not.
+func (b *baselineRow) ratios(rounds []row, get func(row) baselineRow) {
+	pick := func(f func(baselineRow) float64) float64 {
+		v := make([]float64, len(rounds))
+		for i, r := range rounds {
+			v[i] = f(get(r))
+		}
+		return median(v)
+	}
+	b.ratio = pick(func(x baselineRow) float64 { return x.ratio })
+	b.wallRatio = pick(func(x baselineRow) float64 { return x.wallRatio })
+	b.cpuRatio = pick(func(x baselineRow) float64 { return x.cpuRatio })
+}
+
 // progress is b's part of a round's progress line, under name.
 func (b baselineRow) progress(name string) string {
 	return fmt.Sprintf("%s %.2f s indexing (%.2f s CPU; child wall %.2f s), %.0f docs/s, RSS %s, disk %s, ratio %.2f",
@@ -155,7 +172,7 @@ func writeSummary(w io.Writer, s summary) error {
 	p("## Ingest: %s (%d documents)\n\n", corpusName(s.cfg.corpus), s.records)
 	writeHeader(bw, s.cfg.args, s.cfg.fundus, s.machine.describe("the rounds"))
 	p("- Corpus: `%s`, %d records, %.1f MB; %d round(s), each running Fundus, then Bleve with Fundus's mapping, then the plain Bleve application; "+
-		"the median row takes the median of each measure, and computes rates and ratios from those\n",
+		"the median row takes the median of each measure and rate; its ratios are the medians of the rounds' ratios (each round runs Fundus and the baselines back to back, under the same load)\n",
 		s.cfg.corpus, s.records, float64(s.size)/(1<<20), s.cfg.rounds)
 	p("- Fundus: `fundus ingest --data <fresh temp dir> --json <corpus>` as a child process; time = wall time from start to exit " +
 		"(process start, parse, prepare, Badger commits with SyncWrites, Bleve batches, close)\n")

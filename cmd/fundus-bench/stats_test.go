@@ -70,3 +70,29 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestMedianRatios checks that the median row's ratios are the medians of
+// the rounds' ratios, not ratios of medians taken from different rounds.
+func TestMedianRatios(t *testing.T) {
+	rounds := []row{
+		{plain: baselineRow{ratio: 0.43, wallRatio: 0.5, cpuRatio: 0.8}},
+		{plain: baselineRow{ratio: 1.03, wallRatio: 1.1, cpuRatio: 0.7}},
+		{plain: baselineRow{ratio: 0.75, wallRatio: 0.9, cpuRatio: 0.9}},
+	}
+	var med baselineRow
+	med.ratios(rounds, func(r row) baselineRow { return r.plain })
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"throughput", med.ratio, 0.75},
+		{"wall", med.wallRatio, 0.9},
+		{"cpu", med.cpuRatio, 0.8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("median ratio %v, want %v", tc.got, tc.want)
+			}
+		})
+	}
+}
