@@ -135,69 +135,56 @@ func restoreCmd(e *env) *cobra.Command {
 }
 
 func exportCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return kbCommand(e, &cobra.Command{
 		Use:   "export [--data DIR] [FILE]",
 		Short: "Write every document as JSON Lines (to stdout, or FILE), readable by ingest",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			out := "-"
-			if len(args) == 1 {
-				out = args[0]
-			}
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
-			w, commit, abort, err := createOutput(e, out)
-			if err != nil {
-				return err
-			}
-			n, err := kb.Export(w)
-			if err != nil {
-				abort()
-				return err
-			}
-			if err := commit(); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "fundus: exported %d documents\n", n)
-			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		out := "-"
+		if len(args) == 1 {
+			out = args[0]
+		}
+		w, commit, abort, err := createOutput(e, out)
+		if err != nil {
+			return err
+		}
+		n, err := kb.Export(w)
+		if err != nil {
+			abort()
+			return err
+		}
+		if err := commit(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "fundus: exported %d documents\n", n)
+		return nil
+	})
 }
 
 func undeleteCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return kbCommand(e, &cobra.Command{
 		Use:   "undelete [--data DIR] ID...",
 		Short: "Restore deleted documents from the trash",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			failed := 0
-			for _, id := range args {
-				err := kb.Undelete(cmd.Context(), id)
-				switch {
-				case err == nil:
-					fmt.Fprintf(e.stdout, "restored %s\n", id)
-				case errors.Is(err, search.ErrNotFound), errors.Is(err, search.ErrConflict):
-					failed++
-					fmt.Fprintf(e.stderr, "fundus: %v\n", err)
-				default:
-					return err
-				}
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		failed := 0
+		for _, id := range args {
+			err := kb.Undelete(cmd.Context(), id)
+			switch {
+			case err == nil:
+				fmt.Fprintf(e.stdout, "restored %s\n", id)
+			case errors.Is(err, search.ErrNotFound), errors.Is(err, search.ErrConflict):
+				failed++
+				fmt.Fprintf(e.stderr, "fundus: %v\n", err)
+			default:
+				return err
 			}
-			if failed > 0 {
-				return &exitError{code: 1}
-			}
-			return nil
-		}),
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+		}
+		if failed > 0 {
+			return &exitError{code: 1}
+		}
+		return nil
+	})
 }
 
 // DefaultTrashRetention is how long deleted documents stay restorable.
@@ -211,56 +198,48 @@ func trashCmd(e *env) *cobra.Command {
 store. They can be restored with undelete until purged: by 'fundus trash purge',
 or by a running server once they are older than its --trash-retention.`,
 	}
-	var dir string
 	var asJSON bool
-	list := &cobra.Command{
+	list := kbCommand(e, &cobra.Command{
 		Use:   "list [--data DIR] [--json]",
 		Short: "List the trash",
 		Args:  cobra.NoArgs,
-		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			trash, err := kb.TrashList(cmd.Context())
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		trash, err := kb.TrashList(cmd.Context())
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if trash == nil {
+				trash = []search.TrashEntry{}
 			}
-			if asJSON {
-				if trash == nil {
-					trash = []search.TrashEntry{}
-				}
-				return printJSON(e.stdout, map[string]any{"trash": trash})
-			}
-			for _, t := range trash {
-				fmt.Fprintf(e.stdout, "%s  %s  %s (%s)\n", t.Deleted.Local().Format("2006-01-02 15:04"), t.ID, t.Title, t.Type)
-			}
-			fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
-			return nil
-		}),
-	}
-	dataFlag(e, list, &dir)
+			return printJSON(e.stdout, map[string]any{"trash": trash})
+		}
+		for _, t := range trash {
+			fmt.Fprintf(e.stdout, "%s  %s  %s (%s)\n", t.Deleted.Local().Format("2006-01-02 15:04"), t.ID, t.Title, t.Type)
+		}
+		fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
+		return nil
+	})
 	list.Flags().BoolVar(&asJSON, "json", false, "print the trash as one JSON object")
-	var pdir string
 	var olderThan time.Duration
-	purge := &cobra.Command{
+	purge := kbCommand(e, &cobra.Command{
 		Use:   "purge [--data DIR] [--older-than DURATION]",
 		Short: "Remove trashed documents for good",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(cmd *cobra.Command, args []string) error {
 			if olderThan < 0 {
 				return &usageError{errors.New("--older-than must not be negative")}
 			}
-			kb, err := openKB(cmd.Context(), e, pdir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
-			n, err := kb.PurgeTrash(cmd.Context(), olderThan)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "purged %d documents\n", n)
 			return nil
 		},
-	}
-	dataFlag(e, purge, &pdir)
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		n, err := kb.PurgeTrash(cmd.Context(), olderThan)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "purged %d documents\n", n)
+		return nil
+	})
 	purge.Flags().DurationVar(&olderThan, "older-than", 0, "only documents deleted longer ago than this (e.g. 720h); 0 purges all")
 	cmd.AddCommand(list, purge)
 	return cmd
