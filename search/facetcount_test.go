@@ -167,22 +167,11 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 // across page edges: pages and cursors must give the order of one long
 // page (score, then id), with no hit lost or repeated.
 func TestRelevanceTiesOrderByID(t *testing.T) {
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	var changes []Change
+	var docs []Document
 	for i, body := range []string{"Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Vertrauen"} {
-		d := &Document{ID: fmt.Sprintf("t%d", 7-i), Title: "Notiz", Body: body, Language: "de"}
-		if err := d.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: d.ID, Doc: d})
+		docs = append(docs, Document{ID: fmt.Sprintf("t%d", 7-i), Title: "Notiz", Body: body, Language: "de"})
 	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := memIndex(t, docs...)
 	ctx := context.Background()
 	all, err := ix.Search(ctx, Request{Query: "Kooperation", Size: 100, NoFacets: true})
 	if err != nil {
