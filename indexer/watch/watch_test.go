@@ -131,21 +131,25 @@ func (r *recorder) seen(from int, path string, removed bool) bool {
 
 func (r *recorder) waitChanged(from int, paths ...string) {
 	r.t.Helper()
-	r.waitFor(fmt.Sprintf("changed %v", paths), func() bool {
-		for _, p := range paths {
-			if !r.seen(from, p, false) {
-				return false
-			}
-		}
-		return true
-	})
+	r.waitSeen(from, false, paths)
 }
 
 func (r *recorder) waitRemoved(from int, paths ...string) {
 	r.t.Helper()
-	r.waitFor(fmt.Sprintf("removed %v", paths), func() bool {
+	r.waitSeen(from, true, paths)
+}
+
+// waitSeen waits until batches after the first from have every path in
+// changed (or in removed when removed is set).
+func (r *recorder) waitSeen(from int, removed bool, paths []string) {
+	r.t.Helper()
+	what := "changed"
+	if removed {
+		what = "removed"
+	}
+	r.waitFor(fmt.Sprintf("%s %v", what, paths), func() bool {
 		for _, p := range paths {
-			if !r.seen(from, p, true) {
+			if !r.seen(from, p, removed) {
 				return false
 			}
 		}
