@@ -109,16 +109,22 @@ type response struct {
 	JSON map[string]any
 }
 
+// do sends a request to h from loopback with the header fields; the
+// pseudo-fields "RemoteAddr" and "Host" set the client's address and the
+// request's Host. A JSON response is decoded into JSON.
 func do(t testing.TB, h http.Handler, method, target string, body io.Reader, header map[string]string) response {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
 	req.RemoteAddr = "127.0.0.1:5555"
 	for k, v := range header {
-		if k == "RemoteAddr" {
+		switch k {
+		case "RemoteAddr":
 			req.RemoteAddr = v
-			continue
+		case "Host":
+			req.Host = v
+		default:
+			req.Header.Set(k, v)
 		}
-		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
