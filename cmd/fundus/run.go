@@ -177,13 +177,21 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// kbCommand completes cmd as a command on the knowledge base in --data
-// (dataFlag): its RunE opens the knowledge base, runs run with it and
-// closes it; a failed close is the command's error when run succeeded.
-// Checks of the other flags that need no knowledge base go in PreRunE.
-func kbCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []string, kb *indexer.KB) error) *cobra.Command {
+// dirCommand completes cmd as a command on the data directory in --data
+// (dataFlag): its RunE calls run with it.
+func dirCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []string, dir string) error) *cobra.Command {
 	var dir string
-	cmd.RunE = func(cmd *cobra.Command, args []string) (err error) {
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return run(cmd, args, dir) }
+	dataFlag(e, cmd, &dir)
+	return cmd
+}
+
+// kbCommand completes cmd as a command on the knowledge base in --data:
+// its RunE opens the knowledge base, runs run with it and closes it; a
+// failed close is the command's error when run succeeded. Checks of the
+// other flags that need no knowledge base go in PreRunE.
+func kbCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []string, kb *indexer.KB) error) *cobra.Command {
+	return dirCommand(e, cmd, func(cmd *cobra.Command, args []string, dir string) (err error) {
 		kb, err := openKB(cmd.Context(), e, dir)
 		if err != nil {
 			return err
@@ -194,7 +202,5 @@ func kbCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []s
 			}
 		}()
 		return run(cmd, args, kb)
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+	})
 }
