@@ -244,11 +244,9 @@ func (s *Server) apiTrash(w http.ResponseWriter, r *http.Request) error {
 // apiBackup streams a consistent backup of the store (Badger's backup
 // format); `fundus restore` reads it.
 func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="fundus-`+time.Now().UTC().Format("20060102-150405")+`.backup"`)
+	attachment(w, "application/octet-stream", "fundus-"+time.Now().UTC().Format("20060102-150405")+".backup")
 	if err := s.w.Backup(r.Context(), w); err != nil {
-		s.log.Error("backup failed", "err", err)
-		panic(http.ErrAbortHandler) // headers are out: cut the stream short
+		s.abortStream("backup failed", err)
 	}
 	return nil
 }
