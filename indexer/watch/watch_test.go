@@ -157,6 +157,20 @@ func (r *recorder) waitSeen(from int, removed bool, paths []string) {
 	})
 }
 
+// batchesChanging counts the batches after the first from that have path
+// in changed.
+func (r *recorder) batchesChanging(from int, path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, b := range r.batches[from:] {
+		if slices.Contains(b.changed, path) {
+			n++
+		}
+	}
+	return n
+}
+
 func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -347,15 +361,7 @@ func TestBurst(t *testing.T) {
 	}
 	r.waitChanged(from, "busy.md")
 	r.sync()
-	n := 0
-	r.mu.Lock()
-	for _, b := range r.batches[from:] {
-		if slices.Contains(b.changed, "busy.md") {
-			n++
-		}
-	}
-	r.mu.Unlock()
-	if n != 1 {
+	if n := r.batchesChanging(from, "busy.md"); n != 1 {
 		t.Fatalf("50 saves applied in %d batches", n)
 	}
 }
@@ -533,15 +539,7 @@ func TestApplyErrorRetriedOnNextChange(t *testing.T) {
 	// The failed batch is not retried by itself …
 	r.sync()
 	r.sync()
-	n := 0
-	r.mu.Lock()
-	for _, b := range r.batches[from:] {
-		if slices.Contains(b.changed, "bad.md") {
-			n++
-		}
-	}
-	r.mu.Unlock()
-	if n != 1 {
+	if n := r.batchesChanging(from, "bad.md"); n != 1 {
 		t.Fatalf("bad.md applied %d times without a change", n)
 	}
 	// … but on the file's next change.
