@@ -102,9 +102,7 @@ func TestSignin(t *testing.T) {
 
 	t.Run("the form", func(t *testing.T) {
 		r, doc := getPage(t, h, "/signin?next=/topics", nil)
-		if r.Code != 200 {
-			t.Fatalf("status %d", r.Code)
-		}
+		wantStatus(t, r, 200)
 		if got := doc.Find("main h1").Text(); got != "Anmelden" {
 			t.Errorf("h1 %q", got)
 		}
