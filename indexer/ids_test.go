@@ -2,8 +2,6 @@ package indexer
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,16 +15,12 @@ import (
 func TestIngestNamesBadIDs(t *testing.T) {
 	kb := openKB(t, t.TempDir())
 	defer kb.Close()
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "gut.md"), []byte("# Gut\n\nText."), 0o644)
-	os.WriteFile(filepath.Join(dir, "boese.md"), []byte("---\nid: a/../secret/alpha\n---\n# Böse\n\nText."), 0o644)
-	os.WriteFile(filepath.Join(dir, "liste.jsonl"), []byte(`{"id":"liste/eins","title":"Eins"}`+"\n"+`{"id":"nul\u0000id","title":"Zwei"}`+"\n"+`{"id":"liste//drei","title":"Drei"}`+"\n"+`{"id":"liste/vier","title":"Vier"}`+"\n"), 0o644)
-	srcs, _ := PathSources([]string{dir})
-	var failed []string
-	sum, err := kb.Ingest(context.Background(), srcs, IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := writeFiles(t, map[string]string{
+		"gut.md":      "# Gut\n\nText.",
+		"boese.md":    "---\nid: a/../secret/alpha\n---\n# Böse\n\nText.",
+		"liste.jsonl": `{"id":"liste/eins","title":"Eins"}` + "\n" + `{"id":"nul\u0000id","title":"Zwei"}` + "\n" + `{"id":"liste//drei","title":"Drei"}` + "\n" + `{"id":"liste/vier","title":"Vier"}` + "\n",
+	})
+	sum, failed := ingestPaths(t, kb, dir)
 	if sum.Added != 3 || sum.Failed != 3 {
 		t.Errorf("got %+v, want 3 added, 3 failed", sum)
 	}

@@ -26,6 +26,35 @@ func openKB(t testing.TB, dir string) *KB {
 	return kb
 }
 
+// writeFiles writes files (name to content) into a new folder and
+// returns its path.
+func writeFiles(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// ingestPaths ingests the files and folders at paths into kb and returns
+// the summary and the failures reported along the way.
+func ingestPaths(t testing.TB, kb *KB, paths ...string) (Summary, []string) {
+	t.Helper()
+	srcs, errs := PathSources(paths)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var failed []string
+	sum, err := kb.Ingest(context.Background(), srcs, IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, failed
+}
+
 func item(id, title, body string) Item {
 	d := search.Document{ID: id, Type: "webinar", Title: title, Body: body, Language: "de", Date: "2020-04-16", Topics: []string{"Innovationskultur"}}
 	if err := d.Normalize(); err != nil {
@@ -210,16 +239,7 @@ func TestIngestFolder(t *testing.T) {
 	kb := openKB(t, t.TempDir())
 	defer kb.Close()
 	ctx := context.Background()
-	srcs, errs := PathSources([]string{"../testdata/ingest/mixed"})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	var failed []string
-	opts := IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }}
-	sum, err := kb.Ingest(ctx, srcs, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum, failed := ingestPaths(t, kb, "../testdata/ingest/mixed")
 	if sum.Added != 3 || sum.Failed != 3 {
 		t.Errorf("first run: %+v, want 3 added, 3 failed (%v)", sum, failed)
 	}
@@ -246,10 +266,7 @@ func TestIngestFolder(t *testing.T) {
 		t.Errorf("text note = %+v", n)
 	}
 
-	sum, err = kb.Ingest(ctx, srcs, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum, _ = ingestPaths(t, kb, "../testdata/ingest/mixed")
 	if sum.Unchanged != 3 || sum.Added != 0 || sum.Updated != 0 {
 		t.Errorf("second run: %+v, want 3 unchanged", sum)
 	}
@@ -308,15 +325,11 @@ func TestIngestUpdateAndPrune(t *testing.T) {
 func TestIngestDuplicateIDs(t *testing.T) {
 	kb := openKB(t, t.TempDir())
 	defer kb.Close()
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "a.md"), []byte("---\nid: same\n---\n# A\n\ntext"), 0o644)
-	os.WriteFile(filepath.Join(dir, "b.md"), []byte("---\nid: same\n---\n# B\n\ntext"), 0o644)
-	srcs, _ := PathSources([]string{dir})
-	var failed []string
-	sum, err := kb.Ingest(context.Background(), srcs, IngestOptions{OnError: func(err error) { failed = append(failed, err.Error()) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := writeFiles(t, map[string]string{
+		"a.md": "---\nid: same\n---\n# A\n\ntext",
+		"b.md": "---\nid: same\n---\n# B\n\ntext",
+	})
+	sum, failed := ingestPaths(t, kb, dir)
 	if sum.Added != 1 || sum.Failed != 1 || len(failed) != 1 || !strings.Contains(failed[0], "b.md") || !strings.Contains(failed[0], `duplicate id "same"`) {
 		t.Errorf("sum %+v, failures %v; want the second file named as a duplicate", sum, failed)
 	}

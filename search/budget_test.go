@@ -41,23 +41,11 @@ func abusePrefixes() []string {
 // newBudgetIndex indexes English documents: one per group of words.
 func newBudgetIndex(t *testing.T, groups map[string][]string) *Index {
 	t.Helper()
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	var changes []Change
+	var docs []Document
 	for id, words := range groups {
-		d := &Document{ID: id, Type: "other", Title: id, Body: strings.Join(words, " "), Language: "en"}
-		if err := d.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: id, Doc: d})
+		docs = append(docs, Document{ID: id, Type: "other", Title: id, Body: strings.Join(words, " "), Language: "en"})
 	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
-	return ix
+	return memIndex(t, docs...)
 }
 
 func TestExpansionBudget(t *testing.T) {
@@ -97,10 +85,7 @@ func TestExpansionBudget(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Search(%q): %v", tc.q, err)
 			}
-			var ids []string
-			for _, h := range res.Hits {
-				ids = append(ids, h.ID)
-			}
+			ids := resultIDs(res)
 			slices.Sort(ids)
 			if !slices.Equal(ids, tc.wantHits) {
 				t.Errorf("Search(%q): got %v, want %v", tc.q, ids, tc.wantHits)

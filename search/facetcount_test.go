@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // randomDocs makes n documents with facet values drawn from small sets, so
@@ -102,6 +103,21 @@ func newRandomIndex(t *testing.T) *Index {
 	return ix
 }
 
+// compiledRequest is req normalized, as Search does, and its text query
+// compiled with the default tuning: what ix.request builds a Bleve
+// request of.
+func compiledRequest(t *testing.T, ix *Index, req Request) (Request, query.Query) {
+	t.Helper()
+	if err := req.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	_, textQ, err := ix.compiler(DefaultTuning()).parse(req.Query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, textQ
+}
+
 // TestFacetCountsMatchBleve checks Fundus's facet counting (per-segment
 // ordinal tables) against Bleve's own terms facets on the same index:
 // several segments, documents updated with other values, documents
@@ -127,14 +143,7 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := tc.req
-			if err := r.normalize(); err != nil {
-				t.Fatal(err)
-			}
-			_, textQ, err := ix.compiler(DefaultTuning()).parse(r.Query)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r, textQ := compiledRequest(t, ix, tc.req)
 			for _, f := range FacetNames {
 				req := ix.request(ctx, textQ, r, f)
 				if len(r.Filters[f]) == 0 {
@@ -167,22 +176,11 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 // across page edges: pages and cursors must give the order of one long
 // page (score, then id), with no hit lost or repeated.
 func TestRelevanceTiesOrderByID(t *testing.T) {
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	var changes []Change
+	var docs []Document
 	for i, body := range []string{"Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Kooperation", "Kooperation und Vertrauen", "Kooperation", "Vertrauen"} {
-		d := &Document{ID: fmt.Sprintf("t%d", 7-i), Title: "Notiz", Body: body, Language: "de"}
-		if err := d.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: d.ID, Doc: d})
+		docs = append(docs, Document{ID: fmt.Sprintf("t%d", 7-i), Title: "Notiz", Body: body, Language: "de"})
 	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := memIndex(t, docs...)
 	ctx := context.Background()
 	all, err := ix.Search(ctx, Request{Query: "Kooperation", Size: 100, NoFacets: true})
 	if err != nil {
@@ -245,14 +243,7 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := tc.req
-			if err := r.normalize(); err != nil {
-				t.Fatal(err)
-			}
-			_, textQ, err := ix.compiler(DefaultTuning()).parse(r.Query)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r, textQ := compiledRequest(t, ix, tc.req)
 			req := ix.request(ctx, textQ, r, "")
 			req.Size = 1000
 			sortBy(req, r)

@@ -44,22 +44,7 @@ func languageIndex(t *testing.T) *Index {
 		{ID: "en-cells", Type: "other", Title: "Starved cells", Body: "Cells die when they are starved of oxygen.", Language: "en"},
 		{ID: "de-zellen", Type: "other", Title: "Zellkulturen", Body: "Wer Zellen zählt, braucht ein Mikroskop und Geduld. Zellen teilen sich.", Language: "de"},
 	}
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	var changes []Change
-	for i := range docs {
-		if err := docs[i].Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
-	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
-	return ix
+	return memIndex(t, docs...)
 }
 
 func hitIDs(t *testing.T, ix *Index, q string, tune *Tuning) []string {
@@ -68,11 +53,7 @@ func hitIDs(t *testing.T, ix *Index, q string, tune *Tuning) []string {
 	if err != nil {
 		t.Fatalf("search %q: %v", q, err)
 	}
-	var ids []string
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
-	return ids
+	return resultIDs(res)
 }
 
 func TestForeignStopWords(t *testing.T) {
@@ -147,21 +128,7 @@ func TestWordVariantsFound(t *testing.T) {
 		{ID: "noun", Type: "webinar", Title: "Strategische Verankerung", Body: "Über die Verankerung von Offenheit in Zielen.", Language: "de"},
 		{ID: "other", Type: "other", Title: "Glossar", Body: "Offenheit ist eine Haltung.", Language: "de"},
 	}
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	var changes []Change
-	for i := range docs {
-		if err := docs[i].Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
-	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := memIndex(t, docs...)
 	off := DefaultTuning()
 	off.VariantBoost = 0
 	// "verankert" meets "Verankerung" only as a variant.

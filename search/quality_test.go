@@ -45,14 +45,7 @@ func newQualityIndex(t *testing.T, g *Glossary) *Index {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	docs := qualityDocs()
-	var changes []Change
-	for i := range docs {
-		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
-	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	indexDocs(t, ix, qualityDocs()...)
 	if g != nil {
 		if err := ix.SetGlossary(g); err != nil {
 			t.Fatal(err)
@@ -67,20 +60,38 @@ func searchIDs(t *testing.T, ix *Index, q string) ([]string, *Result) {
 	if err != nil {
 		t.Fatalf("search %q: %v", q, err)
 	}
-	var ids []string
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
+	return resultIDs(res), res
+}
+
+// hitsWant is what a search for q must find.
+type hitsWant struct {
+	q            string
+	first        string   // must rank first
+	want, reject []string // must be found / must not be found
+}
+
+// checkHits searches ix for c.q and checks the hits against c.
+func checkHits(t *testing.T, ix *Index, c hitsWant) {
+	t.Helper()
+	ids, _ := searchIDs(t, ix, c.q)
+	if c.first != "" && (len(ids) == 0 || ids[0] != c.first) {
+		t.Errorf("%q: hits %v, want %s first", c.q, ids, c.first)
 	}
-	return ids, res
+	for _, w := range c.want {
+		if !slices.Contains(ids, w) {
+			t.Errorf("%q: hits %v, want %s among them", c.q, ids, w)
+		}
+	}
+	for _, r := range c.reject {
+		if slices.Contains(ids, r) {
+			t.Errorf("%q: hits %v, want no %s", c.q, ids, r)
+		}
+	}
 }
 
 func TestDecompounding(t *testing.T) {
 	ix := newQualityIndex(t, nil)
-	cases := []struct {
-		q            string
-		first        string   // must rank first
-		want, reject []string // must be found / must not be found
-	}{
+	cases := []hitsWant{
 		// A part finds the compounds, the exact word first.
 		{q: "Kultur", first: "kultur-apart", want: []string{"kultur", "fehler"}},
 		{q: "Wärme", want: []string{"waerme"}},
@@ -97,20 +108,7 @@ func TestDecompounding(t *testing.T) {
 		{q: "Unternehmen", want: []string{"unternehmen"}, reject: []string{"waerme"}},
 	}
 	for _, c := range cases {
-		ids, _ := searchIDs(t, ix, c.q)
-		if c.first != "" && (len(ids) == 0 || ids[0] != c.first) {
-			t.Errorf("%q: hits %v, want %s first", c.q, ids, c.first)
-		}
-		for _, w := range c.want {
-			if !slices.Contains(ids, w) {
-				t.Errorf("%q: hits %v, want %s among them", c.q, ids, w)
-			}
-		}
-		for _, r := range c.reject {
-			if slices.Contains(ids, r) {
-				t.Errorf("%q: hits %v, want no %s", c.q, ids, r)
-			}
-		}
+		checkHits(t, ix, c)
 	}
 	// "nehmen" must not find Unternehmen through "unter" + "nehmen": the
 	// only hit is the document that says "nehmen".
@@ -232,11 +230,7 @@ func TestSynonyms(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := newQualityIndex(t, g)
-	cases := []struct {
-		q     string
-		first string
-		want  []string
-	}{
+	cases := []hitsWant{
 		// One word to one word, across languages (Bleve's synonym source).
 		{q: "Universitäten", want: []string{"hochschule", "uni-en"}},
 		{q: "university", want: []string{"uni-en", "hochschule"}},
@@ -249,15 +243,7 @@ func TestSynonyms(t *testing.T) {
 		{q: "failure culture", first: "fehler"},
 	}
 	for _, c := range cases {
-		ids, _ := searchIDs(t, ix, c.q)
-		if c.first != "" && (len(ids) == 0 || ids[0] != c.first) {
-			t.Errorf("%q: hits %v, want %s first", c.q, ids, c.first)
-		}
-		for _, w := range c.want {
-			if !slices.Contains(ids, w) {
-				t.Errorf("%q: hits %v, want %s among them", c.q, ids, w)
-			}
-		}
+		checkHits(t, ix, c)
 	}
 
 	// The glossary's document is no document: not listed, not counted.

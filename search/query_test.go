@@ -33,20 +33,7 @@ func qlDocs() []Document {
 
 func newQLIndex(t testing.TB) *Index {
 	t.Helper()
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	docs := qlDocs()
-	var changes []Change
-	for i := range docs {
-		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
-	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
-	return ix
+	return memIndex(t, qlDocs()...)
 }
 
 // qlSearch runs the query language query q and returns the ids of the

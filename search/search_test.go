@@ -29,20 +29,44 @@ func fixtureDocs() []Document {
 
 func newFixtureIndex(t testing.TB) *Index {
 	t.Helper()
+	return memIndex(t, fixtureDocs()...)
+}
+
+// memIndex makes an in-memory index of docs, closed when the test ends.
+func memIndex(t testing.TB, docs ...Document) *Index {
+	t.Helper()
 	ix, err := NewMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	var changes []Change
-	docs := fixtureDocs()
+	indexDocs(t, ix, docs...)
+	return ix
+}
+
+// indexDocs normalizes docs and writes them into ix in one batch, as the
+// first change (sequence number 1).
+func indexDocs(t testing.TB, ix *Index, docs ...Document) {
+	t.Helper()
+	changes := make([]Change, len(docs))
 	for i := range docs {
-		changes = append(changes, Change{ID: docs[i].ID, Doc: &docs[i]})
+		if err := docs[i].Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		changes[i] = Change{ID: docs[i].ID, Doc: &docs[i]}
 	}
 	if err := ix.Apply(changes, 1); err != nil {
 		t.Fatal(err)
 	}
-	return ix
+}
+
+// resultIDs are the ids of res's hits, in order.
+func resultIDs(res *Result) []string {
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
 
 // facetValuesOf returns a document's values for a facet, computed from the
@@ -170,11 +194,7 @@ func TestSearchQueryAndSort(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, h := range res.Hits {
-				got = append(got, h.ID)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := resultIDs(res); !slices.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
@@ -182,14 +202,7 @@ func TestSearchQueryAndSort(t *testing.T) {
 }
 
 func TestSnippetHighlightsAndEscapes(t *testing.T) {
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	d := Document{ID: "x", Title: "Script", Body: `Vorsicht <script>alert(1)</script> vor Kooperation & Vertrauen`, Language: "de"}
-	d.Normalize()
-	ix.Apply([]Change{{ID: "x", Doc: &d}}, 1)
+	ix := memIndex(t, Document{ID: "x", Title: "Script", Body: `Vorsicht <script>alert(1)</script> vor Kooperation & Vertrauen`, Language: "de"})
 	res, err := ix.Search(context.Background(), Request{Query: "Kooperation"})
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("search: %v, %v", res, err)
@@ -317,25 +330,15 @@ func TestRelatedTopicsSuggest(t *testing.T) {
 // TestSuggestBeyondTheTopValues: people and organisations are suggested
 // from all their values, not only a facet's most frequent MaxFacetSize.
 func TestSuggestBeyondTheTopValues(t *testing.T) {
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	var changes []Change
+	var docs []Document
 	for i := range MaxFacetSize + 5 {
-		d := &Document{ID: fmt.Sprintf("p%d", i), Title: "Protokoll", Body: "Notiz", Language: "de", People: []string{fmt.Sprintf("Anna Beispiel %04d", i)}}
+		d := Document{ID: fmt.Sprintf("p%d", i), Title: "Protokoll", Body: "Notiz", Language: "de", People: []string{fmt.Sprintf("Anna Beispiel %04d", i)}}
 		if i == MaxFacetSize+4 {
 			d.People = []string{"Zacharias Quellmann"} // sorts after every other value of count 1
 		}
-		if err := d.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: d.ID, Doc: d})
+		docs = append(docs, d)
 	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := memIndex(t, docs...)
 	got, err := ix.Suggest(context.Background(), "quell", 8)
 	if err != nil {
 		t.Fatal(err)
@@ -350,11 +353,6 @@ func TestSuggestBeyondTheTopValues(t *testing.T) {
 // earlier ones must match too); titles that start with the typed text come
 // first, then shorter ones.
 func TestSuggestTitles(t *testing.T) {
-	ix, err := NewMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	titles := map[string]string{
 		"t1": "Neue Wege der Kooperation mit Hochschulen",
 		"t2": "Kooperationen im Mittelstand",
@@ -362,17 +360,11 @@ func TestSuggestTitles(t *testing.T) {
 		"t4": "Digitale Plattformen für Kooperation und Austausch",
 		"t5": "Haushalt und Controlling",
 	}
-	var changes []Change
+	var docs []Document
 	for id, title := range titles {
-		d := &Document{ID: id, Title: title, Body: "Text", Language: "de"}
-		if err := d.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		changes = append(changes, Change{ID: id, Doc: d})
+		docs = append(docs, Document{ID: id, Title: title, Body: "Text", Language: "de"})
 	}
-	if err := ix.Apply(changes, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := memIndex(t, docs...)
 	cases := []struct {
 		prefix string
 		want   []string // the title suggestions, in order

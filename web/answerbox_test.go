@@ -28,9 +28,7 @@ func TestAnswerBox(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, doc := getPage(t, h, tc.target, tc.header)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			box := doc.Find(".results .answer-box")
 			if (box.Length() == 1) != tc.box {
 				t.Fatalf("answer box shown = %v, want %v", box.Length() == 1, tc.box)

@@ -32,9 +32,7 @@ func TestAPIAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, nil)
-			if r.Code != tc.code {
-				t.Fatalf("status %d, want %d: %s", r.Code, tc.code, r.Body.String())
-			}
+			wantStatus(t, r, tc.code)
 			if tc.code != 200 {
 				if !strings.Contains(r.Body.String(), `"field":"`+tc.firstID+`"`) {
 					t.Errorf("error does not name %s: %s", tc.firstID, r.Body.String())

@@ -109,16 +109,22 @@ type response struct {
 	JSON map[string]any
 }
 
+// do sends a request to h from loopback with the header fields; the
+// pseudo-fields "RemoteAddr" and "Host" set the client's address and the
+// request's Host. A JSON response is decoded into JSON.
 func do(t testing.TB, h http.Handler, method, target string, body io.Reader, header map[string]string) response {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
 	req.RemoteAddr = "127.0.0.1:5555"
 	for k, v := range header {
-		if k == "RemoteAddr" {
+		switch k {
+		case "RemoteAddr":
 			req.RemoteAddr = v
-			continue
+		case "Host":
+			req.Host = v
+		default:
+			req.Header.Set(k, v)
 		}
-		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -129,6 +135,14 @@ func do(t testing.TB, h http.Handler, method, target string, body io.Reader, hea
 		}
 	}
 	return r
+}
+
+// wantStatus stops the test unless r has the status code.
+func wantStatus(t testing.TB, r response, code int) {
+	t.Helper()
+	if r.Code != code {
+		t.Fatalf("status %d, want %d: %s", r.Code, code, r.Body.String())
+	}
 }
 
 func errorOf(r response) (code, msg, field string) {
@@ -185,9 +199,7 @@ func TestSearchEndpoint(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, nil)
-			if r.Code != tc.status {
-				t.Fatalf("status %d, want %d: %s", r.Code, tc.status, r.Body.String())
-			}
+			wantStatus(t, r, tc.status)
 			if tc.status != 200 {
 				code, msg, _ := errorOf(r)
 				if code != "invalid_parameter" || !strings.Contains(msg, tc.errWord) {
@@ -386,9 +398,7 @@ func TestDocumentsRelatedTopicsSuggest(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, nil)
-			if r.Code != tc.status {
-				t.Fatalf("status %d, want %d: %s", r.Code, tc.status, r.Body.String())
-			}
+			wantStatus(t, r, tc.status)
 			if tc.status == 404 {
 				if code, _, _ := errorOf(r); code != "not_found" {
 					t.Errorf("error code %q", code)
@@ -583,9 +593,7 @@ func TestWrites(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, tc.method, tc.target, strings.NewReader(tc.body), tc.header)
-			if r.Code != tc.status {
-				t.Fatalf("status %d, want %d: %s", r.Code, tc.status, r.Body.String())
-			}
+			wantStatus(t, r, tc.status)
 			if tc.check != nil {
 				tc.check(t, r)
 			}
@@ -634,9 +642,7 @@ func TestIngestUpload(t *testing.T) {
 		"bild.png":          "\x89PNG",
 	})
 	r := do(t, h, "POST", "/api/ingest", body, map[string]string{"Content-Type": ct})
-	if r.Code != 200 {
-		t.Fatalf("status %d: %s", r.Code, r.Body.String())
-	}
+	wantStatus(t, r, 200)
 	if r.JSON["added"] != 3.0 || r.JSON["failed"] != 2.0 {
 		t.Errorf("results = %v", r.JSON)
 	}

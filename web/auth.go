@@ -182,12 +182,8 @@ func clientNet(r *http.Request) string {
 // checkAdmin decides whether r may use an administrative endpoint
 // (backup, trash), which hands out members-only documents too.
 func (s *Server) checkAdmin(r *http.Request) error {
-	switch {
-	case s.cfg.Token != "":
-		return s.checkToken(r)
-	case s.cfg.ReadToken != "":
-		return &apiError{status: http.StatusForbidden, code: "forbidden",
-			msg: "administration needs the write token, and this server has none: restart it with --token (or FUNDUS_API_TOKEN)"}
+	if decided, err := s.checkWriteToken(r, "administration needs", ""); decided {
+		return err
 	}
 	if err := s.checkToken(r); err != nil {
 		return err
@@ -197,8 +193,7 @@ func (s *Server) checkAdmin(r *http.Request) error {
 		return err
 	}
 	if n > 0 {
-		return &apiError{status: http.StatusForbidden, code: "forbidden",
-			msg: "this server holds members-only documents, and administration would hand them out: restart it with --token (or FUNDUS_API_TOKEN) and use that token"}
+		return forbidden("this server holds members-only documents, and administration would hand them out: restart it with --token (or FUNDUS_API_TOKEN) and use that token")
 	}
 	return nil
 }
@@ -206,17 +201,32 @@ func (s *Server) checkAdmin(r *http.Request) error {
 // checkMetrics decides whether r may read /metrics: with the write token,
 // or from loopback on a server without tokens.
 func (s *Server) checkMetrics(r *http.Request) error {
-	switch {
-	case s.cfg.Token != "":
-		return s.checkToken(r)
-	case s.cfg.ReadToken != "":
-		return &apiError{status: http.StatusForbidden, code: "forbidden",
-			msg: "metrics need the write token, and this server has none: restart it with --token (or FUNDUS_API_TOKEN), or serve metrics on --metrics-addr"}
-	case !isLoopback(r.RemoteAddr):
-		return &apiError{status: http.StatusForbidden, code: "forbidden",
-			msg: "without a configured token, metrics are served to this machine only"}
+	if decided, err := s.checkWriteToken(r, "metrics need", ", or serve metrics on --metrics-addr"); decided {
+		return err
+	}
+	if !isLoopback(r.RemoteAddr) {
+		return forbidden("without a configured token, metrics are served to this machine only")
 	}
 	return nil
+}
+
+// checkWriteToken decides r for what needs the write token, on a server
+// that has one (r must bear it) or has only a read token (r is refused;
+// the message starts with need and ends with alternative). On a server
+// without tokens it decides nothing: the caller does.
+func (s *Server) checkWriteToken(r *http.Request, need, alternative string) (decided bool, err error) {
+	switch {
+	case s.cfg.Token != "":
+		return true, s.checkToken(r)
+	case s.cfg.ReadToken != "":
+		return true, forbidden(need + " the write token, and this server has only a read token: restart it with --token (or FUNDUS_API_TOKEN)" + alternative)
+	}
+	return false, nil
+}
+
+// forbidden is a 403 with msg.
+func forbidden(msg string) error {
+	return &apiError{status: http.StatusForbidden, code: "forbidden", msg: msg}
 }
 
 // unauthorized marks a 401 with the challenge RFC 6750 asks for.

@@ -63,10 +63,8 @@ type axeViolation struct {
 // checked too. A serious or critical violation fails the test; moderate
 // and minor ones are logged.
 func TestAccessibility(t *testing.T) {
-	exe := needChromium(t)
 	axe := axeScript(t)
-	ts := demoServer(t, web.Config{})
-	b := newBrowser(t, exe)
+	ts, b := browserTest(t, web.Config{})
 
 	pages := []struct{ name, path string }{
 		{"home", "/"},

@@ -15,16 +15,8 @@ import (
 // page does not scroll sideways, and the data table opens without
 // JavaScript help (a <details>).
 func TestBrowserCharts(t *testing.T) {
-	exe := needChromium(t)
-	ts := demoServer(t, web.Config{})
-	b := newBrowser(t, exe)
-	shots := os.Getenv("SCREENSHOT_DIR")
-	if shots == "" {
-		shots = filepath.Join(t.TempDir(), "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	ts, b := browserTest(t, web.Config{})
+	shots := screenshotDir(t)
 	pages := []struct{ name, path, chart string }{
 		{"home", "/", "#chart-years svg"},
 		{"topic", "/topics/Open%20Innovation", "#chart-years svg"},
@@ -32,10 +24,7 @@ func TestBrowserCharts(t *testing.T) {
 	}
 	for _, lang := range []string{"de", "en"} {
 		b.do("switch to "+lang, chromedp.Navigate(ts.URL+"/lang/"+lang))
-		for _, size := range []struct {
-			name  string
-			width int64
-		}{{"desktop", 1280}, {"phone", 390}} {
+		for _, size := range viewports {
 			for _, p := range pages {
 				t.Run(lang+"/"+size.name+"/"+p.name, func(t *testing.T) {
 					b := b.in(t)
@@ -77,8 +66,6 @@ func TestBrowserCharts(t *testing.T) {
 			}
 		}
 	}
-	if p := b.consoleProblems(); len(p) > 0 {
-		t.Errorf("console problems (CSP?): %v", p)
-	}
+	checkConsole(t, b)
 	t.Logf("screenshots in %s", shots)
 }

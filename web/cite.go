@@ -400,8 +400,7 @@ func (s *Server) apiCitation(w http.ResponseWriter, r *http.Request) error {
 	}
 	it := s.citeItem(doc, lang, s.baseURL(r), s.now())
 	name := "fundus-" + citeKeys{}.key(it)
-	w.Header().Set("Content-Type", f.ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, f.ext))
+	attachment(w, f.ctype, name+"."+f.ext)
 	cw := newCiteWriter(w, format)
 	if err := cw.write(it); err != nil {
 		return err

@@ -49,9 +49,7 @@ func TestDocumentCitation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, nil)
-			if r.Code != tc.code {
-				t.Fatalf("status %d, want %d: %s", r.Code, tc.code, r.Body.String())
-			}
+			wantStatus(t, r, tc.code)
 			if ct := r.Header().Get("Content-Type"); !strings.HasPrefix(ct, tc.ctype) {
 				t.Errorf("Content-Type %q, want %s", ct, tc.ctype)
 			}
@@ -104,9 +102,7 @@ func TestCitationAuthorAndEscaping(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", "/api/documents/"+tc.id+"/citation?format=bibtex", nil, nil)
-			if r.Code != 200 {
-				t.Fatalf("status %d: %s", r.Code, r.Body.String())
-			}
+			wantStatus(t, r, 200)
 			body := r.Body.String()
 			for _, w := range tc.want {
 				if !strings.Contains(body, w) {
@@ -141,9 +137,7 @@ func TestCitationExport(t *testing.T) {
 	for _, format := range []string{"bibtex", "ris", "csl-json"} {
 		t.Run(format, func(t *testing.T) {
 			r := do(t, h, "GET", "/api/search?org=Stifterverband&size=1&format="+format, nil, nil)
-			if r.Code != 200 {
-				t.Fatalf("status %d: %s", r.Code, r.Body.String())
-			}
+			wantStatus(t, r, 200)
 			if cd := r.Header().Get("Content-Disposition"); !strings.Contains(cd, `filename="fundus-citations-`) {
 				t.Errorf("Content-Disposition %q", cd)
 			}
@@ -194,9 +188,7 @@ func TestDocumentPageCitation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, doc := getPage(t, h, tc.target, tc.header)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			if got := doc.Find("#citation").Text(); !strings.HasPrefix(got, tc.citation) || !strings.Contains(got, "http://example.com/documents/webinars/kultur") {
 				t.Errorf("citation %q", got)
 			}

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -18,26 +16,15 @@ import (
 // link to a passage (#p-N) scrolls to it and marks it, and the sidebar
 // names glossary values in the page's language.
 func TestBrowserDocumentPage(t *testing.T) {
-	exe := needChromium(t)
-	ts := demoServer(t, web.Config{})
-	b := newBrowser(t, exe)
-	shots := os.Getenv("SCREENSHOT_DIR")
-	if shots == "" {
-		shots = filepath.Join(t.TempDir(), "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	ts, b := browserTest(t, web.Config{})
+	shots := screenshotDir(t)
 	const page = "/documents/recommendations/monitoring-offener-innovation"
 	for _, lang := range []struct{ code, topic, badge string }{
 		{"de", "Innovationsmanagement", "Empfehlung"},
 		{"en", "Innovation management", "Recommendation"},
 	} {
 		b.do("switch to "+lang.code, chromedp.Navigate(ts.URL+"/lang/"+lang.code))
-		for _, size := range []struct {
-			name  string
-			width int64
-		}{{"desktop", 1280}, {"phone", 390}} {
+		for _, size := range viewports {
 			t.Run(lang.code+"/"+size.name, func(t *testing.T) {
 				b := b.in(t)
 				b.do("turn JavaScript off", scripts(false))
@@ -102,9 +89,7 @@ func TestBrowserDocumentPage(t *testing.T) {
 			})
 		}
 	}
-	if p := b.consoleProblems(); len(p) > 0 {
-		t.Errorf("console problems (CSP?): %v", p)
-	}
+	checkConsole(t, b)
 	t.Logf("screenshots in %s", shots)
 }
 

@@ -104,9 +104,7 @@ func TestDocumentPageBody(t *testing.T) {
 
 	t.Run("hostile markup in a source is removed", func(t *testing.T) {
 		r, doc := getPage(t, h, "/documents/notizen/feindlich", nil)
-		if r.Code != 200 {
-			t.Fatalf("status %d", r.Code)
-		}
+		wantStatus(t, r, 200)
 		b := doc.Find("article .doc-body")
 		if b.Length() != 1 || b.Find("li").Length() != 2 {
 			html, _ := b.Html()
@@ -170,9 +168,7 @@ func TestDocumentPageSidebar(t *testing.T) {
 			{english, map[string]string{"Duration": "90 minutes", "Series": "innOpeers 2020", "Format": "Online-Webinar"}},
 		} {
 			r, doc := getPage(t, h, page, tc.header)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			m := meta(doc)
 			for k, want := range tc.want {
 				if m[k] != want {

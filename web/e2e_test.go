@@ -311,15 +311,20 @@ func needChromium(t *testing.T) string {
 	return exe
 }
 
-func TestBrowser(t *testing.T) {
+// browserTest starts what a browser test needs: the demo server with cfg
+// (and the extra documents), and a browser to open its pages in. It
+// skips the test where there is no Chromium.
+func browserTest(t *testing.T, cfg web.Config, extra ...string) (*httptest.Server, *browser) {
+	t.Helper()
 	exe := needChromium(t)
-	started := time.Now()
-	// The server has a read token and a members-only document, which the
-	// public steps never see and the sign-in step finds.
-	const readToken = "e2e-read-token"
-	ts := demoServer(t, web.Config{ReadToken: readToken}, e2eMembersDoc)
-	b := newBrowser(t, exe)
+	ts := demoServer(t, cfg, extra...)
+	return ts, newBrowser(t, exe)
+}
 
+// screenshotDir is the folder a browser test saves its screenshots in:
+// $SCREENSHOT_DIR, or a temporary one.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
 	shots := os.Getenv("SCREENSHOT_DIR")
 	if shots == "" {
 		shots = filepath.Join(t.TempDir(), "screenshots")
@@ -327,6 +332,31 @@ func TestBrowser(t *testing.T) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return shots
+}
+
+// viewports are the screen widths pages are checked at.
+var viewports = []struct {
+	name  string
+	width int64
+}{{"desktop", 1280}, {"phone", 390}}
+
+// checkConsole fails t if the browser's console reported problems (a
+// blocked script or style: the Content Security Policy?).
+func checkConsole(t *testing.T, b *browser) {
+	t.Helper()
+	if p := b.consoleProblems(); len(p) > 0 {
+		t.Errorf("console problems (CSP?): %v", p)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	started := time.Now()
+	// The server has a read token and a members-only document, which the
+	// public steps never see and the sign-in step finds.
+	const readToken = "e2e-read-token"
+	ts, b := browserTest(t, web.Config{ReadToken: readToken}, e2eMembersDoc)
+	shots := screenshotDir(t)
 
 	t.Run("screenshots", func(t *testing.T) {
 		b := b.in(t)
@@ -340,10 +370,7 @@ func TestBrowser(t *testing.T) {
 			{"recommendations", "/recommendations"},
 			{"signin", "/signin"},
 		}
-		for _, size := range []struct {
-			name  string
-			width int64
-		}{{"desktop", 1280}, {"phone", 390}} {
+		for _, size := range viewports {
 			for _, p := range pages {
 				b.screenshot(shots, p.name+"-"+size.name, ts.URL+p.path, size.width)
 			}

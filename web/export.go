@@ -79,16 +79,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, req search.Reque
 			return err
 		}
 		now := s.now()
-		w.Header().Set("Content-Type", cf.ctype)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fundus-citations-%s.%s"`, stamp, cf.ext))
+		attachment(w, cf.ctype, "fundus-citations-"+stamp+"."+cf.ext)
 		cw := newCiteWriter(w, format)
 		err = each(func(d *search.Document) error { return cw.write(s.citeItem(d, lang, base, now)) })
 		if cerr := cw.close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			s.log.Error("citation export failed", "err", err)
-			panic(http.ErrAbortHandler)
+			s.abortStream("citation export failed", err)
 		}
 		return nil
 	}
@@ -100,16 +98,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, req search.Reque
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", f.ctype)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fundus-export-%s.%s"`, stamp, f.ext))
+		attachment(w, f.ctype, "fundus-export-"+stamp+"."+f.ext)
 		_, err = buf.WriteTo(w)
 		if err != nil {
 			s.log.Warn("export: send workbook", "err", err)
 		}
 		return nil
 	}
-	w.Header().Set("Content-Type", f.ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fundus-export-%s.%s"`, stamp, f.ext))
+	attachment(w, f.ctype, "fundus-export-"+stamp+"."+f.ext)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -131,12 +127,24 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, req search.Reque
 		err = ferr
 	}
 	if err != nil {
-		// Headers are sent; all that is left is to cut the stream short
-		// so the client sees an incomplete download, and to log.
-		s.log.Error("export failed", "err", err)
-		panic(http.ErrAbortHandler)
+		s.abortStream("export failed", err)
 	}
 	return nil
+}
+
+// attachment sets the headers of a download of type ctype named
+// filename (which must need no quoting: see contentDisposition).
+func attachment(w http.ResponseWriter, ctype, filename string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+}
+
+// abortStream ends a response whose headers are sent: all that is left
+// is to log err and to cut the stream short, so that the client sees an
+// incomplete download.
+func (s *Server) abortStream(msg string, err error) {
+	s.log.Error(msg, "err", err)
+	panic(http.ErrAbortHandler)
 }
 
 // xlsxMaxCell is the longest text an Excel cell holds.

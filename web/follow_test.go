@@ -29,9 +29,7 @@ func TestFeedTitlesAndAuthors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, nil)
-			if r.Code != 200 {
-				t.Fatalf("status %d: %s", r.Code, r.Body.String())
-			}
+			wantStatus(t, r, 200)
 			var feed struct {
 				Title  string `xml:"title"`
 				Author struct {
@@ -94,9 +92,7 @@ func TestFollowControl(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, doc := getPage(t, h, tc.target, tc.header)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			f := doc.Find("details.follow")
 			if f.Length() != 1 || f.Find("summary").Length() != 1 {
 				t.Fatalf("%d follow controls", f.Length())
@@ -146,9 +142,7 @@ func TestFollowPage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, doc := getPage(t, h, tc.target, tc.header)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			if got := strings.Join(strings.Fields(doc.Find("h1").Text()), " "); got != tc.heading {
 				t.Errorf("heading %q, want %q", got, tc.heading)
 			}

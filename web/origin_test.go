@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,12 +64,25 @@ func TestCrossSiteWrites(t *testing.T) {
 		{"Sec-Fetch-Site": "same-origin", "Origin": "http://example.com"},
 		{"Sec-Fetch-Site": "none"},
 	}
-	writes := []struct {
+	type write struct {
 		name, method, target string
 		body                 func() (io.Reader, string)
 		// ok is the status of the write when it is let through.
 		ok int
-	}{
+	}
+	// send sends wr, with the browser's headers hd, from loopback.
+	send := func(t *testing.T, wr write, hd map[string]string) response {
+		t.Helper()
+		var body io.Reader
+		header := maps.Clone(hd)
+		if wr.body != nil {
+			var ct string
+			body, ct = wr.body()
+			header["Content-Type"] = ct
+		}
+		return do(t, h, wr.method, wr.target, body, header)
+	}
+	writes := []write{
 		{"ingest", "POST", "/api/ingest", func() (io.Reader, string) {
 			return multipartBody(t, map[string]string{"kultur.md": overwriteMarkdown})
 		}, 200},
@@ -85,17 +99,7 @@ func TestCrossSiteWrites(t *testing.T) {
 	for _, wr := range writes {
 		for _, hd := range refused {
 			t.Run(wr.name+" refused "+headerString(hd), func(t *testing.T) {
-				var body io.Reader
-				header := map[string]string{"RemoteAddr": "127.0.0.1:5555"}
-				for k, v := range hd {
-					header[k] = v
-				}
-				if wr.body != nil {
-					var ct string
-					body, ct = wr.body()
-					header["Content-Type"] = ct
-				}
-				r := do(t, h, wr.method, wr.target, body, header)
+				r := send(t, wr, hd)
 				if code, msg, _ := errorOf(r); r.Code != http.StatusForbidden || code != "cross_site" {
 					t.Errorf("status %d, code %q (%s); want 403 cross_site", r.Code, code, msg)
 				}
@@ -110,17 +114,7 @@ func TestCrossSiteWrites(t *testing.T) {
 	for _, hd := range allowed {
 		t.Run("allowed "+headerString(hd), func(t *testing.T) {
 			for _, wr := range writes {
-				var body io.Reader
-				header := map[string]string{}
-				for k, v := range hd {
-					header[k] = v
-				}
-				if wr.body != nil {
-					var ct string
-					body, ct = wr.body()
-					header["Content-Type"] = ct
-				}
-				r := do(t, h, wr.method, wr.target, body, header)
+				r := send(t, wr, hd)
 				code, msg, _ := errorOf(r)
 				if wr.ok != 0 && r.Code != wr.ok {
 					t.Errorf("%s: status %d (%s %s), want %d", wr.name, r.Code, code, msg, wr.ok)
@@ -203,15 +197,9 @@ func TestCrossSiteIngestAndUndelete(t *testing.T) {
 // hostRequest sends a GET (or method) with the given Host from loopback.
 func hostRequest(t testing.TB, h http.Handler, method, host, target string, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	req.Host = host
-	req.RemoteAddr = "127.0.0.1:5555"
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
+	hd := map[string]string{"Host": host}
+	maps.Copy(hd, header)
+	return do(t, h, method, target, nil, hd).ResponseRecorder
 }
 
 func TestHostAllowlist(t *testing.T) {

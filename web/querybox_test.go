@@ -24,9 +24,7 @@ func apiSearch(t *testing.T, h http.Handler, params url.Values) response {
 
 func total(t *testing.T, r response) int {
 	t.Helper()
-	if r.Code != http.StatusOK {
-		t.Fatalf("status %d: %s", r.Code, r.Body.String())
-	}
+	wantStatus(t, r, http.StatusOK)
 	return int(r.JSON["total"].(float64))
 }
 

@@ -336,10 +336,10 @@ func (s *Server) authorize(r *http.Request) error {
 	if s.cfg.ReadOnly {
 		return &apiError{status: http.StatusForbidden, code: "read_only", msg: "this server is read-only"}
 	}
-	if s.cfg.Token == "" && s.cfg.ReadToken != "" {
-		// Loopback writers could overwrite or probe members-only
-		// documents that only token holders may see.
-		return &apiError{status: http.StatusForbidden, code: "forbidden", msg: "writes need the write token, and this server has only a read token: restart it with --token (or FUNDUS_API_TOKEN)"}
+	// With only a read token, loopback writers could overwrite or probe
+	// members-only documents that only token holders may see.
+	if decided, err := s.checkWriteToken(r, "writes need", ""); decided {
+		return err
 	}
 	return s.checkToken(r)
 }
@@ -359,7 +359,7 @@ func (s *Server) checkToken(r *http.Request) error {
 		return nil
 	}
 	if !isLoopback(r.RemoteAddr) {
-		return &apiError{status: http.StatusForbidden, code: "forbidden", msg: "without a configured token, writes are accepted from this machine only"}
+		return forbidden("without a configured token, writes are accepted from this machine only")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,38 +33,21 @@ func membersServer(t *testing.T) (http.Handler, *indexer.KB) {
 // CSRF cookie and token from the sign-in page and sends them along.
 func postForm(t testing.TB, h http.Handler, target string, form url.Values, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
+	hd := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	maps.Copy(hd, header)
 	if !form.Has("csrf") {
 		cookie, token := formToken(t, h)
 		f := url.Values{"csrf": {token}}
-		for k, vs := range form {
-			f[k] = vs
-		}
+		maps.Copy(f, form)
 		form = f
-		hd := map[string]string{}
-		for k, v := range header {
-			hd[k] = v
-		}
 		if cookie != "" {
 			if hd["Cookie"] != "" {
 				cookie = hd["Cookie"] + "; " + cookie
 			}
 			hd["Cookie"] = cookie
 		}
-		header = hd
 	}
-	req := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.RemoteAddr = "127.0.0.1:5555"
-	for k, v := range header {
-		if k == "RemoteAddr" {
-			req.RemoteAddr = v
-			continue
-		}
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
+	return do(t, h, "POST", target, strings.NewReader(form.Encode()), hd).ResponseRecorder
 }
 
 // formToken gets a fresh CSRF cookie ("name=value", "" when none is set)
@@ -118,9 +102,7 @@ func TestSignin(t *testing.T) {
 
 	t.Run("the form", func(t *testing.T) {
 		r, doc := getPage(t, h, "/signin?next=/topics", nil)
-		if r.Code != 200 {
-			t.Fatalf("status %d", r.Code)
-		}
+		wantStatus(t, r, 200)
 		if got := doc.Find("main h1").Text(); got != "Anmelden" {
 			t.Errorf("h1 %q", got)
 		}

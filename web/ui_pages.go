@@ -519,16 +519,6 @@ func (s *Server) noResults(ctx context.Context, v *view, req search.Request, st 
 	return nr, nil
 }
 
-// filterFacet returns the facet a query parameter filters.
-func filterFacet(param string) string {
-	for _, fp := range filterParams {
-		if fp.param == param {
-			return fp.facet
-		}
-	}
-	return param
-}
-
 // documentData is the data of a document's page.
 type documentData struct {
 	*view

@@ -122,9 +122,7 @@ func facetCount(doc *goquery.Document, param, value string) (count int, checked,
 func TestHomePage(t *testing.T) {
 	h, _ := newServer(t, web.Config{})
 	r, doc := getPage(t, h, "/", nil)
-	if r.Code != 200 {
-		t.Fatalf("status %d", r.Code)
-	}
+	wantStatus(t, r, 200)
 	form := doc.Find(`form[action="/search"][method=get] input[name=q][data-suggest]`)
 	if form.Length() != 1 {
 		t.Errorf("no search form with suggestions")
@@ -371,9 +369,7 @@ func TestZeroResults(t *testing.T) {
 func TestDocumentPage(t *testing.T) {
 	h, _ := newServer(t, web.Config{})
 	r, doc := getPage(t, h, "/documents/cases/nordwerk", nil)
-	if r.Code != 200 {
-		t.Fatalf("status %d", r.Code)
-	}
+	wantStatus(t, r, 200)
 	if got := doc.Find("h1#doc-title").Text(); got != "Nordwerk: Intrapreneurship als Kulturwandel" {
 		t.Errorf("title %q", got)
 	}
@@ -747,9 +743,7 @@ func TestEscaping(t *testing.T) {
 	for _, target := range []string{"/search?q=Innovationsfalle", "/search?q=gef%C3%A4lscht", "/search?q=alert", "/topics/%3Ci%3EThema%3C%2Fi%3E", "/", "/topics"} {
 		t.Run(target, func(t *testing.T) {
 			r, doc := getPage(t, h, target, nil)
-			if r.Code != 200 {
-				t.Fatalf("status %d", r.Code)
-			}
+			wantStatus(t, r, 200)
 			noMarkup(t, target, doc)
 			doc.Find(".snippet").Each(func(_ int, s *goquery.Selection) {
 				s.Children().Each(func(_ int, c *goquery.Selection) {
@@ -858,9 +852,7 @@ func TestSnippetSanitised(t *testing.T) {
 func TestDidYouMean(t *testing.T) {
 	h, _ := newServer(t, web.Config{})
 	r := do(t, h, "GET", "/search?q=Inovationskultur&type=case", nil, map[string]string{"Accept-Language": "de"})
-	if r.Code != 200 {
-		t.Fatalf("status %d", r.Code)
-	}
+	wantStatus(t, r, 200)
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body.String()))
 	if err != nil {
 		t.Fatal(err)

@@ -117,13 +117,25 @@ func (s pageState) apiQuery(fixed url.Values, drop ...string) url.Values {
 }
 
 // paramOf returns the query parameter of a facet.
-func paramOf(facet string) string {
+func paramOf(facet string) string { return lookupFilter(facet, false) }
+
+// filterFacet returns the facet a query parameter filters.
+func filterFacet(param string) string { return lookupFilter(param, true) }
+
+// lookupFilter finds key in filterParams, a parameter when byParam is set
+// (else a facet), and returns the other name of its row: key itself where
+// there is no row.
+func lookupFilter(key string, byParam bool) string {
 	for _, fp := range filterParams {
-		if fp.facet == facet {
-			return fp.param
+		from, to := fp.facet, fp.param
+		if byParam {
+			from, to = to, from
+		}
+		if from == key {
+			return to
 		}
 	}
-	return facet
+	return key
 }
 
 // linkView is a link with its text and, where it helps, a count.

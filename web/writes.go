@@ -95,42 +95,25 @@ func bodyFormat(r *http.Request) (string, error) {
 
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return nil, err
-	}
 	if err != nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "reading the request body failed"}
+		return nil, badBody(err, "reading the request body failed")
 	}
 	return b, nil
 }
 
-// apiPostDocuments takes one JSON document, an array, or NDJSON.
-func (s *Server) apiPostDocuments(w http.ResponseWriter, r *http.Request) error {
-	name, err := bodyFormat(r)
-	if err != nil {
+// badBody maps a failure to read a request body to a 400 with msg, but
+// keeps an over-limit body's *http.MaxBytesError, which maps to 413.
+func badBody(err error, msg string) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
 		return err
 	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	results, err := s.w.IngestBytes(r.Context(), name, body, "")
-	if err != nil {
-		return err
-	}
-	return s.respondWrite(w, results)
+	return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: msg}
 }
 
-// apiPutDocument replaces (or creates) the document with the path's id.
-func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := search.ValidateID(strings.TrimSpace(id)); err != nil {
-		return &search.InvalidRequestError{Param: "id", Reason: err.Error()}
-	}
+// ingestBody writes the request body's documents (JSON, an array or
+// NDJSON); a non-empty id names the one document it must hold.
+func (s *Server) ingestBody(w http.ResponseWriter, r *http.Request, id string) error {
 	name, err := bodyFormat(r)
 	if err != nil {
 		return err
@@ -144,6 +127,23 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.respondWrite(w, results)
+}
+
+// apiPostDocuments takes one JSON document, an array, or NDJSON.
+func (s *Server) apiPostDocuments(w http.ResponseWriter, r *http.Request) error {
+	return s.ingestBody(w, r, "")
+}
+
+// apiPutDocument replaces (or creates) the document with the path's id.
+func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := search.ValidateID(strings.TrimSpace(id)); err != nil {
+		return &search.InvalidRequestError{Param: "id", Reason: err.Error()}
+	}
+	return s.ingestBody(w, r, id)
 }
 
 func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error {
@@ -179,11 +179,7 @@ func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		if err != nil {
-			var mb *http.MaxBytesError
-			if errors.As(err, &mb) {
-				return err
-			}
-			return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "malformed multipart body: " + err.Error()}
+			return badBody(err, "malformed multipart body: "+err.Error())
 		}
 		name := part.FileName()
 		if name == "" {
@@ -194,11 +190,7 @@ func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
 		data, err := io.ReadAll(part)
 		part.Close()
 		if err != nil {
-			var mb *http.MaxBytesError
-			if errors.As(err, &mb) {
-				return err
-			}
-			return &apiError{status: http.StatusBadRequest, code: "bad_request", msg: "reading " + name + " failed"}
+			return badBody(err, "reading "+name+" failed")
 		}
 		res, err := s.w.IngestBytes(r.Context(), name, data, "")
 		if err != nil {
@@ -252,11 +244,9 @@ func (s *Server) apiTrash(w http.ResponseWriter, r *http.Request) error {
 // apiBackup streams a consistent backup of the store (Badger's backup
 // format); `fundus restore` reads it.
 func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="fundus-`+time.Now().UTC().Format("20060102-150405")+`.backup"`)
+	attachment(w, "application/octet-stream", "fundus-"+time.Now().UTC().Format("20060102-150405")+".backup")
 	if err := s.w.Backup(r.Context(), w); err != nil {
-		s.log.Error("backup failed", "err", err)
-		panic(http.ErrAbortHandler) // headers are out: cut the stream short
+		s.abortStream("backup failed", err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -26,18 +25,7 @@ func TestAsk(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := runCLI(t, env, tc.args...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d: %s %s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.stdout {
-				if !strings.Contains(out, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out)
-				}
-			}
-			if tc.stderr != "" && !strings.Contains(errOut, tc.stderr) {
-				t.Errorf("stderr %q lacks %q", errOut, tc.stderr)
-			}
+			checkCLI(t, env, tc.args, tc.code, tc.stdout, []string{tc.stderr})
 		})
 	}
 }

@@ -11,9 +11,8 @@ import (
 )
 
 func checkCmd(e *env) *cobra.Command {
-	var dir string
 	var repair, asJSON bool
-	cmd := &cobra.Command{
+	cmd := kbCommand(e, &cobra.Command{
 		Use:   "check [--data DIR] [--repair] [--json]",
 		Short: "Compare the index with the store; --repair fixes every difference",
 		Long: `Check compares every document in the store with the index (ids and content
@@ -24,41 +23,39 @@ difference and exits 1 if there is any. With --repair it re-indexes missing and
 stale documents from the store, removes extra ones, and exits 0 when the index
 agrees with the store afterwards.`,
 		Args: cobra.NoArgs,
-		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			rep, err := kb.Check(cmd.Context(), repair)
-			if err != nil {
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		rep, err := kb.Check(cmd.Context(), repair)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if err := printJSON(e.stdout, rep); err != nil {
 				return err
 			}
-			if asJSON {
-				if err := printJSON(e.stdout, rep); err != nil {
-					return err
-				}
-			} else {
-				printCheck(e, "index", rep)
-				if rep.All != nil {
-					printCheck(e, "index of every document (members)", rep.All)
-				}
-				if len(rep.InvalidIDs) > 0 {
-					quoted := make([]string, len(rep.InvalidIDs))
-					for i, id := range rep.InvalidIDs {
-						quoted[i] = strconv.Quote(id)
-					}
-					fmt.Fprintf(e.stdout, "ids no longer accepted (%d): %s\n  they stay readable and deletable; to change one, delete it and write it again under a valid id\n", len(quoted), strings.Join(quoted, ", "))
-				}
-				switch {
-				case rep.Repaired:
-					fmt.Fprintln(e.stdout, "repaired: the index agrees with the store")
-				case rep.OK():
-					fmt.Fprintln(e.stdout, "ok: the index agrees with the store")
-				}
+		} else {
+			printCheck(e, "index", rep)
+			if rep.All != nil {
+				printCheck(e, "index of every document (members)", rep.All)
 			}
-			if !rep.OK() && !rep.Repaired {
-				return &exitError{code: 1, msg: "the index differs from the store (run `fundus check --repair`)"}
+			if len(rep.InvalidIDs) > 0 {
+				quoted := make([]string, len(rep.InvalidIDs))
+				for i, id := range rep.InvalidIDs {
+					quoted[i] = strconv.Quote(id)
+				}
+				fmt.Fprintf(e.stdout, "ids no longer accepted (%d): %s\n  they stay readable and deletable; to change one, delete it and write it again under a valid id\n", len(quoted), strings.Join(quoted, ", "))
 			}
-			return nil
-		}),
-	}
-	dataFlag(e, cmd, &dir)
+			switch {
+			case rep.Repaired:
+				fmt.Fprintln(e.stdout, "repaired: the index agrees with the store")
+			case rep.OK():
+				fmt.Fprintln(e.stdout, "ok: the index agrees with the store")
+			}
+		}
+		if !rep.OK() && !rep.Repaired {
+			return &exitError{code: 1, msg: "the index differs from the store (run `fundus check --repair`)"}
+		}
+		return nil
+	})
 	cmd.Flags().BoolVar(&repair, "repair", false, "fix every difference")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	return cmd

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/fundus-kb/fundus/indexer"
@@ -38,10 +37,7 @@ func TestCheckListsOldBadIDs(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			out, errOut, code := runCLI(t, env, st.args...)
-			if code != st.code || !strings.Contains(out, st.stdout) {
-				t.Errorf("exit %d, stdout %q, stderr %q; want %d and %q", code, out, errOut, st.code, st.stdout)
-			}
+			checkCLI(t, env, st.args, st.code, []string{st.stdout}, nil)
 		})
 	}
 }

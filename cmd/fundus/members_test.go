@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -32,13 +31,7 @@ func TestCLIReadsMembersOnlyDocuments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := runCLI(t, env, tt.args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
-			if !strings.Contains(out, tt.want) {
-				t.Errorf("stdout = %q, want it to contain %q", out, tt.want)
-			}
+			checkCLI(t, env, tt.args, 0, []string{tt.want}, nil)
 		})
 	}
 }

@@ -17,71 +17,63 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-// createOutput opens path for writing ("-" is stdout). The file is written
-// under a temporary name and renamed by commit, so a failed run leaves no
-// half-written file.
-func createOutput(e *env, path string) (w io.Writer, commit func() error, abort func(), err error) {
+// writeOutput writes to path ("-" is stdout) with write. The file is
+// written under a temporary name and renamed once write succeeds, so a
+// failed run leaves no half-written file.
+func writeOutput(e *env, path string, write func(io.Writer) error) error {
 	if path == "-" {
-		return e.stdout, func() error { return nil }, func() {}, nil
+		return write(e.stdout)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("create %s: %w", path, err)
+		return fmt.Errorf("create %s: %w", path, err)
 	}
-	commit = func() error {
-		if err := f.Sync(); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
-			os.Remove(f.Name())
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return os.Rename(f.Name(), path)
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
 	}
-	abort = func() { f.Close(); os.Remove(f.Name()) }
-	return f, commit, abort, nil
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
 }
 
 func backupCmd(e *env) *cobra.Command {
-	var dir, server, token string
-	cmd := &cobra.Command{
+	var server, token string
+	cmd := dirCommand(e, &cobra.Command{
 		Use:   "backup [--data DIR | --server URL] FILE",
 		Short: "Write a consistent backup of the store (the index is rebuilt on restore)",
 		Long: `Backup writes a consistent backup of the Badger store to FILE ("-" for stdout).
 While a server holds the data directory, use --server URL to fetch the backup
 from its admin endpoint (with --token or FUNDUS_API_TOKEN when it has one).`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			w, commit, abort, err := createOutput(e, args[0])
-			if err != nil {
-				return err
-			}
+	}, func(cmd *cobra.Command, args []string, dir string) error {
+		err := writeOutput(e, args[0], func(w io.Writer) error {
 			if server != "" {
-				err = fetchBackup(cmd.Context(), server, token, w)
-			} else {
-				var kb *indexer.KB
-				kb, err = openKB(cmd.Context(), e, dir)
-				if err == nil {
-					err = kb.Backup(cmd.Context(), w)
-					kb.Close()
-				}
+				return fetchBackup(cmd.Context(), server, token, w)
 			}
+			kb, err := openKB(cmd.Context(), e, dir)
 			if err != nil {
-				abort()
 				return err
 			}
-			if err := commit(); err != nil {
-				return err
-			}
-			if args[0] != "-" {
-				fmt.Fprintf(e.stderr, "fundus: backup written to %s\n", args[0])
-			}
-			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
+			defer kb.Close()
+			return kb.Backup(cmd.Context(), w)
+		})
+		if err != nil {
+			return err
+		}
+		if args[0] != "-" {
+			fmt.Fprintf(e.stderr, "fundus: backup written to %s\n", args[0])
+		}
+		return nil
+	})
 	cmd.Flags().StringVar(&server, "server", "", "fetch the backup from a running server at this URL")
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "the server's API token (env FUNDUS_API_TOKEN)")
 	return cmd
@@ -111,93 +103,72 @@ func fetchBackup(ctx context.Context, server, token string, w io.Writer) error {
 }
 
 func restoreCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return dirCommand(e, &cobra.Command{
 		Use:   "restore [--data DIR] FILE",
 		Short: "Restore a backup into an empty data directory and rebuild the index",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			n, err := indexer.Restore(cmd.Context(), indexer.Config{DataDir: dir, Logger: e.log}, f)
-			if err != nil {
-				return lockedMessage(err, dir)
-			}
-			fmt.Fprintf(e.stdout, "restored %d documents into %s\n", n, dir)
-			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+	}, func(cmd *cobra.Command, args []string, dir string) error {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		n, err := indexer.Restore(cmd.Context(), indexer.Config{DataDir: dir, Logger: e.log}, f)
+		if err != nil {
+			return lockedMessage(err, dir)
+		}
+		fmt.Fprintf(e.stdout, "restored %d documents into %s\n", n, dir)
+		return nil
+	})
 }
 
 func exportCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return kbCommand(e, &cobra.Command{
 		Use:   "export [--data DIR] [FILE]",
 		Short: "Write every document as JSON Lines (to stdout, or FILE), readable by ingest",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			out := "-"
-			if len(args) == 1 {
-				out = args[0]
-			}
-			kb, err := openKB(cmd.Context(), e, dir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
-			w, commit, abort, err := createOutput(e, out)
-			if err != nil {
-				return err
-			}
-			n, err := kb.Export(w)
-			if err != nil {
-				abort()
-				return err
-			}
-			if err := commit(); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "fundus: exported %d documents\n", n)
-			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		out := "-"
+		if len(args) == 1 {
+			out = args[0]
+		}
+		var n int
+		err := writeOutput(e, out, func(w io.Writer) (err error) {
+			n, err = kb.Export(w)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "fundus: exported %d documents\n", n)
+		return nil
+	})
 }
 
 func undeleteCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return kbCommand(e, &cobra.Command{
 		Use:   "undelete [--data DIR] ID...",
 		Short: "Restore deleted documents from the trash",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			failed := 0
-			for _, id := range args {
-				err := kb.Undelete(cmd.Context(), id)
-				switch {
-				case err == nil:
-					fmt.Fprintf(e.stdout, "restored %s\n", id)
-				case errors.Is(err, search.ErrNotFound), errors.Is(err, search.ErrConflict):
-					failed++
-					fmt.Fprintf(e.stderr, "fundus: %v\n", err)
-				default:
-					return err
-				}
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		failed := 0
+		for _, id := range args {
+			err := kb.Undelete(cmd.Context(), id)
+			switch {
+			case err == nil:
+				fmt.Fprintf(e.stdout, "restored %s\n", id)
+			case errors.Is(err, search.ErrNotFound), errors.Is(err, search.ErrConflict):
+				failed++
+				fmt.Fprintf(e.stderr, "fundus: %v\n", err)
+			default:
+				return err
 			}
-			if failed > 0 {
-				return &exitError{code: 1}
-			}
-			return nil
-		}),
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+		}
+		if failed > 0 {
+			return &exitError{code: 1}
+		}
+		return nil
+	})
 }
 
 // DefaultTrashRetention is how long deleted documents stay restorable.
@@ -211,56 +182,48 @@ func trashCmd(e *env) *cobra.Command {
 store. They can be restored with undelete until purged: by 'fundus trash purge',
 or by a running server once they are older than its --trash-retention.`,
 	}
-	var dir string
 	var asJSON bool
-	list := &cobra.Command{
+	list := kbCommand(e, &cobra.Command{
 		Use:   "list [--data DIR] [--json]",
 		Short: "List the trash",
 		Args:  cobra.NoArgs,
-		RunE: withKB(e, &dir, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
-			trash, err := kb.TrashList(cmd.Context())
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		trash, err := kb.TrashList(cmd.Context())
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if trash == nil {
+				trash = []search.TrashEntry{}
 			}
-			if asJSON {
-				if trash == nil {
-					trash = []search.TrashEntry{}
-				}
-				return printJSON(e.stdout, map[string]any{"trash": trash})
-			}
-			for _, t := range trash {
-				fmt.Fprintf(e.stdout, "%s  %s  %s (%s)\n", t.Deleted.Local().Format("2006-01-02 15:04"), t.ID, t.Title, t.Type)
-			}
-			fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
-			return nil
-		}),
-	}
-	dataFlag(e, list, &dir)
+			return printJSON(e.stdout, map[string]any{"trash": trash})
+		}
+		for _, t := range trash {
+			fmt.Fprintf(e.stdout, "%s  %s  %s (%s)\n", t.Deleted.Local().Format("2006-01-02 15:04"), t.ID, t.Title, t.Type)
+		}
+		fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
+		return nil
+	})
 	list.Flags().BoolVar(&asJSON, "json", false, "print the trash as one JSON object")
-	var pdir string
 	var olderThan time.Duration
-	purge := &cobra.Command{
+	purge := kbCommand(e, &cobra.Command{
 		Use:   "purge [--data DIR] [--older-than DURATION]",
 		Short: "Remove trashed documents for good",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(cmd *cobra.Command, args []string) error {
 			if olderThan < 0 {
 				return &usageError{errors.New("--older-than must not be negative")}
 			}
-			kb, err := openKB(cmd.Context(), e, pdir)
-			if err != nil {
-				return err
-			}
-			defer kb.Close()
-			n, err := kb.PurgeTrash(cmd.Context(), olderThan)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "purged %d documents\n", n)
 			return nil
 		},
-	}
-	dataFlag(e, purge, &pdir)
+	}, func(cmd *cobra.Command, args []string, kb *indexer.KB) error {
+		n, err := kb.PurgeTrash(cmd.Context(), olderThan)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "purged %d documents\n", n)
+		return nil
+	})
 	purge.Flags().DurationVar(&olderThan, "older-than", 0, "only documents deleted longer ago than this (e.g. 720h); 0 purges all")
 	cmd.AddCommand(list, purge)
 	return cmd

@@ -39,13 +39,7 @@ func TestCLIOperations(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			out, errOut, code := runCLI(t, env, st.args...)
-			if code != st.code {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, st.code, out, errOut)
-			}
-			if !strings.Contains(out, st.stdout) || !strings.Contains(errOut, st.stderr) {
-				t.Errorf("stdout %q, stderr %q; want %q and %q", out, errOut, st.stdout, st.stderr)
-			}
+			checkCLI(t, env, st.args, st.code, []string{st.stdout}, []string{st.stderr})
 		})
 	}
 	// The restored copy holds the same documents.

@@ -177,12 +177,22 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// withKB returns a command's RunE that opens the knowledge base in *dir,
-// runs fn with it and closes it; a failed close is the command's error
-// when fn succeeded.
-func withKB(e *env, dir *string, fn func(cmd *cobra.Command, args []string, kb *indexer.KB) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) (err error) {
-		kb, err := openKB(cmd.Context(), e, *dir)
+// dirCommand completes cmd as a command on the data directory in --data
+// (dataFlag): its RunE calls run with it.
+func dirCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []string, dir string) error) *cobra.Command {
+	var dir string
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return run(cmd, args, dir) }
+	dataFlag(e, cmd, &dir)
+	return cmd
+}
+
+// kbCommand completes cmd as a command on the knowledge base in --data:
+// its RunE opens the knowledge base, runs run with it and closes it; a
+// failed close is the command's error when run succeeded. Checks of the
+// other flags that need no knowledge base go in PreRunE.
+func kbCommand(e *env, cmd *cobra.Command, run func(cmd *cobra.Command, args []string, kb *indexer.KB) error) *cobra.Command {
+	return dirCommand(e, cmd, func(cmd *cobra.Command, args []string, dir string) (err error) {
+		kb, err := openKB(cmd.Context(), e, dir)
 		if err != nil {
 			return err
 		}
@@ -191,6 +201,6 @@ func withKB(e *env, dir *string, fn func(cmd *cobra.Command, args []string, kb *
 				err = cerr
 			}
 		}()
-		return fn(cmd, args, kb)
-	}
+		return run(cmd, args, kb)
+	})
 }

@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // runCLI runs the program in-process and returns stdout, stderr and the
@@ -23,6 +21,28 @@ func runCLI(t testing.TB, env map[string]string, args ...string) (string, string
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
 	return stdout.String(), stderr.String(), exitCode(err)
+}
+
+// checkCLI runs the command line with args and checks that it exits
+// with code and that stdout and stderr hold each of the texts wanted of
+// them. It returns stdout.
+func checkCLI(t testing.TB, env map[string]string, args []string, code int, stdout, stderr []string) string {
+	t.Helper()
+	out, errOut, got := runCLI(t, env, args...)
+	if got != code {
+		t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", got, code, out, errOut)
+	}
+	for _, s := range stdout {
+		if !strings.Contains(out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range stderr {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+	return out
 }
 
 // lastJSON decodes the last line of out.
@@ -134,20 +154,7 @@ func TestCLI(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			out, errOut, code := runCLI(t, env, st.args...)
-			if code != st.code {
-				t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, st.code, out, errOut)
-			}
-			for _, s := range st.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			for _, s := range st.stderr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
-				}
-			}
+			out := checkCLI(t, env, st.args, st.code, st.stdout, st.stderr)
 			if st.checkOut != nil {
 				st.checkOut(t, out)
 			}
@@ -213,58 +220,31 @@ func (s *syncBuffer) String() string {
 }
 
 func TestServeDemo(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
 	data := t.TempDir()
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, &stdout, &stderr)
-	}()
-	re := regexp.MustCompile(`serving (http://[^/ ]+)/`)
-	var base string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if m := re.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
-		default:
-		}
-	}
-	if base == "" {
-		t.Fatalf("server did not start:\n%s", stderr.String())
-	}
-	resp, err := http.Get(base + "/api/search?q=Innovationskultur")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r struct {
-		Total  int
-		Facets map[string][]struct {
-			Value string
-			Count int
-		}
-	}
-	json.NewDecoder(resp.Body).Decode(&r)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || r.Total == 0 || len(r.Facets["type"]) == 0 || r.Facets["type"][0].Count == 0 {
-		t.Errorf("demo search: status %d, %+v", resp.StatusCode, r)
-	}
-	if !strings.Contains(stderr.String(), "loaded") {
-		t.Errorf("no demo load message: %s", stderr.String())
-	}
-	cancel()
-	select {
-	case err := <-done:
+	t.Run("serve", func(t *testing.T) {
+		base, stderr := serveInProcess(t, nil, "--demo", "--data", data)
+		resp, err := http.Get(base + "/api/search?q=Innovationskultur")
 		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
+			t.Fatal(err)
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
-	}
-	// The data directory is released: another command can open it.
+		var r struct {
+			Total  int
+			Facets map[string][]struct {
+				Value string
+				Count int
+			}
+		}
+		json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || r.Total == 0 || len(r.Facets["type"]) == 0 || r.Facets["type"][0].Count == 0 {
+			t.Errorf("demo search: status %d, %+v", resp.StatusCode, r)
+		}
+		if !strings.Contains(stderr(), "loaded") {
+			t.Errorf("no demo load message: %s", stderr())
+		}
+	})
+	// Serve has shut down: the data directory is released, and another
+	// command can open it.
 	if _, errOut, code := runCLI(t, nil, "stats", "--data", data); code != 0 {
 		t.Errorf("stats after serve: %d %s", code, errOut)
 	}
@@ -274,17 +254,13 @@ func TestServeRefusesPublicAddressWithoutToken(t *testing.T) {
 	cases := []struct {
 		name string
 		args []string
-		code int
 	}{
-		{"all interfaces without token", []string{"serve", "--data", t.TempDir(), "--addr", "0.0.0.0:0"}, 2},
-		{"a public host without token", []string{"serve", "--data", t.TempDir(), "--addr", ":0"}, 2},
+		{"all interfaces without token", []string{"--addr", "0.0.0.0:0"}},
+		{"a public host without token", []string{"--addr", ":0"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, errOut, code := runCLI(t, nil, tc.args...)
-			if code != tc.code || !strings.Contains(errOut, "without a token") {
-				t.Errorf("exit %d, stderr %q; want %d and a message about the token", code, errOut, tc.code)
-			}
+			serveRefuses(t, nil, tc.args, "without a token")
 		})
 	}
 }

@@ -25,22 +25,33 @@ func TestServeRefusesTokenSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.args...)
-			// A server that starts instead of refusing is stopped after a
-			// while and exits 0.
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			var stdout, stderr syncBuffer
-			code := exitCode(run(ctx, args, func(k string) string { return tc.env[k] }, &stdout, &stderr))
-			if errOut := stderr.String(); code != 2 || !strings.Contains(errOut, tc.want) {
-				t.Errorf("got exit %d, stderr %q; want 2 and a message with %q", code, errOut, tc.want)
-			}
+			serveRefuses(t, tc.env, tc.args, tc.want)
 		})
 	}
 }
 
-// serveInProcess runs serve with args until the test ends and returns its
-// base URL and a function that returns what it wrote to stderr so far.
+// serveRefuses checks that serve, on a fresh data directory and a
+// loopback address, refuses args and env: it exits 2 with a message that
+// holds each of want. A serve that starts instead is stopped after a while
+// and exits 0.
+func serveRefuses(t *testing.T, env map[string]string, args []string, want ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr syncBuffer
+	args = append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...)
+	code := exitCode(run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr))
+	errOut := stderr.String()
+	for _, w := range want {
+		if code != 2 || !strings.Contains(errOut, w) {
+			t.Errorf("got exit %d, stderr %q; want 2 and a message with %q", code, errOut, w)
+		}
+	}
+}
+
+// serveInProcess runs serve with args until the test ends (and fails the
+// test if serve then returns an error) and returns its base URL and a
+// function that returns what it wrote to stderr so far.
 func serveInProcess(t *testing.T, env map[string]string, args ...string) (string, func() string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -55,6 +66,9 @@ func serveInProcess(t *testing.T, env map[string]string, args ...string) (string
 		cancel()
 		select {
 		case <-done:
+			if err != nil {
+				t.Errorf("serve returned %v after shutdown", err)
+			}
 		case <-time.After(15 * time.Second):
 			t.Error("serve did not shut down")
 		}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,16 +25,7 @@ func TestServePublicURLInvalid(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.args...)
-			// A serve that accepted the address would run until cancelled.
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			var stderr bytes.Buffer
-			err := run(ctx, args, func(k string) string { return tc.env[k] }, io.Discard, &stderr)
-			code, errOut := exitCode(err), stderr.String()
-			if code != 2 || !strings.Contains(errOut, "--public-url") || !strings.Contains(errOut, tc.want) {
-				t.Errorf("exit %d, stderr %q; want 2 and a message naming --public-url and %q", code, errOut, tc.want)
-			}
+			serveRefuses(t, tc.env, tc.args, "--public-url", tc.want)
 		})
 	}
 }
@@ -54,31 +43,7 @@ func TestServePublicURL(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
-			var stderr syncBuffer
-			done := make(chan error, 1)
-			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.args...)
-			go func() {
-				done <- run(ctx, args, func(k string) string { return tc.env[k] }, io.Discard, &stderr)
-			}()
-			defer func() {
-				cancel()
-				select {
-				case <-done:
-				case <-time.After(15 * time.Second):
-					t.Error("serve did not shut down")
-				}
-			}()
-			re := regexp.MustCompile(`serving (http://[^/ ]+)/`)
-			var base string
-			for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				if m := re.FindStringSubmatch(stderr.String()); m != nil {
-					base = m[1]
-				}
-			}
-			if base == "" {
-				t.Fatalf("server did not start:\n%s", stderr.String())
-			}
+			base, stderr := serveInProcess(t, tc.env, append([]string{"--data", t.TempDir()}, tc.args...)...)
 			get := func(host, path string) (int, string) {
 				t.Helper()
 				req, err := http.NewRequest("GET", base+path, nil)
@@ -119,8 +84,8 @@ func TestServePublicURL(t *testing.T) {
 			if _, body := get("intranet.example:9000", "/feeds/search.atom"); !strings.Contains(body, "<id>https://kb.example.org/") || strings.Contains(body, "intranet.example") {
 				t.Errorf("feed id not under the public URL: %.1000s", body)
 			}
-			if !strings.Contains(stderr.String(), "public URL https://kb.example.org") {
-				t.Errorf("the public URLs are not logged: %s", stderr.String())
+			if !strings.Contains(stderr(), "public URL https://kb.example.org") {
+				t.Errorf("the public URLs are not logged: %s", stderr())
 			}
 		})
 	}
@@ -174,10 +139,7 @@ func TestServeDev(t *testing.T) {
 		"the default outside the tree's root": {"--dev"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, errOut, code := runCLI(t, nil, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...)...)
-			if code != 2 || !strings.Contains(errOut, "--dev-dir") || !strings.Contains(errOut, "templates") {
-				t.Errorf("exit %d, stderr %q; want 2 and a message naming --dev-dir and templates", code, errOut)
-			}
+			serveRefuses(t, nil, args, "--dev-dir", "templates")
 		})
 	}
 }

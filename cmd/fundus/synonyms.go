@@ -30,8 +30,7 @@ run "fundus synonyms reload".`,
 }
 
 func synonymsReloadCmd(e *env) *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
+	return dirCommand(e, &cobra.Command{
 		Use:   "reload [--data DIR]",
 		Short: "Apply the edited glossary without a restart",
 		Long: `Reload checks DIR/glossary.yaml and applies it: its synonyms replace the
@@ -40,41 +39,38 @@ and to documents written from then on. When "fundus serve" has the data
 directory open, reload sends it SIGHUP, which makes it reload the glossary.
 A glossary that does not parse changes nothing; the error names the line.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := filepath.Join(dir, indexer.GlossaryFile)
-			if data, err := os.ReadFile(path); err == nil {
-				if _, err := search.ParseGlossary(data); err != nil {
-					return fmt.Errorf("%s: %w", path, err)
-				}
-			} else if !errors.Is(err, os.ErrNotExist) {
-				return err
+	}, func(cmd *cobra.Command, _ []string, dir string) error {
+		path := filepath.Join(dir, indexer.GlossaryFile)
+		if data, err := os.ReadFile(path); err == nil {
+			if _, err := search.ParseGlossary(data); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
 			}
-			kb, err := indexer.Open(cmd.Context(), indexer.Config{DataDir: dir, Logger: e.log})
-			if errors.Is(err, indexer.ErrLocked) {
-				pid, perr := serverPID(dir)
-				if perr != nil {
-					return lockedMessage(err, dir)
-				}
-				if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
-					return fmt.Errorf("signal fundus serve (pid %d): %w", pid, err)
-				}
-				fmt.Fprintf(e.stdout, "sent SIGHUP to the fundus process (pid %d) that has %s open; it reloads %s\n", pid, dir, path)
-				return nil
-			}
-			if err != nil {
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		kb, err := indexer.Open(cmd.Context(), indexer.Config{DataDir: dir, Logger: e.log})
+		if errors.Is(err, indexer.ErrLocked) {
+			pid, perr := serverPID(dir)
+			if perr != nil {
 				return lockedMessage(err, dir)
 			}
-			defer kb.Close()
-			g, err := kb.ReloadGlossary()
-			if err != nil {
-				return err
+			if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
+				return fmt.Errorf("signal fundus serve (pid %d): %w", pid, err)
 			}
-			fmt.Fprintf(e.stdout, "glossary %s: %d synonym groups, %d topic aliases applied\n", kb.GlossaryPath(), g.Groups(), g.TopicAliases())
+			fmt.Fprintf(e.stdout, "sent SIGHUP to the fundus process (pid %d) that has %s open; it reloads %s\n", pid, dir, path)
 			return nil
-		},
-	}
-	dataFlag(e, cmd, &dir)
-	return cmd
+		}
+		if err != nil {
+			return lockedMessage(err, dir)
+		}
+		defer kb.Close()
+		g, err := kb.ReloadGlossary()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "glossary %s: %d synonym groups, %d topic aliases applied\n", kb.GlossaryPath(), g.Groups(), g.TopicAliases())
+		return nil
+	})
 }
 
 // serverPID returns the process id that the store's lock file of the data

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -95,15 +93,7 @@ func TestIngestURLs(t *testing.T) {
 func TestServeWatchesFolder(t *testing.T) {
 	folder := t.TempDir()
 	os.WriteFile(filepath.Join(folder, "vorhanden.md"), []byte("# Schon da\n\nText über Vertrauen."), 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--watch", folder}, func(string) string { return "" }, &syncBuffer{}, &stderr)
-	}()
-	re := regexp.MustCompile(`serving (http://[^/ ]+)/`)
-	var base string
+	base, stderr := serveInProcess(t, nil, "--data", t.TempDir(), "--watch", folder)
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -111,15 +101,8 @@ func TestServeWatchesFolder(t *testing.T) {
 				return
 			}
 		}
-		t.Fatalf("timed out waiting for %s\n%s", what, stderr.String())
+		t.Fatalf("timed out waiting for %s\n%s", what, stderr())
 	}
-	waitFor("the server", func() bool {
-		if m := re.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-			return true
-		}
-		return false
-	})
 	status := func(id string) int {
 		resp, err := http.Get(base + "/api/documents/" + id)
 		if err != nil {
@@ -140,9 +123,5 @@ func TestServeWatchesFolder(t *testing.T) {
 	os.Remove(filepath.Join(folder, "vorhanden.md"))
 	waitFor("a deleted file", func() bool { return status("vorhanden") == 404 })
 	os.WriteFile(filepath.Join(folder, "kaputt.json"), []byte("{kaputt"), 0o644)
-	waitFor("the broken file reported", func() bool { return strings.Contains(stderr.String(), "kaputt.json") })
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	waitFor("the broken file reported", func() bool { return strings.Contains(stderr(), "kaputt.json") })
 }

@@ -77,6 +77,18 @@ func (s *site) page(path, title string) {
 	})
 }
 
+// pages serves n pages, /p0 to /p(n-1), each titled with its path, and
+// /sitemap.xml listing them.
+func (s *site) pages(n int) {
+	var locs []string
+	for i := range n {
+		p := fmt.Sprintf("/p%d", i)
+		s.page(p, p)
+		locs = append(locs, s.URL+p)
+	}
+	s.serve("/sitemap.xml", "application/xml", urlset(locs...))
+}
+
 // serve serves body with a content type at path.
 func (s *site) serve(path, contentType, body string) {
 	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
@@ -702,13 +714,7 @@ func TestMaxBytes(t *testing.T) {
 
 func TestMaxPages(t *testing.T) {
 	s := newSite(t)
-	var locs []string
-	for i := range 10 {
-		p := fmt.Sprintf("/p%d", i)
-		s.page(p, p)
-		locs = append(locs, s.URL+p)
-	}
-	s.serve("/sitemap.xml", "application/xml", urlset(locs...))
+	s.pages(10)
 	cfg := testConfig()
 	cfg.MaxPages = 3
 	pages, err := crawl(t, New(cfg), s.URL+"/sitemap.xml", nil)
@@ -866,13 +872,7 @@ func TestCancel(t *testing.T) {
 
 func TestFnErrorStops(t *testing.T) {
 	s := newSite(t)
-	var locs []string
-	for i := range 30 {
-		p := fmt.Sprintf("/p%d", i)
-		s.page(p, p)
-		locs = append(locs, s.URL+p)
-	}
-	s.serve("/sitemap.xml", "application/xml", urlset(locs...))
+	s.pages(30)
 	cfg := testConfig()
 	cfg.Delay = 5 * time.Millisecond
 	stop := errors.New("stop")

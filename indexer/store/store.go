@@ -182,21 +182,9 @@ func Open(dir string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{db: db, dir: dir}
-	err = db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(keySeq)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error {
-			if len(v) != 8 {
-				return fmt.Errorf("bad sequence record of %d bytes", len(v))
-			}
-			s.seq = binary.BigEndian.Uint64(v)
-			return nil
-		})
+	err = db.View(func(txn *badger.Txn) (err error) {
+		s.seq, err = readSeq(txn)
+		return err
 	})
 	if err != nil {
 		db.Close()
@@ -517,24 +505,35 @@ func (s *Store) Journal(after uint64, fn func(Entry) error) error {
 	})
 }
 
+// readSeq reads the last sequence number: 0 in a new store.
+func readSeq(txn *badger.Txn) (uint64, error) {
+	item, err := txn.Get(keySeq)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var seq uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("bad sequence record of %d bytes", len(v))
+		}
+		seq = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return seq, err
+}
+
 // Snapshot calls fn for every stored document, in id order, from one
 // consistent view of the store. It returns the last sequence number that
 // view includes: an index built from these documents is current up to it.
 func (s *Store) Snapshot(fn func(*Stored) error) (uint64, error) {
 	var last uint64
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(keySeq)
-		switch {
-		case errors.Is(err, badger.ErrKeyNotFound):
-		case err != nil:
+		var err error
+		if last, err = readSeq(txn); err != nil {
 			return err
-		default:
-			if err := item.Value(func(v []byte) error {
-				last = binary.BigEndian.Uint64(v)
-				return nil
-			}); err != nil {
-				return err
-			}
 		}
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefixDoc})
 		defer it.Close()

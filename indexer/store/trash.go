@@ -166,17 +166,11 @@ func (s *Store) Load(r io.Reader) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	return s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(keySeq)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
+		seq, err := readSeq(txn)
+		if err == nil {
+			s.seq = seq
 		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error {
-			s.seq = binary.BigEndian.Uint64(v)
-			return nil
-		})
+		return err
 	})
 }
 

@@ -131,9 +131,25 @@ func (r *recorder) seen(from int, path string, removed bool) bool {
 
 func (r *recorder) waitChanged(from int, paths ...string) {
 	r.t.Helper()
-	r.waitFor(fmt.Sprintf("changed %v", paths), func() bool {
+	r.waitSeen(from, false, paths)
+}
+
+func (r *recorder) waitRemoved(from int, paths ...string) {
+	r.t.Helper()
+	r.waitSeen(from, true, paths)
+}
+
+// waitSeen waits until batches after the first from have every path in
+// changed (or in removed when removed is set).
+func (r *recorder) waitSeen(from int, removed bool, paths []string) {
+	r.t.Helper()
+	what := "changed"
+	if removed {
+		what = "removed"
+	}
+	r.waitFor(fmt.Sprintf("%s %v", what, paths), func() bool {
 		for _, p := range paths {
-			if !r.seen(from, p, false) {
+			if !r.seen(from, p, removed) {
 				return false
 			}
 		}
@@ -141,16 +157,18 @@ func (r *recorder) waitChanged(from int, paths ...string) {
 	})
 }
 
-func (r *recorder) waitRemoved(from int, paths ...string) {
-	r.t.Helper()
-	r.waitFor(fmt.Sprintf("removed %v", paths), func() bool {
-		for _, p := range paths {
-			if !r.seen(from, p, true) {
-				return false
-			}
+// batchesChanging counts the batches after the first from that have path
+// in changed.
+func (r *recorder) batchesChanging(from int, path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, b := range r.batches[from:] {
+		if slices.Contains(b.changed, path) {
+			n++
 		}
-		return true
-	})
+	}
+	return n
 }
 
 func (r *recorder) count() int {
@@ -343,15 +361,7 @@ func TestBurst(t *testing.T) {
 	}
 	r.waitChanged(from, "busy.md")
 	r.sync()
-	n := 0
-	r.mu.Lock()
-	for _, b := range r.batches[from:] {
-		if slices.Contains(b.changed, "busy.md") {
-			n++
-		}
-	}
-	r.mu.Unlock()
-	if n != 1 {
+	if n := r.batchesChanging(from, "busy.md"); n != 1 {
 		t.Fatalf("50 saves applied in %d batches", n)
 	}
 }
@@ -532,15 +542,7 @@ func TestApplyErrorRetriedOnNextChange(t *testing.T) {
 	// The failed batch is not retried by itself …
 	r.sync()
 	r.sync()
-	n := 0
-	r.mu.Lock()
-	for _, b := range r.batches[from:] {
-		if slices.Contains(b.changed, "bad.md") {
-			n++
-		}
-	}
-	r.mu.Unlock()
-	if n != 1 {
+	if n := r.batchesChanging(from, "bad.md"); n != 1 {
 		t.Fatalf("bad.md applied %d times without a change", n)
 	}
 	// … but on the file's next change.

@@ -81,33 +81,22 @@ var blocked = func() map[string]bool {
 	return m
 }()
 
-func (s *Splitter) minFreq() int {
-	if s.MinFreq > 0 {
-		return s.MinFreq
+// positiveOr is v, or def where v is not positive (a Splitter field left
+// at zero).
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
 	}
-	return 1
+	return def
 }
 
-func (s *Splitter) minPart() int {
-	if s.MinPart > 0 {
-		return s.MinPart
-	}
-	return 3
-}
+func (s *Splitter) minFreq() int { return positiveOr(s.MinFreq, 1) }
 
-func (s *Splitter) minHead() int {
-	if s.MinHead > 0 {
-		return s.MinHead
-	}
-	return 4
-}
+func (s *Splitter) minPart() int { return positiveOr(s.MinPart, 3) }
 
-func (s *Splitter) maxParts() int {
-	if s.MaxParts > 0 {
-		return s.MaxParts
-	}
-	return 4
-}
+func (s *Splitter) minHead() int { return positiveOr(s.MinHead, 4) }
+
+func (s *Splitter) maxParts() int { return positiveOr(s.MaxParts, 4) }
 
 // maxSegmentations bounds the ways of cutting one word that are looked at.
 const maxSegmentations = 256

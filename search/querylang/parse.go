@@ -497,44 +497,35 @@ func negate(n Node) Node {
 // parseOr parses operands joined by OR. must reports a single operand
 // with a '+' prefix; a '+' on an operand of OR is ignored.
 func (p *parser) parseOr() (n Node, must bool, err error) {
-	n, must, err = p.parseAnd()
-	if err != nil || p.peek().kind != tOr {
-		return n, must, err
-	}
-	ns := []Node{n}
-	for p.peek().kind == tOr {
-		op := p.next()
-		if endsOperand(p.peek()) {
-			return nil, false, p.errorf(op.pos, CodeOperator, "%s needs a term after it", op.text)
-		}
-		c, _, err := p.parseAnd()
-		if err != nil {
-			return nil, false, err
-		}
-		ns = append(ns, c)
-	}
-	return newOr(ns), false, nil
+	return p.parseJoined(tOr, p.parseAnd, newOr)
 }
 
 // parseAnd parses operands joined by AND.
 func (p *parser) parseAnd() (n Node, must bool, err error) {
-	n, must, err = p.parseUnary()
-	if err != nil || p.peek().kind != tAnd {
+	return p.parseJoined(tAnd, p.parseUnary, newAnd)
+}
+
+// parseJoined parses operands, each read by operand, joined by the
+// operator op; join makes the node of two or more. must reports a single
+// operand with a '+' prefix; on operands that are joined it is ignored.
+func (p *parser) parseJoined(op tokKind, operand func() (Node, bool, error), join func([]Node) Node) (n Node, must bool, err error) {
+	n, must, err = operand()
+	if err != nil || p.peek().kind != op {
 		return n, must, err
 	}
 	ns := []Node{n}
-	for p.peek().kind == tAnd {
-		op := p.next()
+	for p.peek().kind == op {
+		tok := p.next()
 		if endsOperand(p.peek()) {
-			return nil, false, p.errorf(op.pos, CodeOperator, "%s needs a term after it", op.text)
+			return nil, false, p.errorf(tok.pos, CodeOperator, "%s needs a term after it", tok.text)
 		}
-		c, _, err := p.parseUnary()
+		c, _, err := operand()
 		if err != nil {
 			return nil, false, err
 		}
 		ns = append(ns, c)
 	}
-	return newAnd(ns), false, nil
+	return join(ns), false, nil
 }
 
 // parseUnary parses an operand with any NOT, '-', '!' or '+' before it.
