@@ -23,7 +23,7 @@ const OriginAPI = "api"
 func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id string) ([]search.WriteResult, error) {
 	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
 	if !parse.Supported(base) {
-		return []search.WriteResult{{Status: "failed", Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
+		return []search.WriteResult{{Status: search.Failed, Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
 	}
 	recs, errs := kb.parseInput(ctx, base, data)
 	var out []search.WriteResult
@@ -33,7 +33,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 			warning = w.Error()
 			continue
 		}
-		r := search.WriteResult{Status: "failed", Error: err.Error()}
+		r := search.WriteResult{Status: search.Failed, Error: err.Error()}
 		var pe *parse.Error
 		if errors.As(err, &pe) {
 			r.Line = pe.Line
@@ -45,7 +45,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		out = append(out, r)
 	}
 	if id != "" && len(recs)+len(out) > 1 {
-		return append(out, search.WriteResult{ID: id, Status: "failed", Error: "the body must hold exactly one document"}), nil
+		return append(out, search.WriteResult{ID: id, Status: search.Failed, Error: "the body must hold exactly one document"}), nil
 	}
 	fileID := strings.TrimSuffix(base, path.Ext(base))
 	var items []Item
@@ -57,7 +57,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		}
 		item, err := Prepare(rec, fileID, OriginAPI)
 		if err != nil {
-			r := search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: err.Error(), Line: rec.Line}
+			r := search.WriteResult{ID: item.Doc.ID, Status: search.Failed, Error: err.Error(), Line: rec.Line}
 			if r.ID == "" {
 				r.ID = rec.Doc.ID
 			}
@@ -73,7 +73,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 			label = fmt.Sprintf("%s:%d", base, rec.Line)
 		}
 		if err := seen.claim(item.Doc.ID, label); err != nil {
-			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: "failed", Error: err.Error(), Line: rec.Line})
+			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: search.Failed, Error: err.Error(), Line: rec.Line})
 			continue
 		}
 		if rec.Doc.Source == "" {
@@ -93,7 +93,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		w := &out[slots[i]]
 		w.Status, w.Error = r.Status, r.Error
 		if r.Error != "" {
-			w.Status = "failed"
+			w.Status = search.Failed
 		}
 	}
 	return out, err
@@ -112,7 +112,7 @@ func supportedList() []string {
 func (kb *KB) DeleteDocument(ctx context.Context, id string) (search.WriteResult, error) {
 	res, err := kb.Delete(ctx, id)
 	if err != nil {
-		return search.WriteResult{ID: id, Status: "failed", Error: err.Error()}, err
+		return search.WriteResult{ID: id, Status: search.Failed, Error: err.Error()}, err
 	}
 	return search.WriteResult{ID: id, Status: res[0].Status}, nil
 }

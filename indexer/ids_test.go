@@ -63,7 +63,7 @@ func TestCheckListsStoredBadIDs(t *testing.T) {
 	if d, err := kb.Document(ctx, old[0]); err != nil || d.ID != old[0] {
 		t.Errorf("Document(%q) = %v, %v", old[0], d, err)
 	}
-	if r, err := kb.DeleteDocument(ctx, old[0]); err != nil || r.Status != "deleted" {
+	if r, err := kb.DeleteDocument(ctx, old[0]); err != nil || r.Status != search.Deleted {
 		t.Errorf("DeleteDocument(%q) = %+v, %v", old[0], r, err)
 	}
 }

@@ -54,18 +54,18 @@ type Summary struct {
 
 // count adds the outcomes of res to s; a failed write goes to report,
 // named by label(i) (the input it came from).
-func (s *Summary) count(res []ItemResult, label func(i int) string, report func(error)) {
+func (s *Summary) count(res []search.WriteResult, label func(i int) string, report func(error)) {
 	for i, r := range res {
 		switch {
 		case r.Error != "":
 			report(fmt.Errorf("%s: %s", label(i), r.Error))
-		case r.Outcome == store.Added:
+		case r.Status == store.Added:
 			s.Added++
-		case r.Outcome == store.Updated:
+		case r.Status == store.Updated:
 			s.Updated++
-		case r.Outcome == store.Unchanged:
+		case r.Status == store.Unchanged:
 			s.Unchanged++
-		case r.Outcome == store.Deleted:
+		case r.Status == store.Deleted:
 			s.Deleted++
 		}
 	}
@@ -370,7 +370,7 @@ func (kb *KB) prune(ctx context.Context, srcs []Source, produced map[string]map[
 	res, err := kb.Delete(ctx, ids...)
 	n := 0
 	for _, r := range res {
-		if r.Outcome == store.Deleted {
+		if r.Status == store.Deleted {
 			n++
 		}
 	}

@@ -622,18 +622,10 @@ type Item struct {
 	ETag, LastModified string
 }
 
-// ItemResult is what writing an Item did.
-type ItemResult struct {
-	ID      string        `json:"id"`
-	Outcome store.Outcome `json:"-"`
-	Status  string        `json:"status"`
-	Error   string        `json:"error,omitempty"`
-}
-
 // Put commits items to the store and applies them to the index. When it
 // returns without error, every item reported added or updated is durable
 // and searchable. Items must be normalised (see Prepare).
-func (kb *KB) Put(ctx context.Context, items []Item) ([]ItemResult, error) {
+func (kb *KB) Put(ctx context.Context, items []Item) ([]search.WriteResult, error) {
 	kb.canonicalTopics(items)
 	return kb.commit(ctx, writesOf(items))
 }
@@ -649,7 +641,7 @@ func writesOf(items []Item) []store.Write {
 }
 
 // Delete removes documents by id.
-func (kb *KB) Delete(ctx context.Context, ids ...string) ([]ItemResult, error) {
+func (kb *KB) Delete(ctx context.Context, ids ...string) ([]search.WriteResult, error) {
 	writes := make([]store.Write, len(ids))
 	for i, id := range ids {
 		writes[i] = store.Write{ID: id}
@@ -657,7 +649,7 @@ func (kb *KB) Delete(ctx context.Context, ids ...string) ([]ItemResult, error) {
 	return kb.commit(ctx, writes)
 }
 
-func (kb *KB) commit(ctx context.Context, writes []store.Write) ([]ItemResult, error) {
+func (kb *KB) commit(ctx context.Context, writes []store.Write) ([]search.WriteResult, error) {
 	out, job, err := kb.commitStore(ctx, writes)
 	if err != nil {
 		return out, err
@@ -675,7 +667,7 @@ type applyJob struct {
 // commitStore commits writes to the store. When it returns without error,
 // the writes are durable (acknowledged); the returned job brings the index
 // up to date with them.
-func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResult, applyJob, error) {
+func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]search.WriteResult, applyJob, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, applyJob{}, err
 	}
@@ -688,12 +680,12 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]ItemResu
 		return nil, applyJob{}, errors.New("knowledge base is closed")
 	}
 	results, before, seq, err := kb.store.CommitSeq(writes)
-	out := make([]ItemResult, len(writes))
+	out := make([]search.WriteResult, len(writes))
 	job := applyJob{before: before, seq: seq}
 	for i, r := range results {
-		out[i] = ItemResult{ID: writes[i].ID, Outcome: r.Outcome, Status: r.Outcome.String()}
+		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
 		if r.Err != nil {
-			out[i].Status, out[i].Error = "failed", r.Err.Error()
+			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
 		}
 		if r.Entry != nil {
 			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})

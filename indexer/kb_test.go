@@ -89,7 +89,7 @@ func TestPutSearchDeleteRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != "added" {
+		if r.Status != search.Added {
 			t.Errorf("%s: status %s, want added", r.ID, r.Status)
 		}
 	}

@@ -79,7 +79,7 @@ func TestVisibilityChangeMovesDocument(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			if res, err := kb.Put(ctx, []Item{s.it}); err != nil || res[0].Status != "updated" {
+			if res, err := kb.Put(ctx, []Item{s.it}); err != nil || res[0].Status != search.Updated {
 				t.Fatalf("Put = %+v, %v", res, err)
 			}
 			for round := range 2 {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/fundus-kb/fundus/search"
 )
 
 // TestParseSlots checks that an upload waits for a parse slot while every
@@ -23,7 +25,7 @@ func TestParseSlots(t *testing.T) {
 	if err != nil {
 		t.Fatalf("IngestBytes: %v", err)
 	}
-	if len(res) != 1 || res[0].Status != "failed" || res[0].Error != "a.json: context canceled" {
+	if len(res) != 1 || res[0].Status != search.Failed || res[0].Error != "a.json: context canceled" {
 		t.Errorf("got results %+v, want one failure %q", res, "a.json: context canceled")
 	}
 	for range cap(kb.parseSlots) {
@@ -33,7 +35,7 @@ func TestParseSlots(t *testing.T) {
 		t.Errorf("Document(a): got %v, want ErrNotFound", err)
 	}
 	res, err = kb.IngestBytes(t.Context(), "a.json", []byte(`{"id": "a", "title": "A", "body": "Text."}`), "")
-	if err != nil || len(res) != 1 || res[0].Status != "added" {
+	if err != nil || len(res) != 1 || res[0].Status != search.Added {
 		t.Errorf("with free slots: got %+v, %v; want a added", res, err)
 	}
 }
@@ -50,7 +52,7 @@ func TestIngestBytesHostile(t *testing.T) {
 		t.Fatalf("IngestBytes: %v", err)
 	}
 	want := "deep.md:3: too deeply nested (more than 100 levels of block quotes and lists at line 3)"
-	if len(res) != 1 || res[0].Status != "failed" || res[0].Error != want || res[0].Line != 3 {
+	if len(res) != 1 || res[0].Status != search.Failed || res[0].Error != want || res[0].Line != 3 {
 		t.Errorf("got %+v, want one failure at line 3: %q", res, want)
 	}
 }
@@ -73,13 +75,15 @@ func TestUploadRules(t *testing.T) {
 		t.Fatalf("results %+v, want 3", res)
 	}
 	for _, tc := range []struct {
-		name                  string
-		at                    int
-		id, status, errorPart string
+		name      string
+		at        int
+		id        string
+		status    search.Outcome
+		errorPart string
 	}{
-		{"first a", 0, "a", "added", ""},
-		{"b", 1, "b", "added", ""},
-		{"second a", 2, "a", "failed", `duplicate id "a", already read from batch.jsonl:1`},
+		{"first a", 0, "a", search.Added, ""},
+		{"b", 1, "b", search.Added, ""},
+		{"second a", 2, "a", search.Failed, `duplicate id "a", already read from batch.jsonl:1`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := res[tc.at]

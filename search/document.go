@@ -355,15 +355,53 @@ var ErrConflict = errors.New("conflict")
 // replayed or rebuilt.
 var ErrNotReady = errors.New("the search index is being rebuilt; try again shortly")
 
-// WriteResult is what one document write did: "added", "updated",
-// "unchanged", "deleted", "not_found" or "failed" (with Error, and Field
-// when one field was at fault).
+// Outcome is what a write did to one document. It travels typed from the
+// store to the edge and becomes a string only in JSON ("added" …).
+type Outcome int
+
+// Write outcomes. The zero value is Failed: a result that says nothing
+// else did not write.
+const (
+	Failed    Outcome = iota
+	Added             // a new document
+	Updated           // a changed document
+	Unchanged         // the same document again: no journal entry
+	Deleted           // a document deleted (moved to the trash)
+	NotFound          // a delete of an id that has no document
+	Restored          // a document brought back from the trash
+)
+
+var outcomeNames = [...]string{Failed: "failed", Added: "added", Updated: "updated", Unchanged: "unchanged", Deleted: "deleted", NotFound: "not_found", Restored: "restored"}
+
+func (o Outcome) String() string {
+	if o >= 0 && int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "unknown"
+}
+
+// MarshalText writes the outcome as its name.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText reads an outcome's name.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for i, n := range outcomeNames {
+		if n == string(b) {
+			*o = Outcome(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown write outcome %q", b)
+}
+
+// WriteResult is what one document write did: its Outcome (with Error
+// when it failed, and Field when one field was at fault).
 type WriteResult struct {
-	ID     string `json:"id,omitempty"`
-	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
-	Field  string `json:"field,omitempty"`
-	Line   int    `json:"line,omitempty"`
+	ID     string  `json:"id,omitempty"`
+	Status Outcome `json:"status"`
+	Error  string  `json:"error,omitempty"`
+	Field  string  `json:"field,omitempty"`
+	Line   int     `json:"line,omitempty"`
 	// Warning notes a problem that did not stop the write, such as a PDF
 	// without text.
 	Warning string `json:"warning,omitempty"`

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -72,5 +73,35 @@ func TestNormalizeRefusesBadIDs(t *testing.T) {
 	d := Document{ID: "  ok/id  ", Title: "T"}
 	if err := d.Normalize(); err != nil || d.ID != "ok/id" {
 		t.Errorf("Normalize(%q) = %v, id %q; want the id trimmed", "  ok/id  ", err, d.ID)
+	}
+}
+
+// TestOutcomeText checks that a write outcome becomes its name in JSON
+// and reads back from it, and that an unknown name is an error.
+func TestOutcomeText(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    Outcome
+		text string
+	}{
+		{"zero value is failed", Outcome(0), "failed"},
+		{"added", Added, "added"},
+		{"not found", NotFound, "not_found"},
+		{"restored", Restored, "restored"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := json.Marshal(WriteResult{ID: "a", Status: tc.o})
+			if err != nil || !strings.Contains(string(b), `"status":"`+tc.text+`"`) {
+				t.Fatalf("marshal = %s, %v; want status %q", b, err, tc.text)
+			}
+			var back WriteResult
+			if err := json.Unmarshal(b, &back); err != nil || back.Status != tc.o {
+				t.Errorf("unmarshal = %v, %v; want %v", back.Status, err, tc.o)
+			}
+		})
+	}
+	var r WriteResult
+	if err := json.Unmarshal([]byte(`{"status":"exploded"}`), &r); err == nil {
+		t.Error("an unknown status read without an error")
 	}
 }

@@ -63,7 +63,7 @@ func newKB(t testing.TB) *indexer.KB {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != "added" {
+		if r.Status != search.Added {
 			t.Fatalf("fixture %s: %s %s", r.ID, r.Status, r.Error)
 		}
 	}
@@ -723,7 +723,7 @@ func TestRoutingAndHeaders(t *testing.T) {
 func TestMembersOnlyDocuments(t *testing.T) {
 	h, kb := newServer(t, web.Config{Token: "w", ReadToken: "r"})
 	res, err := kb.IngestBytes(context.Background(), "intern.json", []byte(`{"id":"intern/strategie","title":"Interne Strategie zur Innovationskultur","visibility":"members","topics":["Geheimthema"],"people":["Vera Vertraulich"],"body":"Nur für Mitglieder: Innovationskultur im Detail."}`), "")
-	if err != nil || res[0].Status != "added" {
+	if err != nil || res[0].Status != search.Added {
 		t.Fatalf("%v %v", res, err)
 	}
 	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -22,7 +23,7 @@ func serverWith(t testing.TB, cfg web.Config, docs ...string) (http.Handler, *in
 	h, kb := newServer(t, cfg)
 	for _, d := range docs {
 		res, err := kb.IngestBytes(context.Background(), "extra.json", []byte(d), "")
-		if err != nil || len(res) != 1 || res[0].Status != "added" {
+		if err != nil || len(res) != 1 || res[0].Status != search.Added {
 			t.Fatalf("ingest %s: %v %v", d, res, err)
 		}
 	}

@@ -78,7 +78,7 @@ func demoKB(t *testing.T, extra ...string) *indexer.KB {
 	}
 	for i, doc := range extra {
 		res, err := kb.IngestBytes(ctx, "extra-"+strconv.Itoa(i)+".json", []byte(doc), "")
-		if err != nil || len(res) != 1 || res[0].Status != "added" {
+		if err != nil || len(res) != 1 || res[0].Status != search.Added {
 			t.Fatalf("extra document %d: %v %v", i, res, err)
 		}
 	}

@@ -58,8 +58,8 @@ var fuzzServer = sync.OnceValues(func() (*Server, error) {
 		return nil, err
 	}
 	for _, r := range res {
-		if r.Status != "added" {
-			return nil, errors.New("fixture " + r.ID + ": " + r.Status + " " + r.Error)
+		if r.Status != search.Added {
+			return nil, errors.New("fixture " + r.ID + ": " + r.Status.String() + " " + r.Error)
 		}
 	}
 	// The knowledge base and its directory live as long as the process.

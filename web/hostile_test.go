@@ -35,7 +35,7 @@ func ingestJSON(t testing.TB, kb *indexer.KB, docs ...map[string]any) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != "added" {
+		if r.Status != search.Added {
 			t.Fatalf("%s: %s %s", r.ID, r.Status, r.Error)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -93,7 +94,7 @@ func TestAnonymousBlindToMembersDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Status != "added" {
+		if r.Status != search.Added {
 			t.Fatalf("%s: %s %s", r.ID, r.Status, r.Error)
 		}
 	}

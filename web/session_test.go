@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -22,7 +23,7 @@ func membersServer(t *testing.T) (http.Handler, *indexer.KB) {
 	t.Helper()
 	h, kb := newServer(t, web.Config{Token: "w", ReadToken: "r"})
 	res, err := kb.IngestBytes(context.Background(), "intern.json", []byte(membersDoc), "")
-	if err != nil || res[0].Status != "added" {
+	if err != nil || res[0].Status != search.Added {
 		t.Fatalf("%v %v", res, err)
 	}
 	return h, kb

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/search"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -43,7 +44,7 @@ func sourceServer(t *testing.T) http.Handler {
 		"js.json":  `{"id":"web/trick","title":"Trickreiche Quelle","source":"javascript:alert(1)","body":"b"}`,
 	} {
 		res, err := kb.IngestBytes(ctx, name, []byte(body), "")
-		if err != nil || res[0].Status != "added" {
+		if err != nil || res[0].Status != search.Added {
 			t.Fatalf("%s: %v %v", name, res, err)
 		}
 	}

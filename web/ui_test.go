@@ -728,7 +728,7 @@ const hostile = `{"id":"hostile/<b>?x=1&y=2","type":"case","title":"<script>aler
 func TestEscaping(t *testing.T) {
 	h, kb := newServer(t, web.Config{})
 	res, err := kb.IngestBytes(context.Background(), "hostile.json", []byte(hostile), "")
-	if err != nil || len(res) != 1 || res[0].Status != "added" {
+	if err != nil || len(res) != 1 || res[0].Status != search.Added {
 		t.Fatalf("ingest: %v %+v", err, res)
 	}
 	id := res[0].ID

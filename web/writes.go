@@ -30,13 +30,13 @@ func newWriteResponse(results []search.WriteResult) writeResponse {
 	}
 	for _, r := range results {
 		switch r.Status {
-		case "added":
+		case search.Added:
 			out.Added++
-		case "updated":
+		case search.Updated:
 			out.Updated++
-		case "unchanged":
+		case search.Unchanged:
 			out.Unchanged++
-		case "deleted":
+		case search.Deleted:
 			out.Deleted++
 		default:
 			out.Failed++
@@ -51,7 +51,7 @@ func newWriteResponse(results []search.WriteResult) writeResponse {
 func (s *Server) respondWrite(w http.ResponseWriter, results []search.WriteResult) error {
 	resp := newWriteResponse(results)
 	for _, r := range results {
-		s.metrics.ingested.WithLabelValues(r.Status).Inc()
+		s.metrics.ingested.WithLabelValues(r.Status.String()).Inc()
 	}
 	if len(results) == 0 {
 		return &apiError{status: http.StatusUnprocessableEntity, code: "invalid_document", msg: "the request holds no documents"}
@@ -155,7 +155,7 @@ func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if res.Status != "deleted" {
+	if res.Status != search.Deleted {
 		return &apiError{status: http.StatusNotFound, code: "not_found", msg: "document not found"}
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -225,7 +225,7 @@ func (s *Server) apiUndelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.w.Undelete(r.Context(), id); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, search.WriteResult{ID: id, Status: "restored"})
+	writeJSON(w, http.StatusOK, search.WriteResult{ID: id, Status: search.Restored})
 	return nil
 }
 

@@ -115,7 +115,7 @@ func runLoadPhase(ctx context.Context, cfg loadConfig, w *loadWorkload, base str
 						var wr struct {
 							Results []search.WriteResult `json:"results"`
 						}
-						if json.Unmarshal(resp, &wr) != nil || len(wr.Results) != 1 || wr.Results[0].ID != id || wr.Results[0].Status != "added" {
+						if json.Unmarshal(resp, &wr) != nil || len(wr.Results) != 1 || wr.Results[0].ID != id || wr.Results[0].Status != search.Added {
 							lc.fail(loadWrite, fmt.Sprintf("HTTP %d with an unexpected result", status), string(excerpt(resp)))
 							continue
 						}

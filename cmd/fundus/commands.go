@@ -157,7 +157,7 @@ func deleteCmd(e *env) *cobra.Command {
 		}
 		missing := 0
 		for _, r := range res {
-			if r.Status == "deleted" {
+			if r.Status == search.Deleted {
 				fmt.Fprintf(e.stdout, "deleted %s\n", r.ID)
 			} else {
 				missing++

@@ -99,33 +99,18 @@ type Write struct {
 	ETag, LastModified string
 }
 
-// Outcome is what a write did.
-type Outcome int
+// Outcome is what a write did (search.Outcome: it travels typed to the
+// edge).
+type Outcome = search.Outcome
 
 // Write outcomes.
 const (
-	Added Outcome = iota + 1
-	Updated
-	Unchanged
-	Deleted
-	Missing // a delete of an id that has no document
+	Added     = search.Added
+	Updated   = search.Updated
+	Unchanged = search.Unchanged
+	Deleted   = search.Deleted
+	Missing   = search.NotFound // a delete of an id that has no document
 )
-
-func (o Outcome) String() string {
-	switch o {
-	case Added:
-		return "added"
-	case Updated:
-		return "updated"
-	case Unchanged:
-		return "unchanged"
-	case Deleted:
-		return "deleted"
-	case Missing:
-		return "not_found"
-	}
-	return "unknown"
-}
 
 // Result is the outcome of one Write. Entry is set when the write changed
 // the store (Added, Updated, Deleted); Err when it failed.
