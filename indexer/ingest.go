@@ -178,32 +178,147 @@ const prepareChunk = 500
 // Ingest reads every source, and commits and indexes the documents in them.
 // Failures of single inputs are reported to opts.OnError and counted; the
 // returned error is for failures of the knowledge base itself.
+//
+// Files are parsed in parallel (parseFile) and consumed in walk order, so
+// that "the second of two inputs claiming one id" is well defined; batches
+// are committed to the store in this goroutine and applied to the index on
+// another (an applier), so that the next batch is committed while Bleve
+// indexes this one.
 func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Summary, error) {
-	var sum Summary
-	report := func(err error) {
-		sum.Failed++
-		if opts.OnError != nil {
-			opts.OnError(err)
-		}
-	}
+	run := &ingestRun{kb: kb, opts: opts, seen: claims{}, produced: map[string]map[string]bool{}, clean: map[string]bool{}}
 	var files []*file
 	for i := range srcs {
 		fs, errs := listFiles(&srcs[i])
 		for _, err := range errs {
-			report(err)
+			run.report(err)
 		}
 		files = append(files, fs...)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	slots, wait := kb.parseFiles(ctx, files)
+	defer func() {
+		cancel() // a run that stops early lets the parse workers go
+		wait()
+	}()
+	ap := kb.startApplier()
+	defer ap.finish()
 
-	// Parse in parallel, consume in walk order so that "the second of two
-	// inputs claiming one id" is well defined.
+	for i := range files {
+		if err := run.consume(ctx, files[i], slots[i], ap); err != nil {
+			return run.sum, err
+		}
+		if opts.OnProgress != nil {
+			opts.OnProgress(i+1, len(files))
+		}
+	}
+	if err := run.flush(ctx, ap); err != nil {
+		return run.sum, err
+	}
+	if err := ap.finish(); err != nil {
+		return run.sum, err
+	}
+	if opts.Prune {
+		n, err := kb.prune(ctx, srcs, run.produced, run.clean)
+		run.sum.Deleted += n
+		if err != nil {
+			return run.sum, err
+		}
+	}
+	return run.sum, nil
+}
+
+// ingestRun is the state of one Ingest: what it counted, which input
+// claimed each id, what each origin produced, and the batch being filled.
+type ingestRun struct {
+	kb       *KB
+	opts     IngestOptions
+	sum      Summary
+	seen     claims
+	produced map[string]map[string]bool // origin → the ids it produced
+	clean    map[string]bool            // origins that parsed without failures
+	batch    []Item
+	labels   []string // the input of each item of batch, for messages
+	bytes    int
+}
+
+// report counts a failed input and hands it to OnError.
+func (r *ingestRun) report(err error) {
+	r.sum.Failed++
+	if r.opts.OnError != nil {
+		r.opts.OnError(err)
+	}
+}
+
+// consume takes the parsed parts of file f from its slot, in order, into
+// batches, committing each batch when it is full.
+func (r *ingestRun) consume(ctx context.Context, f *file, slot <-chan parsed, ap *applier) error {
+	origin := f.origin()
+	r.clean[origin] = true
+	for p := range slot {
+		for _, err := range p.errs {
+			if w, ok := asWarning(err); ok {
+				if r.opts.OnWarning != nil {
+					r.opts.OnWarning(w)
+				}
+				continue
+			}
+			r.report(err)
+			delete(r.clean, origin)
+		}
+		for _, pr := range p.items {
+			if pr.err != nil {
+				r.report(fmt.Errorf("%s: %w", pr.label, pr.err))
+				delete(r.clean, origin)
+				continue
+			}
+			item := pr.item
+			if err := r.seen.claim(item.Doc.ID, pr.label); err != nil {
+				r.report(fmt.Errorf("%s: %w", pr.label, err))
+				continue
+			}
+			if r.produced[origin] == nil {
+				r.produced[origin] = map[string]bool{}
+			}
+			r.produced[origin][item.Doc.ID] = true
+			r.batch = append(r.batch, item)
+			r.labels = append(r.labels, pr.label)
+			r.bytes += len(item.Raw) + len(item.Doc.Body)
+			if len(r.batch) >= ingestBatchDocs || r.bytes >= ingestBatchBytes {
+				if err := r.flush(ctx, ap); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// flush commits the batch to the store, counts its outcomes and hands
+// its index work to the applier.
+func (r *ingestRun) flush(ctx context.Context, ap *applier) error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	r.kb.canonicalTopics(r.batch)
+	res, job, err := r.kb.commitStore(ctx, writesOf(r.batch))
+	labels := r.labels
+	r.sum.count(res, func(i int) string { return labels[i] }, r.report)
+	// New slices: the applier still reads this batch's documents.
+	r.batch, r.labels, r.bytes = nil, nil, 0
+	if err != nil {
+		return err
+	}
+	return ap.send(ctx, job)
+}
+
+// parseFiles parses files on one worker per core; each file's parts
+// arrive, in order, on its slot. wait waits for the workers.
+func (kb *KB) parseFiles(ctx context.Context, files []*file) (slots []chan parsed, wait func()) {
 	jobs := make(chan int)
-	slots := make([]chan parsed, len(files))
+	slots = make([]chan parsed, len(files))
 	for i := range slots {
 		slots[i] = make(chan parsed, 4)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
@@ -222,117 +337,50 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 			}
 		}
 	}()
-	defer wg.Wait()
+	return slots, wg.Wait
+}
 
-	seen := claims{}
-	produced := map[string]map[string]bool{}
-	clean := map[string]bool{} // origins that parsed without failures
-	var batch []Item
-	var batchBytes int
-	var labels []string
-	// Index batches are applied on their own goroutine, so that the next
-	// batch is committed to the store while Bleve indexes this one.
-	applyJobs := make(chan applyJob, 1)
-	applied := make(chan error, 1)
+// applier applies committed batches to the index on its own goroutine,
+// in order, and keeps the first error.
+type applier struct {
+	jobs chan applyJob
+	done chan error
+	once sync.Once
+	err  error
+}
+
+func (kb *KB) startApplier() *applier {
+	ap := &applier{jobs: make(chan applyJob, 1), done: make(chan error, 1)}
 	go func() {
 		var first error
-		for job := range applyJobs {
+		for job := range ap.jobs {
 			if err := kb.apply(job); err != nil && first == nil {
 				first = err
 			}
 		}
-		applied <- first
+		ap.done <- first
 	}()
-	var finishOnce sync.Once
-	var applyErr error
-	finish := func() error {
-		finishOnce.Do(func() {
-			close(applyJobs)
-			applyErr = <-applied
-		})
-		return applyErr
-	}
-	defer finish()
+	return ap
+}
 
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		kb.canonicalTopics(batch)
-		res, job, err := kb.commitStore(ctx, writesOf(batch))
-		sum.count(res, func(i int) string { return labels[i] }, report)
-		// New slices: the applier still reads this batch's documents.
-		batch, labels, batchBytes = nil, nil, 0
-		if err != nil {
-			return err
-		}
-		select {
-		case applyJobs <- job:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+// send hands a batch's index work to the applier.
+func (ap *applier) send(ctx context.Context, job applyJob) error {
+	select {
+	case ap.jobs <- job:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	for i := range files {
-		origin := files[i].origin()
-		clean[origin] = true
-		for p := range slots[i] {
-			for _, err := range p.errs {
-				if w, ok := asWarning(err); ok {
-					if opts.OnWarning != nil {
-						opts.OnWarning(w)
-					}
-					continue
-				}
-				report(err)
-				delete(clean, origin)
-			}
-			for _, pr := range p.items {
-				if pr.err != nil {
-					report(fmt.Errorf("%s: %w", pr.label, pr.err))
-					delete(clean, origin)
-					continue
-				}
-				item := pr.item
-				if err := seen.claim(item.Doc.ID, pr.label); err != nil {
-					report(fmt.Errorf("%s: %w", pr.label, err))
-					continue
-				}
-				if produced[origin] == nil {
-					produced[origin] = map[string]bool{}
-				}
-				produced[origin][item.Doc.ID] = true
-				batch = append(batch, item)
-				labels = append(labels, pr.label)
-				batchBytes += len(item.Raw) + len(item.Doc.Body)
-				if len(batch) >= ingestBatchDocs || batchBytes >= ingestBatchBytes {
-					if err := flush(); err != nil {
-						return sum, err
-					}
-				}
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		if opts.OnProgress != nil {
-			opts.OnProgress(i+1, len(files))
-		}
-	}
-	if err := flush(); err != nil {
-		return sum, err
-	}
-	if err := finish(); err != nil {
-		return sum, err
-	}
-	if opts.Prune {
-		n, err := kb.prune(ctx, srcs, produced, clean)
-		sum.Deleted += n
-		if err != nil {
-			return sum, err
-		}
-	}
-	return sum, nil
+}
+
+// finish waits until every batch sent is applied and returns the first
+// error; later calls return the same.
+func (ap *applier) finish() error {
+	ap.once.Do(func() {
+		close(ap.jobs)
+		ap.err = <-ap.done
+	})
+	return ap.err
 }
 
 // prune deletes documents recorded from a prunable source that this run
