@@ -31,7 +31,8 @@ import (
 //	3: id_sort, the document id with doc values, ends every sort order.
 //	4: the text field ends with the names (organisations, people,
 //	   addressees, policy area).
-//	5: no body_* fields (body: searches text_*), title_* not stored.
+//	5: no body_* fields (body: searches text_*), title_* not stored;
+//	   sort and visibility keywords without term vectors.
 const analysisVersion = 5
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
@@ -157,20 +158,9 @@ func NewMapping() *mapping.IndexMappingImpl {
 		}
 	}
 	for _, f := range FacetNames {
-		fm := bleve.NewKeywordFieldMapping()
-		fm.Store = true
-		fm.DocValues = true
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
-		dm.AddFieldMappingsAt(f, fm)
+		dm.AddFieldMappingsAt(f, keywordField(true, true, false))
 		if caseFolded(f) {
-			lc := bleve.NewKeywordFieldMapping()
-			lc.Store = false
-			lc.DocValues = false
-			lc.IncludeInAll = false
-			lc.IncludeTermVectors = false
-			lc.SkipFreqNorm = true
-			dm.AddFieldMappingsAt("f_"+f, lc)
+			dm.AddFieldMappingsAt("f_"+f, keywordField(false, false, true))
 		}
 	}
 	dt := bleve.NewDateTimeFieldMapping()
@@ -182,38 +172,38 @@ func NewMapping() *mapping.IndexMappingImpl {
 	// Sort fields: keywords with doc values (Bleve's sorts use them; Fundus's
 	// own sorts read their postings, sortkeys.go).
 	for _, f := range []string{fieldTitleSort, fieldDateSort, fieldIDSort} {
-		sf := bleve.NewKeywordFieldMapping()
-		sf.Analyzer = keyword.Name
-		sf.Store = false
-		sf.DocValues = true
-		sf.IncludeInAll = false
-		sf.SkipFreqNorm = true
-		dm.AddFieldMappingsAt(f, sf)
+		dm.AddFieldMappingsAt(f, keywordField(false, true, true))
 	}
-
-	st := bleve.NewTextFieldMapping()
-	st.Index = false
-	st.Store = true
-	st.IncludeInAll = false
-	st.IncludeTermVectors = false
-	dm.AddFieldMappingsAt(fieldTitle, st)
-
-	vis := bleve.NewKeywordFieldMapping()
-	vis.Store = false
-	vis.DocValues = false
-	vis.IncludeInAll = false
-	vis.SkipFreqNorm = true
-	dm.AddFieldMappingsAt(fieldVisibility, vis)
-
-	hs := bleve.NewTextFieldMapping()
-	hs.Index = false
-	hs.Store = true
-	hs.IncludeInAll = false
-	hs.IncludeTermVectors = false
-	dm.AddFieldMappingsAt(fieldHash, hs)
+	dm.AddFieldMappingsAt(fieldTitle, storedOnly())
+	dm.AddFieldMappingsAt(fieldVisibility, keywordField(false, false, true))
+	dm.AddFieldMappingsAt(fieldHash, storedOnly())
 
 	im.DefaultMapping = dm
 	return im
+}
+
+// keywordField is a keyword field outside _all, without term vectors:
+// stored or not, with doc values or not, and without norms
+// (skipFreqNorm) when it only filters or sorts.
+func keywordField(store, docValues, skipFreqNorm bool) *mapping.FieldMapping {
+	fm := bleve.NewKeywordFieldMapping()
+	fm.Analyzer = keyword.Name
+	fm.Store = store
+	fm.DocValues = docValues
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	fm.SkipFreqNorm = skipFreqNorm
+	return fm
+}
+
+// storedOnly is a text field that is stored and not indexed.
+func storedOnly() *mapping.FieldMapping {
+	fm := bleve.NewTextFieldMapping()
+	fm.Index = false
+	fm.Store = true
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	return fm
 }
 
 // MappingVersion identifies the mapping and analysis this binary indexes
