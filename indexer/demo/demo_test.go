@@ -55,14 +55,7 @@ func TestDemoCorpusLoads(t *testing.T) {
 // shown) returns every document the filter returns.
 func TestPlainWordsFindEveryFilterMatch(t *testing.T) {
 	ctx := context.Background()
-	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer kb.Close()
-	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	kb := demoKB(t)
 	facets := []string{search.FacetOrganizations, search.FacetPeople, search.FacetTopics, search.FacetAddressees, search.FacetPolicyArea}
 	all, err := kb.Search(ctx, search.Request{Size: 1, FacetSize: 1000})
 	if err != nil {
@@ -124,14 +117,7 @@ func TestPlainWordsFindEveryFilterMatch(t *testing.T) {
 // outrank the document on the subject.
 func TestOwnWordsRankFirst(t *testing.T) {
 	ctx := context.Background()
-	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer kb.Close()
-	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	kb := demoKB(t)
 	for _, tc := range []struct {
 		name, q, want string
 		below         func(search.Hit) bool
@@ -169,14 +155,7 @@ func TestOwnWordsRankFirst(t *testing.T) {
 // only mentions the subject.
 func TestAnswersFromTheSubject(t *testing.T) {
 	ctx := context.Background()
-	kb, err := indexer.Open(ctx, indexer.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer kb.Close()
-	if _, err := kb.Ingest(ctx, []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	kb := demoKB(t)
 	for _, tc := range []struct {
 		name, q, want string
 		passage       []string // words the first passage holds
@@ -206,4 +185,18 @@ func TestAnswersFromTheSubject(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoKB is a knowledge base in t.TempDir() holding the demo corpus.
+func demoKB(t *testing.T) *indexer.KB {
+	t.Helper()
+	kb, err := indexer.Open(t.Context(), indexer.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kb.Close() })
+	if _, err := kb.Ingest(t.Context(), []indexer.Source{{FS: demo.FS(), Root: "demo"}}, indexer.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return kb
 }
