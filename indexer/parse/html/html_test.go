@@ -134,16 +134,8 @@ func TestHTML(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := parsetest.ReadFixture(t, testdata, tc.file)
 			recs, errs := Parse(t.Context(), tc.file, data)
-			if len(errs) > 0 {
-				t.Fatalf("errors: %v", errs)
-			}
-			if len(recs) != 1 {
-				t.Fatalf("got %d records, want 1", len(recs))
-			}
-			r := recs[0]
-			if r.Suffix != "" || r.Line != 0 || string(r.Raw) != string(data) {
-				t.Errorf("record framing: suffix %q, line %d, raw of %d bytes", r.Suffix, r.Line, len(r.Raw))
-			}
+			r := parsetest.One(t, recs, errs)
+			parsetest.CheckWhole(t, r, data)
 			d := r.Doc
 			if d.Title != tc.title {
 				t.Errorf("title = %q, want %q", d.Title, tc.title)
@@ -227,10 +219,8 @@ func TestHTMLArticleTitle(t *testing.T) {
 	for _, tc := range articleTitleCases {
 		t.Run(tc.name, func(t *testing.T) {
 			recs, errs := Parse(t.Context(), "t.html", []byte(titlePage(tc.head, tc.body)))
-			if len(errs) > 0 || len(recs) != 1 {
-				t.Fatalf("records %d, errors %v", len(recs), errs)
-			}
-			if got := recs[0].Doc.Title; got != tc.want {
+			r := parsetest.One(t, recs, errs)
+			if got := r.Doc.Title; got != tc.want {
 				t.Errorf("title = %q, want %q", got, tc.want)
 			}
 		})
@@ -339,10 +329,8 @@ func TestHTMLMetadataSources(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			recs, errs := Parse(t.Context(), "m.html", []byte(tc.page))
-			if len(errs) > 0 || len(recs) != 1 {
-				t.Fatalf("records %d, errors %v", len(recs), errs)
-			}
-			if msg := tc.check(recs[0].Doc); msg != "" {
+			r := parsetest.One(t, recs, errs)
+			if msg := tc.check(r.Doc); msg != "" {
 				t.Error(msg)
 			}
 		})
@@ -383,10 +371,7 @@ func TestHTMLErrors(t *testing.T) {
 
 func TestHTMLInvalidUTF8(t *testing.T) {
 	recs, errs := Parse(t.Context(), "bad.html", []byte("<html><head><title>Caf\xe9 Stories from the Street</title></head><body><p>Ol\xe9 and more text here.</p></body></html>"))
-	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("records %d, errors %v", len(recs), errs)
-	}
-	d := recs[0].Doc
+	d := parsetest.One(t, recs, errs).Doc
 	if d.Title != "Caf\uFFFD Stories from the Street" || !strings.Contains(d.Body, "Ol\uFFFD and more") {
 		t.Errorf("title %q, body %q", d.Title, d.Body)
 	}

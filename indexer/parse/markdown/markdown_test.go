@@ -85,13 +85,7 @@ func TestMarkdownFixtures(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			data := parsetest.Fixture(t, tt.file)
 			recs, errs := Parse(t.Context(), tt.file, data)
-			if len(errs) > 0 {
-				t.Fatalf("got errors %v, want none", errs)
-			}
-			if len(recs) != 1 {
-				t.Fatalf("got %d records, want 1", len(recs))
-			}
-			r := recs[0]
+			r := parsetest.One(t, recs, errs)
 			parsetest.CheckInvariants(t, tt.file, data, recs, errs)
 			got := r.Doc
 			body, meta := got.Body, got.Metadata
@@ -117,9 +111,7 @@ func TestMarkdownFixtures(t *testing.T) {
 			if !slices.Equal(keys, tt.metadataKeys) {
 				t.Errorf("metadata keys: got %v, want %v", keys, tt.metadataKeys)
 			}
-			if r.Suffix != "" || r.Line != 0 || string(r.Raw) != string(data) {
-				t.Errorf("record: got suffix %q line %d raw %d bytes, want \"\", 0, the file (%d bytes)", r.Suffix, r.Line, len(r.Raw), len(data))
-			}
+			parsetest.CheckWhole(t, r, data)
 			// The indexer assigns an id from the path; the rest must pass.
 			doc := r.Doc
 			if doc.ID == "" {
@@ -134,16 +126,14 @@ func TestMarkdownFixtures(t *testing.T) {
 
 func TestMarkdownFixtureMetadata(t *testing.T) {
 	recs, errs := Parse(t.Context(), "w.md", parsetest.Fixture(t, "good/webinar-de.md"))
-	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
-	}
+	r := parsetest.One(t, recs, errs)
 	want := map[string]any{
 		"aufzeichnung":  true,
 		"dauer_minuten": 90,
 		"folien":        []any{"einleitung.pdf", "fallbeispiele.pdf"},
 		"moderation":    map[string]any{"name": "Lisa Brandt", "rolle": "Netzwerkmanagerin"},
 	}
-	if got := recs[0].Doc.Metadata; !reflect.DeepEqual(got, want) {
+	if got := r.Doc.Metadata; !reflect.DeepEqual(got, want) {
 		t.Errorf("metadata: got %#v, want %#v", got, want)
 	}
 }
@@ -190,16 +180,11 @@ func TestMarkdownBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			recs, errs := Parse(t.Context(), "in.md", []byte(tt.in))
-			if len(errs) > 0 {
-				t.Fatalf("got errors %v, want none", errs)
-			}
-			if len(recs) != 1 {
-				t.Fatalf("got %d records, want 1", len(recs))
-			}
-			if got := recs[0].Doc.Title; got != tt.wantTitle {
+			r := parsetest.One(t, recs, errs)
+			if got := r.Doc.Title; got != tt.wantTitle {
 				t.Errorf("title: got %q, want %q", got, tt.wantTitle)
 			}
-			if got := recs[0].Doc.Body; got != tt.wantBody {
+			if got := r.Doc.Body; got != tt.wantBody {
 				t.Errorf("body: got %q, want %q", got, tt.wantBody)
 			}
 		})
@@ -230,18 +215,12 @@ func TestMarkdownErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path, data := "in.md", []byte(tt.in)
-			if tt.file != "" {
-				path, data = tt.file, parsetest.Fixture(t, tt.file)
-			}
+			path, data := parsetest.Input(t, "in.md", tt.file, tt.in)
 			recs, errs := Parse(t.Context(), path, data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
-			if len(errs) != 1 {
-				t.Fatalf("got %d errors %v, want 1", len(errs), errs)
-			}
-			parsetest.CheckError(t, path, errs[0], tt.want)
+			parsetest.CheckErrors(t, path, errs, []parsetest.WantErr{tt.want})
 		})
 	}
 }
@@ -294,10 +273,8 @@ func TestMarkdownWithinLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			recs, errs := Parse(t.Context(), "ok.md", []byte(tt.in))
-			if len(errs) > 0 || len(recs) != 1 {
-				t.Fatalf("got %d records, errors %v; want one record", len(recs), errs)
-			}
-			if got := recs[0].Doc.Body; got != tt.wantBody {
+			r := parsetest.One(t, recs, errs)
+			if got := r.Doc.Body; got != tt.wantBody {
 				t.Errorf("body: got %q, want %q", got, tt.wantBody)
 			}
 		})
