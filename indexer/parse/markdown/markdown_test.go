@@ -138,13 +138,34 @@ func TestMarkdownFixtureMetadata(t *testing.T) {
 	}
 }
 
+// bodyCase is a Markdown input and the title and body it must give.
+type bodyCase struct {
+	name      string
+	in        string
+	wantTitle string
+	wantBody  string
+}
+
+// checkBodies parses each case's input as one file at path and checks its
+// title and body.
+func checkBodies(t *testing.T, path string, tests []bodyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, errs := Parse(t.Context(), path, []byte(tt.in))
+			r := parsetest.One(t, recs, errs)
+			if got := r.Doc.Title; got != tt.wantTitle {
+				t.Errorf("title: got %q, want %q", got, tt.wantTitle)
+			}
+			if got := r.Doc.Body; got != tt.wantBody {
+				t.Errorf("body: got %q, want %q", got, tt.wantBody)
+			}
+		})
+	}
+}
+
 func TestMarkdownBody(t *testing.T) {
-	tests := []struct {
-		name      string
-		in        string
-		wantTitle string
-		wantBody  string
-	}{
+	tests := []bodyCase{
 		{"link keeps its text", "Read [the guide](https://x.org/g \"G\") now.", "", "Read the guide now."},
 		{"emphasis, code and strikethrough", "Use *very* **bold** `go test ./...` ~~old~~ words.", "", "Use very bold go test ./... old words."},
 		{"level-1 heading is the title", "# Title\n\nText.", "Title", "Text."},
@@ -177,18 +198,7 @@ func TestMarkdownBody(t *testing.T) {
 		{"front matter body comes first", "---\nbody: From front matter.\n---\nFrom Markdown.", "", "From front matter.\n\nFrom Markdown."},
 		{"a later --- is not front matter", "Text.\n\n---\ntitle: x\n---", "title: x", "Text.\n\ntitle: x"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Parse(t.Context(), "in.md", []byte(tt.in))
-			r := parsetest.One(t, recs, errs)
-			if got := r.Doc.Title; got != tt.wantTitle {
-				t.Errorf("title: got %q, want %q", got, tt.wantTitle)
-			}
-			if got := r.Doc.Body; got != tt.wantBody {
-				t.Errorf("body: got %q, want %q", got, tt.wantBody)
-			}
-		})
-	}
+	checkBodies(t, "in.md", tests)
 }
 
 func TestMarkdownErrors(t *testing.T) {
@@ -257,26 +267,14 @@ func FuzzMarkdown(f *testing.F) {
 }
 
 // TestMarkdownWithinLimits checks that nesting up to the limits is read as
-// before.
+// before. None of the inputs has a title.
 func TestMarkdownWithinLimits(t *testing.T) {
-	tests := []struct {
-		name     string
-		in       string
-		wantBody string
-	}{
+	tests := []bodyCase{
 		{name: "100 block quotes", in: strings.Repeat(">", MaxDepth) + " deep", wantBody: "deep"},
 		{name: "50-level list", in: string(parsetest.NestedList(50)), wantBody: strings.TrimSpace(strings.Repeat("x\n\n", 50))},
 		{name: "git conflict markers", in: "Text.\n\n```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n```\n", wantBody: "Text.\n\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch"},
 		{name: "emphasis 50 deep", in: strings.Repeat("*a ", 50) + strings.Repeat("a* ", 50), wantBody: strings.TrimSpace(strings.Repeat("a ", 100))},
 		{name: "thematic break", in: "a\n\n* * *\n\nb", wantBody: "a\n\nb"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Parse(t.Context(), "ok.md", []byte(tt.in))
-			r := parsetest.One(t, recs, errs)
-			if got := r.Doc.Body; got != tt.wantBody {
-				t.Errorf("body: got %q, want %q", got, tt.wantBody)
-			}
-		})
-	}
+	checkBodies(t, "ok.md", tests)
 }
