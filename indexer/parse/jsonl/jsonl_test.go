@@ -79,6 +79,20 @@ func runParseCases(t *testing.T, path string, parse func(context.Context, string
 	}
 }
 
+// notTextCases are the files that both parsers refuse as not text.
+var notTextCases = []parseCase{
+	{
+		name:     "binary junk",
+		file:     "bad/binary.md",
+		wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
+	},
+	{
+		name:     "empty file",
+		file:     "bad/empty.md",
+		wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
+	},
+}
+
 func TestJSON(t *testing.T) {
 	tests := []parseCase{
 		{
@@ -132,16 +146,6 @@ func TestJSON(t *testing.T) {
 			wantErrs: []parsetest.WantErr{{Line: 4, Contains: "invalid JSON: invalid character '\"' after object key:value pair"}},
 		},
 		{
-			name:     "binary junk",
-			file:     "bad/binary.md",
-			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
-		},
-		{
-			name:     "empty file",
-			file:     "bad/empty.md",
-			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
-		},
-		{
 			name:     "invalid UTF-8",
 			in:       "{\n\"title\": \"Gr\xfc\xdfe\"\n}",
 			wantErrs: []parsetest.WantErr{{Line: 2, Contains: "not valid UTF-8", Is: record.ErrUTF8}},
@@ -176,7 +180,7 @@ func TestJSON(t *testing.T) {
 			wantErrs: []parsetest.WantErr{{Line: 3, Contains: `field "title": want a string, got list`}},
 		},
 	}
-	runParseCases(t, "in.json", JSON, tests)
+	runParseCases(t, "in.json", JSON, append(tests, notTextCases...))
 }
 
 func TestJSONLines(t *testing.T) {
@@ -244,22 +248,12 @@ func TestJSONLines(t *testing.T) {
 			want: []wantRec{{suffix: "#1", line: 1, doc: search.Document{ID: "9", Title: "T", Body: "B", Metadata: map[string]any{"url": "https://x", "year": json.Number("2019")}}}},
 		},
 		{
-			name:     "binary junk",
-			file:     "bad/binary.md",
-			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
-		},
-		{
-			name:     "empty file",
-			file:     "bad/empty.md",
-			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
-		},
-		{
 			name:     "blank lines only",
 			in:       "\n\r\n  \n",
 			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
 		},
 	}
-	runParseCases(t, "in.jsonl", Lines, tests)
+	runParseCases(t, "in.jsonl", Lines, append(tests, notTextCases...))
 }
 
 func TestJSONLinesLongLine(t *testing.T) {
