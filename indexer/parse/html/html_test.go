@@ -164,16 +164,7 @@ func TestHTML(t *testing.T) {
 			if d.Type != "" || d.ID != "" {
 				t.Errorf("type %q and id %q should be left to the indexer", d.Type, d.ID)
 			}
-			for _, s := range tc.bodyHas {
-				if !strings.Contains(d.Body, s) {
-					t.Errorf("body lacks %q:\n%s", s, d.Body)
-				}
-			}
-			for _, s := range tc.bodyHasNot {
-				if strings.Contains(d.Body, s) {
-					t.Errorf("body has boilerplate %q:\n%s", s, d.Body)
-				}
-			}
+			parsetest.CheckBody(t, d.Body, tc.bodyHas, tc.bodyHasNot)
 			if tc.paragraphed && !strings.Contains(d.Body, "\n\n") {
 				t.Errorf("body has no paragraph breaks:\n%s", d.Body)
 			}

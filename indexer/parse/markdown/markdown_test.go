@@ -93,16 +93,7 @@ func TestMarkdownFixtures(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
-			for _, s := range tt.bodyHas {
-				if !strings.Contains(body, s) {
-					t.Errorf("body: got %q, want it to contain %q", body, s)
-				}
-			}
-			for _, s := range tt.bodyHasNot {
-				if strings.Contains(body, s) {
-					t.Errorf("body: got %q, want no %q", body, s)
-				}
-			}
+			parsetest.CheckBody(t, body, tt.bodyHas, tt.bodyHasNot)
 			var keys []string
 			for k := range meta {
 				keys = append(keys, k)

@@ -87,6 +87,21 @@ func CheckWhole(t testing.TB, r record.Record, data []byte) {
 	}
 }
 
+// CheckBody checks that body holds each string of has and none of hasNot.
+func CheckBody(t testing.TB, body string, has, hasNot []string) {
+	t.Helper()
+	for _, s := range has {
+		if !strings.Contains(body, s) {
+			t.Errorf("body: got %q, want it to contain %q", body, s)
+		}
+	}
+	for _, s := range hasNot {
+		if strings.Contains(body, s) {
+			t.Errorf("body: got %q, want no %q", body, s)
+		}
+	}
+}
+
 // WantErr describes an expected parse error.
 type WantErr struct {
 	Line     int
