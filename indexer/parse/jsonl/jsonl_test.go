@@ -306,10 +306,7 @@ const sciFactCorpus = "../../../../shared/eval/scifact/corpus.jsonl"
 func TestSciFactCorpus(t *testing.T) {
 	f, err := os.Open(sciFactCorpus)
 	if errors.Is(err, os.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing; CI must provide the SciFact corpus", sciFactCorpus)
-		}
-		t.Skipf("%s not found: the SciFact corpus is not checked out next to this repository", sciFactCorpus)
+		parsetest.SharedMissing(t, "%s not found: the SciFact corpus is not checked out next to this repository", sciFactCorpus)
 	}
 	if err != nil {
 		t.Fatal(err)

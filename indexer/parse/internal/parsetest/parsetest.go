@@ -40,6 +40,17 @@ func ReadFixture(t testing.TB, dir, name string) []byte {
 	return data
 }
 
+// SharedMissing stops a test whose data beside the repository (../shared)
+// is not there: it fails in CI, which must provide the data, and is
+// skipped elsewhere. format and args say what is missing.
+func SharedMissing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format+"; CI must provide it", args...)
+	}
+	t.Skipf(format, args...)
+}
+
 // Fixtures returns the contents of all fixtures, for fuzz seeds.
 func Fixtures(t testing.TB) [][]byte {
 	t.Helper()
