@@ -453,13 +453,7 @@ func lineStep(lines []*line) float64 {
 			hist[math.Round(r*20)/20]++
 		}
 	}
-	best, n := 1.2, 0
-	for r, c := range hist {
-		if c > n || c == n && r < best {
-			best, n = r, c
-		}
-	}
-	return best
+	return mostCommon(hist, 1.2)
 }
 
 func samePara(p, c *line, step, right float64) bool {
