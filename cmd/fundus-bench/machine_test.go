@@ -8,9 +8,13 @@ import (
 	"testing"
 )
 
-// readProcFixture returns testdata/proc/name, a copy of a /proc file.
-func readProcFixture(t testing.TB, name string) string {
+// procText returns a test case's /proc text: the fixture testdata/proc/name
+// (a copy of a /proc file) when name is set, else text.
+func procText(t testing.TB, name, text string) string {
 	t.Helper()
+	if name == "" {
+		return text
+	}
 	b, err := os.ReadFile(filepath.Join("testdata", "proc", name))
 	if err != nil {
 		t.Fatal(err)
@@ -32,10 +36,7 @@ func TestParseCPUModel(t *testing.T) {
 		{name: "empty file", text: "", want: ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			text := c.text
-			if c.fixture != "" {
-				text = readProcFixture(t, c.fixture)
-			}
+			text := procText(t, c.fixture, c.text)
 			if got := parseCPUModel(text); got != c.want {
 				t.Errorf("parseCPUModel = %q, want %q", got, c.want)
 			}
@@ -58,10 +59,7 @@ func TestParseMemTotal(t *testing.T) {
 		{name: "key must match whole", text: "MemTotalX: 1 kB\n", wantOK: false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			text := c.text
-			if c.fixture != "" {
-				text = readProcFixture(t, c.fixture)
-			}
+			text := procText(t, c.fixture, c.text)
 			got, ok := parseMemTotal(text)
 			if got != c.want || ok != c.wantOK {
 				t.Errorf("parseMemTotal = %d, %v; want %d, %v", got, ok, c.want, c.wantOK)

@@ -140,10 +140,7 @@ func TestPDFInflateBudget(t *testing.T) {
 	t.Run("text before the bomb is kept", func(t *testing.T) {
 		data := parsetest.ZeroStreamPDF(t, 1024, 2)
 		recs, errs := parseGuarded(t, t.Context(), "bomb.pdf", data)
-		if len(errs) != 0 || len(recs) != 1 {
-			t.Fatalf("got %d records, errors %v; want one record", len(recs), errs)
-		}
-		d := recs[0].Doc
+		d := parsetest.One(t, recs, errs).Doc
 		if want := "Seite 1 mit Text\n\nSeite 2 mit Text"; d.Body != want {
 			t.Errorf("body: got %q, want %q", d.Body, want)
 		}
@@ -154,10 +151,8 @@ func TestPDFInflateBudget(t *testing.T) {
 	t.Run("within the budget", func(t *testing.T) {
 		data := parsetest.ZeroStreamPDF(t, 8, 1)
 		recs, errs := parseGuarded(t, t.Context(), "ok.pdf", data)
-		if len(errs) != 0 || len(recs) != 1 {
-			t.Fatalf("got %d records, errors %v; want one record", len(recs), errs)
-		}
-		if d := recs[0].Doc; d.Body != "Seite 1 mit Text" || d.Metadata["truncated"] != nil {
+		r := parsetest.One(t, recs, errs)
+		if d := r.Doc; d.Body != "Seite 1 mit Text" || d.Metadata["truncated"] != nil {
 			t.Errorf("got body %q metadata %v, want the page's text, not truncated", d.Body, d.Metadata)
 		}
 	})

@@ -157,13 +157,13 @@ func Extensions() []string {
 func File(ctx context.Context, path string, data []byte) ([]Record, []error) {
 	f, ok := byExt[strings.ToLower(filepath.Ext(path))]
 	if !ok {
-		return nil, []error{&Error{Path: path, Err: ErrUnsupported}}
+		return record.Fail(path, 0, ErrUnsupported)
 	}
 	if len(data) > MaxFileBytes {
-		return nil, []error{&Error{Path: path, Err: fmt.Errorf("file is %d bytes, over the limit of %d", len(data), MaxFileBytes)}}
+		return record.Fail(path, 0, fmt.Errorf("file is %d bytes, over the limit of %d", len(data), MaxFileBytes))
 	}
 	if len(data) > MaxMarkupBytes && markupExt[strings.ToLower(filepath.Ext(path))] {
-		return nil, []error{&Error{Path: path, Err: fmt.Errorf("file is %d bytes, over the limit of %d for Markdown and HTML", len(data), MaxMarkupBytes)}}
+		return record.Fail(path, 0, fmt.Errorf("file is %d bytes, over the limit of %d for Markdown and HTML", len(data), MaxMarkupBytes))
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, Timeout, ErrTooLong)
 	defer cancel()

@@ -48,29 +48,20 @@ func TestAnswerWeightGrid(t *testing.T) {
 			}
 		}
 	}
-	for _, a := range []float64{0, 0.1, 0.5} {
-		if mode != "about" {
-			break
+	// vary adds the defaults with one weight, set by set, at each of vals.
+	vary := func(vals []float64, set func(w *search.AnswerWeights, v float64)) {
+		for _, v := range vals {
+			w := defaults
+			set(&w, v)
+			grid = append(grid, w)
 		}
-		w := defaults
-		w.About = a
-		grid = append(grid, w)
 	}
-	for _, kind := range []float64{0, 0.1, 0.2, 0.4} {
-		if mode == "defaults" || mode == "fill" || mode == "about" {
-			break
-		}
-		w := defaults
-		w.Kind = kind
-		grid = append(grid, w)
+	if mode == "about" {
+		vary([]float64{0, 0.1, 0.5}, func(w *search.AnswerWeights, v float64) { w.About = v })
 	}
-	for _, v := range []float64{0, 0.5, 1} {
-		if mode == "defaults" || mode == "fill" || mode == "about" {
-			break
-		}
-		w := defaults
-		w.Variant = v
-		grid = append(grid, w)
+	if mode != "defaults" && mode != "fill" && mode != "about" {
+		vary([]float64{0, 0.1, 0.2, 0.4}, func(w *search.AnswerWeights, v float64) { w.Kind = v })
+		vary([]float64{0, 0.5, 1}, func(w *search.AnswerWeights, v float64) { w.Variant = v })
 	}
 	for _, win := range []bool{false, true} {
 		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" {

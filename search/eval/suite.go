@@ -63,63 +63,58 @@ type Collection struct {
 // fs.ErrNotExist (errors.Is).
 func LoadCollection(p Paths, name string) (*Collection, error) {
 	c := &Collection{Name: name, Analyzer: "de"}
-	var qdir, qrels string
+	var (
+		qdir, qrels     string
+		files           []string // the corpus files, ingested first,
+		pages, withDemo bool     // then the readability pages, then the demo corpus
+	)
 	xq := filepath.Join(p.Shared, "eval", "xquad-dev")
 	switch name {
 	case German:
 		qdir = filepath.Join(p.Repo, "testdata", "eval", "de")
 		qrels = filepath.Join(qdir, "qrels.tsv")
 		c.InSample = true
-		c.sources = []indexer.Source{{FS: demo.FS(), Root: "demo"}}
+		withDemo = true
 	case XQuADDe, XQuADEn:
 		lang := strings.TrimPrefix(name, "xquad-")
 		qdir = filepath.Join(xq, lang)
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
 		c.Analyzer = lang
-		src, err := fileSource(filepath.Join(qdir, "corpus.jsonl"))
-		if err != nil {
-			return nil, err
-		}
-		c.sources = []indexer.Source{src}
+		files = []string{filepath.Join(qdir, "corpus.jsonl")}
 	case Compounds:
 		qdir = filepath.Join(xq, "de")
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
-		src, err := fileSource(filepath.Join(qdir, "corpus.jsonl"))
-		if err != nil {
-			return nil, err
-		}
-		pages, err := readabilitySource(filepath.Join(p.Shared, "eval", "readability-pages", "pages"))
-		if err != nil {
-			return nil, err
-		}
-		c.sources = []indexer.Source{src, pages}
+		files = []string{filepath.Join(qdir, "corpus.jsonl")}
+		pages = true
 	case XQuADMixed:
 		qdir = filepath.Join(xq, "de")
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
-		var srcs []indexer.Source
-		for _, f := range []string{filepath.Join(qdir, "corpus.jsonl"), filepath.Join(p.Shared, "eval", "scifact", "corpus.jsonl")} {
-			src, err := fileSource(f)
-			if err != nil {
-				return nil, err
-			}
-			srcs = append(srcs, src)
-		}
-		pages, err := readabilitySource(filepath.Join(p.Shared, "eval", "readability-pages", "pages"))
-		if err != nil {
-			return nil, err
-		}
-		c.sources = append(srcs, pages, indexer.Source{FS: demo.FS(), Root: "demo"})
+		files = []string{filepath.Join(qdir, "corpus.jsonl"), filepath.Join(p.Shared, "eval", "scifact", "corpus.jsonl")}
+		pages, withDemo = true, true
 	case SciFact:
 		qdir = filepath.Join(p.Shared, "eval", "scifact")
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
 		c.Analyzer = "en"
-		src, err := fileSource(filepath.Join(qdir, "corpus.jsonl"))
+		files = []string{filepath.Join(qdir, "corpus.jsonl")}
+	default:
+		return nil, fmt.Errorf("unknown collection %q (want one of %s)", name, strings.Join(CollectionNames, ", "))
+	}
+	for _, f := range files {
+		src, err := fileSource(f)
 		if err != nil {
 			return nil, err
 		}
-		c.sources = []indexer.Source{src}
-	default:
-		return nil, fmt.Errorf("unknown collection %q (want one of %s)", name, strings.Join(CollectionNames, ", "))
+		c.sources = append(c.sources, src)
+	}
+	if pages {
+		src, err := readabilitySource(filepath.Join(p.Shared, "eval", "readability-pages", "pages"))
+		if err != nil {
+			return nil, err
+		}
+		c.sources = append(c.sources, src)
+	}
+	if withDemo {
+		c.sources = append(c.sources, indexer.Source{FS: demo.FS(), Root: "demo"})
 	}
 	var err error
 	if c.Queries, err = ReadQueriesFile(filepath.Join(qdir, "queries.jsonl")); err != nil {

@@ -142,13 +142,8 @@ func (w *textWriter) node(n *nethtml.Node, top bool) {
 		case n.Data == "hr":
 			w.brk(2)
 			return
-		case n.Data == "td" || n.Data == "th":
-			w.space = true
-		case lineTags[n.Data]:
-			w.brk(1)
-		case blockTags[n.Data]:
-			w.brk(2)
 		}
+		w.edge(n.Data)
 		if n.Data == "pre" {
 			w.pre++
 			defer func() { w.pre-- }()
@@ -158,13 +153,20 @@ func (w *textWriter) node(n *nethtml.Node, top bool) {
 		w.node(c, false)
 	}
 	if n.Type == nethtml.ElementNode {
-		switch {
-		case n.Data == "td" || n.Data == "th":
-			w.space = true
-		case lineTags[n.Data]:
-			w.brk(1)
-		case blockTags[n.Data]:
-			w.brk(2)
-		}
+		w.edge(n.Data)
+	}
+}
+
+// edge separates the text of an element named tag from what comes before
+// and after it: a space for table cells, a line break for line tags, a
+// blank line for blocks.
+func (w *textWriter) edge(tag string) {
+	switch {
+	case tag == "td" || tag == "th":
+		w.space = true
+	case lineTags[tag]:
+		w.brk(1)
+	case blockTags[tag]:
+		w.brk(2)
 	}
 }

@@ -83,14 +83,11 @@ var ErrTooManyElements = fmt.Errorf("too many elements (more than %d tags)", Max
 // content as plain text, without navigation, banners and other boilerplate.
 // It reports an empty file, binary data and a page without title and text.
 func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
-	fail := func(err error) ([]record.Record, []error) {
-		return nil, []error{&record.Error{Path: path, Err: err}}
-	}
 	if err := checkPage(data); err != nil {
-		return fail(err)
+		return record.Fail(path, 0, err)
 	}
 	if countTags(data, MaxElements) > MaxElements {
-		return fail(ErrTooManyElements)
+		return record.Fail(path, 0, ErrTooManyElements)
 	}
 	text := strings.ToValidUTF8(string(data), "\uFFFD")
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
@@ -100,19 +97,19 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 		doc, err = goquery.NewDocumentFromReader(strings.NewReader(flatten(text)))
 	}
 	if err != nil {
-		return fail(fmt.Errorf("parse HTML: %w", err))
+		return record.Fail(path, 0, fmt.Errorf("parse HTML: %w", err))
 	}
 	// x/net/html cannot be interrupted; File bounds its input (see
 	// MaxMarkupBytes). The deadline is checked between the phases.
 	if ctx.Err() != nil {
-		return fail(record.Stopped(ctx))
+		return record.Fail(path, 0, record.Stopped(ctx))
 	}
 	d := document(ctx, doc)
 	if ctx.Err() != nil {
-		return fail(record.Stopped(ctx))
+		return record.Fail(path, 0, record.Stopped(ctx))
 	}
 	if d.Title == "" && d.Body == "" {
-		return fail(errNoText)
+		return record.Fail(path, 0, errNoText)
 	}
 	return []record.Record{{Doc: d, Raw: data}}, nil
 }

@@ -29,41 +29,38 @@ const MaxLineBytes = 16 << 20
 // have the wrong shape, is an error of its own; the other elements are
 // still returned. Objects are read with FromMap; numbers keep their digits.
 func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
-	fail := func(line int, err error) ([]record.Record, []error) {
-		return nil, []error{&record.Error{Path: path, Line: line, Err: err}}
-	}
 	src, line, err := record.CheckText(data)
 	if err != nil {
-		return fail(line, err)
+		return record.Fail(path, line, err)
 	}
 	if line := tooDeep(src, MaxDepth); line > 0 {
-		return fail(line, &record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: line})
+		return record.Fail(path, line, &record.NestingError{What: "arrays and objects", Limit: MaxDepth, Line: line})
 	}
 	// Check the whole file first: a syntax error anywhere fails the file.
 	var whole json.RawMessage
 	if err := json.Unmarshal(src, &whole); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fail(record.LineAt(src, int(se.Offset)-1), fmt.Errorf("invalid JSON: %v", se))
+			return record.Fail(path, record.LineAt(src, int(se.Offset)-1), fmt.Errorf("invalid JSON: %v", se))
 		}
-		return fail(0, fmt.Errorf("invalid JSON: %v", err))
+		return record.Fail(path, 0, fmt.Errorf("invalid JSON: %v", err))
 	}
 
 	switch whole[0] {
 	case '{':
 		doc, err := decodeDoc(whole)
 		if err != nil {
-			return fail(record.LineAt(src, bytes.IndexByte(src, '{')), err)
+			return record.Fail(path, record.LineAt(src, bytes.IndexByte(src, '{')), err)
 		}
 		return []record.Record{{Doc: doc, Raw: data}}, nil
 	case '[':
 	default:
-		return fail(0, fmt.Errorf("want an object or an array of objects, got %s", kindOf(whole)))
+		return record.Fail(path, 0, fmt.Errorf("want an object or an array of objects, got %s", kindOf(whole)))
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(src))
 	if _, err := dec.Token(); err != nil { // the '['
-		return fail(0, fmt.Errorf("invalid JSON: %v", err))
+		return record.Fail(path, 0, fmt.Errorf("invalid JSON: %v", err))
 	}
 	var recs []record.Record
 	var errs []error
@@ -98,11 +95,11 @@ func JSON(ctx context.Context, path string, data []byte) ([]record.Record, []err
 // bytes fails as a whole, as a binary file.
 func Lines(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, []error{&record.Error{Path: path, Err: record.ErrBinary}}
+		return record.Fail(path, 0, record.ErrBinary)
 	}
 	src := record.TrimBOM(data)
 	if len(bytes.TrimSpace(src)) == 0 {
-		return nil, []error{&record.Error{Path: path, Err: record.ErrEmpty}}
+		return record.Fail(path, 0, record.ErrEmpty)
 	}
 	var recs []record.Record
 	var errs []error

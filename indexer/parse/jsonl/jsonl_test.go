@@ -3,6 +3,7 @@ package jsonl
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,14 +47,54 @@ func checkRecords(t *testing.T, got []record.Record, want []wantRec) {
 	}
 }
 
+// parseCase is a case of TestJSON or TestJSONLines.
+type parseCase struct {
+	name     string
+	file     string // a fixture, or
+	in       string // inline input
+	want     []wantRec
+	wantErrs []parsetest.WantErr
+}
+
+// runParseCases runs parse on each case's input (under path when inline)
+// and checks the invariants, the records and the errors.
+func runParseCases(t *testing.T, path string, parse func(context.Context, string, []byte) ([]record.Record, []error), tests []parseCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, data := parsetest.Input(t, path, tt.file, tt.in)
+			recs, errs := parse(t.Context(), path, data)
+			parsetest.CheckInvariants(t, path, data, recs, errs)
+			checkRecords(t, recs, tt.want)
+			parsetest.CheckErrors(t, path, errs, tt.wantErrs)
+			for _, r := range recs {
+				if r.Suffix == "" && string(r.Raw) != string(data) {
+					t.Errorf("raw: got %q, want the whole file", r.Raw)
+				}
+				if r.Suffix != "" && !json.Valid(r.Raw) {
+					t.Errorf("raw %q is not the element's JSON", r.Raw)
+				}
+			}
+		})
+	}
+}
+
+// notTextCases are the files that both parsers refuse as not text.
+var notTextCases = []parseCase{
+	{
+		name:     "binary junk",
+		file:     "bad/binary.md",
+		wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
+	},
+	{
+		name:     "empty file",
+		file:     "bad/empty.md",
+		wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
+	},
+}
+
 func TestJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		file     string
-		in       string
-		want     []wantRec
-		wantErrs []parsetest.WantErr
-	}{
+	tests := []parseCase{
 		{
 			name: "single object",
 			file: "good/object.json",
@@ -105,16 +146,6 @@ func TestJSON(t *testing.T) {
 			wantErrs: []parsetest.WantErr{{Line: 4, Contains: "invalid JSON: invalid character '\"' after object key:value pair"}},
 		},
 		{
-			name:     "binary junk",
-			file:     "bad/binary.md",
-			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
-		},
-		{
-			name:     "empty file",
-			file:     "bad/empty.md",
-			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
-		},
-		{
 			name:     "invalid UTF-8",
 			in:       "{\n\"title\": \"Gr\xfc\xdfe\"\n}",
 			wantErrs: []parsetest.WantErr{{Line: 2, Contains: "not valid UTF-8", Is: record.ErrUTF8}},
@@ -149,42 +180,12 @@ func TestJSON(t *testing.T) {
 			wantErrs: []parsetest.WantErr{{Line: 3, Contains: `field "title": want a string, got list`}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path, data := "in.json", []byte(tt.in)
-			if tt.file != "" {
-				path, data = tt.file, parsetest.Fixture(t, tt.file)
-			}
-			recs, errs := JSON(t.Context(), path, data)
-			parsetest.CheckInvariants(t, path, data, recs, errs)
-			checkRecords(t, recs, tt.want)
-			if len(errs) != len(tt.wantErrs) {
-				t.Fatalf("got errors %v, want %d", errs, len(tt.wantErrs))
-			}
-			for i, w := range tt.wantErrs {
-				parsetest.CheckError(t, path, errs[i], w)
-			}
-			for _, r := range recs {
-				if r.Suffix == "" && string(r.Raw) != string(data) {
-					t.Errorf("raw: got %q, want the whole file", r.Raw)
-				}
-				if r.Suffix != "" && !json.Valid(r.Raw) {
-					t.Errorf("raw %q is not the element's JSON", r.Raw)
-				}
-			}
-		})
-	}
+	runParseCases(t, "in.json", JSON, append(tests, notTextCases...))
 }
 
 func TestJSONLines(t *testing.T) {
 	beir := `{"_id": "4983", "title": "Lead users in medical technology", "text": "Lead users develop solutions before the market does.", "metadata": {}}`
-	tests := []struct {
-		name     string
-		file     string
-		in       string
-		want     []wantRec
-		wantErrs []parsetest.WantErr
-	}{
+	tests := []parseCase{
 		{
 			name: "three records, one without id",
 			file: "good/records.jsonl",
@@ -247,38 +248,12 @@ func TestJSONLines(t *testing.T) {
 			want: []wantRec{{suffix: "#1", line: 1, doc: search.Document{ID: "9", Title: "T", Body: "B", Metadata: map[string]any{"url": "https://x", "year": json.Number("2019")}}}},
 		},
 		{
-			name:     "binary junk",
-			file:     "bad/binary.md",
-			wantErrs: []parsetest.WantErr{{Contains: "binary file", Is: record.ErrBinary}},
-		},
-		{
-			name:     "empty file",
-			file:     "bad/empty.md",
-			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
-		},
-		{
 			name:     "blank lines only",
 			in:       "\n\r\n  \n",
 			wantErrs: []parsetest.WantErr{{Contains: "empty file", Is: record.ErrEmpty}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path, data := "in.jsonl", []byte(tt.in)
-			if tt.file != "" {
-				path, data = tt.file, parsetest.Fixture(t, tt.file)
-			}
-			recs, errs := Lines(t.Context(), path, data)
-			parsetest.CheckInvariants(t, path, data, recs, errs)
-			checkRecords(t, recs, tt.want)
-			if len(errs) != len(tt.wantErrs) {
-				t.Fatalf("got errors %v, want %d", errs, len(tt.wantErrs))
-			}
-			for i, w := range tt.wantErrs {
-				parsetest.CheckError(t, path, errs[i], w)
-			}
-		})
-	}
+	runParseCases(t, "in.jsonl", Lines, append(tests, notTextCases...))
 }
 
 func TestJSONLinesLongLine(t *testing.T) {
@@ -316,16 +291,11 @@ func TestJSONLinesLongLine(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.wantRecs) {
 				t.Errorf("records: got %v, want %v", got, tt.wantRecs)
 			}
-			if tt.wantErr == "" {
-				if len(errs) > 0 {
-					t.Errorf("got errors %v, want none", errs)
-				}
-				return
+			var wantErrs []parsetest.WantErr
+			if tt.wantErr != "" {
+				wantErrs = []parsetest.WantErr{{Line: 2, Contains: tt.wantErr}}
 			}
-			if len(errs) != 1 {
-				t.Fatalf("got errors %v, want 1", errs)
-			}
-			parsetest.CheckError(t, "big.jsonl", errs[0], parsetest.WantErr{Line: 2, Contains: tt.wantErr})
+			parsetest.CheckErrors(t, "big.jsonl", errs, wantErrs)
 		})
 	}
 }
@@ -336,10 +306,7 @@ const sciFactCorpus = "../../../../shared/eval/scifact/corpus.jsonl"
 func TestSciFactCorpus(t *testing.T) {
 	f, err := os.Open(sciFactCorpus)
 	if errors.Is(err, os.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing; CI must provide the SciFact corpus", sciFactCorpus)
-		}
-		t.Skipf("%s not found: the SciFact corpus is not checked out next to this repository", sciFactCorpus)
+		parsetest.SharedMissing(t, "%s not found: the SciFact corpus is not checked out next to this repository", sciFactCorpus)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -47,16 +47,13 @@ var md = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote)
 // level is the title (and stays in the body). The file yields one record
 // with Raw set to data.
 func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
-	fail := func(line int, err error) ([]record.Record, []error) {
-		return nil, []error{&record.Error{Path: path, Line: line, Err: err}}
-	}
 	src, line, err := record.CheckText(data)
 	if err != nil {
-		return fail(line, err)
+		return record.Fail(path, line, err)
 	}
 	fm, ok, err := splitFrontMatter(src)
 	if err != nil {
-		return fail(1, err)
+		return record.Fail(path, 1, err)
 	}
 	var doc record.Record
 	doc.Raw = data
@@ -65,22 +62,22 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 		body = fm.body
 		d, line, err := frontMatterDoc(fm)
 		if err != nil {
-			return fail(line, err)
+			return record.Fail(path, line, err)
 		}
 		doc.Doc = d
 	}
 
 	if ne := nesting(body, MaxDepth); ne != nil {
 		ne.Line += bodyLine(src, body) - 1
-		return fail(ne.Line, ne)
+		return record.Fail(path, ne.Line, ne)
 	}
 	root, err := parseMarkdown(ctx, body)
 	if err != nil {
-		return fail(0, err)
+		return record.Fail(path, 0, err)
 	}
 	if n := inlineDepth(root, MaxDepth); n != nil {
 		line := nodeLine(n, body) + bodyLine(src, body) - 1
-		return fail(line, &record.NestingError{What: "emphasis and links", Limit: MaxDepth, Line: line})
+		return record.Fail(path, line, &record.NestingError{What: "emphasis and links", Limit: MaxDepth, Line: line})
 	}
 	p := plainText{ctx: ctx, src: body}
 	if doc.Doc.Title == "" {
@@ -93,7 +90,7 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 	}
 	p.blocks(root)
 	if err := ctx.Err(); err != nil {
-		return fail(0, record.Stopped(ctx))
+		return record.Fail(path, 0, record.Stopped(ctx))
 	}
 	rendered := strings.Join(p.out, "\n\n")
 	switch {

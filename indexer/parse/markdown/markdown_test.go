@@ -85,13 +85,7 @@ func TestMarkdownFixtures(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			data := parsetest.Fixture(t, tt.file)
 			recs, errs := Parse(t.Context(), tt.file, data)
-			if len(errs) > 0 {
-				t.Fatalf("got errors %v, want none", errs)
-			}
-			if len(recs) != 1 {
-				t.Fatalf("got %d records, want 1", len(recs))
-			}
-			r := recs[0]
+			r := parsetest.One(t, recs, errs)
 			parsetest.CheckInvariants(t, tt.file, data, recs, errs)
 			got := r.Doc
 			body, meta := got.Body, got.Metadata
@@ -99,16 +93,7 @@ func TestMarkdownFixtures(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
-			for _, s := range tt.bodyHas {
-				if !strings.Contains(body, s) {
-					t.Errorf("body: got %q, want it to contain %q", body, s)
-				}
-			}
-			for _, s := range tt.bodyHasNot {
-				if strings.Contains(body, s) {
-					t.Errorf("body: got %q, want no %q", body, s)
-				}
-			}
+			parsetest.CheckBody(t, body, tt.bodyHas, tt.bodyHasNot)
 			var keys []string
 			for k := range meta {
 				keys = append(keys, k)
@@ -117,9 +102,7 @@ func TestMarkdownFixtures(t *testing.T) {
 			if !slices.Equal(keys, tt.metadataKeys) {
 				t.Errorf("metadata keys: got %v, want %v", keys, tt.metadataKeys)
 			}
-			if r.Suffix != "" || r.Line != 0 || string(r.Raw) != string(data) {
-				t.Errorf("record: got suffix %q line %d raw %d bytes, want \"\", 0, the file (%d bytes)", r.Suffix, r.Line, len(r.Raw), len(data))
-			}
+			parsetest.CheckWhole(t, r, data)
 			// The indexer assigns an id from the path; the rest must pass.
 			doc := r.Doc
 			if doc.ID == "" {
@@ -134,27 +117,46 @@ func TestMarkdownFixtures(t *testing.T) {
 
 func TestMarkdownFixtureMetadata(t *testing.T) {
 	recs, errs := Parse(t.Context(), "w.md", parsetest.Fixture(t, "good/webinar-de.md"))
-	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
-	}
+	r := parsetest.One(t, recs, errs)
 	want := map[string]any{
 		"aufzeichnung":  true,
 		"dauer_minuten": 90,
 		"folien":        []any{"einleitung.pdf", "fallbeispiele.pdf"},
 		"moderation":    map[string]any{"name": "Lisa Brandt", "rolle": "Netzwerkmanagerin"},
 	}
-	if got := recs[0].Doc.Metadata; !reflect.DeepEqual(got, want) {
+	if got := r.Doc.Metadata; !reflect.DeepEqual(got, want) {
 		t.Errorf("metadata: got %#v, want %#v", got, want)
 	}
 }
 
+// bodyCase is a Markdown input and the title and body it must give.
+type bodyCase struct {
+	name      string
+	in        string
+	wantTitle string
+	wantBody  string
+}
+
+// checkBodies parses each case's input as one file at path and checks its
+// title and body.
+func checkBodies(t *testing.T, path string, tests []bodyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, errs := Parse(t.Context(), path, []byte(tt.in))
+			r := parsetest.One(t, recs, errs)
+			if got := r.Doc.Title; got != tt.wantTitle {
+				t.Errorf("title: got %q, want %q", got, tt.wantTitle)
+			}
+			if got := r.Doc.Body; got != tt.wantBody {
+				t.Errorf("body: got %q, want %q", got, tt.wantBody)
+			}
+		})
+	}
+}
+
 func TestMarkdownBody(t *testing.T) {
-	tests := []struct {
-		name      string
-		in        string
-		wantTitle string
-		wantBody  string
-	}{
+	tests := []bodyCase{
 		{"link keeps its text", "Read [the guide](https://x.org/g \"G\") now.", "", "Read the guide now."},
 		{"emphasis, code and strikethrough", "Use *very* **bold** `go test ./...` ~~old~~ words.", "", "Use very bold go test ./... old words."},
 		{"level-1 heading is the title", "# Title\n\nText.", "Title", "Text."},
@@ -187,23 +189,7 @@ func TestMarkdownBody(t *testing.T) {
 		{"front matter body comes first", "---\nbody: From front matter.\n---\nFrom Markdown.", "", "From front matter.\n\nFrom Markdown."},
 		{"a later --- is not front matter", "Text.\n\n---\ntitle: x\n---", "title: x", "Text.\n\ntitle: x"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Parse(t.Context(), "in.md", []byte(tt.in))
-			if len(errs) > 0 {
-				t.Fatalf("got errors %v, want none", errs)
-			}
-			if len(recs) != 1 {
-				t.Fatalf("got %d records, want 1", len(recs))
-			}
-			if got := recs[0].Doc.Title; got != tt.wantTitle {
-				t.Errorf("title: got %q, want %q", got, tt.wantTitle)
-			}
-			if got := recs[0].Doc.Body; got != tt.wantBody {
-				t.Errorf("body: got %q, want %q", got, tt.wantBody)
-			}
-		})
-	}
+	checkBodies(t, "in.md", tests)
 }
 
 func TestMarkdownErrors(t *testing.T) {
@@ -230,18 +216,12 @@ func TestMarkdownErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path, data := "in.md", []byte(tt.in)
-			if tt.file != "" {
-				path, data = tt.file, parsetest.Fixture(t, tt.file)
-			}
+			path, data := parsetest.Input(t, "in.md", tt.file, tt.in)
 			recs, errs := Parse(t.Context(), path, data)
 			if len(recs) != 0 {
 				t.Errorf("got %d records, want none", len(recs))
 			}
-			if len(errs) != 1 {
-				t.Fatalf("got %d errors %v, want 1", len(errs), errs)
-			}
-			parsetest.CheckError(t, path, errs[0], tt.want)
+			parsetest.CheckErrors(t, path, errs, []parsetest.WantErr{tt.want})
 		})
 	}
 }
@@ -278,28 +258,14 @@ func FuzzMarkdown(f *testing.F) {
 }
 
 // TestMarkdownWithinLimits checks that nesting up to the limits is read as
-// before.
+// before. None of the inputs has a title.
 func TestMarkdownWithinLimits(t *testing.T) {
-	tests := []struct {
-		name     string
-		in       string
-		wantBody string
-	}{
+	tests := []bodyCase{
 		{name: "100 block quotes", in: strings.Repeat(">", MaxDepth) + " deep", wantBody: "deep"},
 		{name: "50-level list", in: string(parsetest.NestedList(50)), wantBody: strings.TrimSpace(strings.Repeat("x\n\n", 50))},
 		{name: "git conflict markers", in: "Text.\n\n```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n```\n", wantBody: "Text.\n\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch"},
 		{name: "emphasis 50 deep", in: strings.Repeat("*a ", 50) + strings.Repeat("a* ", 50), wantBody: strings.TrimSpace(strings.Repeat("a ", 100))},
 		{name: "thematic break", in: "a\n\n* * *\n\nb", wantBody: "a\n\nb"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs, errs := Parse(t.Context(), "ok.md", []byte(tt.in))
-			if len(errs) > 0 || len(recs) != 1 {
-				t.Fatalf("got %d records, errors %v; want one record", len(recs), errs)
-			}
-			if got := recs[0].Doc.Body; got != tt.wantBody {
-				t.Errorf("body: got %q, want %q", got, tt.wantBody)
-			}
-		})
-	}
+	checkBodies(t, "ok.md", tests)
 }

@@ -71,7 +71,8 @@ func (d *reader) document() (search.Document, error) {
 	}
 	doc.Title = meta.title
 	if doc.Title == "" {
-		doc.Title = guessTitle(first, bodyFontSize(sizes))
+		bodySize := mostCommon(sizes, 0) // the font size of most of the text
+		doc.Title = guessTitle(first, bodySize)
 	}
 	doc.Summary = meta.summary
 	doc.People = meta.people
@@ -110,12 +111,13 @@ func appendPara(body []string, t string) []string {
 	return append(body, t)
 }
 
-// bodyFontSize is the font size of most of the text.
-func bodyFontSize(sizes map[float64]int) float64 {
-	best, n := 0.0, 0
-	for s, c := range sizes {
-		if c > n || c == n && s < best {
-			best, n = s, c
+// mostCommon is the key of hist with the highest count, the smallest of
+// them on a tie, or def when hist is empty.
+func mostCommon(hist map[float64]int, def float64) float64 {
+	best, n := def, 0
+	for k, c := range hist {
+		if c > n || c == n && k < best {
+			best, n = k, c
 		}
 	}
 	return best

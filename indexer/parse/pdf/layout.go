@@ -151,10 +151,7 @@ func mergeLines(lines []*line) []*line {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return compare(lines[a].x0, lines[b].x0) })
-	alive := make([]bool, n)
-	for i := range alive {
-		alive[i] = true
-	}
+	alive := allAlive(n)
 	for _, j := range order {
 		b := lines[j]
 		best, bestGap := -1, math.Inf(1)
@@ -183,21 +180,10 @@ func mergeLines(lines []*line) []*line {
 		}
 		a := lines[best]
 		sz := max(a.size, b.size)
-		for k, g := range b.g {
-			if k == 0 {
-				g.space = g.space || b.x0-a.x1 > wordGap*sz
-			}
-			a.add(g)
-		}
+		a.join(b, b.x0-a.x1 > wordGap*sz)
 		alive[j] = false
 	}
-	out := lines[:0]
-	for i, l := range lines {
-		if alive[i] {
-			out = append(out, l)
-		}
-	}
-	return out
+	return keepAlive(lines, alive)
 }
 
 // joinRows joins fragments of a row that a wide gap separates when the
@@ -210,10 +196,7 @@ func joinRows(lines []*line) []*line {
 		return lines
 	}
 	slices.SortStableFunc(lines, func(a, b *line) int { return compare(a.x0, b.x0) })
-	alive := make([]bool, n)
-	for i := range alive {
-		alive[i] = true
-	}
+	alive := allAlive(n)
 	for j, b := range lines {
 		best := -1
 		for i, a := range lines[:j] {
@@ -242,14 +225,34 @@ func joinRows(lines []*line) []*line {
 		if !crossed {
 			continue
 		}
-		for k, g := range b.g {
-			if k == 0 {
-				g.space = true
-			}
-			a.add(g)
-		}
+		a.join(b, true)
 		alive[j] = false
 	}
+	return keepAlive(lines, alive)
+}
+
+// join appends the glyphs of b to l, the first after a space when space
+// is set.
+func (l *line) join(b *line, space bool) {
+	for k, g := range b.g {
+		if k == 0 {
+			g.space = g.space || space
+		}
+		l.add(g)
+	}
+}
+
+// allAlive marks all of n lines as not yet merged into another.
+func allAlive(n int) []bool {
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true
+	}
+	return alive
+}
+
+// keepAlive returns the lines still alive, in place.
+func keepAlive(lines []*line, alive []bool) []*line {
 	out := lines[:0]
 	for i, l := range lines {
 		if alive[i] {
@@ -450,13 +453,7 @@ func lineStep(lines []*line) float64 {
 			hist[math.Round(r*20)/20]++
 		}
 	}
-	best, n := 1.2, 0
-	for r, c := range hist {
-		if c > n || c == n && r < best {
-			best, n = r, c
-		}
-	}
-	return best
+	return mostCommon(hist, 1.2)
 }
 
 func samePara(p, c *line, step, right float64) bool {

@@ -123,20 +123,17 @@ const (
 // any, the parse fails with [record.ErrTooLong]); a cancelled parse fails
 // with ctx's error.
 func Parse(ctx context.Context, path string, data []byte) (recs []record.Record, errs []error) {
-	fail := func(err error) ([]record.Record, []error) {
-		return nil, []error{&record.Error{Path: path, Err: err}}
-	}
 	if err := check(data); err != nil {
-		return fail(err)
+		return record.Fail(path, 0, err)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			recs, errs = fail(fmt.Errorf("%w: %v", errInternal, r))
+			recs, errs = record.Fail(path, 0, fmt.Errorf("%w: %v", errInternal, r))
 		}
 	}()
 	d, err := open(ctx, data)
 	if err != nil {
-		return fail(err)
+		return record.Fail(path, 0, err)
 	}
 	doc, err := d.document()
 	if errors.Is(err, record.ErrNoText) {
@@ -144,7 +141,7 @@ func Parse(ctx context.Context, path string, data []byte) (recs []record.Record,
 		return []record.Record{{Doc: doc, Raw: data}}, []error{&record.Error{Path: path, Err: err}}
 	}
 	if err != nil {
-		return fail(err)
+		return record.Fail(path, 0, err)
 	}
 	return []record.Record{{Doc: doc, Raw: data}}, nil
 }

@@ -30,13 +30,8 @@ func parsePDF(t *testing.T, name string) search.Document {
 	t.Helper()
 	data := parsetest.ReadFixture(t, testdata, name)
 	recs, errs := Parse(t.Context(), name, data)
-	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("Parse(%s) = %d records, errors %v", name, len(recs), errs)
-	}
-	r := recs[0]
-	if !bytes.Equal(r.Raw, data) || r.Suffix != "" || r.Line != 0 {
-		t.Errorf("record: Raw is not the file, or Suffix %q / Line %d set", r.Suffix, r.Line)
-	}
+	r := parsetest.One(t, recs, errs)
+	parsetest.CheckWhole(t, r, data)
 	d := r.Doc
 	for _, s := range []string{d.Title, d.Body, d.Summary} {
 		if !utf8.ValidString(s) || !norm.NFC.IsNormalString(s) {
@@ -376,10 +371,8 @@ func TestPDFRepairsMissingXref(t *testing.T) {
 	data := parsetest.ReadFixture(t, testdata, "generated-de.pdf")
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
 	recs, errs := Parse(t.Context(), "x.pdf", cut)
-	if len(errs) > 0 || len(recs) != 1 {
-		t.Fatalf("got %d records, errors %v", len(recs), errs)
-	}
-	if body := recs[0].Doc.Body; !strings.Contains(body, "Eine gelebte Innovationskultur entsteht") || !strings.Contains(body, "Mädchen lernen.") {
+	r := parsetest.One(t, recs, errs)
+	if body := r.Doc.Body; !strings.Contains(body, "Eine gelebte Innovationskultur entsteht") || !strings.Contains(body, "Mädchen lernen.") {
 		t.Errorf("body:\n%s", body)
 	}
 }

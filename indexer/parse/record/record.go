@@ -67,6 +67,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Fail is the result of a parse of path that fails as a whole: no records
+// and one *Error, at line (0 when the failure is not tied to a line).
+func Fail(path string, line int, err error) ([]Record, []error) {
+	return nil, []error{&Error{Path: path, Line: line, Err: err}}
+}
+
 // ErrNoText is a warning, not a failure: the file (a scanned PDF) has no
 // extractable text. Its record, holding what the metadata says, is
 // returned along with the error and should be ingested.

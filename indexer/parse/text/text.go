@@ -14,7 +14,7 @@ import (
 func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []error) {
 	text, line, err := record.CheckText(data)
 	if err != nil {
-		return nil, []error{&record.Error{Path: path, Line: line, Err: err}}
+		return record.Fail(path, line, err)
 	}
 	s := strings.ReplaceAll(string(text), "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")

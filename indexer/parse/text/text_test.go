@@ -31,10 +31,7 @@ func TestText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path, data := "in.txt", []byte(tt.in)
-			if tt.file != "" {
-				path, data = tt.file, parsetest.Fixture(t, tt.file)
-			}
+			path, data := parsetest.Input(t, "in.txt", tt.file, tt.in)
 			recs, errs := Parse(t.Context(), path, data)
 			parsetest.CheckInvariants(t, path, data, recs, errs)
 			if tt.wantErr != nil {
@@ -44,19 +41,14 @@ func TestText(t *testing.T) {
 				parsetest.CheckError(t, path, errs[0], *tt.wantErr)
 				return
 			}
-			if len(errs) != 0 || len(recs) != 1 {
-				t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
-			}
-			r := recs[0]
+			r := parsetest.One(t, recs, errs)
 			if r.Doc.Title != tt.wantTitle {
 				t.Errorf("title: got %q, want %q", r.Doc.Title, tt.wantTitle)
 			}
 			if r.Doc.Body != tt.wantBody {
 				t.Errorf("body: got %q, want %q", r.Doc.Body, tt.wantBody)
 			}
-			if r.Suffix != "" || r.Line != 0 || string(r.Raw) != string(data) {
-				t.Errorf("record: got suffix %q line %d, want \"\" and 0 and Raw the whole file", r.Suffix, r.Line)
-			}
+			parsetest.CheckWhole(t, r, data)
 		})
 	}
 }

@@ -40,6 +40,17 @@ func ReadFixture(t testing.TB, dir, name string) []byte {
 	return data
 }
 
+// SharedMissing stops a test whose data beside the repository (../shared)
+// is not there: it fails in CI, which must provide the data, and is
+// skipped elsewhere. format and args say what is missing.
+func SharedMissing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format+"; CI must provide it", args...)
+	}
+	t.Skipf(format, args...)
+}
+
 // Fixtures returns the contents of all fixtures, for fuzz seeds.
 func Fixtures(t testing.TB) [][]byte {
 	t.Helper()
@@ -56,6 +67,50 @@ func Fixtures(t testing.TB) [][]byte {
 		out = append(out, data)
 	}
 	return out
+}
+
+// Input returns the path and content of a test case's input: the fixture
+// file under FormatsTestdata when file is set, else in under path.
+func Input(t testing.TB, path, file, in string) (string, []byte) {
+	t.Helper()
+	if file != "" {
+		return file, Fixture(t, file)
+	}
+	return path, []byte(in)
+}
+
+// One returns the record of a parse that must yield one record and no
+// error, and stops the test otherwise.
+func One(t testing.TB, recs []record.Record, errs []error) record.Record {
+	t.Helper()
+	if len(errs) > 0 || len(recs) != 1 {
+		t.Fatalf("got %d records and errors %v, want 1 record", len(recs), errs)
+	}
+	return recs[0]
+}
+
+// CheckWhole checks that r is the one record of a whole-file parse of
+// data: no suffix, no line, and Raw the whole file.
+func CheckWhole(t testing.TB, r record.Record, data []byte) {
+	t.Helper()
+	if r.Suffix != "" || r.Line != 0 || string(r.Raw) != string(data) {
+		t.Errorf("record: got suffix %q line %d raw %d bytes, want \"\", 0, the file (%d bytes)", r.Suffix, r.Line, len(r.Raw), len(data))
+	}
+}
+
+// CheckBody checks that body holds each string of has and none of hasNot.
+func CheckBody(t testing.TB, body string, has, hasNot []string) {
+	t.Helper()
+	for _, s := range has {
+		if !strings.Contains(body, s) {
+			t.Errorf("body: got %q, want it to contain %q", body, s)
+		}
+	}
+	for _, s := range hasNot {
+		if strings.Contains(body, s) {
+			t.Errorf("body: got %q, want no %q", body, s)
+		}
+	}
 }
 
 // WantErr describes an expected parse error.
@@ -83,6 +138,18 @@ func CheckError(t *testing.T, path string, err error, want WantErr) {
 	}
 	if want.Is != nil && !errors.Is(err, want.Is) {
 		t.Errorf("error: got %q, want errors.Is %v", err, want.Is)
+	}
+}
+
+// CheckErrors checks that errs are as many as want and that each matches
+// its WantErr, as CheckError does.
+func CheckErrors(t *testing.T, path string, errs []error, want []WantErr) {
+	t.Helper()
+	if len(errs) != len(want) {
+		t.Fatalf("got errors %v, want %d", errs, len(want))
+	}
+	for i, w := range want {
+		CheckError(t, path, errs[i], w)
 	}
 }
 
