@@ -100,6 +100,13 @@ type AnswerWeights struct {
 	// paragraph (the next first, then the one before) while it stays
 	// within MaxPassage: the context that says who "er" is.
 	Fill bool `json:"fill"`
+	// Partial fills the room that Fill leaves with part of a sentence
+	// that no longer fits whole: the next one of the paragraph (the
+	// answer often follows the sentence that shares the question's words:
+	// "… schlug eine Fusion vor. Im Zuge dieses Zusammenschlusses wäre das
+	// Netzwerk in „ABC-DuMont“ umbenannt …"), else the end of the previous
+	// one; cut at a word, with "…".
+	Partial bool `json:"partial"`
 }
 
 // questionWords are words that say a question is asked but not about
@@ -485,8 +492,24 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 		bestI, bestJ = fillWindow(p.text, ss, bestI, bestJ)
 	}
 	win := sentence{start: ss[bestI].start, end: ss[bestJ].end, block: ss[bestI].block}
+	tail, head := false, false
+	if w.Fill && w.Partial {
+		if end := tailEnd(p.text, ss, bestI, bestJ); end > win.end {
+			win.end, tail = end, true
+		} else if start := headStart(p.text, ss, bestI, win.end); start < win.start {
+			win.start, head = start, true
+		}
+	}
 	win.text = p.text[win.start:win.end]
 	best.text, best.html = cutPassage(p.text, win, matchesIn(win.start, win.end))
+	if tail {
+		best.text += "…"
+		best.html += "…"
+	}
+	if head {
+		best.text = "…" + best.text
+		best.html = "…" + best.html
+	}
 	return best, true
 }
 
@@ -513,6 +536,69 @@ func fillWindow(text string, ss []sentence, i, j int) (int, int) {
 			return i, j
 		}
 	}
+}
+
+// minPartial is the least part of a sentence worth showing
+// (AnswerWeights.Partial).
+const minPartial = 30
+
+// tailEnd is where the window of sentences i..j ends when it goes on into
+// the next sentence of its paragraph (AnswerWeights.Partial): after the
+// last word of that sentence that fits within MaxPassage characters, "…"
+// included. It is ss[j].end when there is no such sentence, or room for
+// fewer than minPartial characters of it.
+func tailEnd(text string, ss []sentence, i, j int) int {
+	end := ss[j].end
+	if j+1 >= len(ss) || ss[j+1].block != ss[j].block {
+		return end
+	}
+	room := MaxPassage - 1 - utf8.RuneCountInString(text[ss[i].start:ss[j+1].start])
+	if room < minPartial {
+		return end
+	}
+	next := ss[j+1]
+	b, n := next.start, 0
+	for b < next.end && n < room {
+		_, size := utf8.DecodeRuneInString(text[b:])
+		b += size
+		n++
+	}
+	if b >= next.end {
+		return end // a sentence that fits whole is Fill's
+	}
+	k := strings.LastIndexByte(text[next.start:b], ' ')
+	if k <= 0 {
+		return end
+	}
+	return len(strings.TrimRightFunc(text[:next.start+k], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }))
+}
+
+// headStart is where a window that starts with sentence i and ends at
+// end starts when it goes back into the previous sentence of its
+// paragraph (AnswerWeights.Partial): at the first word of that
+// sentence's end that fits within MaxPassage characters, "…" included. It
+// is ss[i].start when there is no such sentence, or room for fewer than
+// minPartial characters of it.
+func headStart(text string, ss []sentence, i, end int) int {
+	if i == 0 || ss[i-1].block != ss[i].block {
+		return ss[i].start
+	}
+	prev := ss[i-1]
+	room := MaxPassage - 1 - utf8.RuneCountInString(text[prev.end:end])
+	if room < minPartial {
+		return ss[i].start
+	}
+	a, n := prev.end, 0
+	for a > prev.start && n < room {
+		_, size := utf8.DecodeLastRuneInString(text[:a])
+		a -= size
+		n++
+	}
+	k := strings.IndexByte(text[a:prev.end], ' ')
+	if k < 0 {
+		return ss[i].start
+	}
+	return a + k + 1
 }
 
 // sentenceScore is coverage + proximity + length.

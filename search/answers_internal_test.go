@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestSentences(t *testing.T) {
@@ -91,6 +92,77 @@ func TestAnswerKind(t *testing.T) {
 			kind := questionKind(tc.question)
 			if got := kind != kindAny && holdsKind(tc.passage, kind, asked); got != tc.want {
 				t.Errorf("kind %q: holds = %v, want %v", kind, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTailEnd(t *testing.T) {
+	words := func(n int, w string) string { return strings.TrimSpace(strings.Repeat(w+" ", n)) }
+	first := "Goldenson schlug " + words(30, "lange") + " eine Fusion vor." // 213 characters
+	cases := []struct {
+		name string
+		text string
+		// want is the window's text after tailEnd, "" for no change.
+		want string
+	}{
+		{"a long next sentence is cut at a word", first + " Im Zuge dieses Plans, " + words(40, "wäre") + " umbenannt.",
+			first + " Im Zuge dieses Plans, " + words(12, "wäre")},
+		{"a comma before the cut is dropped", first + " " + words(16, "Wort") + ", " + words(30, "mehr") + ".",
+			first + " " + words(16, "Wort")},
+		{"the next sentence in another paragraph", first + "\n\n" + words(40, "neu") + ".", ""},
+		{"too little room", words(54, "wort") + ". " + words(20, "mehr") + ".", ""},
+		{"no next sentence", first, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ss := sentences(tc.text)
+			end := tailEnd(tc.text, ss, 0, 0)
+			got := ""
+			if end != ss[0].end {
+				got = tc.text[:end]
+			}
+			if got != tc.want {
+				t.Errorf("got %q (%d characters), want %q", got, utf8.RuneCountInString(got), tc.want)
+			}
+			if n := utf8.RuneCountInString(tc.text[:end]) + 1; got != "" && n > MaxPassage {
+				t.Errorf("window with its ellipsis has %d characters, more than %d", n, MaxPassage)
+			}
+		})
+	}
+}
+
+func TestHeadStart(t *testing.T) {
+	words := func(n int, w string) string { return strings.TrimSpace(strings.Repeat(w+" ", n)) }
+	last := "Im Zuge dieses Plans wäre " + words(30, "lange") + " umbenannt worden." // 223 characters
+	cases := []struct {
+		name string
+		text string
+		// first is the window's first sentence; it ends with the text.
+		first int
+		// want is the window's text after headStart, "" for no change.
+		want string
+	}{
+		{"a long previous sentence: its end, from a word", words(40, "Vorher") + ". " + last, 1, words(10, "Vorher") + ". " + last},
+		{"the previous sentence in another paragraph", words(40, "Vorher") + ".\n\n" + last, 1, ""},
+		{"too little room", words(40, "Vorher") + ". " + last + " " + words(12, "Mehr") + ".", 1, ""},
+		{"no previous sentence", last, 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ss := sentences(tc.text)
+			i := tc.first
+			end := ss[len(ss)-1].end
+			start := headStart(tc.text, ss, i, end)
+			got := ""
+			if start != ss[i].start {
+				got = tc.text[start:end]
+			}
+			if got != tc.want {
+				t.Errorf("got %q (%d characters), want %q", got, utf8.RuneCountInString(got), tc.want)
+			}
+			if n := utf8.RuneCountInString(tc.text[start:end]) + 1; got != "" && n > MaxPassage {
+				t.Errorf("window with its ellipsis has %d characters, more than %d", n, MaxPassage)
 			}
 		})
 	}

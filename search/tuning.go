@@ -89,7 +89,7 @@ func DefaultTuning() Tuning {
 		SynonymBoost:     0.5,
 		FuzzyBoost:       0.5,
 		Answers: AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true,
-			Kind: 0.1, Variant: 0.8, Fill: true, About: 0.3},
+			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3},
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
 	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
-		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time) or =defaults")
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time), =partial (partial sentences off) or =defaults")
 	}
 	ctx := context.Background()
 	p := Paths{Repo: "../..", Shared: "../../../shared"}
@@ -59,18 +59,23 @@ func TestAnswerWeightGrid(t *testing.T) {
 	if mode == "about" {
 		vary([]float64{0, 0.1, 0.5}, func(w *search.AnswerWeights, v float64) { w.About = v })
 	}
+	if mode == "partial" {
+		w := defaults
+		w.Partial = false
+		grid = append(grid, w)
+	}
 	if mode == "weights" {
 		vary([]float64{0.15, 0.6}, func(w *search.AnswerWeights, v float64) { w.Expanded = v })
 		vary([]float64{0.1, 0.25}, func(w *search.AnswerWeights, v float64) { w.Proximity = v })
 		vary([]float64{0, 0.15}, func(w *search.AnswerWeights, v float64) { w.Length = v })
 		vary([]float64{0.5}, func(w *search.AnswerWeights, v float64) { w.Document = v })
 	}
-	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" {
+	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" && mode != "partial" {
 		vary([]float64{0, 0.1, 0.2, 0.4}, func(w *search.AnswerWeights, v float64) { w.Kind = v })
 		vary([]float64{0, 0.5, 1}, func(w *search.AnswerWeights, v float64) { w.Variant = v })
 	}
 	for _, win := range []bool{false, true} {
-		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" {
+		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
