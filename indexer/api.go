@@ -25,8 +25,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		return []search.WriteResult{{Status: search.Failed, Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
 	}
 	recs, errs := kb.parseInput(ctx, base, data)
-	// No source: a document that names none has none (not "api").
-	in := &input{label: base, fileID: strings.TrimSuffix(base, path.Ext(base)), id: id, origin: OriginAPI}
+	in := uploadInput(base, id)
 	var out []search.WriteResult
 	var items []Item
 	var slots []int // out index of each item
@@ -57,6 +56,13 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		}
 	}
 	return out, err
+}
+
+// uploadInput describes an upload of a file named base (a document
+// without an id gets its name without extension) whose one document is id,
+// when given. A document that names no source has none (not "api").
+func uploadInput(base, id string) *input {
+	return &input{label: base, fileID: strings.TrimSuffix(base, path.Ext(base)), id: id, origin: OriginAPI}
 }
 
 func supportedList() []string {
