@@ -93,7 +93,7 @@ func PathSources(paths []string) ([]Source, []error) {
 		}
 		info, err := os.Stat(abs)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			errs = append(errs, fmt.Errorf("%s: %w", p, causeOf[*fs.PathError](err)))
 			continue
 		}
 		if info.IsDir() {
@@ -103,14 +103,6 @@ func PathSources(paths []string) ([]Source, []error) {
 		srcs = append(srcs, Source{FS: os.DirFS(filepath.Dir(abs)), Root: filepath.Dir(abs), Files: []string{filepath.Base(abs)}})
 	}
 	return srcs, errs
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // file is one input file to read.
@@ -444,7 +436,7 @@ func listFiles(src *Source) ([]*file, []error) {
 	var errs []error
 	err := fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", mk(name).label, unwrapPathError(err)))
+			errs = append(errs, fmt.Errorf("%s: %w", mk(name).label, causeOf[*fs.PathError](err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -472,7 +464,7 @@ func listFiles(src *Source) ([]*file, []error) {
 func (kb *KB) parseFile(ctx context.Context, f *file, out chan<- parsed) {
 	defer close(out)
 	fail := func(err error) {
-		out <- parsed{f: f, entries: f.input().entries(nil, []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}})}
+		out <- parsed{f: f, entries: f.input().entries(nil, []error{&parse.Error{Path: f.label, Err: causeOf[*fs.PathError](err)}})}
 	}
 	info, err := fs.Stat(f.src.FS, f.name)
 	if err == nil && info.Size() > parse.MaxFileBytes {

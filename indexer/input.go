@@ -86,7 +86,7 @@ func (in *input) entries(recs []parse.Record, errs []error) []prepared {
 // problem sorts a parse failure of the input into a warning or a failure.
 func (in *input) problem(err error) prepared {
 	if in.parsedAs != "" {
-		err = &parse.Error{Path: in.label, Err: unwrapParseError(err)}
+		err = &parse.Error{Path: in.label, Err: causeOf[*parse.Error](err)}
 	}
 	if w, ok := asWarning(err); ok {
 		return prepared{kind: warned, label: in.label, err: w}
@@ -190,10 +190,15 @@ func asWarning(err error) (error, bool) {
 	return nil, false
 }
 
-func unwrapParseError(err error) error {
-	var pe *parse.Error
-	if errors.As(err, &pe) {
-		return pe.Err
+// causeOf is what an error of type E in err's chain wraps (the failure
+// without the path a *fs.PathError or *parse.Error names), or else err.
+func causeOf[E interface {
+	error
+	Unwrap() error
+}](err error) error {
+	var e E
+	if errors.As(err, &e) {
+		return e.Unwrap()
 	}
 	return err
 }
