@@ -15,6 +15,15 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
+// tempKB opens a knowledge base in a new folder, closed when the test
+// ends.
+func tempKB(t testing.TB) *KB {
+	t.Helper()
+	kb := openKB(t, t.TempDir())
+	t.Cleanup(func() { kb.Close() })
+	return kb
+}
+
 // want is what the test expects of one entry of an input.
 type want struct {
 	kind    kind
@@ -194,8 +203,7 @@ func TestApplyWatchedCounts(t *testing.T) {
 	opts := IngestOptions{OnError: func(err error) { failed = append(failed, err) }}
 	dir := writeFiles(t, map[string]string{"a.md": "# A\n\nText.", "b.md": "# B\n\nText.",
 		"liste.jsonl": `{"id":"eins","title":"Eins"}` + "\n" + `{"id":"zwei","title":"Zwei"}` + "\n"})
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	sum, err := kb.ApplyWatched(t.Context(), dir, nil, nil, true, opts)
 	if err != nil || sum != (Summary{Added: 4}) {
 		t.Fatalf("initial: %+v, %v; want 4 added", sum, err)
