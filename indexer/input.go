@@ -3,7 +3,11 @@ package indexer
 import (
 	"errors"
 	"fmt"
+	"path"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/fundus-kb/fundus/indexer/langdetect"
 	"github.com/fundus-kb/fundus/indexer/parse"
 	"github.com/fundus-kb/fundus/search"
 )
@@ -126,6 +130,76 @@ func (in *input) prepare(rec parse.Record) prepared {
 		}
 	}
 	return p
+}
+
+// Prepare turns a parsed record into a normalised Item: it assigns the id
+// (the record's own, or fileID plus the record's suffix), infers the type
+// from the path when the input gives none, fills a missing title, detects
+// the language when the input declares none, and normalises. origin
+// becomes the document's source when the input names none.
+func Prepare(rec parse.Record, fileID, origin string) (Item, error) {
+	d := rec.Doc
+	if strings.TrimSpace(d.ID) == "" {
+		d.ID = fileID + rec.Suffix
+	}
+	if strings.TrimSpace(d.Type) == "" {
+		d.Type = typeFromPath(fileID)
+	}
+	if strings.TrimSpace(d.Source) == "" && rec.Suffix == "" {
+		// A file that is one document is that document's source; a record
+		// in a JSON or JSON Lines file keeps the source it names, if any,
+		// so that an export reads back unchanged.
+		d.Source = origin
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		d.Title = titleFrom(d.Body, d.Summary, fileID)
+	}
+	if strings.TrimSpace(d.Language) == "" {
+		d.Language = langdetect.Detect(d.Title + "\n" + d.Summary + "\n" + d.Body)
+	}
+	if err := d.Normalize(); err != nil {
+		return Item{Doc: d}, err
+	}
+	js, hash := d.EncodeAndHash()
+	return Item{Doc: d, Raw: rec.Raw, Hash: hash, JSON: js}, nil
+}
+
+// typeFromPath guesses a document type from the folders of its path, so
+// that a folder "webinars/" or "empfehlungen/" types the notes in it.
+func typeFromPath(id string) string {
+	dirs := strings.Split(path.Dir(id), "/")
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if t := search.NormalizeType(dirs[i]); t != search.TypeOther {
+			return t
+		}
+	}
+	return search.TypeOther
+}
+
+// titleFrom makes a title for a document that has none: the first line of
+// its text, shortened, or else its file name.
+func titleFrom(body, summary, fileID string) string {
+	for _, text := range []string{summary, body} {
+		for line := range strings.SplitSeq(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			if utf8.RuneCountInString(line) > 100 {
+				r := []rune(line)[:100]
+				if i := strings.LastIndexByte(string(r), ' '); i > 40 {
+					return string(r)[:i] + "…"
+				}
+				return string(r) + "…"
+			}
+			return line
+		}
+	}
+	base := path.Base(fileID)
+	if i := strings.IndexByte(base, '#'); i > 0 {
+		base = base[:i]
+	}
+	return strings.NewReplacer("-", " ", "_", " ").Replace(base)
 }
 
 // message is the failure or warning of p as reported: naming the input,
