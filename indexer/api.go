@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -26,64 +25,24 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		return []search.WriteResult{{Status: search.Failed, Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
 	}
 	recs, errs := kb.parseInput(ctx, base, data)
+	in := uploadInput(base, id)
 	var out []search.WriteResult
-	warning := ""
-	for _, err := range errs {
-		if w, ok := asWarning(err); ok {
-			warning = w.Error()
-			continue
-		}
-		r := search.WriteResult{Status: search.Failed, Error: err.Error()}
-		var pe *parse.Error
-		if errors.As(err, &pe) {
-			r.Line = pe.Line
-		}
-		var fe *parse.FieldError
-		if errors.As(err, &fe) {
-			r.Field = fe.Key
-		}
-		out = append(out, r)
-	}
-	if id != "" && len(recs)+len(out) > 1 {
-		return append(out, search.WriteResult{ID: id, Status: search.Failed, Error: "the body must hold exactly one document"}), nil
-	}
-	fileID := strings.TrimSuffix(base, path.Ext(base))
 	var items []Item
-	seen := claims{}
 	var slots []int // out index of each item
-	for _, rec := range recs {
-		if id != "" {
-			rec.Doc.ID = id
+	warning := ""
+	seen := claims{}
+	for _, p := range in.entries(recs, errs) {
+		seen.take(&p)
+		switch p.kind {
+		case warned:
+			warning = p.err.Error()
+		case ready:
+			items = append(items, p.item)
+			slots = append(slots, len(out))
+			out = append(out, search.WriteResult{ID: p.item.Doc.ID, Line: p.line, Warning: warning})
+		default:
+			out = append(out, p.result())
 		}
-		item, err := Prepare(rec, fileID, OriginAPI)
-		if err != nil {
-			r := search.WriteResult{ID: item.Doc.ID, Status: search.Failed, Error: err.Error(), Line: rec.Line}
-			if r.ID == "" {
-				r.ID = rec.Doc.ID
-			}
-			var ie *search.InvalidError
-			if errors.As(err, &ie) {
-				r.Field = ie.Field
-			}
-			out = append(out, r)
-			continue
-		}
-		label := base
-		if rec.Line > 0 {
-			label = fmt.Sprintf("%s:%d", base, rec.Line)
-		}
-		if err := seen.claim(item.Doc.ID, label); err != nil {
-			out = append(out, search.WriteResult{ID: item.Doc.ID, Status: search.Failed, Error: err.Error(), Line: rec.Line})
-			continue
-		}
-		if rec.Doc.Source == "" {
-			item.Doc.Source = "" // not "api": the document names no source
-			item.JSON, item.Hash = item.Doc.EncodeAndHash()
-		}
-		item.Origin = OriginAPI
-		items = append(items, item)
-		slots = append(slots, len(out))
-		out = append(out, search.WriteResult{ID: item.Doc.ID, Line: rec.Line, Warning: warning})
 	}
 	if len(items) == 0 {
 		return out, nil
@@ -97,6 +56,13 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		}
 	}
 	return out, err
+}
+
+// uploadInput describes an upload of a file named base (a document
+// without an id gets its name without extension) whose one document is id,
+// when given. A document that names no source has none (not "api").
+func uploadInput(base, id string) *input {
+	return &input{label: base, fileID: strings.TrimSuffix(base, path.Ext(base)), id: id, origin: OriginAPI}
 }
 
 func supportedList() []string {

@@ -11,9 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
-	"github.com/fundus-kb/fundus/indexer/langdetect"
 	"github.com/fundus-kb/fundus/indexer/parse"
 	"github.com/fundus-kb/fundus/indexer/store"
 	"github.com/fundus-kb/fundus/search"
@@ -52,22 +50,18 @@ type Summary struct {
 	Deleted   int `json:"deleted"`
 }
 
-// count adds the outcomes of res to s; a failed write goes to report,
-// named by label(i) (the input it came from).
-func (s *Summary) count(res []search.WriteResult, label func(i int) string, report func(error)) {
-	for i, r := range res {
-		switch {
-		case r.Error != "":
-			report(fmt.Errorf("%s: %s", label(i), r.Error))
-		case r.Status == store.Added:
-			s.Added++
-		case r.Status == store.Updated:
-			s.Updated++
-		case r.Status == store.Unchanged:
-			s.Unchanged++
-		case r.Status == store.Deleted:
-			s.Deleted++
-		}
+// add counts one outcome of a write. A failure is counted where it is
+// reported (tally.fail), with what failed.
+func (s *Summary) add(o search.Outcome) {
+	switch o {
+	case store.Added:
+		s.Added++
+	case store.Updated:
+		s.Updated++
+	case store.Unchanged:
+		s.Unchanged++
+	case store.Deleted:
+		s.Deleted++
 	}
 }
 
@@ -97,7 +91,7 @@ func PathSources(paths []string) ([]Source, []error) {
 		}
 		info, err := os.Stat(abs)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			errs = append(errs, fmt.Errorf("%s: %w", p, causeOf[*fs.PathError](err)))
 			continue
 		}
 		if info.IsDir() {
@@ -107,14 +101,6 @@ func PathSources(paths []string) ([]Source, []error) {
 		srcs = append(srcs, Source{FS: os.DirFS(filepath.Dir(abs)), Root: filepath.Dir(abs), Files: []string{filepath.Base(abs)}})
 	}
 	return srcs, errs
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // file is one input file to read.
@@ -133,42 +119,17 @@ func (f *file) origin() string {
 	return f.src.Root + "/" + f.name
 }
 
-// prepared is one record of a file, prepared for writing, or its failure.
-type prepared struct {
-	item  Item
-	label string // the input named in messages: path, or path:line
-	err   error
+// input is f as the step from records to items sees it.
+func (f *file) input() *input {
+	origin := f.origin()
+	return &input{label: f.label, fileID: f.id, source: origin, origin: origin}
 }
 
 // parsed is a part of a file's parse result. A worker sends a file's parts
 // in order and closes the file's channel after the last.
 type parsed struct {
-	f     *file
-	items []prepared
-	errs  []error // failures of the file as a whole or of records in it
-}
-
-// claims records which input claimed each id of one ingest: the first
-// wins, a second is a duplicate (the same rule for every ingest path).
-type claims map[string]string
-
-// claim claims id for the input label, or returns why it cannot.
-func (c claims) claim(id, label string) error {
-	if first, dup := c[id]; dup {
-		return fmt.Errorf("duplicate id %q, already read from %s", id, first)
-	}
-	c[id] = label
-	return nil
-}
-
-// asWarning returns the warning that a parse failure err is, when it does
-// not stop the input from being written (a file without text is written
-// with its metadata only): one rule for every ingest path.
-func asWarning(err error) (error, bool) {
-	if errors.Is(err, parse.ErrNoText) {
-		return fmt.Errorf("%w; ingested with its metadata only", err), true
-	}
-	return nil, false
+	f       *file
+	entries []prepared // its failures and warnings first, then its records
 }
 
 // prepareChunk is the number of records a worker prepares before handing
@@ -185,12 +146,12 @@ const prepareChunk = 500
 // another (an applier), so that the next batch is committed while Bleve
 // indexes this one.
 func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Summary, error) {
-	run := &ingestRun{kb: kb, opts: opts, seen: claims{}, produced: map[string]map[string]bool{}, clean: map[string]bool{}}
+	run := kb.newRun(opts)
 	var files []*file
 	for i := range srcs {
 		fs, errs := listFiles(&srcs[i])
 		for _, err := range errs {
-			run.report(err)
+			run.fail(err)
 		}
 		files = append(files, fs...)
 	}
@@ -218,79 +179,79 @@ func (kb *KB) Ingest(ctx context.Context, srcs []Source, opts IngestOptions) (Su
 		return run.sum, err
 	}
 	if opts.Prune {
-		n, err := kb.prune(ctx, srcs, run.produced, run.clean)
-		run.sum.Deleted += n
-		if err != nil {
+		if err := run.prune(ctx, srcs); err != nil {
 			return run.sum, err
 		}
 	}
 	return run.sum, nil
 }
 
-// ingestRun is the state of one Ingest: what it counted, which input
-// claimed each id, what each origin produced, and the batch being filled.
+// ingestRun is the state of one run of Ingest or IngestURL: what it
+// counted, which input claimed each id, what each origin produced, and the
+// batch being filled.
 type ingestRun struct {
+	tally
 	kb       *KB
-	opts     IngestOptions
-	sum      Summary
 	seen     claims
 	produced map[string]map[string]bool // origin → the ids it produced
-	clean    map[string]bool            // origins that parsed without failures
+	clean    map[string]bool            // origins read without failures
 	batch    []Item
 	labels   []string // the input of each item of batch, for messages
 	bytes    int
 }
 
-// report counts a failed input and hands it to OnError.
-func (r *ingestRun) report(err error) {
-	r.sum.Failed++
-	if r.opts.OnError != nil {
-		r.opts.OnError(err)
-	}
+func (kb *KB) newRun(opts IngestOptions) *ingestRun {
+	return &ingestRun{tally: tally{opts: opts}, kb: kb, seen: claims{}, produced: map[string]map[string]bool{}, clean: map[string]bool{}}
 }
 
 // consume takes the parsed parts of file f from its slot, in order, into
-// batches, committing each batch when it is full.
+// batches (see add).
 func (r *ingestRun) consume(ctx context.Context, f *file, slot <-chan parsed, ap *applier) error {
 	origin := f.origin()
 	r.clean[origin] = true
 	for p := range slot {
-		for _, err := range p.errs {
-			if w, ok := asWarning(err); ok {
-				if r.opts.OnWarning != nil {
-					r.opts.OnWarning(w)
-				}
-				continue
-			}
-			r.report(err)
-			delete(r.clean, origin)
-		}
-		for _, pr := range p.items {
-			if pr.err != nil {
-				r.report(fmt.Errorf("%s: %w", pr.label, pr.err))
-				delete(r.clean, origin)
-				continue
-			}
-			item := pr.item
-			if err := r.seen.claim(item.Doc.ID, pr.label); err != nil {
-				r.report(fmt.Errorf("%s: %w", pr.label, err))
-				continue
-			}
-			if r.produced[origin] == nil {
-				r.produced[origin] = map[string]bool{}
-			}
-			r.produced[origin][item.Doc.ID] = true
-			r.batch = append(r.batch, item)
-			r.labels = append(r.labels, pr.label)
-			r.bytes += len(item.Raw) + len(item.Doc.Body)
-			if len(r.batch) >= ingestBatchDocs || r.bytes >= ingestBatchBytes {
-				if err := r.flush(ctx, ap); err != nil {
-					return err
-				}
-			}
+		if err := r.add(ctx, origin, p.entries, ap); err != nil {
+			return err
 		}
 	}
 	return ctx.Err()
+}
+
+// add takes the entries of an input recorded as origin: failures and
+// warnings are reported (a failure other than a duplicate id marks the
+// origin as not clean, so that nothing of it is pruned), and items join
+// the batch, which is committed when it is full.
+func (r *ingestRun) add(ctx context.Context, origin string, entries []prepared, ap *applier) error {
+	for i := range entries {
+		p := &entries[i]
+		r.seen.take(p)
+		switch p.kind {
+		case warned:
+			r.warn(p.message())
+			continue
+		case duplicate:
+			r.fail(p.message())
+			continue
+		case failed, invalid:
+			r.fail(p.message())
+			delete(r.clean, origin)
+			continue
+		}
+		id := p.item.Doc.ID
+		if r.produced[origin] == nil {
+			r.produced[origin] = map[string]bool{}
+		}
+		r.produced[origin][id] = true
+		r.batch = append(r.batch, p.item)
+		r.labels = append(r.labels, p.label)
+		r.bytes += len(p.item.Raw) + len(p.item.Doc.Body)
+		if len(r.batch) >= ingestBatchDocs || r.bytes >= ingestBatchBytes {
+			if err := r.flush(ctx, ap); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // flush commits the batch to the store, counts its outcomes and hands
@@ -302,7 +263,7 @@ func (r *ingestRun) flush(ctx context.Context, ap *applier) error {
 	r.kb.canonicalTopics(r.batch)
 	res, job, err := r.kb.commitStore(ctx, writesOf(r.batch))
 	labels := r.labels
-	r.sum.count(res, func(i int) string { return labels[i] }, r.report)
+	r.count(res, func(i int) string { return labels[i] })
 	// New slices: the applier still reads this batch's documents.
 	r.batch, r.labels, r.bytes = nil, nil, 0
 	if err != nil {
@@ -385,8 +346,8 @@ func (ap *applier) finish() error {
 
 // prune deletes documents recorded from a prunable source that this run
 // did not produce: their file is gone, or their record is gone from a file
-// that parsed cleanly.
-func (kb *KB) prune(ctx context.Context, srcs []Source, produced map[string]map[string]bool, clean map[string]bool) (int, error) {
+// that was read cleanly.
+func (r *ingestRun) prune(ctx context.Context, srcs []Source) error {
 	var ids []string
 	for _, src := range srcs {
 		if !src.Prunable {
@@ -398,31 +359,31 @@ func (kb *KB) prune(ctx context.Context, srcs []Source, produced map[string]map[
 		} else {
 			prefix += "/"
 		}
-		docs, err := kb.store.ByOrigin(prefix)
+		docs, err := r.kb.store.ByOrigin(prefix)
 		if err != nil {
-			return 0, err
+			return fmt.Errorf("listing the documents of %s: %w", src.Root, err)
 		}
 		for _, d := range docs {
-			got, read := produced[d.Origin]
+			got, read := r.produced[d.Origin]
 			switch {
 			case !read && fileGone(d.Origin):
 				ids = append(ids, d.ID)
-			case read && clean[d.Origin] && !got[d.ID]:
+			case read && r.clean[d.Origin] && !got[d.ID]:
 				ids = append(ids, d.ID)
 			}
 		}
 	}
+	return r.deleteIDs(ctx, ids)
+}
+
+// deleteIDs deletes the documents ids and counts the outcomes.
+func (r *ingestRun) deleteIDs(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
-		return 0, nil
+		return nil
 	}
-	res, err := kb.Delete(ctx, ids...)
-	n := 0
-	for _, r := range res {
-		if r.Status == store.Deleted {
-			n++
-		}
-	}
-	return n, err
+	res, err := r.kb.Delete(ctx, ids...)
+	r.count(res, func(i int) string { return ids[i] })
+	return err
 }
 
 // displayPath shows an absolute path relative to the working directory
@@ -473,7 +434,7 @@ func listFiles(src *Source) ([]*file, []error) {
 	var errs []error
 	err := fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", mk(name).label, unwrapPathError(err)))
+			errs = append(errs, fmt.Errorf("%s: %w", mk(name).label, causeOf[*fs.PathError](err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -501,7 +462,7 @@ func listFiles(src *Source) ([]*file, []error) {
 func (kb *KB) parseFile(ctx context.Context, f *file, out chan<- parsed) {
 	defer close(out)
 	fail := func(err error) {
-		out <- parsed{f: f, errs: []error{&parse.Error{Path: f.label, Err: unwrapPathError(err)}}}
+		out <- parsed{f: f, entries: f.input().entries(nil, []error{&parse.Error{Path: f.label, Err: causeOf[*fs.PathError](err)}})}
 	}
 	info, err := fs.Stat(f.src.FS, f.name)
 	if err == nil && info.Size() > parse.MaxFileBytes {
@@ -517,24 +478,15 @@ func (kb *KB) parseFile(ctx context.Context, f *file, out chan<- parsed) {
 		return
 	}
 	recs, errs := kb.parseInput(ctx, f.label, data)
-	origin := f.origin()
+	in := f.input()
 	for start := 0; start < len(recs) || start == 0; start += prepareChunk {
 		end := min(start+prepareChunk, len(recs))
-		p := parsed{f: f, items: make([]prepared, 0, end-start)}
+		var perrs []error
 		if start == 0 {
-			p.errs = errs
-		}
-		for _, rec := range recs[start:end] {
-			label := f.label
-			if rec.Line > 0 {
-				label = fmt.Sprintf("%s:%d", label, rec.Line)
-			}
-			item, err := Prepare(rec, f.id, origin)
-			item.Origin = origin
-			p.items = append(p.items, prepared{item: item, label: label, err: err})
+			perrs = errs
 		}
 		select {
-		case out <- p:
+		case out <- parsed{f: f, entries: in.entries(recs[start:end], perrs)}:
 		case <-ctx.Done():
 			return
 		}
@@ -542,74 +494,4 @@ func (kb *KB) parseFile(ctx context.Context, f *file, out chan<- parsed) {
 			break
 		}
 	}
-}
-
-// Prepare turns a parsed record into a normalised Item: it assigns the id
-// (the record's own, or fileID plus the record's suffix), infers the type
-// from the path when the input gives none, fills a missing title, detects
-// the language when the input declares none, and normalises. origin
-// becomes the document's source when the input names none.
-func Prepare(rec parse.Record, fileID, origin string) (Item, error) {
-	d := rec.Doc
-	if strings.TrimSpace(d.ID) == "" {
-		d.ID = fileID + rec.Suffix
-	}
-	if strings.TrimSpace(d.Type) == "" {
-		d.Type = typeFromPath(fileID)
-	}
-	if strings.TrimSpace(d.Source) == "" && rec.Suffix == "" {
-		// A file that is one document is that document's source; a record
-		// in a JSON or JSON Lines file keeps the source it names, if any,
-		// so that an export reads back unchanged.
-		d.Source = origin
-	}
-	if strings.TrimSpace(d.Title) == "" {
-		d.Title = titleFrom(d.Body, d.Summary, fileID)
-	}
-	if strings.TrimSpace(d.Language) == "" {
-		d.Language = langdetect.Detect(d.Title + "\n" + d.Summary + "\n" + d.Body)
-	}
-	if err := d.Normalize(); err != nil {
-		return Item{Doc: d}, err
-	}
-	js, hash := d.EncodeAndHash()
-	return Item{Doc: d, Raw: rec.Raw, Hash: hash, JSON: js}, nil
-}
-
-// typeFromPath guesses a document type from the folders of its path, so
-// that a folder "webinars/" or "empfehlungen/" types the notes in it.
-func typeFromPath(id string) string {
-	dirs := strings.Split(path.Dir(id), "/")
-	for i := len(dirs) - 1; i >= 0; i-- {
-		if t := search.NormalizeType(dirs[i]); t != search.TypeOther {
-			return t
-		}
-	}
-	return search.TypeOther
-}
-
-// titleFrom makes a title for a document that has none: the first line of
-// its text, shortened, or else its file name.
-func titleFrom(body, summary, fileID string) string {
-	for _, text := range []string{summary, body} {
-		for line := range strings.SplitSeq(text, "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" {
-				continue
-			}
-			if utf8.RuneCountInString(line) > 100 {
-				r := []rune(line)[:100]
-				if i := strings.LastIndexByte(string(r), ' '); i > 40 {
-					return string(r)[:i] + "…"
-				}
-				return string(r) + "…"
-			}
-			return line
-		}
-	}
-	base := path.Base(fileID)
-	if i := strings.IndexByte(base, '#'); i > 0 {
-		base = base[:i]
-	}
-	return strings.NewReplacer("-", " ", "_", " ").Replace(base)
 }

@@ -18,6 +18,19 @@
 //
 // Writes are serialised; searches run concurrently with them.
 //
+// # One ingest path
+//
+// Every source — a folder (ingest.go, and watched.go for watched
+// folders), a fetched page (url.go), an upload through the API (api.go)
+// — describes each input as an input value and turns what parsing it
+// returned (parsing.go) into entries with the one step of input.go: items
+// prepared for writing (Prepare), and the input's failures and warnings
+// (a file without text is a warning), each naming the input and line. The
+// same claims decide which input an id belongs to, and folders and pages
+// share one run (ingestRun: batches, reports, the Summary); an upload
+// answers with a search.WriteResult per entry instead. Outcomes travel as
+// search.Outcome and become strings only in JSON.
+//
 // # Two indexes: what the public may see, and everything
 //
 // Members-only documents must not change anything an anonymous request

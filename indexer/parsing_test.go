@@ -14,8 +14,7 @@ import (
 // slot is taken (by folder ingest workers, other uploads or fetches), and
 // gives up, naming the file, when its request ends.
 func TestParseSlots(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	for range cap(kb.parseSlots) {
 		kb.parseSlots <- struct{}{}
 	}
@@ -44,8 +43,7 @@ func TestParseSlots(t *testing.T) {
 // named failure with its line, not a parse of a minute (300 KB of ">" took
 // 70 s as an upload).
 func TestIngestBytesHostile(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	data := append([]byte("# Deep\n\n"), bytes.Repeat([]byte(">"), 300_000)...)
 	res, err := kb.IngestBytes(t.Context(), "deep.md", data, "")
 	if err != nil {
@@ -61,8 +59,7 @@ func TestIngestBytesHostile(t *testing.T) {
 // path: a second record claiming an id is a duplicate that names the
 // first, and the others are written.
 func TestUploadRules(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	data := []byte(`{"id": "a", "title": "A", "body": "Eins."}
 {"id": "b", "title": "B", "body": "Zwei."}
 {"id": "a", "title": "A again", "body": "Drei."}

@@ -3,14 +3,11 @@ package indexer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"mime"
 	"path"
 	"strings"
 
 	"github.com/fundus-kb/fundus/indexer/crawl"
-	"github.com/fundus-kb/fundus/indexer/parse"
-	"github.com/fundus-kb/fundus/search"
 )
 
 // IsURL reports whether an ingest argument is a web address rather than a
@@ -23,14 +20,13 @@ func IsURL(arg string) bool {
 // writes each page through the HTML (or PDF) parser. A page's URL is its
 // document id and source. Pages fetched before are asked for with their
 // ETag and Last-Modified, so an unchanged page costs one 304.
+//
+// Pages are read as the files of Ingest are (the same entries, claims,
+// reports and counts), and each page is committed when it is read.
 func (kb *KB) IngestURL(ctx context.Context, c *crawl.Crawler, u string, opts IngestOptions) (Summary, error) {
-	var sum Summary
-	report := func(err error) {
-		sum.Failed++
-		if opts.OnError != nil {
-			opts.OnError(err)
-		}
-	}
+	run := kb.newRun(opts)
+	ap := kb.startApplier()
+	defer ap.finish()
 	known := func(url string) (string, string) {
 		st, err := kb.store.Get(url)
 		if err != nil {
@@ -51,47 +47,38 @@ func (kb *KB) IngestURL(ctx context.Context, c *crawl.Crawler, u string, opts In
 			kb.log.Info("skipped by robots.txt", "url", p.URL)
 			return nil
 		case p.Err != nil:
-			report(p.Err)
+			run.fail(p.Err)
 			return nil
 		case p.NotModified:
-			sum.Unchanged++
+			run.sum.Unchanged++
 			return nil
 		}
-		recs, errs := kb.parseInput(ctx, pageName(p), p.Body)
-		for _, err := range errs {
-			report(fmt.Errorf("%s: %w", p.URL, unwrapParseError(err)))
+		in := pageInput(p)
+		recs, errs := kb.parseInput(ctx, in.parsedAs, p.Body)
+		if err := run.add(ctx, in.origin, in.entries(recs, errs), ap); err != nil {
+			return err
 		}
-		var items []Item
-		for _, rec := range recs {
-			rec.Doc.ID, rec.Doc.Source = p.URL, p.URL
-			if rec.Doc.Type == "" {
-				rec.Doc.Type = typeFromPath(urlPath(p.URL))
-			}
-			if rec.Doc.Date == "" && p.LastModified != "" {
-				if d, err := search.NormalizeDate(p.LastModified); err == nil {
-					rec.Doc.Date = d
-				}
-			}
-			item, err := Prepare(rec, p.URL, p.URL)
-			if err != nil {
-				report(fmt.Errorf("%s: %w", p.URL, err))
-				continue
-			}
-			item.Origin, item.ETag, item.LastModified = p.URL, p.ETag, p.LastModified
-			items = append(items, item)
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		res, err := kb.Put(ctx, items)
-		sum.count(res, func(i int) string { return res[i].ID }, report)
-		return err
+		return run.flush(ctx, ap)
 	})
 	if errors.Is(err, crawl.ErrMaxPages) {
-		report(err)
+		run.fail(err)
 		err = nil
 	}
-	return sum, err
+	if ferr := ap.finish(); err == nil {
+		err = ferr
+	}
+	return run.sum, err
+}
+
+// pageInput describes a fetched page: its URL is its label, id, source
+// and origin, its URL's folders type it, and its Last-Modified dates it.
+func pageInput(p crawl.Page) *input {
+	return &input{
+		label: p.URL, parsedAs: pageName(p),
+		fileID: p.URL, typePath: urlPath(p.URL), id: p.URL,
+		source: p.URL, origin: p.URL,
+		etag: p.ETag, lastModified: p.LastModified,
+	}
 }
 
 // pageName is a file name whose extension picks the parser for a page.
@@ -113,12 +100,4 @@ func urlPath(u string) string {
 		return path.Clean(u[i:])
 	}
 	return "/"
-}
-
-func unwrapParseError(err error) error {
-	var pe *parse.Error
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

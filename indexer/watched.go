@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -37,18 +38,15 @@ func (kb *KB) ApplyWatched(ctx context.Context, root string, changed, removed []
 	for _, rel := range removed {
 		docs, err := kb.store.ByOrigin(filepath.Join(root, filepath.FromSlash(rel)) + "\x00")
 		if err != nil {
-			return sum, err
+			return sum, fmt.Errorf("listing the documents of %s: %w", rel, err)
 		}
 		for _, d := range docs {
 			ids = append(ids, d.ID)
 		}
 	}
-	if len(ids) > 0 {
-		res, err := kb.Delete(ctx, ids...)
-		sum.count(res, func(i int) string { return res[i].ID }, func(error) {})
-		if err != nil {
-			return sum, err
-		}
-	}
-	return sum, nil
+	// The deletions are counted, and their failures reported, as a run's.
+	run := kb.newRun(opts)
+	run.sum = sum
+	err = run.deleteIDs(ctx, ids)
+	return run.sum, err
 }
