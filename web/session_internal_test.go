@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -117,7 +118,7 @@ func TestSourceFile(t *testing.T) {
 }
 
 func TestContentDisposition(t *testing.T) {
-	cases := map[string]string{
+	tabletest.Map(t, "contentDisposition", contentDisposition, map[string]string{
 		"plan.md":               `attachment; filename="plan.md"`,
 		`a"b.md`:                `attachment; filename="a_b.md"`,
 		"../../etc/passwd":      `attachment; filename="_.._etc_passwd"`,
@@ -129,12 +130,7 @@ func TestContentDisposition(t *testing.T) {
 		"":                      `attachment; filename="source"`,
 		"...":                   `attachment; filename="source"`,
 		"x;y%z.md":              `attachment; filename="x_y_z.md"`,
-	}
-	for in, want := range cases {
-		if got := contentDisposition(in); got != want {
-			t.Errorf("contentDisposition(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 	long := contentDisposition(strings.Repeat("ä", 200) + ".pdf")
 	if len(long) > 1200 || !strings.Contains(long, `.pdf"; filename*=`) || !strings.HasSuffix(long, ".pdf") {
 		t.Errorf("long name: %q", long)
@@ -142,7 +138,7 @@ func TestContentDisposition(t *testing.T) {
 }
 
 func TestWebURL(t *testing.T) {
-	cases := map[string]string{
+	tabletest.Map(t, "webURL", webURL, map[string]string{
 		"https://example.org/a?b=c":   "https://example.org/a?b=c",
 		"HTTP://Example.org/":         "http://Example.org/",
 		"javascript:alert(1)":         "",
@@ -157,10 +153,5 @@ func TestWebURL(t *testing.T) {
 		"https://":                    "",
 		"https://exa mple.org":        "",
 		"https://example.org/\nx":     "",
-	}
-	for in, want := range cases {
-		if got := webURL(in); got != want {
-			t.Errorf("webURL(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
