@@ -55,6 +55,14 @@ func ingestPaths(t testing.TB, kb *KB, paths ...string) (Summary, []string) {
 	return sum, failed
 }
 
+// putItems puts items into kb, stopping the test at an error.
+func putItems(t testing.TB, kb *KB, items ...Item) {
+	t.Helper()
+	if _, err := kb.Put(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func item(id, title, body string) Item {
 	d := search.Document{ID: id, Type: "webinar", Title: title, Body: body, Language: "de", Date: "2020-04-16", Topics: []string{"Innovationskultur"}}
 	if err := d.Normalize(); err != nil {
@@ -116,9 +124,7 @@ func TestPutSearchDeleteRoundTrip(t *testing.T) {
 func TestJournalReplayAfterCrash(t *testing.T) {
 	dir := t.TempDir()
 	kb := openKB(t, dir)
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Erstes Dokument", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Erstes Dokument", "Kooperation"))
 	kb.Close()
 
 	// Commit straight to the store, as a crashed process would have left it.
@@ -196,9 +202,7 @@ func TestIndexRebuiltFromStore(t *testing.T) {
 			for _, id := range []string{"x/1", "x/2", "y/3"} {
 				items = append(items, item(id, "Dokument "+id, "Wissenstransfer zwischen Hochschule und Unternehmen"))
 			}
-			if _, err := kb.Put(context.Background(), items); err != nil {
-				t.Fatal(err)
-			}
+			putItems(t, kb, items...)
 			kb.Close()
 			tc.spoil(t, dir)
 			kb = openKB(t, dir)
@@ -217,9 +221,7 @@ func TestReindexSwapsIndex(t *testing.T) {
 	dir := t.TempDir()
 	kb := openKB(t, dir)
 	defer kb.Close()
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Reallabore", "Reallabore als Testfeld")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Reallabore", "Reallabore als Testfeld"))
 	if err := kb.Reindex(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -227,9 +229,7 @@ func TestReindexSwapsIndex(t *testing.T) {
 		t.Errorf("after reindex = %v", got)
 	}
 	// Writes after the swap go to the new index.
-	if _, err := kb.Put(context.Background(), []Item{item("b", "Reallabore 2", "mehr Reallabore")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("b", "Reallabore 2", "mehr Reallabore"))
 	if got := searchIDs(t, kb, "Reallabore"); !slices.Equal(got, []string{"a", "b"}) {
 		t.Errorf("after write = %v", got)
 	}
@@ -380,9 +380,7 @@ func TestCheckAndRepair(t *testing.T) {
 	for _, id := range []string{"a", "b", "c", "d"} {
 		items = append(items, item(id, "Dokument "+id, "Text über Kooperation "+id))
 	}
-	if _, err := kb.Put(context.Background(), items); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, items...)
 	rep, err := kb.Check(context.Background(), false)
 	if err != nil || !rep.OK() || rep.Documents != 4 || rep.Indexed != 4 {
 		t.Fatalf("clean check = %+v, %v", rep, err)
@@ -428,9 +426,7 @@ func TestCheckAndRepair(t *testing.T) {
 func TestBackgroundRecovery(t *testing.T) {
 	dir := t.TempDir()
 	kb := openKB(t, dir)
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Alpha", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Alpha", "Kooperation"))
 	kb.Close()
 	os.RemoveAll(filepath.Join(dir, indexDir))
 
@@ -466,9 +462,7 @@ func TestTrashUndeletePurge(t *testing.T) {
 	defer kb.Close()
 	ctx := context.Background()
 	it := item("a", "Alpha", "Kooperation")
-	if _, err := kb.Put(ctx, []Item{it}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, it)
 	if _, err := kb.Delete(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}

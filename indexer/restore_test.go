@@ -19,9 +19,7 @@ func backupOf(t testing.TB, n int) []byte {
 	for i := range n {
 		items = append(items, item("doc/"+string(rune('a'+i)), "Titel", "Wiederherstellung"))
 	}
-	if _, err := kb.Put(context.Background(), items); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, items...)
 	var b bytes.Buffer
 	if err := kb.Backup(context.Background(), &b); err != nil {
 		t.Fatal(err)
