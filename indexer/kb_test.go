@@ -63,6 +63,23 @@ func putItems(t testing.TB, kb *KB, items ...Item) {
 	}
 }
 
+// storedKB returns a new data folder whose knowledge base holds items,
+// closed.
+func storedKB(t testing.TB, items ...Item) string {
+	t.Helper()
+	dir := t.TempDir()
+	putClosed(t, dir, items...)
+	return dir
+}
+
+// putClosed puts items into the knowledge base in dir and closes it.
+func putClosed(t testing.TB, dir string, items ...Item) {
+	t.Helper()
+	kb := openKB(t, dir)
+	putItems(t, kb, items...)
+	kb.Close()
+}
+
 func item(id, title, body string) Item {
 	d := search.Document{ID: id, Type: "webinar", Title: title, Body: body, Language: "de", Date: "2020-04-16", Topics: []string{"Innovationskultur"}}
 	if err := d.Normalize(); err != nil {
@@ -122,10 +139,7 @@ func TestPutSearchDeleteRoundTrip(t *testing.T) {
 // A journal entry committed to the store whose index batch never happened
 // (a crash between the two steps) is replayed on the next open.
 func TestJournalReplayAfterCrash(t *testing.T) {
-	dir := t.TempDir()
-	kb := openKB(t, dir)
-	putItems(t, kb, item("a", "Erstes Dokument", "Kooperation"))
-	kb.Close()
+	dir := storedKB(t, item("a", "Erstes Dokument", "Kooperation"))
 
 	// Commit straight to the store, as a crashed process would have left it.
 	st, err := store.Open(filepath.Join(dir, storeDir), store.Options{})
@@ -138,7 +152,7 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	}
 	st.Close()
 
-	kb = openKB(t, dir)
+	kb := openKB(t, dir)
 	defer kb.Close()
 	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"b"}) {
 		t.Errorf("after replay, all = %v, want [b]", got)
@@ -424,10 +438,7 @@ func TestCheckAndRepair(t *testing.T) {
 }
 
 func TestBackgroundRecovery(t *testing.T) {
-	dir := t.TempDir()
-	kb := openKB(t, dir)
-	putItems(t, kb, item("a", "Alpha", "Kooperation"))
-	kb.Close()
+	dir := storedKB(t, item("a", "Alpha", "Kooperation"))
 	os.RemoveAll(filepath.Join(dir, indexDir))
 
 	gate := make(chan struct{})

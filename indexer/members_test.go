@@ -127,15 +127,11 @@ func TestMembersReplayAfterCrash(t *testing.T) {
 			commit(t, dir, write(membersItem("a", "Kooperation A", "Kooperation intern")))
 		}, []string{"b"}, []string{"a", "b"}},
 		{"members-only document becomes public", func(t *testing.T, dir string) {
-			kb := openKB(t, dir)
-			putItems(t, kb, membersItem("m", "Kooperation M", "Kooperation"))
-			kb.Close()
+			putClosed(t, dir, membersItem("m", "Kooperation M", "Kooperation"))
 			commit(t, dir, write(item("m", "Kooperation M", "Kooperation offen")))
 		}, []string{"a", "b", "m"}, []string{"a", "b", "m"}},
 		{"index-all applied, public index not", func(t *testing.T, dir string) {
-			kb := openKB(t, dir)
-			putItems(t, kb, membersItem("m", "Kooperation M", "Kooperation"))
-			kb.Close()
+			putClosed(t, dir, membersItem("m", "Kooperation M", "Kooperation"))
 			a := membersItem("a", "Kooperation A", "Kooperation intern")
 			commit(t, dir, write(a))
 			ix, err := search.Open(filepath.Join(dir, allIndexDir))
@@ -151,12 +147,9 @@ func TestMembersReplayAfterCrash(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			kb := openKB(t, dir)
-			putItems(t, kb, item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation"))
-			kb.Close()
+			dir := storedKB(t, item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation"))
 			tc.crash(t, dir)
-			kb = openKB(t, dir)
+			kb := openKB(t, dir)
 			defer kb.Close()
 			pub, mem := visibleIDs(t, kb, "Kooperation")
 			if !slices.Equal(pub, tc.public) || !slices.Equal(mem, tc.membs) {
