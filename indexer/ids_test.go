@@ -13,8 +13,7 @@ import (
 // failure naming the file (and line) and the id; the rest of the folder is
 // ingested.
 func TestIngestNamesBadIDs(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	dir := writeFiles(t, map[string]string{
 		"gut.md":      "# Gut\n\nText.",
 		"boese.md":    "---\nid: a/../secret/alpha\n---\n# Böse\n\nText.",
@@ -43,8 +42,7 @@ func TestIngestNamesBadIDs(t *testing.T) {
 // readable and deletable.
 func TestCheckListsStoredBadIDs(t *testing.T) {
 	ctx := context.Background()
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	old := []string{"a/../secret/alpha", "b//c"}
 	items := []Item{item("gut", "Gut", "Text")}
 	for _, id := range old {

@@ -26,6 +26,15 @@ func openKB(t testing.TB, dir string) *KB {
 	return kb
 }
 
+// tempKB opens a knowledge base in a new folder, closed when the test
+// ends.
+func tempKB(t testing.TB) *KB {
+	t.Helper()
+	kb := openKB(t, t.TempDir())
+	t.Cleanup(func() { kb.Close() })
+	return kb
+}
+
 // writeFiles writes files (name to content) into a new folder and
 // returns its path.
 func writeFiles(t testing.TB, files map[string]string) string {
@@ -103,8 +112,7 @@ func searchIDs(t testing.TB, kb *KB, q string) []string {
 }
 
 func TestPutSearchDeleteRoundTrip(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	res, err := kb.Put(ctx, []Item{
 		item("notes/kultur", "Innovationskultur im Unternehmen", "Fehlerkultur und Offenheit"),
@@ -250,8 +258,7 @@ func TestReindexSwapsIndex(t *testing.T) {
 }
 
 func TestIngestFolder(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	sum, failed := ingestPaths(t, kb, "../testdata/ingest/mixed")
 	if sum.Added != 3 || sum.Failed != 3 {
@@ -287,8 +294,7 @@ func TestIngestFolder(t *testing.T) {
 }
 
 func TestIngestUpdateAndPrune(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -337,8 +343,7 @@ func TestIngestUpdateAndPrune(t *testing.T) {
 }
 
 func TestIngestDuplicateIDs(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	dir := writeFiles(t, map[string]string{
 		"a.md": "---\nid: same\n---\n# A\n\ntext",
 		"b.md": "---\nid: same\n---\n# B\n\ntext",
@@ -469,8 +474,7 @@ func TestBackgroundRecovery(t *testing.T) {
 }
 
 func TestTrashUndeletePurge(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	it := item("a", "Alpha", "Kooperation")
 	putItems(t, kb, it)

@@ -13,8 +13,7 @@ import (
 // backupOf returns a backup of a knowledge base of n documents.
 func backupOf(t testing.TB, n int) []byte {
 	t.Helper()
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	var items []Item
 	for i := range n {
 		items = append(items, item("doc/"+string(rune('a'+i)), "Titel", "Wiederherstellung"))
