@@ -219,6 +219,17 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// tree returns a new folder holding the files at paths (slash-separated,
+// relative), each with the text "x".
+func tree(t *testing.T, paths ...string) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, p := range paths {
+		write(t, filepath.Join(root, p), "x")
+	}
+	return root
+}
+
 // write writes a file, making its folders.
 func write(t *testing.T, path, content string) {
 	t.Helper()
@@ -233,10 +244,7 @@ func withoutSentinels(paths []string) []string {
 
 func TestInitialScan(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	for _, p := range []string{"a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~"} {
-		write(t, filepath.Join(root, p), "x")
-	}
+	root := tree(t, "a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~")
 	r := startWatch(t, root, Options{})
 	b := r.batches[0]
 	if want := []string{"a.md", "sub/b.txt", "sub/deep/c.html"}; !slices.Equal(b.changed, want) || len(b.removed) != 0 {
@@ -251,9 +259,7 @@ func TestInitialScanEmptyAndOff(t *testing.T) {
 		t.Fatalf("initial batch %+v", b)
 	}
 
-	root := t.TempDir()
-	write(t, filepath.Join(root, "old.md"), "x")
-	write(t, filepath.Join(root, "gone.md"), "x")
+	root := tree(t, "old.md", "gone.md")
 	r = startWatch(t, root, Options{NoInitialScan: true})
 	// Files there at the start are known: their removal is reported.
 	must(t, os.Remove(filepath.Join(root, "gone.md")))
@@ -291,8 +297,7 @@ func TestNewChangedDeleted(t *testing.T) {
 
 func TestRename(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	write(t, filepath.Join(root, "old.md"), "x")
+	root := tree(t, "old.md")
 	r := startWatch(t, root, Options{})
 	from := r.count()
 	must(t, os.Rename(filepath.Join(root, "old.md"), filepath.Join(root, "new.md")))
@@ -428,11 +433,7 @@ func TestNestedFoldersLater(t *testing.T) {
 
 func TestFolderRemoved(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	files := []string{"keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md"}
-	for _, p := range files {
-		write(t, filepath.Join(root, p), "x")
-	}
+	root := tree(t, "keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md")
 	r := startWatch(t, root, Options{})
 
 	from := r.count()
@@ -451,8 +452,7 @@ func TestFolderRemoved(t *testing.T) {
 
 func TestFolderRenamedInside(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	write(t, filepath.Join(root, "a/sub/deep/x.md"), "x")
+	root := tree(t, "a/sub/deep/x.md")
 	r := startWatch(t, root, Options{})
 	from := r.count()
 	must(t, os.MkdirAll(filepath.Join(root, "b"), 0o755))
