@@ -230,6 +230,13 @@ func tree(t *testing.T, paths ...string) string {
 	return root
 }
 
+// watchTree starts a watch of a new tree holding paths (see tree).
+func watchTree(t *testing.T, paths ...string) (string, *recorder) {
+	t.Helper()
+	root := tree(t, paths...)
+	return root, startWatch(t, root, Options{})
+}
+
 // write writes a file, making its folders.
 func write(t *testing.T, path, content string) {
 	t.Helper()
@@ -244,8 +251,7 @@ func withoutSentinels(paths []string) []string {
 
 func TestInitialScan(t *testing.T) {
 	t.Parallel()
-	root := tree(t, "a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~")
-	r := startWatch(t, root, Options{})
+	_, r := watchTree(t, "a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~")
 	b := r.batches[0]
 	if want := []string{"a.md", "sub/b.txt", "sub/deep/c.html"}; !slices.Equal(b.changed, want) || len(b.removed) != 0 {
 		t.Fatalf("initial batch %+v", b)
@@ -271,8 +277,7 @@ func TestInitialScanEmptyAndOff(t *testing.T) {
 }
 
 func TestNewChangedDeleted(t *testing.T) {
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	path := filepath.Join(root, "note.md")
 
 	from := r.count()
@@ -297,8 +302,7 @@ func TestNewChangedDeleted(t *testing.T) {
 
 func TestRename(t *testing.T) {
 	t.Parallel()
-	root := tree(t, "old.md")
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "old.md")
 	from := r.count()
 	must(t, os.Rename(filepath.Join(root, "old.md"), filepath.Join(root, "new.md")))
 	r.waitChanged(from, "new.md")
@@ -346,8 +350,7 @@ func TestEditorSaves(t *testing.T) {
 }
 
 func TestBurst(t *testing.T) {
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	from := r.count()
 	path := filepath.Join(root, "busy.md")
 	for i := range 50 {
@@ -383,8 +386,7 @@ func TestConstantStream(t *testing.T) {
 
 func TestHiddenAndUnsupported(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	from := r.count()
 	for _, p := range []string{".hidden.md", ".git/objects/x.md", "img.png", "notes.md~", "#notes.md#", "sub/.cache/y.md", "sub/.z.txt"} {
 		write(t, filepath.Join(root, p), "x")
@@ -402,8 +404,7 @@ func TestHiddenAndUnsupported(t *testing.T) {
 
 func TestNestedFoldersLater(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 
 	// A tree made in place, files written at once: some are written
 	// before the new folders' watches exist, and are found by their scan.
@@ -433,8 +434,7 @@ func TestNestedFoldersLater(t *testing.T) {
 
 func TestFolderRemoved(t *testing.T) {
 	t.Parallel()
-	root := tree(t, "keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md")
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md")
 
 	from := r.count()
 	must(t, os.RemoveAll(filepath.Join(root, "sub")))
@@ -452,8 +452,7 @@ func TestFolderRemoved(t *testing.T) {
 
 func TestFolderRenamedInside(t *testing.T) {
 	t.Parallel()
-	root := tree(t, "a/sub/deep/x.md")
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "a/sub/deep/x.md")
 	from := r.count()
 	must(t, os.MkdirAll(filepath.Join(root, "b"), 0o755))
 	must(t, os.Rename(filepath.Join(root, "a/sub"), filepath.Join(root, "b/sub2")))
@@ -501,8 +500,7 @@ func TestManyFiles(t *testing.T) {
 
 func TestApplyErrorRetriedOnNextChange(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	failures := 0
 	r.mu.Lock()
 	r.fail = func(changed []string) error {
