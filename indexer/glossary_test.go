@@ -27,9 +27,7 @@ func TestGlossaryFileAndReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := kb.Put(ctx, []Item{item}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item)
 	// Topic aliases apply at ingest: both spellings become the canonical
 	// topic, once.
 	st, err := kb.Get("a")

@@ -48,9 +48,7 @@ func TestCheckListsStoredBadIDs(t *testing.T) {
 	for _, id := range old {
 		items = append(items, Item{Doc: search.Document{ID: id, Type: "other", Title: id, Body: "Text", Language: "de"}})
 	}
-	if _, err := kb.Put(ctx, items); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, items...)
 	rep, err := kb.Check(ctx, false)
 	if err != nil {
 		t.Fatal(err)

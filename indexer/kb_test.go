@@ -26,6 +26,15 @@ func openKB(t testing.TB, dir string) *KB {
 	return kb
 }
 
+// tempKB opens a knowledge base in a new folder, closed when the test
+// ends.
+func tempKB(t testing.TB) *KB {
+	t.Helper()
+	kb := openKB(t, t.TempDir())
+	t.Cleanup(func() { kb.Close() })
+	return kb
+}
+
 // writeFiles writes files (name to content) into a new folder and
 // returns its path.
 func writeFiles(t testing.TB, files map[string]string) string {
@@ -55,6 +64,31 @@ func ingestPaths(t testing.TB, kb *KB, paths ...string) (Summary, []string) {
 	return sum, failed
 }
 
+// putItems puts items into kb, stopping the test at an error.
+func putItems(t testing.TB, kb *KB, items ...Item) {
+	t.Helper()
+	if _, err := kb.Put(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storedKB returns a new data folder whose knowledge base holds items,
+// closed.
+func storedKB(t testing.TB, items ...Item) string {
+	t.Helper()
+	dir := t.TempDir()
+	putClosed(t, dir, items...)
+	return dir
+}
+
+// putClosed puts items into the knowledge base in dir and closes it.
+func putClosed(t testing.TB, dir string, items ...Item) {
+	t.Helper()
+	kb := openKB(t, dir)
+	putItems(t, kb, items...)
+	kb.Close()
+}
+
 func item(id, title, body string) Item {
 	d := search.Document{ID: id, Type: "webinar", Title: title, Body: body, Language: "de", Date: "2020-04-16", Topics: []string{"Innovationskultur"}}
 	if err := d.Normalize(); err != nil {
@@ -78,8 +112,7 @@ func searchIDs(t testing.TB, kb *KB, q string) []string {
 }
 
 func TestPutSearchDeleteRoundTrip(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	res, err := kb.Put(ctx, []Item{
 		item("notes/kultur", "Innovationskultur im Unternehmen", "Fehlerkultur und Offenheit"),
@@ -114,12 +147,7 @@ func TestPutSearchDeleteRoundTrip(t *testing.T) {
 // A journal entry committed to the store whose index batch never happened
 // (a crash between the two steps) is replayed on the next open.
 func TestJournalReplayAfterCrash(t *testing.T) {
-	dir := t.TempDir()
-	kb := openKB(t, dir)
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Erstes Dokument", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
-	kb.Close()
+	dir := storedKB(t, item("a", "Erstes Dokument", "Kooperation"))
 
 	// Commit straight to the store, as a crashed process would have left it.
 	st, err := store.Open(filepath.Join(dir, storeDir), store.Options{})
@@ -132,7 +160,7 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	}
 	st.Close()
 
-	kb = openKB(t, dir)
+	kb := openKB(t, dir)
 	defer kb.Close()
 	if got := searchIDs(t, kb, ""); !slices.Equal(got, []string{"b"}) {
 		t.Errorf("after replay, all = %v, want [b]", got)
@@ -196,9 +224,7 @@ func TestIndexRebuiltFromStore(t *testing.T) {
 			for _, id := range []string{"x/1", "x/2", "y/3"} {
 				items = append(items, item(id, "Dokument "+id, "Wissenstransfer zwischen Hochschule und Unternehmen"))
 			}
-			if _, err := kb.Put(context.Background(), items); err != nil {
-				t.Fatal(err)
-			}
+			putItems(t, kb, items...)
 			kb.Close()
 			tc.spoil(t, dir)
 			kb = openKB(t, dir)
@@ -217,9 +243,7 @@ func TestReindexSwapsIndex(t *testing.T) {
 	dir := t.TempDir()
 	kb := openKB(t, dir)
 	defer kb.Close()
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Reallabore", "Reallabore als Testfeld")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Reallabore", "Reallabore als Testfeld"))
 	if err := kb.Reindex(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -227,17 +251,14 @@ func TestReindexSwapsIndex(t *testing.T) {
 		t.Errorf("after reindex = %v", got)
 	}
 	// Writes after the swap go to the new index.
-	if _, err := kb.Put(context.Background(), []Item{item("b", "Reallabore 2", "mehr Reallabore")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("b", "Reallabore 2", "mehr Reallabore"))
 	if got := searchIDs(t, kb, "Reallabore"); !slices.Equal(got, []string{"a", "b"}) {
 		t.Errorf("after write = %v", got)
 	}
 }
 
 func TestIngestFolder(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	sum, failed := ingestPaths(t, kb, "../testdata/ingest/mixed")
 	if sum.Added != 3 || sum.Failed != 3 {
@@ -273,8 +294,7 @@ func TestIngestFolder(t *testing.T) {
 }
 
 func TestIngestUpdateAndPrune(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -323,8 +343,7 @@ func TestIngestUpdateAndPrune(t *testing.T) {
 }
 
 func TestIngestDuplicateIDs(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	dir := writeFiles(t, map[string]string{
 		"a.md": "---\nid: same\n---\n# A\n\ntext",
 		"b.md": "---\nid: same\n---\n# B\n\ntext",
@@ -380,9 +399,7 @@ func TestCheckAndRepair(t *testing.T) {
 	for _, id := range []string{"a", "b", "c", "d"} {
 		items = append(items, item(id, "Dokument "+id, "Text über Kooperation "+id))
 	}
-	if _, err := kb.Put(context.Background(), items); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, items...)
 	rep, err := kb.Check(context.Background(), false)
 	if err != nil || !rep.OK() || rep.Documents != 4 || rep.Indexed != 4 {
 		t.Fatalf("clean check = %+v, %v", rep, err)
@@ -426,12 +443,7 @@ func TestCheckAndRepair(t *testing.T) {
 }
 
 func TestBackgroundRecovery(t *testing.T) {
-	dir := t.TempDir()
-	kb := openKB(t, dir)
-	if _, err := kb.Put(context.Background(), []Item{item("a", "Alpha", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
-	kb.Close()
+	dir := storedKB(t, item("a", "Alpha", "Kooperation"))
 	os.RemoveAll(filepath.Join(dir, indexDir))
 
 	gate := make(chan struct{})
@@ -462,13 +474,10 @@ func TestBackgroundRecovery(t *testing.T) {
 }
 
 func TestTrashUndeletePurge(t *testing.T) {
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	ctx := context.Background()
 	it := item("a", "Alpha", "Kooperation")
-	if _, err := kb.Put(ctx, []Item{it}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, it)
 	if _, err := kb.Delete(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}

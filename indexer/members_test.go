@@ -62,9 +62,7 @@ func TestVisibilityChangeMovesDocument(t *testing.T) {
 	kb := openKB(t, dir)
 	defer func() { kb.Close() }()
 	ctx := context.Background()
-	if _, err := kb.Put(ctx, []Item{item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation"))
 	if _, err := os.Stat(filepath.Join(dir, allIndexDir)); err == nil {
 		t.Errorf("%s exists without members-only documents", allIndexDir)
 	}
@@ -129,19 +127,11 @@ func TestMembersReplayAfterCrash(t *testing.T) {
 			commit(t, dir, write(membersItem("a", "Kooperation A", "Kooperation intern")))
 		}, []string{"b"}, []string{"a", "b"}},
 		{"members-only document becomes public", func(t *testing.T, dir string) {
-			kb := openKB(t, dir)
-			if _, err := kb.Put(context.Background(), []Item{membersItem("m", "Kooperation M", "Kooperation")}); err != nil {
-				t.Fatal(err)
-			}
-			kb.Close()
+			putClosed(t, dir, membersItem("m", "Kooperation M", "Kooperation"))
 			commit(t, dir, write(item("m", "Kooperation M", "Kooperation offen")))
 		}, []string{"a", "b", "m"}, []string{"a", "b", "m"}},
 		{"index-all applied, public index not", func(t *testing.T, dir string) {
-			kb := openKB(t, dir)
-			if _, err := kb.Put(context.Background(), []Item{membersItem("m", "Kooperation M", "Kooperation")}); err != nil {
-				t.Fatal(err)
-			}
-			kb.Close()
+			putClosed(t, dir, membersItem("m", "Kooperation M", "Kooperation"))
 			a := membersItem("a", "Kooperation A", "Kooperation intern")
 			commit(t, dir, write(a))
 			ix, err := search.Open(filepath.Join(dir, allIndexDir))
@@ -157,14 +147,9 @@ func TestMembersReplayAfterCrash(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			kb := openKB(t, dir)
-			if _, err := kb.Put(context.Background(), []Item{item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation")}); err != nil {
-				t.Fatal(err)
-			}
-			kb.Close()
+			dir := storedKB(t, item("a", "Kooperation A", "Kooperation"), item("b", "Kooperation B", "Kooperation"))
 			tc.crash(t, dir)
-			kb = openKB(t, dir)
+			kb := openKB(t, dir)
 			defer kb.Close()
 			pub, mem := visibleIDs(t, kb, "Kooperation")
 			if !slices.Equal(pub, tc.public) || !slices.Equal(mem, tc.membs) {
@@ -244,9 +229,7 @@ func TestMembersViewSurvivesReindexAndRestore(t *testing.T) {
 	ctx := context.Background()
 	kb := openKB(t, t.TempDir())
 	defer func() { kb.Close() }()
-	if _, err := kb.Put(ctx, []Item{item("a", "Kooperation A", "Kooperation"), membersItem("m", "Kooperation M", "Kooperation")}); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, item("a", "Kooperation A", "Kooperation"), membersItem("m", "Kooperation M", "Kooperation"))
 	want := func(t *testing.T, kb *KB) {
 		t.Helper()
 		pub, mem := visibleIDs(t, kb, "Kooperation")

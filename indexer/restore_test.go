@@ -13,15 +13,12 @@ import (
 // backupOf returns a backup of a knowledge base of n documents.
 func backupOf(t testing.TB, n int) []byte {
 	t.Helper()
-	kb := openKB(t, t.TempDir())
-	defer kb.Close()
+	kb := tempKB(t)
 	var items []Item
 	for i := range n {
 		items = append(items, item("doc/"+string(rune('a'+i)), "Titel", "Wiederherstellung"))
 	}
-	if _, err := kb.Put(context.Background(), items); err != nil {
-		t.Fatal(err)
-	}
+	putItems(t, kb, items...)
 	var b bytes.Buffer
 	if err := kb.Backup(context.Background(), &b); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestSentences(t *testing.T) {
@@ -43,25 +45,15 @@ func TestSentences(t *testing.T) {
 }
 
 func TestIsQuestion(t *testing.T) {
-	cases := []struct {
-		q    string
-		want bool
-	}{
-		{"Wie verankert man Offenheit strategisch?", true},
-		{"Was haben wir über Fehlerkultur gelernt", true},
-		{"how do clusters work", true},
-		{"Innovationskultur?", true},
-		{"Innovationskultur", false},
-		{"Wiesbaden Cluster", false},
-		{"", false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.q, func(t *testing.T) {
-			if got := IsQuestion(tc.q); got != tc.want {
-				t.Errorf("IsQuestion(%q) = %v", tc.q, got)
-			}
-		})
-	}
+	tabletest.Map(t, "IsQuestion", IsQuestion, map[string]bool{
+		"Wie verankert man Offenheit strategisch?": true,
+		"Was haben wir über Fehlerkultur gelernt":  true,
+		"how do clusters work":                     true,
+		"Innovationskultur?":                       true,
+		"Innovationskultur":                        false,
+		"Wiesbaden Cluster":                        false,
+		"":                                         false,
+	})
 }
 
 func TestAnswerKind(t *testing.T) {

@@ -42,11 +42,7 @@ func (ix *Index) Related(ctx context.Context, d *Document, n int) ([]Hit, error)
 			}
 		}
 	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("related %q: %w", d.ID, err)
-	}
-	reader, err := adv.Reader()
+	reader, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("related %q: %w", d.ID, err)
 	}
@@ -254,11 +250,7 @@ const (
 // suggestTitles returns title suggestions for the words before (all must
 // match) and the prefix last.
 func (ix *Index) suggestTitles(ctx context.Context, before []string, last string, n int) ([]Suggestion, error) {
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
+	reader, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -118,6 +118,13 @@ func compiledRequest(t *testing.T, ix *Index, req Request) (Request, query.Query
 	return req, textQ
 }
 
+// namedRequest is a named search, a case of the tests that check one way
+// of answering it against another.
+type namedRequest struct {
+	name string
+	req  Request
+}
+
 // TestFacetCountsMatchBleve checks Fundus's facet counting (per-segment
 // ordinal tables) against Bleve's own terms facets on the same index:
 // several segments, documents updated with other values, documents
@@ -125,10 +132,7 @@ func compiledRequest(t *testing.T, ix *Index, req Request) (Request, query.Query
 func TestFacetCountsMatchBleve(t *testing.T) {
 	ix := newRandomIndex(t)
 	ctx := context.Background()
-	cases := []struct {
-		name string
-		req  Request
-	}{
+	cases := []namedRequest{
 		{"everything", Request{}},
 		{"a query", Request{Query: "Kultur"}},
 		{"a query with a topic", Request{Query: "Innovation", Filters: map[string][]string{FacetTopics: {"Open Innovation"}}}},
@@ -231,10 +235,7 @@ func TestRelevanceTiesOrderByID(t *testing.T) {
 func TestOwnSortMatchesBleve(t *testing.T) {
 	ix := newRandomIndex(t)
 	ctx := context.Background()
-	cases := []struct {
-		name string
-		req  Request
-	}{
+	cases := []namedRequest{
 		{"browse, newest first", Request{}},
 		{"date ascending", Request{Sort: SortDateAsc}},
 		{"date descending with a query", Request{Query: "Kultur OR Plattform", Sort: SortDateDesc}},
@@ -381,10 +382,7 @@ func TestFacetCountsUnderWrites(t *testing.T) {
 // lists the hits of paging through the search with cursors, in order.
 func TestEachIDMatchesPages(t *testing.T) {
 	ix := newRandomIndex(t)
-	cases := []struct {
-		name string
-		req  Request
-	}{
+	cases := []namedRequest{
 		{"relevance", Request{Query: "Kultur OR Plattform OR transfer"}},
 		{"relevance with a filter", Request{Query: "Innovation", Filters: map[string][]string{FacetType: {"case", "webinar"}}}},
 		{"browse", Request{}},

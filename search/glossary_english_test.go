@@ -4,14 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/search"
 )
 
 func TestGlossaryEnglishName(t *testing.T) {
 	g := search.DefaultGlossary()
-	tests := []struct {
-		name, value, want string
-	}{
+	tabletest.Run(t, "g.EnglishName", g.EnglishName, []tabletest.Case[string, string]{
 		{"topic", "Innovationsmanagement", "Innovation management"},
 		{"addressee", "Bund", "Federal government"},
 		{"policy area", "Forschungs- und Innovationspolitik", "Research and innovation policy"},
@@ -19,14 +18,7 @@ func TestGlossaryEnglishName(t *testing.T) {
 		{"topic alias names its topic", "Kokreation", "Co-creation"},
 		{"English already", "Open Innovation", ""},
 		{"unknown", "Quantencomputing", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := g.EnglishName(tc.value); got != tc.want {
-				t.Errorf("EnglishName(%q) = %q, want %q", tc.value, got, tc.want)
-			}
-		})
-	}
+	})
 	var none *search.Glossary
 	if got := none.EnglishName("Bund"); got != "" {
 		t.Errorf("nil glossary: %q", got)

@@ -15,7 +15,7 @@ import (
 // qualityDocs is a small German/English collection for decompounding,
 // synonyms and typo tolerance.
 func qualityDocs() []Document {
-	docs := []Document{
+	return normalized([]Document{
 		{ID: "kultur", Title: "Innovationskultur im Unternehmen", Body: "Eine gute Innovationskultur braucht Vertrauen. Die Innovationskultur wächst langsam.", Language: "de", Topics: []string{"Innovationskultur"}},
 		{ID: "kultur-apart", Title: "Über die Kultur der Innovation", Body: "Die Kultur der Innovation entsteht im Alltag.", Language: "de"},
 		{ID: "fehler", Title: "Fehlerkultur", Body: "Aus Fehlern lernen: eine offene Fehlerkultur hilft.", Language: "de", Topics: []string{"failure culture"}},
@@ -27,13 +27,7 @@ func qualityDocs() []Document {
 		{ID: "uni-en", Title: "University spin-offs", Body: "The university supports spin-offs and open innovation.", Language: "en"},
 		{ID: "oi-de", Title: "Offene Innovation im Mittelstand", Body: "Offene Innovation öffnet den Innovationsprozess.", Language: "de"},
 		{ID: "unternehmen", Title: "Unternehmen", Body: "Unternehmen nehmen teil. Wir nehmen uns Zeit.", Language: "de"},
-	}
-	for i := range docs {
-		if err := docs[i].Normalize(); err != nil {
-			panic(err)
-		}
-	}
-	return docs
+	})
 }
 
 func newQualityIndex(t *testing.T, g *Glossary) *Index {

@@ -16,19 +16,13 @@ import (
 
 // qlDocs is a small bilingual collection for the query language tests.
 func qlDocs() []Document {
-	docs := []Document{
+	return normalized([]Document{
 		{ID: "de1", Type: "webinar", Title: "Innovationskultur in Unternehmen", Body: "Eine Kultur der Offenheit entsteht durch Führung und Co-Creation.", Date: "2020-04-16", Language: "de", Topics: []string{"Innovationskultur", "Führung"}, People: []string{"Miriam Albers"}},
 		{ID: "de2", Type: "case", Title: "Digitale Ökosysteme im Mittelstand", Body: "Plattformen verbinden Partner. Ein Start-up hilft dem Mittelstand.", Date: "2020-05-14", Language: "de", Topics: []string{"Digitale Ökosysteme"}, Organizations: []string{"Nordwerk GmbH"}},
 		{ID: "de3", Type: "recommendation", Title: "Förderung der Straßeninfrastruktur", Body: "Der Bund soll Kooperationen von KMU und Hochschulen fördern. Die Straße ist wichtig.", Date: "2021-03-10", Language: "de", Topics: []string{"Förderpolitik"}},
 		{ID: "en1", Type: "case", Title: "Open innovation at a utility", Body: "We built an innovation culture across teams. The utility worked with start-ups.", Date: "2021-02-01", Language: "en", Topics: []string{"Open Innovation"}, Organizations: []string{"Stadtwerke Talheim"}},
 		{ID: "en2", Type: "recommendation", Title: "Culture of openness", Body: "Our culture, innovation and transfer matter. Universities should reward openness.", Date: "2021-06-01", Language: "en", Topics: []string{"Wissenstransfer"}},
-	}
-	for i := range docs {
-		if err := docs[i].Normalize(); err != nil {
-			panic(err)
-		}
-	}
-	return docs
+	})
 }
 
 func newQLIndex(t testing.TB) *Index {

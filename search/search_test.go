@@ -8,9 +8,19 @@ import (
 	"testing"
 )
 
+// normalized normalizes test documents in place and returns them.
+func normalized(docs []Document) []Document {
+	for i := range docs {
+		if err := docs[i].Normalize(); err != nil {
+			panic(err)
+		}
+	}
+	return docs
+}
+
 // fixtureDocs is a small collection with overlapping facet values.
 func fixtureDocs() []Document {
-	docs := []Document{
+	return normalized([]Document{
 		{ID: "w1", Type: "webinar", Title: "Innovationskultur in Unternehmen", Body: "Eine Kultur der Offenheit entsteht durch Führung.", Date: "2020-04-16", Language: "de", Topics: []string{"Innovationskultur", "Führung"}, People: []string{"Miriam Albers"}},
 		{ID: "w2", Type: "webinar", Title: "Digitale Ökosysteme", Body: "Plattformen verbinden Partner in digitalen Ökosystemen.", Date: "2020-05-14", Language: "de", Topics: []string{"Digitale Ökosysteme"}},
 		{ID: "c1", Type: "case", Title: "Intrapreneurship bei Nordwerk", Body: "Nordwerk stärkt die Innovationskultur mit einem Programm.", Date: "2020-09-01", Language: "de", Topics: []string{"Innovationskultur"}, Organizations: []string{"Nordwerk"}},
@@ -18,13 +28,7 @@ func fixtureDocs() []Document {
 		{ID: "r1", Type: "recommendation", Title: "Förderung offener Innovation", Body: "Der Bund soll Kooperationen von KMU und Hochschulen fördern.", Date: "2021-03-10", Language: "de", Topics: []string{"Förderpolitik", "Open Innovation"}, Addressees: []string{"Bund", "Hochschulen"}, PolicyArea: "Forschungs- und Innovationspolitik"},
 		{ID: "r2", Type: "recommendation", Title: "Culture of openness in universities", Body: "Universities should reward openness and transfer.", Date: "2021-06-01", Language: "en", Topics: []string{"Innovationskultur", "Wissenstransfer"}, Addressees: []string{"Hochschulen"}, PolicyArea: "Bildungspolitik"},
 		{ID: "o1", Type: "other", Title: "Glossar", Body: "Begriffe rund um offene Innovation.", Language: "de"},
-	}
-	for i := range docs {
-		if err := docs[i].Normalize(); err != nil {
-			panic(err)
-		}
-	}
-	return docs
+	})
 }
 
 func newFixtureIndex(t testing.TB) *Index {

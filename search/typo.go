@@ -94,12 +94,17 @@ type termIndex struct {
 	r  index.IndexReader
 }
 
-func (ix *Index) termIndex() (*termIndex, error) {
+// reader opens a reader of the index as it is now; the caller closes it.
+func (ix *Index) reader() (index.IndexReader, error) {
 	adv, err := ix.b.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	r, err := adv.Reader()
+	return adv.Reader()
+}
+
+func (ix *Index) termIndex() (*termIndex, error) {
+	r, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -489,53 +489,6 @@ func TestAtomFeed(t *testing.T) {
 	}
 }
 
-func TestAtomFeedLanguage(t *testing.T) {
-	h, _ := newServer(t, web.Config{})
-	cases := []struct {
-		name, target string
-		header       map[string]string
-		code         int
-		title        string // the feed's title, or the parameter a 400 names
-	}{
-		{"German by default", "/feeds/search.atom", nil, 200, "Alle Dokumente – Fundus"},
-		{"English from Accept-Language", "/feeds/search.atom", map[string]string{"Accept-Language": "en-GB,en;q=0.9"}, 200, "All documents – Fundus"},
-		{"English from the ui cookie", "/feeds/search.atom", map[string]string{"Cookie": "ui=en"}, 200, "All documents – Fundus"},
-		{"the ui parameter wins", "/feeds/search.atom?ui=de", map[string]string{"Accept-Language": "en"}, 200, "Alle Dokumente – Fundus"},
-		{"ui=en with a query", "/feeds/search.atom?q=Kultur&ui=en", nil, 200, "Search: “Kultur” – Fundus"},
-		{"unknown ui language", "/feeds/search.atom?ui=fr", nil, 400, "ui"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			r := do(t, h, "GET", tc.target, nil, tc.header)
-			if r.Code != tc.code {
-				t.Fatalf("%s: %d, want %d: %s", tc.target, r.Code, tc.code, r.Body.String())
-			}
-			if tc.code != 200 {
-				if !strings.Contains(r.Body.String(), `"`+tc.title) {
-					t.Errorf("error %s does not name %q", r.Body.String(), tc.title)
-				}
-				return
-			}
-			var feed struct {
-				Title    string `xml:"title"`
-				Subtitle string `xml:"subtitle"`
-				Link     struct {
-					Href string `xml:"href,attr"`
-				} `xml:"link"`
-			}
-			if err := xml.Unmarshal(r.Body.Bytes(), &feed); err != nil {
-				t.Fatal(err)
-			}
-			if feed.Title != tc.title {
-				t.Errorf("title %q, want %q", feed.Title, tc.title)
-			}
-			if strings.Contains(feed.Link.Href, "ui=") {
-				t.Errorf("the link to the search page %q carries the feed's language", feed.Link.Href)
-			}
-		})
-	}
-}
-
 func TestWrites(t *testing.T) {
 	h, kb := newServer(t, web.Config{MaxBodyBytes: 4096})
 	jsonCT := map[string]string{"Content-Type": "application/json"}

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"strings"
 	"testing"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestCSVCell(t *testing.T) {
-	cases := []struct{ name, in, want string }{
+	tabletest.Run(t, "csvCell", csvCell, []tabletest.Case[string, string]{
 		{"formula", "=1+1", "'=1+1"},
 		{"plus", "+1", "'+1"},
 		{"negative number", "-5", "'-5"},
@@ -21,14 +23,7 @@ func TestCSVCell(t *testing.T) {
 		{"plain text", "Kultur = Offenheit", "Kultur = Offenheit"},
 		{"date", "2024-05-01", "2024-05-01"},
 		{"empty", "", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := csvCell(tc.in); got != tc.want {
-				t.Errorf("csvCell(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestWriteCSVRecord(t *testing.T) {

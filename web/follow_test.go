@@ -11,30 +11,51 @@ import (
 )
 
 // TestFeedTitlesAndAuthors reads feeds as a feed reader lists them: a
-// title that says what the feed follows, and an author on every entry.
+// title that says what the feed follows, in the feed's language, and an
+// author on every entry.
 func TestFeedTitlesAndAuthors(t *testing.T) {
 	h, _ := newServer(t, web.Config{})
+	const de, en = "Lernnetzwerk Offene Innovation", "Learning Network on Open Innovation"
 	cases := []struct {
 		name, target string
-		title        string
+		header       map[string]string
+		code         int
+		title        string // the feed's title, or the parameter a 400 names
 		author       string // the feed's author
 	}{
-		{"everything", "/feeds/search.atom?ui=de", "Alle Dokumente – Fundus", "Lernnetzwerk Offene Innovation"},
-		{"a topic", "/feeds/search.atom?topic=Open+Innovation&ui=de", "Thema: Open Innovation – Fundus", "Lernnetzwerk Offene Innovation"},
-		{"one type alone is named in the plural", "/feeds/search.atom?type=recommendation&ui=de", "Empfehlungen – Fundus", "Lernnetzwerk Offene Innovation"},
-		{"a query and a type", "/feeds/search.atom?q=Kultur&type=case&ui=de", "Suche: „Kultur“ · Dokumenttyp: Praxisfall – Fundus", "Lernnetzwerk Offene Innovation"},
-		{"two organisations", "/feeds/search.atom?org=Stifterverband&org=Fraunhofer+IAO&ui=de", "Organisation: Stifterverband oder Fraunhofer IAO – Fundus", "Lernnetzwerk Offene Innovation"},
-		{"English", "/feeds/search.atom?topic=Open+Innovation&from=2021-01-01&ui=en", "Topic: Open Innovation · from 1 January 2021 – Fundus", "Learning Network on Open Innovation"},
+		{"everything", "/feeds/search.atom?ui=de", nil, 200, "Alle Dokumente – Fundus", de},
+		{"a topic", "/feeds/search.atom?topic=Open+Innovation&ui=de", nil, 200, "Thema: Open Innovation – Fundus", de},
+		{"one type alone is named in the plural", "/feeds/search.atom?type=recommendation&ui=de", nil, 200, "Empfehlungen – Fundus", de},
+		{"a query and a type", "/feeds/search.atom?q=Kultur&type=case&ui=de", nil, 200, "Suche: „Kultur“ · Dokumenttyp: Praxisfall – Fundus", de},
+		{"two organisations", "/feeds/search.atom?org=Stifterverband&org=Fraunhofer+IAO&ui=de", nil, 200, "Organisation: Stifterverband oder Fraunhofer IAO – Fundus", de},
+		{"English", "/feeds/search.atom?topic=Open+Innovation&from=2021-01-01&ui=en", nil, 200, "Topic: Open Innovation · from 1 January 2021 – Fundus", en},
+		{"German by default", "/feeds/search.atom", nil, 200, "Alle Dokumente – Fundus", de},
+		{"English from Accept-Language", "/feeds/search.atom", map[string]string{"Accept-Language": "en-GB,en;q=0.9"}, 200, "All documents – Fundus", en},
+		{"English from the ui cookie", "/feeds/search.atom", map[string]string{"Cookie": "ui=en"}, 200, "All documents – Fundus", en},
+		{"the ui parameter wins", "/feeds/search.atom?ui=de", map[string]string{"Accept-Language": "en"}, 200, "Alle Dokumente – Fundus", de},
+		{"ui=en with a query", "/feeds/search.atom?q=Kultur&ui=en", nil, 200, "Search: “Kultur” – Fundus", en},
+		{"unknown ui language", "/feeds/search.atom?ui=fr", nil, 400, "ui", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := do(t, h, "GET", tc.target, nil, nil)
-			wantStatus(t, r, 200)
+			r := do(t, h, "GET", tc.target, nil, tc.header)
+			if r.Code != tc.code {
+				t.Fatalf("%s: %d, want %d: %s", tc.target, r.Code, tc.code, r.Body.String())
+			}
+			if tc.code != 200 {
+				if !strings.Contains(r.Body.String(), `"`+tc.title) {
+					t.Errorf("error %s does not name %q", r.Body.String(), tc.title)
+				}
+				return
+			}
 			var feed struct {
 				Title  string `xml:"title"`
 				Author struct {
 					Name string `xml:"name"`
 				} `xml:"author"`
+				Link struct {
+					Href string `xml:"href,attr"`
+				} `xml:"link"`
 				Entries []struct {
 					Title  string `xml:"title"`
 					Author struct {
@@ -50,6 +71,9 @@ func TestFeedTitlesAndAuthors(t *testing.T) {
 			}
 			if feed.Author.Name != tc.author {
 				t.Errorf("feed author %q, want %q", feed.Author.Name, tc.author)
+			}
+			if strings.Contains(feed.Link.Href, "ui=") {
+				t.Errorf("the link to the search page %q carries the feed's language", feed.Link.Href)
 			}
 			if len(feed.Entries) == 0 {
 				t.Fatal("no entries")

@@ -30,8 +30,13 @@ import (
 	"github.com/fundus-kb/fundus/search/querylang/fuzzcorpus"
 )
 
-// fuzzCorpusDir is the project's corpus of a fuzz target.
-func fuzzCorpusDir(target string) string { return filepath.Join("..", "testdata", "fuzz", target) }
+// addCorpus seeds f with the project's corpus of the fuzz target.
+func addCorpus(f *testing.F, target string) {
+	f.Helper()
+	for _, s := range fuzzcorpus.Read(f, filepath.Join("..", "testdata", "fuzz", target)) {
+		f.Add(s)
+	}
+}
 
 // fuzzServer is a server over the web test corpus plus a members-only
 // document, built once per process: every fuzz worker builds its own.
@@ -134,9 +139,7 @@ func FuzzParseSearch(f *testing.F) {
 	for _, c := range craftedCursors("", "Innovation") {
 		f.Add("q=Innovation&cursor=" + c)
 	}
-	for _, s := range fuzzcorpus.Read(f, fuzzCorpusDir("FuzzParseSearch")) {
-		f.Add(s)
-	}
+	addCorpus(f, "FuzzParseSearch")
 	srv, err := fuzzServer()
 	if err != nil {
 		f.Fatal(err)
@@ -224,9 +227,7 @@ func FuzzPageSearch(f *testing.F) {
 	for _, c := range craftedCursors(search.SortDateDesc, "") {
 		f.Add("sort=-date&cursor=" + c)
 	}
-	for _, s := range fuzzcorpus.Read(f, fuzzCorpusDir("FuzzPageSearch")) {
-		f.Add(s)
-	}
+	addCorpus(f, "FuzzPageSearch")
 	srv, err := fuzzServer()
 	if err != nil {
 		f.Fatal(err)

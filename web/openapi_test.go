@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -72,7 +73,7 @@ func openAPIPath(tpl string) string {
 }
 
 func TestOpenAPIPath(t *testing.T) {
-	for in, want := range map[string]string{
+	tabletest.Map(t, "openAPIPath", openAPIPath, map[string]string{
 		"/api/search":                     "/api/search",
 		"/api/documents/{id:.+}":          "/api/documents/{id}",
 		"/api/documents/{id:.+}/related":  "/api/documents/{id}/related",
@@ -81,11 +82,7 @@ func TestOpenAPIPath(t *testing.T) {
 		"/feeds/search.atom":              "/feeds/search.atom",
 		"/{a}/{b:[a-z]+}/c":               "/{a}/{b}/c",
 		"/api/documents/{id:.+}/{v:[{]}}": "/api/documents/{id}/{v}",
-	} {
-		if got := openAPIPath(in); got != want {
-			t.Errorf("openAPIPath(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // serviceEndpoints are the routes outside /api/ and /feeds/ that the

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -112,7 +113,7 @@ func TestSafeSnippet(t *testing.T) {
 }
 
 func TestLocalPath(t *testing.T) {
-	cases := map[string]string{
+	tabletest.Map(t, "localPath", localPath, map[string]string{
 		"/":                      "/",
 		"/search?q=a%20b&type=x": "/search?q=a%20b&type=x",
 		"/documents/a/b":         "/documents/a/b",
@@ -123,16 +124,11 @@ func TestLocalPath(t *testing.T) {
 		"https://evil.example/":  "/",
 		"/x\r\nLocation: //e":    "/",
 		"/\t/evil.example":       "/",
-	}
-	for in, want := range cases {
-		if got := localPath(in); got != want {
-			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestAcceptLanguage(t *testing.T) {
-	cases := map[string]string{
+	tabletest.Map(t, "acceptLanguage", acceptLanguage, map[string]string{
 		"":                        "de",
 		"en":                      "en",
 		"en-US,en;q=0.9":          "en",
@@ -143,12 +139,7 @@ func TestAcceptLanguage(t *testing.T) {
 		"en;q=0, de;q=0":          "de",
 		"en;q=bad":                "de",
 		"*":                       "de",
-	}
-	for in, want := range cases {
-		if got := acceptLanguage(in); got != want {
-			t.Errorf("acceptLanguage(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestBodyBlocks(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestLastLine(t *testing.T) {
@@ -31,17 +33,13 @@ func TestTail(t *testing.T) {
 }
 
 func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
+	tabletest.Map(t, "shellQuote", shellQuote, map[string]string{
 		"../shared/eval/scifact/corpus.jsonl": "../shared/eval/scifact/corpus.jsonl",
 		"--rounds=3":                          "--rounds=3",
 		"my corpus.jsonl":                     "'my corpus.jsonl'",
 		"it's":                                `'it'\''s'`,
 		"":                                    "''",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestMissingCorpus(t *testing.T) {

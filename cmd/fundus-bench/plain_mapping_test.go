@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -167,21 +168,11 @@ func TestBarVerdict(t *testing.T) {
 }
 
 func TestDiskMB(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		in   int64
-		want string
-	}{
+	tabletest.Run(t, "diskMB", diskMB, []tabletest.Case[int64, string]{
 		{"unknown", 0, "n/a"},
 		{"negative", -1, "n/a"},
 		{"one MB", 1 << 20, "1.0 MB"},
 		{"rounds to a tenth", 25*(1<<20) + 3<<18, "25.8 MB"},
 		{"small", 4096, "0.0 MB"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := diskMB(c.in); got != c.want {
-				t.Errorf("diskMB(%d) = %q, want %q", c.in, got, c.want)
-			}
-		})
-	}
+	})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestPercentile(t *testing.T) {
@@ -45,30 +47,16 @@ func TestSummarizeLatencies(t *testing.T) {
 }
 
 func TestMedian(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		in   []float64
-		want float64
-	}{
+	tabletest.Run(t, "median", median, []tabletest.Case[[]float64, float64]{
 		{"none", nil, 0},
 		{"one", []float64{3}, 3},
 		{"odd count", []float64{20.7, 1.4, 2.3}, 2.3},
 		{"even count", []float64{4, 1, 3, 2}, 2.5},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := median(c.in); got != c.want {
-				t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
-			}
-		})
-	}
+	})
 }
 
 func TestThousands(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 5183: "5,183", 100000: "100,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
+	tabletest.Map(t, "thousands", thousands, map[int]string{0: "0", 999: "999", 5183: "5,183", 100000: "100,000", 1234567: "1,234,567", -1234: "-1,234"})
 }
 
 // TestMedianRatios checks that the median row's ratios are the medians of

@@ -107,13 +107,7 @@ func TestCLI(t *testing.T) {
 				}
 			}},
 		{name: "search browse with filter", args: []string{"search", "--json", "--lang", "en"}, code: 0,
-			checkOut: func(t *testing.T, out string) {
-				var r struct{ Total int }
-				lastJSON(t, out, &r)
-				if r.Total != 1 {
-					t.Errorf("total = %d, want 1", r.Total)
-				}
-			}},
+			checkOut: wantTotal(1)},
 		{name: "search text", args: []string{"search", "--limit", "1", "Vertrauen"}, code: 0, stdout: []string{"1 result\n", "Notizen zur Peer-Beratung", "«Vertrauen»"},
 			checkOut: func(t *testing.T, out string) {
 				if strings.Contains(out, "1 results") {
@@ -121,13 +115,7 @@ func TestCLI(t *testing.T) {
 				}
 			}},
 		{name: "search type German alias", args: []string{"search", "--json", "--type", "Fall"}, code: 0,
-			checkOut: func(t *testing.T, out string) {
-				var r struct{ Total int }
-				lastJSON(t, out, &r)
-				if r.Total != 1 {
-					t.Errorf("total = %d, want 1 (the one case)", r.Total)
-				}
-			}},
+			checkOut: wantTotal(1)}, // the one case
 		{name: "search type unknown", args: []string{"search", "--type", "wbinar", "x"}, code: 2, stderr: []string{`--type "wbinar" is not a document type`}},
 		{name: "search syntax error names the query", args: []string{"search", `Kultur "Innovation`}, code: 2, stderr: []string{"the query: syntax error", "missing closing quote"}},
 		{name: "search bad limit", args: []string{"search", "--limit", "0", "x"}, code: 2},
@@ -197,6 +185,18 @@ func TestExitCodes(t *testing.T) {
 	} {
 		if got := exitCode(tc.err); got != tc.want {
 			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+// wantTotal checks an output whose last JSON line reports want results.
+func wantTotal(want int) func(t *testing.T, out string) {
+	return func(t *testing.T, out string) {
+		t.Helper()
+		var r struct{ Total int }
+		lastJSON(t, out, &r)
+		if r.Total != want {
+			t.Errorf("total = %d, want %d", r.Total, want)
 		}
 	}
 }

@@ -6,26 +6,37 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
 func TestServeRefusesTokenSettings(t *testing.T) {
-	cases := []struct {
-		name string
-		env  map[string]string
-		args []string
-		want string
-	}{
+	serveRefusesEach(t, []refusal{
 		{"read token without write token", map[string]string{"FUNDUS_READ_TOKEN": "r"}, nil, "--read-only"},
 		{"read token flag without write token", nil, []string{"--read-token", "r"}, "--read-only"},
 		{"read token same as write token", nil, []string{"--read-token", "t", "--token", "t"}, "different"},
 		{"metrics on the main address", nil, []string{"--addr", "127.0.0.1:8080", "--metrics-addr", "127.0.0.1:8080"}, "--metrics-addr"},
-	}
+	})
+}
+
+// refusal is a serve call, with args and env, that must be refused with
+// a message holding want.
+type refusal struct {
+	name string
+	env  map[string]string
+	args []string
+	want string
+}
+
+// serveRefusesEach checks serveRefuses for each case, in a subtest of its
+// name: the message must hold each of also and the case's want.
+func serveRefusesEach(t *testing.T, cases []refusal, also ...string) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			serveRefuses(t, tc.env, tc.args, tc.want)
+			serveRefuses(t, tc.env, tc.args, slices.Concat(also, []string{tc.want})...)
 		})
 	}
 }

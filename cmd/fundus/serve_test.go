@@ -12,22 +12,12 @@ import (
 )
 
 func TestServePublicURLInvalid(t *testing.T) {
-	cases := []struct {
-		name string
-		env  map[string]string
-		args []string
-		want string
-	}{
+	serveRefusesEach(t, []refusal{
 		{"no scheme", nil, []string{"--public-url", "kb.example.org"}, "scheme"},
 		{"a path", nil, []string{"--public-url", "https://kb.example.org/fundus"}, "without a path"},
 		{"second of two", nil, []string{"--public-url", "https://kb.example.org", "--public-url", "ftp://x"}, "ftp://x"},
 		{"from the environment", map[string]string{"FUNDUS_PUBLIC_URL": "https://kb.example.org, //x"}, nil, "//x"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			serveRefuses(t, tc.env, tc.args, "--public-url", tc.want)
-		})
-	}
+	}, "--public-url")
 }
 
 // TestServePublicURL starts serve with public URLs from the flag and the

@@ -165,6 +165,16 @@ func crawl(t *testing.T, c *Crawler, start string, known func(string) (string, s
 	return pages, err
 }
 
+// mustCrawl crawls from start, stopping the test at an error of the crawl.
+func mustCrawl(t *testing.T, c *Crawler, start string) []Page {
+	t.Helper()
+	pages, err := crawl(t, c, start, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
 func pageURLs(pages []Page) (ok, failed []string) {
 	for _, p := range pages {
 		if p.Err != nil {
@@ -198,10 +208,7 @@ func TestSinglePage(t *testing.T) {
 		w.Header().Set("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")
 		fmt.Fprint(w, "<html><title>Doc</title><p>Hallo Welt</p></html>")
 	})
-	pages, err := crawl(t, New(testConfig()), s.URL+"/doc#section", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/doc#section")
 	if len(pages) != 1 {
 		t.Fatalf("pages: %+v", pages)
 	}
@@ -229,10 +236,7 @@ func TestSitemap(t *testing.T) {
 	// Duplicates (also with a fragment) are fetched once; the sitemap is
 	// recognised by its path and root element, whatever its type says.
 	s.serve("/sitemap.xml", "text/plain", urlset(s.URL+"/a", s.URL+"/b", s.URL+"/c", s.URL+"/a#x", s.URL+"/b"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/sitemap.xml")
 	ok, failed := pageURLs(pages)
 	if want := []string{s.URL + "/a", s.URL + "/b", s.URL + "/c"}; !slices.Equal(ok, want) || failed != nil {
 		t.Fatalf("ok %v, failed %v", ok, failed)
@@ -251,18 +255,12 @@ func TestSitemapByContentType(t *testing.T) {
 	s.serve("/map", "application/xml; charset=utf-8", urlset(s.URL+"/a"))
 	s.serve("/feed", "application/xml", `<?xml version="1.0"?><rss><channel/></rss>`)
 	c := New(testConfig())
-	pages, err := crawl(t, c, s.URL+"/map", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, c, s.URL+"/map")
 	if ok, _ := pageURLs(pages); !slices.Equal(ok, []string{s.URL + "/a"}) {
 		t.Fatalf("pages %+v", pages)
 	}
 	// XML that is not a sitemap is not a page either.
-	pages, err = crawl(t, c, s.URL+"/feed", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages = mustCrawl(t, c, s.URL+"/feed")
 	if err := errOf(t, pages, s.URL+"/feed"); !strings.Contains(err.Error(), "unsupported content type") {
 		t.Fatal(err)
 	}
@@ -291,10 +289,7 @@ func TestSitemapIndex(t *testing.T) {
 	s.serve("/two.xml.gz", "application/gzip", gz(t, urlset(s.URL+"/b", s.URL+"/c")))
 	s.serve("/nested.xml", "application/xml", sitemapindex(s.URL+"/three.xml", s.URL+"/one.xml"))
 	s.serve("/three.xml", "text/xml", urlset(s.URL+"/d"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/sitemap_index.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/sitemap_index.xml")
 	ok, failed := pageURLs(pages)
 	if want := []string{s.URL + "/a", s.URL + "/b", s.URL + "/c", s.URL + "/d"}; !slices.Equal(ok, want) {
 		t.Fatalf("ok %v", ok)
@@ -323,10 +318,7 @@ func TestSitemapIndexDepth(t *testing.T) {
 	s.serve("/index3.xml", "application/xml", sitemapindex(s.URL+"/index4.xml"))
 	s.serve("/pages.xml", "application/xml", urlset(s.URL+"/a"))
 	s.serve("/index4.xml", "application/xml", urlset(s.URL+"/deep"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/index0.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/index0.xml")
 	ok, failed := pageURLs(pages)
 	if !slices.Equal(ok, []string{s.URL + "/a"}) || !slices.Equal(failed, []string{s.URL + "/index4.xml"}) {
 		t.Fatalf("ok %v, failed %v", ok, failed)
@@ -354,10 +346,7 @@ Disallow: /*.pdf$
 		s.page(p, p)
 	}
 	s.serve("/sitemap.xml", "application/xml", urlset(s.URL+"/a", s.URL+"/secret/x", s.URL+"/secret/ok", s.URL+"/private", s.URL+"/file.pdf"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/sitemap.xml")
 	ok, failed := pageURLs(pages)
 	if want := []string{s.URL + "/a", s.URL + "/private", s.URL + "/secret/ok"}; !slices.Equal(ok, want) {
 		t.Fatalf("ok %v", ok)
@@ -390,10 +379,7 @@ func TestRobotsStatus(t *testing.T) {
 				http.Error(w, "no", tc.status)
 			})
 			s.page("/a", "a")
-			pages, err := crawl(t, New(testConfig()), s.URL+"/a", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			pages := mustCrawl(t, New(testConfig()), s.URL+"/a")
 			if got := pages[0].Err == nil; got != tc.allowed {
 				t.Fatalf("allowed %v, want %v (%v)", got, tc.allowed, pages[0].Err)
 			}
@@ -478,10 +464,7 @@ func TestPerHostConcurrency(t *testing.T) {
 		locs = append(locs, s1.URL+p, s2.URL+p)
 	}
 	s1.serve("/sitemap.xml", "application/xml", urlset(locs...))
-	pages, err := crawl(t, New(testConfig()), s1.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s1.URL+"/sitemap.xml")
 	if ok, failed := pageURLs(pages); len(ok) != 20 || failed != nil {
 		t.Fatalf("ok %v failed %v", ok, failed)
 	}
@@ -519,10 +502,7 @@ func TestRedirects(t *testing.T) {
 	s.mux.HandleFunc("/noloc", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusFound) })
 
 	c := New(testConfig())
-	pages, err := crawl(t, c, s.URL+"/r1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, c, s.URL+"/r1")
 	// Five redirects, the last to another host: the page's URL is the final one.
 	if len(pages) != 1 || pages[0].Err != nil || pages[0].URL != other.URL+"/final" {
 		t.Fatalf("pages %+v", pages)
@@ -536,10 +516,7 @@ func TestRedirects(t *testing.T) {
 		"/file":  `unsupported scheme "file"`,
 		"/noloc": "without a Location",
 	} {
-		pages, err := crawl(t, c, s.URL+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pages := mustCrawl(t, c, s.URL+path)
 		if err := errOf(t, pages, s.URL+path); !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", path, err, want)
 		}
@@ -569,10 +546,7 @@ func TestRedirectToPrivateAddress(t *testing.T) {
 		}
 		return nil
 	}
-	pages, err := crawl(t, c, outside.URL+"/go", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, c, outside.URL+"/go")
 	if err := errOf(t, pages, outside.URL+"/go"); !errors.Is(err, ErrPrivateAddress) || !strings.Contains(err.Error(), "redirected to "+inside.URL+"/admin") {
 		t.Fatalf("error %v", err)
 	}
@@ -589,10 +563,7 @@ func TestPrivateAddressRefused(t *testing.T) {
 	// name is refused when dialing, as a rebinding name would be.
 	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
 	for _, u := range []string{s.URL + "/a", "http://localhost:" + port + "/a", "http://[::ffff:127.0.0.1]:" + port + "/a"} {
-		pages, err := crawl(t, c, u, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pages := mustCrawl(t, c, u)
 		if len(pages) != 1 || !errors.Is(pages[0].Err, ErrPrivateAddress) {
 			t.Fatalf("%s: %+v", u, pages)
 		}
@@ -611,10 +582,7 @@ func TestStatusErrors(t *testing.T) {
 		http.Error(w, "boom", http.StatusInternalServerError)
 	})
 	s.serve("/sitemap.xml", "application/xml", urlset(s.URL+"/ok1", s.URL+"/missing", s.URL+"/broken", s.URL+"/ok2"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/sitemap.xml")
 	ok, _ := pageURLs(pages)
 	if want := []string{s.URL + "/ok1", s.URL + "/ok2"}; !slices.Equal(ok, want) {
 		t.Fatalf("ok %v", ok)
@@ -659,10 +627,7 @@ func TestTimeout(t *testing.T) {
 	cfg := testConfig()
 	cfg.Timeout = 300 * time.Millisecond
 	began := time.Now()
-	pages, err := crawl(t, New(cfg), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(cfg), s.URL+"/sitemap.xml")
 	if took := time.Since(began); took > 3*time.Second {
 		t.Fatalf("took %v", took)
 	}
@@ -694,10 +659,7 @@ func TestMaxBytes(t *testing.T) {
 	s.serve("/sitemap.xml", "application/xml", urlset(s.URL+"/huge", s.URL+"/stream", s.URL+"/fits"))
 	cfg := testConfig()
 	cfg.MaxBytes = 64 << 10
-	pages, err := crawl(t, New(cfg), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(cfg), s.URL+"/sitemap.xml")
 	ok, _ := pageURLs(pages)
 	if !slices.Equal(ok, []string{s.URL + "/fits"}) {
 		t.Fatalf("ok %v", ok)
@@ -755,10 +717,7 @@ func TestConditionalRequests(t *testing.T) {
 
 	// First crawl: nothing known; keep the validators as a store would.
 	store := map[string][2]string{}
-	pages, err := crawl(t, c, s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, c, s.URL+"/sitemap.xml")
 	for _, p := range pages {
 		if p.Err != nil || p.NotModified || len(p.Body) == 0 {
 			t.Fatalf("first crawl: %+v", p)
@@ -771,7 +730,7 @@ func TestConditionalRequests(t *testing.T) {
 
 	// Second crawl: each page costs one 304.
 	known := func(u string) (string, string) { v := store[u]; return v[0], v[1] }
-	pages, err = crawl(t, c, s.URL+"/sitemap.xml", known)
+	pages, err := crawl(t, c, s.URL+"/sitemap.xml", known)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -805,10 +764,7 @@ func TestSchemes(t *testing.T) {
 	s := newSite(t)
 	s.page("/a", "a")
 	s.serve("/sitemap.xml", "application/xml", urlset("ftp://example.org/x", s.URL+"/a"))
-	pages, err := crawl(t, c, s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, c, s.URL+"/sitemap.xml")
 	if err := errOf(t, pages, "ftp://example.org/x"); !strings.Contains(err.Error(), "unsupported scheme") {
 		t.Fatal(err)
 	}
@@ -824,10 +780,7 @@ func TestContentTypes(t *testing.T) {
 		fmt.Fprint(w, "<!DOCTYPE html><html><p>untyped</p></html>")
 	})
 	s.serve("/sitemap.xml", "application/xml", urlset(s.URL+"/doc.pdf", s.URL+"/img.png", s.URL+"/x.xhtml", s.URL+"/untyped"))
-	pages, err := crawl(t, New(testConfig()), s.URL+"/sitemap.xml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := mustCrawl(t, New(testConfig()), s.URL+"/sitemap.xml")
 	ok, failed := pageURLs(pages)
 	if want := []string{s.URL + "/doc.pdf", s.URL + "/untyped", s.URL + "/x.xhtml"}; !slices.Equal(ok, want) || !slices.Equal(failed, []string{s.URL + "/img.png"}) {
 		t.Fatalf("ok %v failed %v", ok, failed)

@@ -3,6 +3,8 @@ package crawl
 import (
 	"testing"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestRobotsRules(t *testing.T) {
@@ -27,7 +29,7 @@ Crawl-delay: 2.5
 Sitemap: https://example.org/sitemap.xml
 `
 	r := parseRobots([]byte(robots), "fundus")
-	for path, want := range map[string]bool{
+	tabletest.Map(t, "r.allowed", r.allowed, map[string]bool{
 		"/":                    true,
 		"/robots.txt":          true,
 		"/private":             false,
@@ -54,11 +56,7 @@ Sitemap: https://example.org/sitemap.xml
 		"/a%2Fb":               false,
 		"/q?x=1":               false,
 		"/q":                   true,
-	} {
-		if got := r.allowed(path); got != want {
-			t.Errorf("%s: allowed %v, want %v", path, got, want)
-		}
-	}
+	})
 	if r.crawlDelay != 2500*time.Millisecond {
 		t.Errorf("crawl delay %v", r.crawlDelay)
 	}
@@ -80,11 +78,7 @@ User-agent: fundusx
 Disallow: /three
 `
 	r := parseRobots([]byte(robots), agentToken(DefaultUserAgent))
-	for path, want := range map[string]bool{"/all": true, "/one": false, "/two": false, "/three": true} {
-		if got := r.allowed(path); got != want {
-			t.Errorf("%s: allowed %v, want %v", path, got, want)
-		}
-	}
+	tabletest.Map(t, "r.allowed", r.allowed, map[string]bool{"/all": true, "/one": false, "/two": false, "/three": true})
 	if r.crawlDelay != time.Second {
 		t.Errorf("crawl delay %v", r.crawlDelay)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestParseSitemap(t *testing.T) {
@@ -50,11 +52,7 @@ func TestParseSitemap(t *testing.T) {
 }
 
 func TestFormatBytes(t *testing.T) {
-	for n, want := range map[int64]string{10 << 20: "10 MiB", 64 << 10: "64 KiB", 1000: "1000 bytes", 3<<20 + 1: "3.0 MiB"} {
-		if got := formatBytes(n); got != want {
-			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
-		}
-	}
+	tabletest.Map(t, "formatBytes", formatBytes, map[int64]string{10 << 20: "10 MiB", 64 << 10: "64 KiB", 1000: "1000 bytes", 3<<20 + 1: "3.0 MiB"})
 }
 
 func TestCheckAddr(t *testing.T) {

@@ -3,12 +3,12 @@ package langdetect
 import (
 	"strings"
 	"testing"
+
+	"github.com/fundus-kb/fundus/internal/tabletest"
 )
 
 func TestDetect(t *testing.T) {
-	cases := []struct {
-		name, text, want string
-	}{
+	tabletest.Run(t, "Detect", Detect, []tabletest.Case[string, string]{
 		{"german", "Die Teilnehmerinnen haben über die Kultur der Innovation in ihren Unternehmen gesprochen und dabei viel gelernt.", "de"},
 		{"german without umlauts", "Wir haben mit der Gruppe an einer Strategie gearbeitet, die nicht nur auf Technik setzt.", "de"},
 		{"english", "The participants discussed how their organisations can open up the innovation process to start-ups and universities.", "en"},
@@ -19,14 +19,7 @@ func TestDetect(t *testing.T) {
 		{"empty", "", "und"},
 		{"numbers only", "2020 2021 42", "und"},
 		{"long german text stops early", strings.Repeat("Das ist ein Text über die Innovation und wir sind dabei. ", 500), "de"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := Detect(tc.text); got != tc.want {
-				t.Errorf("Detect = %q, want %q", got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func BenchmarkDetect(b *testing.B) {

@@ -211,14 +211,37 @@ func (r *recorder) sync() {
 	r.t.Fatalf("sentinel %s not seen", name)
 }
 
+// must stops the test at an error of the file system.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tree returns a new folder holding the files at paths (slash-separated,
+// relative), each with the text "x".
+func tree(t *testing.T, paths ...string) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, p := range paths {
+		write(t, filepath.Join(root, p), "x")
+	}
+	return root
+}
+
+// watchTree starts a watch of a new tree holding paths (see tree).
+func watchTree(t *testing.T, paths ...string) (string, *recorder) {
+	t.Helper()
+	root := tree(t, paths...)
+	return root, startWatch(t, root, Options{})
+}
+
+// write writes a file, making its folders.
 func write(t *testing.T, path, content string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(t, os.WriteFile(path, []byte(content), 0o644))
 }
 
 // withoutSentinels drops the sentinel files from a path list.
@@ -228,11 +251,7 @@ func withoutSentinels(paths []string) []string {
 
 func TestInitialScan(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	for _, p := range []string{"a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~"} {
-		write(t, filepath.Join(root, p), "x")
-	}
-	r := startWatch(t, root, Options{})
+	_, r := watchTree(t, "a.md", "sub/b.txt", "sub/deep/c.html", "skip.png", ".hidden.md", ".git/config.md", "sub/.cache/x.md", "notes.md~")
 	b := r.batches[0]
 	if want := []string{"a.md", "sub/b.txt", "sub/deep/c.html"}; !slices.Equal(b.changed, want) || len(b.removed) != 0 {
 		t.Fatalf("initial batch %+v", b)
@@ -246,14 +265,10 @@ func TestInitialScanEmptyAndOff(t *testing.T) {
 		t.Fatalf("initial batch %+v", b)
 	}
 
-	root := t.TempDir()
-	write(t, filepath.Join(root, "old.md"), "x")
-	write(t, filepath.Join(root, "gone.md"), "x")
+	root := tree(t, "old.md", "gone.md")
 	r = startWatch(t, root, Options{NoInitialScan: true})
 	// Files there at the start are known: their removal is reported.
-	if err := os.Remove(filepath.Join(root, "gone.md")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Remove(filepath.Join(root, "gone.md")))
 	r.waitRemoved(0, "gone.md")
 	r.sync()
 	if changed, _ := r.all(0); slices.Contains(changed, "old.md") {
@@ -262,8 +277,7 @@ func TestInitialScanEmptyAndOff(t *testing.T) {
 }
 
 func TestNewChangedDeleted(t *testing.T) {
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	path := filepath.Join(root, "note.md")
 
 	from := r.count()
@@ -279,9 +293,7 @@ func TestNewChangedDeleted(t *testing.T) {
 	r.waitChanged(from, "note.md")
 
 	from = r.count()
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Remove(path))
 	r.waitRemoved(from, "note.md")
 	if changed, _ := r.all(from); len(changed) != 0 {
 		t.Fatalf("a removal reported as a change: %v", changed)
@@ -290,21 +302,15 @@ func TestNewChangedDeleted(t *testing.T) {
 
 func TestRename(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	write(t, filepath.Join(root, "old.md"), "x")
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "old.md")
 	from := r.count()
-	if err := os.Rename(filepath.Join(root, "old.md"), filepath.Join(root, "new.md")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Rename(filepath.Join(root, "old.md"), filepath.Join(root, "new.md")))
 	r.waitChanged(from, "new.md")
 	r.waitRemoved(from, "old.md")
 
 	// Renamed out of the folder: removed.
 	from = r.count()
-	if err := os.Rename(filepath.Join(root, "new.md"), filepath.Join(t.TempDir(), "new.md")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Rename(filepath.Join(root, "new.md"), filepath.Join(t.TempDir(), "new.md")))
 	r.waitRemoved(from, "new.md")
 }
 
@@ -320,14 +326,10 @@ func TestEditorSaves(t *testing.T) {
 	from := r.count()
 	for _, tmp := range []string{filepath.Join(root, ".doc.md.swp"), filepath.Join(root, "doc.md.tmp"), filepath.Join(root, "doc.md~")} {
 		write(t, tmp, "v2")
-		if err := os.Rename(tmp, doc); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.Rename(tmp, doc))
 	}
 	// Remove and create again.
-	if err := os.Remove(doc); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Remove(doc))
 	write(t, doc, "v3")
 	r.waitChanged(from, "doc.md")
 	r.sync()
@@ -338,13 +340,9 @@ func TestEditorSaves(t *testing.T) {
 
 	// A change of attributes only is no change.
 	from = r.count()
-	if err := os.Chmod(doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Chmod(doc, 0o600))
 	now := time.Now()
-	if err := os.Chtimes(doc, now, now); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Chtimes(doc, now, now))
 	r.sync()
 	if changed, removed := r.all(from); len(withoutSentinels(changed))+len(removed) != 0 {
 		t.Fatalf("chmod reported: %v %v", changed, removed)
@@ -352,8 +350,7 @@ func TestEditorSaves(t *testing.T) {
 }
 
 func TestBurst(t *testing.T) {
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	from := r.count()
 	path := filepath.Join(root, "busy.md")
 	for i := range 50 {
@@ -389,15 +386,12 @@ func TestConstantStream(t *testing.T) {
 
 func TestHiddenAndUnsupported(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	from := r.count()
 	for _, p := range []string{".hidden.md", ".git/objects/x.md", "img.png", "notes.md~", "#notes.md#", "sub/.cache/y.md", "sub/.z.txt"} {
 		write(t, filepath.Join(root, p), "x")
 	}
-	if err := os.Mkdir(filepath.Join(root, ".later"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Mkdir(filepath.Join(root, ".later"), 0o755))
 	write(t, filepath.Join(root, ".later", "in-hidden.md"), "x")
 	write(t, filepath.Join(root, "sub", "real.md"), "x")
 	r.waitChanged(from, "sub/real.md")
@@ -410,8 +404,7 @@ func TestHiddenAndUnsupported(t *testing.T) {
 
 func TestNestedFoldersLater(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 
 	// A tree made in place, files written at once: some are written
 	// before the new folders' watches exist, and are found by their scan.
@@ -429,9 +422,7 @@ func TestNestedFoldersLater(t *testing.T) {
 	write(t, filepath.Join(outside, "tree", "a", "one.md"), "x")
 	write(t, filepath.Join(outside, "tree", "a", "b", "two.txt"), "x")
 	from = r.count()
-	if err := os.Rename(filepath.Join(outside, "tree"), filepath.Join(root, "moved")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Rename(filepath.Join(outside, "tree"), filepath.Join(root, "moved")))
 	r.waitChanged(from, "moved/a/one.md", "moved/a/b/two.txt")
 
 	// Both trees are watched now.
@@ -443,24 +434,15 @@ func TestNestedFoldersLater(t *testing.T) {
 
 func TestFolderRemoved(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	files := []string{"keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md"}
-	for _, p := range files {
-		write(t, filepath.Join(root, p), "x")
-	}
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "keep.md", "sub/a.md", "sub/b.txt", "sub/deep/c.md", "other/d.md", "other/e/f.md")
 
 	from := r.count()
-	if err := os.RemoveAll(filepath.Join(root, "sub")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.RemoveAll(filepath.Join(root, "sub")))
 	r.waitRemoved(from, "sub/a.md", "sub/b.txt", "sub/deep/c.md")
 
 	// Moved away, a folder's files are removed too (no event names them).
 	from = r.count()
-	if err := os.Rename(filepath.Join(root, "other"), filepath.Join(t.TempDir(), "other")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Rename(filepath.Join(root, "other"), filepath.Join(t.TempDir(), "other")))
 	r.waitRemoved(from, "other/d.md", "other/e/f.md")
 	r.sync()
 	if _, removed := r.all(0); slices.Contains(removed, "keep.md") {
@@ -470,16 +452,10 @@ func TestFolderRemoved(t *testing.T) {
 
 func TestFolderRenamedInside(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	write(t, filepath.Join(root, "a/sub/deep/x.md"), "x")
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t, "a/sub/deep/x.md")
 	from := r.count()
-	if err := os.MkdirAll(filepath.Join(root, "b"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(root, "a/sub"), filepath.Join(root, "b/sub2")); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.MkdirAll(filepath.Join(root, "b"), 0o755))
+	must(t, os.Rename(filepath.Join(root, "a/sub"), filepath.Join(root, "b/sub2")))
 	r.waitRemoved(from, "a/sub/deep/x.md")
 	r.waitChanged(from, "b/sub2/deep/x.md")
 	// Changes below the moved folder are reported under its new name.
@@ -524,8 +500,7 @@ func TestManyFiles(t *testing.T) {
 
 func TestApplyErrorRetriedOnNextChange(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	r := startWatch(t, root, Options{})
+	root, r := watchTree(t)
 	failures := 0
 	r.mu.Lock()
 	r.fail = func(changed []string) error {
@@ -605,9 +580,7 @@ func TestRootRemoved(t *testing.T) {
 		})
 	}()
 	<-ready
-	if err := os.RemoveAll(root); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.RemoveAll(root))
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "removed") {
@@ -690,9 +663,7 @@ func TestRescan(t *testing.T) {
 	write(t, filepath.Join(root, "edit.md"), "longer now")
 	write(t, filepath.Join(root, "new/deep/new.md"), "x")
 	for _, p := range []string{"gone.md", "dir/gone.md"} {
-		if err := os.Remove(filepath.Join(root, p)); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.Remove(filepath.Join(root, p)))
 	}
 	if err := w.rescan(); err != nil {
 		t.Fatal(err)

@@ -129,6 +129,19 @@ var htmlCases = []htmlCase{
 	},
 }
 
+// readExpected decodes the expected-metadata.json in a test page's folder
+// into want.
+func readExpected(t *testing.T, dir string, want any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "expected-metadata.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, want); err != nil {
+		t.Fatalf("%s: %v", filepath.Base(dir), err)
+	}
+}
+
 func TestHTML(t *testing.T) {
 	for _, tc := range htmlCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -381,17 +394,11 @@ func TestReadabilityPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := os.ReadFile(filepath.Join(dir, "expected-metadata.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var want struct {
 			Title string `json:"title"`
 			Lang  string `json:"lang"`
 		}
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		readExpected(t, dir, &want)
 		var d search.Document
 		recs, errs := Parse(t.Context(), src, data)
 		if len(recs) == 1 {

@@ -211,18 +211,12 @@ func TestReadabilityTrial(t *testing.T) {
 	for _, src := range srcs {
 		dir := filepath.Dir(src)
 		name := filepath.Base(dir)
-		raw, err := os.ReadFile(filepath.Join(dir, "expected-metadata.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var want struct {
 			Title  string `json:"title"`
 			Byline string `json:"byline"`
 			Lang   string `json:"lang"`
 		}
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		readExpected(t, dir, &want)
 		gold, _ := os.ReadFile(filepath.Join(dir, "expected.html"))
 		for _, s := range scores {
 			d := s.docs["page-"+name]

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer/parse/internal/parsetest"
 	"github.com/fundus-kb/fundus/indexer/parse/record"
+	"github.com/fundus-kb/fundus/internal/tabletest"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -378,7 +379,7 @@ func TestPDFRepairsMissingXref(t *testing.T) {
 }
 
 func TestPDFDate(t *testing.T) {
-	for in, want := range map[string]string{
+	tabletest.Map(t, "parseDate", parseDate, map[string]string{
 		"D:20200327101500+01'00'":   "2020-03-27",
 		"D:20200327":                "2020-03-27",
 		"D:202003":                  "2020-03-01",
@@ -390,11 +391,7 @@ func TestPDFDate(t *testing.T) {
 		"D:00000000":                "",
 		"Friday, March 27":          "",
 		"":                          "",
-	} {
-		if got := parseDate(in); got != want {
-			t.Errorf("parseDate(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestPDFJoinHyphen(t *testing.T) {
@@ -458,15 +455,11 @@ func TestPDFNamesAndKeywords(t *testing.T) {
 }
 
 func TestPDFGlyphNames(t *testing.T) {
-	for name, want := range map[string]string{
+	tabletest.Map(t, "glyphName", glyphName, map[string]string{
 		"adieresis": "ä", "Udieresis": "Ü", "germandbls": "ß", "fi": "ﬁ", "f_f_i": "ffi",
 		"uni00E4": "ä", "uni00660069": "fi", "u1F600": "😀", "quoteright": "’", "Euro": "€",
 		"a.sc": "a", "space": " ", "g123": "", "": "", "uniD800": "",
-	} {
-		if got := glyphName(name); got != want {
-			t.Errorf("glyphName(%q) = %q, want %q", name, got, want)
-		}
-	}
+	})
 }
 
 func TestPDFCMap(t *testing.T) {
