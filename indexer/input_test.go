@@ -15,15 +15,6 @@ import (
 	"github.com/fundus-kb/fundus/search"
 )
 
-// tempKB opens a knowledge base in a new folder, closed when the test
-// ends.
-func tempKB(t testing.TB) *KB {
-	t.Helper()
-	kb := openKB(t, t.TempDir())
-	t.Cleanup(func() { kb.Close() })
-	return kb
-}
-
 // want is what the test expects of one entry of an input.
 type want struct {
 	kind    kind
