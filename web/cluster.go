@@ -31,12 +31,52 @@ func (s *Server) clusterStatus() (search.ClusterStatus, bool) {
 	return c.ClusterStatus()
 }
 
-// clusterHeader sets AppliedSeqHeader on a cluster node's response.
-func (s *Server) clusterHeader(h http.Header) {
-	if st, ok := s.clusterStatus(); ok {
-		h.Set(AppliedSeqHeader, strconv.FormatUint(st.AppliedSeq, 10))
+// clusterWriter returns w, on a cluster node wrapped so that the
+// response carries AppliedSeqHeader as it stands when the response
+// starts (after a write, so the write's own entry counts).
+func (s *Server) clusterWriter(w http.ResponseWriter) http.ResponseWriter {
+	c, ok := s.kb.(ClusterNode)
+	if !ok {
+		return w
+	}
+	if _, member := c.ClusterStatus(); !member {
+		return w
+	}
+	return &seqWriter{ResponseWriter: w, c: c}
+}
+
+type seqWriter struct {
+	http.ResponseWriter
+	c       ClusterNode
+	started bool
+}
+
+func (w *seqWriter) start() {
+	if !w.started {
+		w.started = true
+		st, _ := w.c.ClusterStatus()
+		w.Header().Set(AppliedSeqHeader, strconv.FormatUint(st.AppliedSeq, 10))
 	}
 }
+
+func (w *seqWriter) WriteHeader(code int) {
+	w.start()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *seqWriter) Write(b []byte) (int, error) {
+	w.start()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *seqWriter) Flush() {
+	w.start()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *seqWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // clusterCollector exports a cluster node's position in the journal.
 type clusterCollector struct{ c ClusterNode }

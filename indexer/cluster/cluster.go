@@ -153,6 +153,11 @@ func startServer(cfg Config, log *slog.Logger) (*server.Server, error) {
 		},
 		Routes: server.RoutesFromStr(strings.Join(routes, ",")),
 	}
+	if len(cfg.Peers) == 0 {
+		// A cluster of one: JetStream stands alone (a clustered
+		// JetStream without peers never elects a meta leader).
+		opts.Cluster, opts.Routes = server.ClusterOpts{}, nil
+	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: embedded NATS server: %w", err)
@@ -177,6 +182,9 @@ func splitHostPort(addr string) (string, int, error) {
 	}
 	return h, port, nil
 }
+
+// Name returns the node's name.
+func (n *Node) Name() string { return n.cfg.Node }
 
 // Close closes the connection and stops the embedded server.
 func (n *Node) Close() error {
