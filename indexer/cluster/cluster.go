@@ -61,6 +61,10 @@ type Config struct {
 	// a server.
 	Listen string
 	Peers  []string
+	// Advertise, when set, is the route address this node tells its
+	// peers about (nats-server's cluster advertise), for a node behind
+	// NAT or a proxy.
+	Advertise string
 	// StoreDir holds the embedded server's JetStream files.
 	StoreDir string
 	// URL is an external NATS system's address (instead of Listen).
@@ -150,6 +154,7 @@ func startServer(cfg Config, log *slog.Logger) (*server.Server, error) {
 			// Only the configured routes: peers are not told about each
 			// other's addresses (they all know them already).
 			NoAdvertise: true,
+			Advertise:   cfg.Advertise,
 		},
 		Routes: server.RoutesFromStr(strings.Join(routes, ",")),
 	}
@@ -246,7 +251,7 @@ func (n *Node) Publish(ctx context.Context, entry []byte, msgID string) (uint64,
 // Consume reads the stream in order from after+1 (indexer.Journal).
 func (n *Node) Consume(ctx context.Context, after uint64, apply func(indexer.JournalEntry) error) error {
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	_, err := n.ensureStream(sctx)
+	stream, err := n.ensureStream(sctx)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("journal stream: %w", err)
@@ -265,8 +270,22 @@ func (n *Node) Consume(ctx context.Context, after uint64, apply func(indexer.Jou
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
 	defer it.Stop()
+	last := after
 	for {
-		msg, err := it.Next()
+		msg, err := it.Next(jetstream.NextMaxWait(2 * time.Second))
+		if errors.Is(err, nats.ErrTimeout) {
+			// Nothing came. A consumer created while the stream was
+			// still electing its leader can sit idle until it resets
+			// itself; when the stream holds more than it delivered,
+			// start a new one at once.
+			ictx, cancel := context.WithTimeout(ctx, time.Second)
+			info, ierr := stream.Info(ictx)
+			cancel()
+			if ierr == nil && info.State.LastSeq > last {
+				return fmt.Errorf("journal consumer stalled at %d of %d", last, info.State.LastSeq)
+			}
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -287,6 +306,7 @@ func (n *Node) Consume(ctx context.Context, after uint64, apply func(indexer.Jou
 		if err := apply(e); err != nil {
 			return err
 		}
+		last = e.Seq
 	}
 }
 
