@@ -322,21 +322,3 @@ func (kb *KB) ClusterStatus() (st search.ClusterStatus, ok bool) {
 	}
 	return st, true
 }
-
-// WaitApplied waits until this node has applied journal entry seq, or ctx
-// ends.
-func (kb *KB) WaitApplied(ctx context.Context, seq uint64) error {
-	if kb.cl == nil {
-		return errors.New("not a cluster node")
-	}
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for kb.cl.applied.Load() < seq {
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("wait for journal entry %d (applied %d): %w", seq, kb.cl.applied.Load(), ctx.Err())
-		case <-t.C:
-		}
-	}
-	return nil
-}
