@@ -246,6 +246,9 @@ func (kb *KB) Undelete(ctx context.Context, id string) error {
 	if !kb.ready.Load() {
 		return ErrNotReady
 	}
+	if kb.cl != nil {
+		return fmt.Errorf("restore %q from the trash: not on a cluster node yet: %w", id, search.ErrUnsupported)
+	}
 	kb.wmu.RLock()
 	e, err := kb.store.Undelete(id)
 	if err != nil {

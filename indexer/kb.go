@@ -167,6 +167,11 @@ type Config struct {
 	// (a seam for tests, which hold recovery back to observe the
 	// not-ready state).
 	beforeRecovery func()
+	// Journal, when set, makes the KB a cluster node: writes go through
+	// the replicated journal, and a consumer applies it (see Journal).
+	// Node names the node in ClusterStatus.
+	Journal Journal
+	Node    string
 }
 
 // ErrNotReady reports a knowledge base whose index is still being
@@ -198,6 +203,8 @@ type KB struct {
 	cancelRec context.CancelFunc
 
 	parseSlots chan struct{} // one per core: files being parsed; see parseInput
+
+	cl *clusterState // nil unless a cluster node (journal.go)
 }
 
 // ErrNotFound reports a document id that is not in the knowledge base.
@@ -237,8 +244,19 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 	}
 	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{}), parseSlots: newParseSlots()}
 	kb.loadGlossary()
+	if cfg.Journal != nil {
+		if err := kb.startCluster(cfg.Journal, cfg.Node); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	if !cfg.Background {
 		if err := kb.openIndex(ctx); err != nil {
+			kb.recovery = err
+			close(kb.readyCh)
+			if kb.cl != nil {
+				kb.cl.stop()
+			}
 			st.Close()
 			return nil, err
 		}
@@ -606,6 +624,9 @@ func (kb *KB) Close() error {
 	if kb.cancelRec != nil {
 		kb.cancelRec()
 	}
+	if kb.cl != nil {
+		kb.cl.stop()
+	}
 	kb.wmu.Lock()
 	defer kb.wmu.Unlock()
 	if kb.closed {
@@ -686,6 +707,9 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]search.W
 	}
 	if !kb.ready.Load() {
 		return nil, applyJob{}, ErrNotReady
+	}
+	if kb.cl != nil {
+		return kb.cl.commit(ctx, writes)
 	}
 	kb.wmu.RLock()
 	defer kb.wmu.RUnlock()

@@ -305,6 +305,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting", "reason": "the search index is being rebuilt"})
 		return nil
 	}
+	if st, ok := s.clusterStatus(); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "cluster": st})
+		return nil
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
 }

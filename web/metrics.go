@@ -48,6 +48,11 @@ func newMetrics(kb KnowledgeBase) *metrics {
 	if g, ok := kb.(Gauger); ok {
 		m.reg.MustRegister(&kbCollector{g: g})
 	}
+	if c, ok := kb.(ClusterNode); ok {
+		if _, member := c.ClusterStatus(); member {
+			m.reg.MustRegister(clusterCollector{c})
+		}
+	}
 	return m
 }
 

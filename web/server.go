@@ -251,6 +251,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	w = s.clusterWriter(w)
 	if !s.originGuard(w, r) {
 		return
 	}
@@ -425,6 +426,10 @@ func errorStatus(err error) *apiError {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large", msg: "the request body is larger than the limit of " + byteCount(mb.Limit)}
 	case errors.Is(err, search.ErrNotReady):
 		return &apiError{status: http.StatusServiceUnavailable, code: "not_ready", msg: search.ErrNotReady.Error(), retryAfter: 5}
+	case errors.Is(err, search.ErrNoQuorum):
+		return &apiError{status: http.StatusServiceUnavailable, code: "no_quorum", msg: search.ErrNoQuorum.Error(), retryAfter: 2}
+	case errors.Is(err, search.ErrUnsupported):
+		return &apiError{status: http.StatusNotImplemented, code: "not_supported", msg: err.Error()}
 	case errors.Is(err, search.ErrConflict):
 		return &apiError{status: http.StatusConflict, code: "conflict", msg: err.Error()}
 	case errors.Is(err, search.ErrNotFound):
@@ -454,7 +459,7 @@ func (s *Server) logFailure(r *http.Request, msg string, ae *apiError, err error
 	case ae.code == "timeout":
 		s.log.Warn("search deadline exceeded", "method", r.Method, "path", r.URL.Path, "query", r.URL.Query().Get("q"),
 			"timeout", s.cfg.Limits.SearchTimeout, "client", clientIP(r))
-	case ae.status >= 500 && ae.code != "not_ready" && ae.code != "busy":
+	case ae.status >= 500 && ae.code != "not_ready" && ae.code != "busy" && ae.code != "no_quorum":
 		s.log.Error(msg, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }

@@ -29,6 +29,7 @@ func serveCmd(e *env) *cobra.Command {
 	var maxBody int64
 	var retention time.Duration
 	limits := web.DefaultLimits()
+	var cf clusterFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]",
 		Short: "Serve the search API over HTTP",
@@ -76,7 +77,16 @@ func serveCmd(e *env) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			defer ln.Close()
-			kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log, Background: true})
+			kcfg := indexer.Config{DataDir: dir, Logger: e.log, Background: true}
+			if cf.enabled() {
+				j, err := cf.open(ctx, e, dir)
+				if err != nil {
+					return err
+				}
+				defer j.Close()
+				kcfg.Journal, kcfg.Node = j, j.Name()
+			}
+			kb, err := indexer.Open(ctx, kcfg)
 			if err != nil {
 				return lockedMessage(err, dir)
 			}
@@ -199,6 +209,7 @@ func serveCmd(e *env) *cobra.Command {
 		},
 	}
 	dataFlag(e, cmd, &dir)
+	cf.add(e, cmd)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")

@@ -11,6 +11,7 @@
 //	t/<id>               a deleted document in the trash (JSON of Trashed)
 //	x/<id>               the raw source bytes of a trashed document
 //	m/seq                the last sequence number handed out
+//	m/applied            the last replicated-journal entry applied (cluster mode; see CommitApplied)
 //
 // Each write of a document — its record, raw bytes, source key and journal
 // entry — goes into one Badger transaction, committed with SyncWrites on.
@@ -274,18 +275,28 @@ func (s *Store) Commit(writes []Write) ([]Result, error) {
 // CommitSeq is Commit that also returns the last sequence number before
 // and after the commit.
 func (s *Store) CommitSeq(writes []Write) (results []Result, before, after uint64, err error) {
+	return s.commitSeq(writes, time.Now().UTC(), nil)
+}
+
+// commitSeq is CommitSeq at the time now. With stamp set, the transaction
+// that commits the last of writes also sets it (see CommitApplied).
+func (s *Store) commitSeq(writes []Write, now time.Time, stamp *stamp) (results []Result, before, after uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	before = s.seq
 	defer func() { after = s.seq }()
 	results = make([]Result, len(writes))
-	now := time.Now().UTC()
 	for i := 0; i < len(writes); {
-		n, cerr := s.commitSome(writes[i:], results[i:], len(writes)-i, now)
+		n, cerr := s.commitSome(writes[i:], results[i:], len(writes)-i, now, stamp)
 		if cerr != nil {
 			return results, before, 0, cerr
 		}
 		i += n
+	}
+	if stamp != nil && !stamp.done {
+		if err := s.commitStamp(stamp); err != nil {
+			return results, before, 0, err
+		}
 	}
 	return results, before, 0, nil
 }
@@ -293,7 +304,7 @@ func (s *Store) CommitSeq(writes []Write) (results []Result, before, after uint6
 // commitSome commits up to limit writes in one transaction, stopping early
 // when the transaction is full, and returns how many it consumed. A write
 // that alone overflows a transaction is reported as failed and consumed.
-func (s *Store) commitSome(writes []Write, results []Result, limit int, now time.Time) (int, error) {
+func (s *Store) commitSome(writes []Write, results []Result, limit int, now time.Time, stamp *stamp) (int, error) {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	seq := s.seq
@@ -307,7 +318,7 @@ func (s *Store) commitSome(writes []Write, results []Result, limit int, now time
 				results[0] = Result{Err: fmt.Errorf("document %q is too large to store", writes[0].ID)}
 				return 1, nil
 			}
-			return s.commitSome(writes, results, j, now)
+			return s.commitSome(writes, results, j, now, stamp)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("commit %q: %w", writes[j].ID, err)
@@ -320,11 +331,20 @@ func (s *Store) commitSome(writes []Write, results []Result, limit int, now time
 			return 0, fmt.Errorf("commit: set sequence: %w", err)
 		}
 	}
+	last := stamp != nil && limit == len(writes)
+	if last {
+		if err := stamp.set(txn); err != nil {
+			return 0, err
+		}
+	}
 	if err := txn.Commit(); err != nil {
 		clear(results[:limit])
 		return 0, fmt.Errorf("commit: %w", err)
 	}
 	s.seq = seq
+	if last {
+		stamp.done = true
+	}
 	return limit, nil
 }
 

@@ -1,0 +1,324 @@
+package indexer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fundus-kb/fundus/indexer/store"
+	"github.com/fundus-kb/fundus/search"
+)
+
+// Journal is a replicated journal (cluster mode): an ordered log of
+// entries that every node of a cluster reads in the same order. Package
+// indexer/cluster implements it on NATS JetStream.
+//
+// # Cluster write protocol
+//
+// With Config.Journal set, commitStore does not commit to the store. It
+// encodes the writes as journal entries, publishes each with an id unique
+// to that logical write (a retry of the same id is stored once), and
+// waits until this node's consumer has applied the entry; it returns the
+// outcomes (added, updated, unchanged, deleted) the local apply computed.
+// They are the same on every node, since every node applies the same
+// entries in the same order, stamped with the entry's time.
+//
+// One goroutine per node consumes the journal in order from the entry
+// after the one the store last applied (store.Applied) and applies each
+// through the store (store.CommitApplied, which records the entry's
+// sequence in the same transaction as its last write) and then the
+// index, exactly as a single node applies its own commits. After a crash
+// the node resumes after the last entry its store holds.
+type Journal interface {
+	// Publish appends entry under msgID and returns its sequence number
+	// once the journal holds it durably (a quorum has it). It fails with
+	// an error wrapping ErrNoQuorum when that cannot happen before ctx
+	// ends.
+	Publish(ctx context.Context, entry []byte, msgID string) (seq uint64, err error)
+	// Consume calls apply with every entry after sequence number after,
+	// in order, until ctx ends or apply fails; it returns apply's error
+	// or the journal's.
+	Consume(ctx context.Context, after uint64, apply func(JournalEntry) error) error
+}
+
+// JournalEntry is one entry read from a Journal.
+type JournalEntry struct {
+	Seq   uint64
+	MsgID string
+	Data  []byte
+	Time  time.Time // when it was published
+	// Pending is how many entries follow it in the journal.
+	Pending uint64
+}
+
+// ErrNoQuorum reports a write the cluster could not take (search.ErrNoQuorum).
+var ErrNoQuorum = search.ErrNoQuorum
+
+// Cluster limits.
+const (
+	// entryBytes bounds the encoded writes of one journal entry; larger
+	// commits are split into several entries.
+	entryBytes = 8 << 20
+	// publishTimeout bounds the wait for a quorum to hold an entry.
+	publishTimeout = 3 * time.Second
+)
+
+// wireWrite is a store.Write as a journal entry carries it.
+type wireWrite struct {
+	ID           string           `json:"id"`
+	Doc          *search.Document `json:"doc,omitempty"` // nil: delete
+	Raw          []byte           `json:"raw,omitempty"`
+	Origin       string           `json:"origin,omitempty"`
+	Hash         string           `json:"hash,omitempty"`
+	ETag         string           `json:"etag,omitempty"`
+	LastModified string           `json:"last_modified,omitempty"`
+}
+
+// entryData is the payload of a journal entry.
+type entryData struct {
+	Writes []wireWrite `json:"writes"`
+}
+
+// encodeEntries encodes writes as one or more entries of at most about
+// entryBytes each.
+func encodeEntries(writes []store.Write) ([][]byte, error) {
+	var out [][]byte
+	var cur entryData
+	size := 0
+	emit := func() error {
+		b, err := json.Marshal(&cur)
+		if err != nil {
+			return fmt.Errorf("encode journal entry: %w", err)
+		}
+		out = append(out, b)
+		cur, size = entryData{}, 0
+		return nil
+	}
+	for _, w := range writes {
+		n := len(w.Raw)*4/3 + len(w.JSON) + 256
+		if w.Doc != nil && w.JSON == nil {
+			n += len(w.Doc.Body) + len(w.Doc.Title)
+		}
+		if len(cur.Writes) > 0 && size+n > entryBytes {
+			if err := emit(); err != nil {
+				return nil, err
+			}
+		}
+		cur.Writes = append(cur.Writes, wireWrite{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified})
+		size += n
+	}
+	if len(cur.Writes) > 0 || len(out) == 0 {
+		if err := emit(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func decodeEntry(data []byte) ([]store.Write, error) {
+	var e entryData
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("decode journal entry: %w", err)
+	}
+	writes := make([]store.Write, len(e.Writes))
+	for i, w := range e.Writes {
+		writes[i] = store.Write{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified}
+	}
+	return writes, nil
+}
+
+// clusterState is a KB's part in a cluster: the journal and its consumer.
+type clusterState struct {
+	kb   *KB
+	j    Journal
+	node string
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the consumer has stopped
+
+	mu      sync.Mutex
+	waiters map[string]chan []search.WriteResult
+
+	applied  atomic.Uint64
+	pending  atomic.Uint64
+	behindAt atomic.Int64 // unix nanoseconds since when the node is behind; 0 when caught up
+}
+
+// startCluster starts the journal consumer. It waits until the index is
+// ready.
+func (kb *KB) startCluster(j Journal, node string) error {
+	applied, err := kb.store.Applied()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &clusterState{kb: kb, j: j, node: node, cancel: cancel, done: make(chan struct{}), waiters: map[string]chan []search.WriteResult{}}
+	c.applied.Store(applied)
+	kb.cl = c
+	go c.consume(ctx)
+	return nil
+}
+
+// stop stops the consumer and waits for it.
+func (c *clusterState) stop() {
+	c.cancel()
+	<-c.done
+}
+
+func (c *clusterState) consume(ctx context.Context) {
+	defer close(c.done)
+	select {
+	case <-c.kb.readyCh:
+	case <-ctx.Done():
+		return
+	}
+	if c.kb.recovery != nil {
+		return
+	}
+	for ctx.Err() == nil {
+		err := c.j.Consume(ctx, c.applied.Load(), c.applyEntry)
+		if ctx.Err() != nil {
+			return
+		}
+		c.kb.log.Warn("reading the cluster journal failed; retrying", "after", c.applied.Load(), "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// applyEntry applies one journal entry to the store and the index, and
+// hands the outcomes to a write of this node waiting for them.
+func (c *clusterState) applyEntry(e JournalEntry) error {
+	kb := c.kb
+	c.notePending(e.Pending)
+	if e.Seq <= c.applied.Load() {
+		return nil // delivered again
+	}
+	writes, err := decodeEntry(e.Data)
+	if err != nil {
+		// Every node fails on it alike: skipping keeps them identical.
+		kb.log.Error("skipping a journal entry that does not decode", "seq", e.Seq, "err", err)
+		writes = nil
+	}
+	kb.wmu.RLock()
+	if kb.closed {
+		kb.wmu.RUnlock()
+		return errors.New("knowledge base is closed")
+	}
+	results, before, seq, err := kb.store.CommitApplied(writes, e.Seq, e.Time)
+	kb.wmu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("apply journal entry %d: %w", e.Seq, err)
+	}
+	out := make([]search.WriteResult, len(writes))
+	job := applyJob{before: before, seq: seq}
+	for i, r := range results {
+		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
+		if r.Err != nil {
+			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
+		}
+		if r.Entry != nil {
+			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
+		}
+	}
+	if err := kb.apply(job); err != nil {
+		kb.log.Error("apply journal entry to the index", "seq", e.Seq, "err", err)
+	}
+	c.applied.Store(e.Seq)
+	c.mu.Lock()
+	ch := c.waiters[e.MsgID]
+	delete(c.waiters, e.MsgID)
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- out
+	}
+	return nil
+}
+
+func (c *clusterState) notePending(n uint64) {
+	c.pending.Store(n)
+	switch {
+	case n == 0:
+		c.behindAt.Store(0)
+	case c.behindAt.Load() == 0:
+		c.behindAt.Store(time.Now().UnixNano())
+	}
+}
+
+// commit publishes writes to the journal and waits until this node has
+// applied them (see Journal).
+func (c *clusterState) commit(ctx context.Context, writes []store.Write) ([]search.WriteResult, applyJob, error) {
+	entries, err := encodeEntries(writes)
+	if err != nil {
+		return nil, applyJob{}, err
+	}
+	out := make([]search.WriteResult, 0, len(writes))
+	for _, data := range entries {
+		res, err := c.publish(ctx, data)
+		if err != nil {
+			return out, applyJob{}, err
+		}
+		out = append(out, res...)
+	}
+	// The consumer has applied the writes to the index too: no job left.
+	seq := c.kb.store.LastSeq()
+	return out, applyJob{before: seq, seq: seq}, nil
+}
+
+func (c *clusterState) publish(ctx context.Context, data []byte) ([]search.WriteResult, error) {
+	id := newMsgID()
+	ch := make(chan []search.WriteResult, 1)
+	c.mu.Lock()
+	c.waiters[id] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.waiters, id)
+		c.mu.Unlock()
+	}()
+	pctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	seq, err := c.j.Publish(pctx, data, id)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("publish to the cluster journal: %w", err)
+	}
+	select {
+	case res := <-ch:
+		return res, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("journal entry %d is held by the cluster, but waiting for it to apply here: %w", seq, ctx.Err())
+	case <-c.done:
+		return nil, fmt.Errorf("journal entry %d is held by the cluster, but this node stopped before applying it", seq)
+	}
+}
+
+func newMsgID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ClusterStatus reports this node's position in the replicated journal;
+// ok is false on a knowledge base that is not a cluster node.
+func (kb *KB) ClusterStatus() (st search.ClusterStatus, ok bool) {
+	c := kb.cl
+	if c == nil {
+		return st, false
+	}
+	st = search.ClusterStatus{Node: c.node, AppliedSeq: c.applied.Load(), LagEntries: c.pending.Load()}
+	if at := c.behindAt.Load(); at != 0 {
+		st.LagSeconds = time.Since(time.Unix(0, at)).Seconds()
+	}
+	return st, true
+}

@@ -1,0 +1,144 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundus-kb/fundus/search"
+)
+
+// memJournal is an in-memory Journal for one node; down makes Publish
+// fail as a node without quorum does.
+type memJournal struct {
+	mu      sync.Mutex
+	entries []JournalEntry
+	added   chan struct{}
+	down    bool
+}
+
+func newMemJournal() *memJournal { return &memJournal{added: make(chan struct{}, 1)} }
+
+func (j *memJournal) Publish(ctx context.Context, entry []byte, msgID string) (uint64, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.down {
+		return 0, fmt.Errorf("fake: %w", ErrNoQuorum)
+	}
+	seq := uint64(len(j.entries) + 1)
+	j.entries = append(j.entries, JournalEntry{Seq: seq, MsgID: msgID, Data: entry, Time: time.Now()})
+	select {
+	case j.added <- struct{}{}:
+	default:
+	}
+	return seq, nil
+}
+
+func (j *memJournal) Consume(ctx context.Context, after uint64, apply func(JournalEntry) error) error {
+	for {
+		j.mu.Lock()
+		var next []JournalEntry
+		if int(after) < len(j.entries) {
+			next = append(next, j.entries[after:]...)
+		}
+		j.mu.Unlock()
+		for _, e := range next {
+			if err := apply(e); err != nil {
+				return err
+			}
+			after = e.Seq
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-j.added:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// TestClusterModeWrites runs a KB on an in-memory journal: writes go
+// through it and report the local apply's outcomes, restore from the
+// trash is refused, a journal without quorum refuses writes, and a
+// reopened KB resumes after the last applied entry.
+func TestClusterModeWrites(t *testing.T) {
+	dir := t.TempDir()
+	j := newMemJournal()
+	kb, err := Open(context.Background(), Config{DataDir: dir, Journal: j, Node: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	doc := func(id, title string) Item {
+		return Item{Doc: search.Document{ID: id, Type: search.TypeWebinar, Title: title, Body: "Text", Language: "de"}}
+	}
+	steps := []struct {
+		name  string
+		items []Item
+		want  []search.Outcome
+	}{
+		{"two new documents", []Item{doc("a", "A"), doc("b", "B")}, []search.Outcome{search.Added, search.Added}},
+		{"the same again", []Item{doc("a", "A")}, []search.Outcome{search.Unchanged}},
+		{"an update", []Item{doc("b", "B2")}, []search.Outcome{search.Updated}},
+	}
+	for _, st := range steps {
+		res, err := kb.Put(ctx, st.items)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		for i, r := range res {
+			if r.Status != st.want[i] {
+				t.Errorf("%s: write %d: got %v, want %v", st.name, i, r.Status, st.want[i])
+			}
+		}
+	}
+	if res, err := kb.Delete(ctx, "a"); err != nil || res[0].Status != search.Deleted {
+		t.Fatalf("delete: %v, %v", res, err)
+	}
+	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrUnsupported) {
+		t.Errorf("undelete: got %v, want ErrUnsupported", err)
+	}
+	j.mu.Lock()
+	j.down = true
+	j.mu.Unlock()
+	if _, err := kb.Put(ctx, []Item{doc("c", "C")}); !errors.Is(err, ErrNoQuorum) {
+		t.Errorf("put without quorum: got %v, want ErrNoQuorum", err)
+	}
+	j.mu.Lock()
+	j.down = false
+	j.mu.Unlock()
+	st, _ := kb.ClusterStatus()
+	if st.AppliedSeq != 4 {
+		t.Errorf("applied %d, want 4 (entries for the three puts and the delete)", st.AppliedSeq)
+	}
+	if err := kb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// An entry published while the node was down is applied on reopening,
+	// and nothing is applied twice.
+	j.Publish(ctx, []byte(`{"writes":[{"id":"b"}]}`), "late")
+	kb, err = Open(context.Background(), Config{DataDir: dir, Journal: j, Node: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if st, _ := kb.ClusterStatus(); st.AppliedSeq == 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reopened node did not apply the entry published while it was down")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := kb.Get("b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("b after the late delete: %v, want not found", err)
+	}
+	if got := kb.store.LastSeq(); got != 5 {
+		t.Errorf("store sequence %d, want 5 (each entry's changes applied once)", got)
+	}
+}
