@@ -170,47 +170,10 @@ func TestKillDuringIngest(t *testing.T) {
 }
 
 // startServe starts `fundus serve` on a free loopback port and returns its
-// base URL once it answers /readyz.
+// base URL once it answers /readyz (startNode without extra arguments).
 func startServe(t *testing.T, bin, data string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--write-rate", "0", "--search-rate", "0")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(stderr)
-	base := ""
-	for lines.Scan() {
-		if _, rest, ok := strings.Cut(lines.Text(), "serving "); ok {
-			base = strings.TrimSuffix(strings.Fields(rest)[0], "/")
-			break
-		}
-	}
-	go func() {
-		for lines.Scan() {
-		}
-	}()
-	if base == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatal("serve did not start")
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("serve never became ready")
-		}
-	}
-	return cmd, base
+	return startNode(t, bin, data)
 }
 
 // TestKillServeDuringWrites kills `fundus serve` with SIGKILL while clients
