@@ -32,7 +32,6 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -71,7 +70,15 @@ type Config struct {
 	URL string
 	// Replicas is the number of stream replicas; 0 means min(3, nodes).
 	Replicas int
-	Logger   *slog.Logger
+	// TLS secures the embedded server's routes with mutual TLS; User and
+	// Password are the credentials every route must present (see
+	// security.go). Both are off when empty.
+	TLS            TLSFiles
+	User, Password string
+	// NATSCreds is a credentials file and NATSCA a CA file for the
+	// connection to the external NATS system (URL).
+	NATSCreds, NATSCA string
+	Logger            *slog.Logger
 }
 
 // Node is a connection to the journal: it implements indexer.Journal.
@@ -103,14 +110,16 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	case cfg.Listen != "" && cfg.URL != "":
 		return nil, errors.New("cluster: give either a cluster listen address or a NATS URL, not both")
 	case cfg.Listen != "":
-		srv, err := startServer(cfg, log)
+		srv, pass, err := startServer(cfg, log)
 		if err != nil {
 			return nil, err
 		}
 		n.srv = srv
-		opts = append(opts, nats.InProcessServer(srv))
+		opts = append(opts, nats.InProcessServer(srv), nats.UserInfo(localUser, pass))
 	case cfg.URL == "":
 		return nil, errors.New("cluster: no cluster listen address and no NATS URL given")
+	default:
+		opts = append(opts, externalOptions(cfg)...)
 	}
 	opts = append(opts, nats.Name("fundus "+cfg.Node), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
 	nc, err := nats.Connect(cfg.URL, opts...)
@@ -123,24 +132,24 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		n.Close()
 		return nil, fmt.Errorf("cluster: JetStream: %w", err)
 	}
-	log.Info("cluster node started", "node", cfg.Node, "listen", cfg.Listen, "peers", cfg.Peers, "nats", cfg.URL, "replicas", n.repl)
+	log.Info("cluster node started", "node", cfg.Node, "listen", cfg.Listen, "peers", cfg.Peers, "nats", cfg.URL, "replicas", n.repl,
+		"route_tls", cfg.TLS.Enabled(), "route_auth", cfg.User != "")
 	return n, nil
 }
 
-func startServer(cfg Config, log *slog.Logger) (*server.Server, error) {
+// startServer starts the embedded server; it returns the password of its
+// client port (security.go).
+func startServer(cfg Config, log *slog.Logger) (*server.Server, string, error) {
 	host, port, err := splitHostPort(cfg.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("cluster: listen address %q: %w", cfg.Listen, err)
-	}
-	var routes []string
-	for _, p := range cfg.Peers {
-		routes = append(routes, "nats://"+p)
+		return nil, "", fmt.Errorf("cluster: listen address %q: %w", cfg.Listen, err)
 	}
 	opts := &server.Options{
 		ServerName: cfg.Node,
 		// Fundus's own client connects in-process, but the server's
 		// routing waits for a client listener (DontListen stops it), so
-		// there is one, on a random loopback port.
+		// there is one, on a random loopback port, behind a random
+		// password (security.go).
 		Host:       "127.0.0.1",
 		Port:       server.RANDOM_PORT,
 		JetStream:  true,
@@ -156,7 +165,10 @@ func startServer(cfg Config, log *slog.Logger) (*server.Server, error) {
 			NoAdvertise: true,
 			Advertise:   cfg.Advertise,
 		},
-		Routes: server.RoutesFromStr(strings.Join(routes, ",")),
+	}
+	pass, err := secure(opts, cfg)
+	if err != nil {
+		return nil, "", err
 	}
 	if len(cfg.Peers) == 0 {
 		// A cluster of one: JetStream stands alone (a clustered
@@ -165,15 +177,15 @@ func startServer(cfg Config, log *slog.Logger) (*server.Server, error) {
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
-		return nil, fmt.Errorf("cluster: embedded NATS server: %w", err)
+		return nil, "", fmt.Errorf("cluster: embedded NATS server: %w", err)
 	}
 	srv.SetLoggerV2(natsLogger{log}, false, false, false)
 	srv.Start()
 	if !srv.ReadyForConnections(10 * time.Second) {
 		srv.Shutdown()
-		return nil, errors.New("cluster: embedded NATS server did not start within 10s")
+		return nil, "", errors.New("cluster: embedded NATS server did not start within 10s")
 	}
-	return srv, nil
+	return srv, pass, nil
 }
 
 func splitHostPort(addr string) (string, int, error) {

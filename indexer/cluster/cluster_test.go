@@ -114,11 +114,21 @@ type testCluster struct {
 	t     testing.TB
 	nodes []*testNode
 	links [][]*proxy
+	// tweak, when set, changes each node's journal configuration (TLS,
+	// credentials).
+	tweak func(*cluster.Config)
 }
 
 func startCluster(t testing.TB, n int) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t}
+	return startClusterWith(t, n, nil)
+}
+
+// startClusterWith starts n nodes whose configurations pass through
+// tweak (when not nil).
+func startClusterWith(t testing.TB, n int, tweak func(*cluster.Config)) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, tweak: tweak}
 	for i := range n {
 		c.nodes = append(c.nodes, &testNode{name: fmt.Sprintf("n%d", i), dir: t.TempDir(), listen: freeAddr(t)})
 	}
@@ -155,11 +165,15 @@ func startCluster(t testing.TB, n int) *testCluster {
 func (c *testCluster) open(i int) error {
 	nd := c.nodes[i]
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("node", nd.name)
-	j, err := cluster.Open(context.Background(), cluster.Config{Node: nd.name, Listen: nd.listen, Peers: nd.peers,
+	cfg := cluster.Config{Node: nd.name, Listen: nd.listen, Peers: nd.peers,
 		// Gossip would tell each node the others' real addresses, and
 		// routes to them would bypass the proxies; an address nothing
 		// listens on keeps every route on the configured proxies.
-		Advertise: "127.0.0.1:1", StoreDir: filepath.Join(nd.dir, "nats"), Logger: log})
+		Advertise: "127.0.0.1:1", StoreDir: filepath.Join(nd.dir, "nats"), Logger: log}
+	if c.tweak != nil {
+		c.tweak(&cfg)
+	}
+	j, err := cluster.Open(context.Background(), cfg)
 	if err != nil {
 		return fmt.Errorf("node %s: %w", nd.name, err)
 	}
