@@ -15,6 +15,7 @@ import (
 type clusterFlags struct {
 	listen, node, nats string
 	peers              []string
+	sec                clusterSecurity // TLS and credentials (cluster_security.go)
 }
 
 func (f *clusterFlags) add(e *env, cmd *cobra.Command) {
@@ -22,10 +23,11 @@ func (f *clusterFlags) add(e *env, cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&f.peers, "cluster-peers", splitList(e.getenv("FUNDUS_CLUSTER_PEERS")), "the other nodes' --cluster-listen addresses, HOST:PORT,... (env FUNDUS_CLUSTER_PEERS)")
 	cmd.Flags().StringVar(&f.node, "node", e.getenv("FUNDUS_NODE"), "this cluster node's name, unique in the cluster (env FUNDUS_NODE; default the host name)")
 	cmd.Flags().StringVar(&f.nats, "nats", e.getenv("FUNDUS_NATS"), "run as a cluster node of an external NATS JetStream system at this URL instead of embedding one (env FUNDUS_NATS)")
+	f.sec.add(e, cmd)
 }
 
 // enabled reports whether the flags ask for cluster mode.
-func (f *clusterFlags) enabled() bool { return f.listen != "" || f.nats != "" }
+func (f *clusterFlags) enabled() bool { return f.listen != "" || f.nats != "" || f.sec.any() }
 
 // open starts the node's journal; dir is the data directory (the
 // embedded server keeps its files in dir/nats).
@@ -42,6 +44,9 @@ func (f *clusterFlags) open(ctx context.Context, e *env, dir string) (*cluster.N
 		node = h
 	}
 	cfg := cluster.Config{Node: node, Listen: f.listen, Peers: f.peers, URL: f.nats, StoreDir: filepath.Join(dir, "nats"), Logger: e.log}
+	if err := f.sec.apply(&cfg, f.listen != "", f.nats != ""); err != nil {
+		return nil, err
+	}
 	e.log.Info("cluster mode", "node", cfg.Node, "cluster_listen", cfg.Listen, "cluster_peers", cfg.Peers, "nats", cfg.URL)
 	return cluster.Open(ctx, cfg)
 }
