@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -15,8 +16,10 @@ const OriginAPI = "api"
 
 // IngestBytes parses data as the file name (its extension picks the
 // parser) and writes its documents, as `fundus ingest` would a file of that
-// name. A document without an id gets the name's base without extension
-// (plus "#line" for JSON Lines records). When id is given, the input must
+// name. A document without an id gets the name without extension (plus
+// "#line" for JSON Lines records): a relative slash path such as
+// "sub/note.md" gives "sub/note", as a folder ingest of its parent would;
+// any other name (absolute, with "..", a drive) only its base name. When id is given, the input must
 // hold one document, which gets that id. The results name each document's
 // outcome; the error is for failures of the knowledge base itself.
 func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id string) ([]search.WriteResult, error) {
@@ -25,7 +28,7 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 		return []search.WriteResult{{Status: search.Failed, Error: fmt.Sprintf("%s: unsupported file type (want %s)", base, strings.Join(supportedList(), ", "))}}, nil
 	}
 	recs, errs := kb.parseInput(ctx, base, data)
-	in := uploadInput(base, id)
+	in := uploadInput(uploadPath(name), id)
 	var out []search.WriteResult
 	var items []Item
 	var slots []int // out index of each item
@@ -58,7 +61,19 @@ func (kb *KB) IngestBytes(ctx context.Context, name string, data []byte, id stri
 	return out, err
 }
 
-// uploadInput describes an upload of a file named base (a document
+// uploadPath is the path an upload's file name gives the default ids
+// of its documents: the name when it is a relative slash path that stays
+// inside its folder (fs.ValidPath: no "..", ".", empty or leading-slash
+// elements) and names no drive, else its base name.
+func uploadPath(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	if !fs.ValidPath(name) || strings.Contains(name, ":") {
+		return path.Base(name)
+	}
+	return name
+}
+
+// uploadInput describes an upload of a file named base, a slash path (a document
 // without an id gets its name without extension) whose one document is id,
 // when given. A document that names no source has none (not "api").
 func uploadInput(base, id string) *input {

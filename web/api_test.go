@@ -593,13 +593,14 @@ func TestIngestUpload(t *testing.T) {
 		"../../etc/evil.md": "# Böse\n\nNur ein Name mit Pfad.",
 		"liste.jsonl":       "{\"title\":\"Eins\",\"body\":\"a\"}\n{bad json}\n",
 		"bild.png":          "\x89PNG",
+		"unter/tief.md":     "# Tief\n\nEin relativer Pfad gibt die Id wie beim Ordner-Ingest.",
 	})
 	r := do(t, h, "POST", "/api/ingest", body, map[string]string{"Content-Type": ct})
 	wantStatus(t, r, 200)
-	if r.JSON["added"] != 3.0 || r.JSON["failed"] != 2.0 {
+	if r.JSON["added"] != 4.0 || r.JSON["failed"] != 2.0 {
 		t.Errorf("results = %v", r.JSON)
 	}
-	for _, id := range []string{"notiz", "evil", "liste#1"} {
+	for _, id := range []string{"notiz", "evil", "liste#1", "unter/tief"} {
 		if _, err := kb.Document(context.Background(), id); err != nil {
 			t.Errorf("%s: %v", id, err)
 		}

@@ -164,7 +164,8 @@ func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error
 
 // apiIngest takes a multipart upload of files; each file is parsed by its
 // name's extension, as `fundus ingest` would. File names only choose the
-// parser and the default id: nothing is written to disk.
+// parser and the default id (a relative path such as sub/note.md gives
+// sub/note): nothing is written to disk.
 func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
@@ -185,6 +186,13 @@ func (s *Server) apiIngest(w http.ResponseWriter, r *http.Request) error {
 		if name == "" {
 			part.Close()
 			continue
+		}
+		if _, p, err := mime.ParseMediaType(part.Header.Get("Content-Disposition")); err == nil && p["filename"] != "" {
+			// The name as sent (FileName keeps only its base): a
+			// relative path such as sub/note.md gives ids as a folder
+			// ingest does (`fundus ingest --server`); IngestBytes
+			// reduces any other path to its base name.
+			name = p["filename"]
 		}
 		files++
 		data, err := io.ReadAll(part)
