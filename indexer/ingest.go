@@ -409,6 +409,30 @@ func fileGone(origin string) bool {
 }
 
 // listFiles lists the files of src to read, in a stable order.
+// InputFile is a file Ingest reads from a Source: Name is its slash path
+// in FS (its documents' default id is Name without extension), Label the
+// path messages show.
+type InputFile struct {
+	FS          fs.FS
+	Name, Label string
+}
+
+// ListInputs lists the files Ingest would read from srcs, in its order,
+// and the failures of listing them (each naming its path): for sending
+// them elsewhere, such as to a server's upload endpoint.
+func ListInputs(srcs []Source) ([]InputFile, []error) {
+	var out []InputFile
+	var errs []error
+	for i := range srcs {
+		files, ferrs := listFiles(&srcs[i])
+		errs = append(errs, ferrs...)
+		for _, f := range files {
+			out = append(out, InputFile{FS: f.src.FS, Name: f.name, Label: f.label})
+		}
+	}
+	return out, errs
+}
+
 func listFiles(src *Source) ([]*file, []error) {
 	mk := func(name string) *file {
 		label := src.Root + "/" + name

@@ -37,8 +37,9 @@ func ingestCmd(e *env) *cobra.Command {
 	var dir string
 	var prune, asJSON, watchDirs bool
 	var cf crawlFlags
+	var rf remoteFlags
 	cmd := &cobra.Command{
-		Use:   "ingest [--data DIR] [--prune] [--json] [--watch] PATH|URL...",
+		Use:   "ingest [--data DIR | --server URL] [--prune] [--json] [--watch] PATH|URL...",
 		Short: "Add or update documents from files, folders and web pages",
 		Long: `Ingest reads Markdown (.md, .markdown) with YAML front matter, HTML (.html, .htm),
 PDF (.pdf), JSON (.json: one document or an array), JSON Lines (.jsonl, .ndjson)
@@ -54,6 +55,14 @@ addresses are refused unless --allow-private is given.
 With --watch, ingest keeps running after the first pass and keeps the
 knowledge base in step with the given folders: new and changed files are
 applied, deleted files removed, within about two seconds.
+
+With --server URL, the files of the given folders are sent to a running
+server (any node of a cluster) instead of written into a data directory: each
+file as it is, to the server's upload endpoint, which parses it as ingest
+would and gives its documents the same ids. Up to --concurrency files are in
+flight; a file refused with 503 (no quorum, busy) or 429 is sent again after
+the server's Retry-After, up to --retries times. The token is --token (env
+FUNDUS_API_TOKEN), the server's write token.
 
 Unchanged inputs are counted as unchanged and left alone. An input that cannot
 be parsed is reported on stderr with its path (and line) and skipped; the exit
@@ -71,6 +80,9 @@ code is then 1.`,
 			}
 			if watchDirs && len(urls) > 0 {
 				return &usageError{errors.New("--watch takes folders, not URLs")}
+			}
+			if rf.server != "" {
+				return rf.ingest(ctx, e, cmd, paths, urls, prune || watchDirs, asJSON)
 			}
 			kb, err := openKB(ctx, e, dir)
 			if err != nil {
@@ -148,21 +160,7 @@ code is then 1.`,
 				bar.Finish()
 			}
 			sum.Failed += failedPaths
-			if asJSON {
-				if err := printJSON(e.stdout, map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed, "deleted": sum.Deleted}); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(e.stdout, "added %d, updated %d, unchanged %d, failed %d", sum.Added, sum.Updated, sum.Unchanged, sum.Failed)
-				if prune {
-					fmt.Fprintf(e.stdout, ", deleted %d", sum.Deleted)
-				}
-				fmt.Fprintln(e.stdout)
-			}
-			if sum.Failed > 0 {
-				return &exitError{code: 1, msg: fmt.Sprintf("%d input(s) failed", sum.Failed)}
-			}
-			return nil
+			return printIngestSummary(e, sum, asJSON, prune)
 		},
 	}
 	dataFlag(e, cmd, &dir)
@@ -170,7 +168,28 @@ code is then 1.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"added","updated","unchanged","failed","deleted"} as the last line of stdout`)
 	cmd.Flags().BoolVar(&watchDirs, "watch", false, "keep watching the folders and apply every change until interrupted")
 	cf.add(cmd)
+	rf.add(e, cmd)
 	return cmd
+}
+
+// printIngestSummary prints what an ingest run did, and makes failures
+// the exit code 1.
+func printIngestSummary(e *env, sum indexer.Summary, asJSON, prune bool) error {
+	if asJSON {
+		if err := printJSON(e.stdout, map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed, "deleted": sum.Deleted}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "added %d, updated %d, unchanged %d, failed %d", sum.Added, sum.Updated, sum.Unchanged, sum.Failed)
+		if prune {
+			fmt.Fprintf(e.stdout, ", deleted %d", sum.Deleted)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if sum.Failed > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d input(s) failed", sum.Failed)}
+	}
+	return nil
 }
 
 // watchFolders keeps the knowledge base in step with folders until ctx
