@@ -310,7 +310,7 @@ func (f *remoteFlags) ingest(ctx context.Context, e *env, cmd *cobra.Command, pa
 	case cmd.Flags().Changed("data"):
 		return &usageError{errors.New("--server sends to a running server: it takes no --data")}
 	case len(urls) > 0:
-		return &usageError{fmt.Errorf("--server takes files and folders, not URLs (%s): fetch pages with ingest --data on a server's data directory, or through the server's own watch", urls[0])}
+		return &usageError{fmt.Errorf("--server takes files and folders, not URLs (%s): fetch pages with a local ingest --data", urls[0])}
 	case pruneOrWatch:
 		return &usageError{errors.New("--prune and --watch act on a data directory: they do not go with --server")}
 	case f.workers < 1:
