@@ -122,3 +122,13 @@ func checkCAFile(flag, path string) error {
 	}
 	return nil
 }
+
+// warnOpenRoutes warns when routes listen beyond loopback with neither
+// TLS nor credentials: anyone who reaches the port could join the
+// cluster and write to its journal.
+func (s *clusterSecurity) warnOpenRoutes(e *env, listen string) {
+	if listen == "" || loopbackAddr(listen) || s.routeFlags() {
+		return
+	}
+	fmt.Fprintf(e.stderr, "fundus: WARNING: cluster routes on %s have neither TLS nor credentials: whoever reaches that address can join the cluster and write; set --cluster-tls-cert/-key/-ca and --cluster-user (docs/cluster.md)\n", listen)
+}

@@ -94,3 +94,27 @@ func TestClusterSecurityConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestWarnOpenRoutes(t *testing.T) {
+	cases := []struct {
+		name   string
+		sec    clusterSecurity
+		listen string
+		warn   bool
+	}{
+		{"loopback", clusterSecurity{}, "127.0.0.1:6250", false},
+		{"all interfaces, nothing set", clusterSecurity{}, "0.0.0.0:6250", true},
+		{"a machine's address, with credentials", clusterSecurity{user: "u", password: "p"}, "10.0.0.1:6250", false},
+		{"a machine's address, with TLS", clusterSecurity{tlsCert: "c", tlsKey: "k", tlsCA: "a"}, "10.0.0.1:6250", false},
+		{"no embedded server", clusterSecurity{}, "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr syncBuffer
+			tc.sec.warnOpenRoutes(&env{stderr: &stderr}, tc.listen)
+			if got := stderr.String() != ""; got != tc.warn {
+				t.Errorf("warned %v (%q), want %v", got, stderr.String(), tc.warn)
+			}
+		})
+	}
+}

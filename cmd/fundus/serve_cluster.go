@@ -47,6 +47,7 @@ func (f *clusterFlags) open(ctx context.Context, e *env, dir string) (*cluster.N
 	if err := f.sec.apply(&cfg, f.listen != "", f.nats != ""); err != nil {
 		return nil, err
 	}
+	f.sec.warnOpenRoutes(e, f.listen)
 	e.log.Info("cluster mode", "node", cfg.Node, "cluster_listen", cfg.Listen, "cluster_peers", cfg.Peers, "nats", cfg.URL)
 	return cluster.Open(ctx, cfg)
 }
