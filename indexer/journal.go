@@ -218,17 +218,7 @@ func (c *clusterState) applyEntry(e JournalEntry) error {
 	if err != nil {
 		return fmt.Errorf("apply journal entry %d: %w", e.Seq, err)
 	}
-	out := make([]search.WriteResult, len(writes))
-	job := applyJob{before: before, seq: seq}
-	for i, r := range results {
-		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
-		if r.Err != nil {
-			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
-		}
-		if r.Entry != nil {
-			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
-		}
-	}
+	out, job := commitResults(writes, results, before, seq)
 	if err := kb.apply(job); err != nil {
 		kb.log.Error("apply journal entry to the index", "seq", e.Seq, "err", err)
 	}
