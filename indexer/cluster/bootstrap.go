@@ -69,8 +69,9 @@ var ErrNeedsBootstrap = errors.New("this node needs to bootstrap from a peer")
 // the knowledge base then reads the stream from the backup's applied
 // entry on; without b.From it fails with ErrNeedsBootstrap. A node with
 // an empty store and b.From set bootstraps too, when the stream holds
-// entries (it is faster than replaying them all); on a new cluster (no
-// entries yet) it starts empty. It reports whether it restored a backup.
+// entries (it is faster than replaying them all), and replays the
+// stream when that fails; on a new cluster (no entries yet) it starts
+// empty. It reports whether it restored a backup.
 //
 // Bootstrap never replaces a store holding documents that did not come
 // from the journal (applied 0): it refuses.
@@ -113,6 +114,12 @@ func (n *Node) Bootstrap(ctx context.Context, cfg indexer.Config, b BootstrapCon
 	start := time.Now()
 	docs, applied, err := fetchAndRestore(ctx, cfg, b)
 	if err != nil {
+		if !gap && ctx.Err() == nil {
+			// The stream holds every entry: replaying it is slower,
+			// but right (the failed restore left the store empty).
+			n.log.Warn("bootstrapping from a peer's backup failed; reading the whole journal instead", "from", b.From, "err", err)
+			return false, nil
+		}
 		return false, err
 	}
 	if applied+1 < r.First {

@@ -143,3 +143,39 @@ func TestJoinLater(t *testing.T) {
 		c.converge(10*time.Second, docs)
 	})
 }
+
+// TestJoinLaterWholeStream: with unlimited retention a node that joins
+// later with an empty store bootstraps from a peer's backup when it can,
+// and reads the whole stream when the peer cannot give one.
+func TestJoinLaterWholeStream(t *testing.T) {
+	c := startCluster(t, 3)
+	peer := c.servePeer(0, "secret")
+	c.put(0, 20*time.Second, testDoc("a", "Alpha"), testDoc("b", "Beta"))
+	c.put(1, 5*time.Second, testDoc("c", "Gamma"))
+	docs := uint64(3)
+	c.converge(10*time.Second, docs)
+	for _, tc := range []struct {
+		name     string
+		boot     cluster.BootstrapConfig
+		restored bool
+	}{
+		{"from a peer's backup", cluster.BootstrapConfig{From: peer, Token: "secret"}, true},
+		{"a wrong token falls back to the stream", cluster.BootstrapConfig{From: peer, Token: "wrong"}, false},
+		{"without --bootstrap-from, from the stream", cluster.BootstrapConfig{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := c.addNode()
+			c.boot = tc.boot
+			if err := c.open(i); err != nil {
+				t.Fatal(err)
+			}
+			if c.nodes[i].restored != tc.restored {
+				t.Errorf("restored a backup: %v, want %v", c.nodes[i].restored, tc.restored)
+			}
+			c.converge(10*time.Second, docs)
+			c.put(i, 10*time.Second, testDoc(fmt.Sprintf("from-%d", i), "Neu"))
+			docs++
+			c.converge(5*time.Second, docs)
+		})
+	}
+}

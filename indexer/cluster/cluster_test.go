@@ -106,6 +106,7 @@ type testNode struct {
 	peers             []string
 	j                 *cluster.Node
 	kb                *indexer.KB
+	restored          bool // the last open bootstrapped from a backup
 }
 
 // testCluster is n nodes on loopback whose routes all pass through
@@ -173,7 +174,7 @@ func (c *testCluster) open(i int) error {
 		return fmt.Errorf("node %s: %w", nd.name, err)
 	}
 	kcfg := indexer.Config{DataDir: nd.dir, Journal: j, Node: nd.name, Logger: log}
-	if _, err := j.Bootstrap(context.Background(), kcfg, c.boot); err != nil {
+	if nd.restored, err = j.Bootstrap(context.Background(), kcfg, c.boot); err != nil {
 		j.Close()
 		return fmt.Errorf("node %s: %w", nd.name, err)
 	}
