@@ -60,6 +60,11 @@ type JournalEntry struct {
 // ErrNoQuorum reports a write the cluster could not take (search.ErrNoQuorum).
 var ErrNoQuorum = search.ErrNoQuorum
 
+// ErrJournalGap reports a journal that no longer holds entries this node
+// has not applied yet (its retention dropped them): the store would have
+// a hole. The node has to bootstrap from a peer's backup.
+var ErrJournalGap = errors.New("the cluster journal no longer holds entries this node needs")
+
 // Cluster limits.
 const (
 	// entryBytes bounds the encoded writes of one journal entry; larger
@@ -184,6 +189,12 @@ func (c *clusterState) consume(ctx context.Context) {
 	for ctx.Err() == nil {
 		err := c.j.Consume(ctx, c.applied.Load(), c.applyEntry)
 		if ctx.Err() != nil {
+			return
+		}
+		if errors.Is(err, ErrJournalGap) {
+			// Applying what follows would leave a hole: stop, and let
+			// writes through this node fail rather than skip entries.
+			c.kb.log.Error("stopped applying the cluster journal: this node's store is older than the journal's retention; restart it with --bootstrap-from a peer", "after", c.applied.Load(), "err", err)
 			return
 		}
 		c.kb.log.Warn("reading the cluster journal failed; retrying", "after", c.applied.Load(), "err", err)
