@@ -49,7 +49,7 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	nodes := fs.Int("nodes", 3, "nodes of the cluster (the baseline is always one node without cluster flags)")
 	writes := fs.Int("writes", 1000, "SciFact abstracts written one per request (PUT /api/documents/{id}) in the write phase; the rest of the corpus follows in batches before the searches")
 	clients := fs.Int("clients", 8, "concurrent clients of the write and search phases")
-	probes := fs.Int("probes", 150, "replication-lag probes, with the cluster idle and again under write load")
+	probes := fs.Int("probes", 100, "replication-lag probes, with the cluster idle and again under write load")
 	passes := fs.Int("passes", 2, "measured passes over the SciFact test claims (after one warm-up pass)")
 	keep := fs.Bool("keep", false, "keep the data directories and server logs (printed at the end)")
 	if err := parseFlags(fs, args); err != nil {
