@@ -94,7 +94,7 @@ bench-abuse: build
 
 ## bench-cluster: three cluster nodes (child processes on loopback) against one node in the same run: write
 ## throughput and ack latency (PUT of SciFact abstracts), replication lag, search throughput over the nodes
-## (BENCH_CLUSTER_FLAGS=--writes 200 --probes 20 for a quick run)
+## in 2 rounds of alternating order (BENCH_CLUSTER_FLAGS=--rounds 1 --writes 200 --probes 20 for a quick run)
 BENCH_CLUSTER_FLAGS ?=
 bench-cluster: build
 	$(GO) run ./cmd/fundus-bench cluster --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_CLUSTER_FLAGS)

@@ -26,6 +26,7 @@ const (
 	clusterMaxClients = 64
 	clusterMaxProbes  = 5000
 	clusterMaxPasses  = 20
+	clusterMaxRounds  = 10
 )
 
 // clusterConfig is the parsed command line of the cluster subcommand.
@@ -37,6 +38,7 @@ type clusterConfig struct {
 	clients int // concurrent writers and searchers
 	probes  int // replication-lag probes (each phase)
 	passes  int // measured search passes over the claims
+	rounds  int // each runs both setups, in alternating order
 	keep    bool
 	args    []string
 }
@@ -51,6 +53,7 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	clients := fs.Int("clients", 8, "concurrent clients of the write and search phases")
 	probes := fs.Int("probes", 100, "replication-lag probes, with the cluster idle and again under write load")
 	passes := fs.Int("passes", 2, "measured passes over the SciFact test claims (after one warm-up pass)")
+	rounds := fs.Int("rounds", 2, "rounds, each running the single node and the cluster one after the other, in alternating order")
 	keep := fs.Bool("keep", false, "keep the data directories and server logs (printed at the end)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -66,13 +69,15 @@ func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("cluster: --probes must be between 1 and %d", clusterMaxProbes)
 	case *passes < 1 || *passes > clusterMaxPasses:
 		return usagef("cluster: --passes must be between 1 and %d", clusterMaxPasses)
+	case *rounds < 1 || *rounds > clusterMaxRounds:
+		return usagef("cluster: --rounds must be between 1 and %d", clusterMaxRounds)
 	}
 	bin, err := fundusBinary("cluster", *fundus)
 	if err != nil {
 		return err
 	}
 	cfg := clusterConfig{fundus: bin, sci: sciFactIn(*sci), nodes: *nodes, writes: *writes, clients: *clients,
-		probes: *probes, passes: *passes, keep: *keep, args: append([]string{"cluster"}, args...)}
+		probes: *probes, passes: *passes, rounds: *rounds, keep: *keep, args: append([]string{"cluster"}, args...)}
 	return benchCluster(ctx, cfg, stdout, stderr)
 }
 
@@ -189,6 +194,7 @@ func startFleet(ctx context.Context, bin, root, name string, n int) (*fleet, err
 
 // clusterRun is what one setup measured.
 type clusterRun struct {
+	round     int
 	name      string
 	nodes     int
 	ready     time.Duration // from start to every node ready and the first write acknowledged
@@ -205,8 +211,9 @@ type clusterRun struct {
 	checkErr  error
 }
 
-// benchCluster runs the single node, then the cluster, and prints the
-// report. It fails when a write was lost or a node failed its check.
+// benchCluster runs the single node and the cluster in each round (the
+// single node first in odd rounds, the cluster first in even ones) and
+// prints the report. It fails when a write was lost or a node failed its check.
 func benchCluster(ctx context.Context, cfg clusterConfig, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	m := startMachine()
@@ -232,16 +239,19 @@ func benchCluster(ctx context.Context, cfg clusterConfig, stdout, stderr io.Writ
 	}
 	w := clusterWorkload{docs: docs, claims: claims, dropped: dropped}
 	var runs []clusterRun
-	for _, n := range []int{1, cfg.nodes} {
-		name := "single"
-		if n > 1 {
-			name = "cluster"
+	for round := 1; round <= cfg.rounds; round++ {
+		for _, n := range setupOrder(round, cfg.nodes) {
+			name := fmt.Sprintf("single-r%d", round)
+			if n > 1 {
+				name = fmt.Sprintf("cluster-r%d", round)
+			}
+			run, err := runSetup(ctx, cfg, w, root, name, n, log)
+			if err != nil {
+				return err
+			}
+			run.round = round
+			runs = append(runs, run)
 		}
-		run, err := runSetup(ctx, cfg, w, root, name, n, log)
-		if err != nil {
-			return err
-		}
-		runs = append(runs, run)
 	}
 	m.finish()
 	if err := writeClusterReport(stdout, cfg, w, runs, m); err != nil {
@@ -266,6 +276,16 @@ func benchCluster(ctx context.Context, cfg clusterConfig, stdout, stderr io.Writ
 		return errors.New("cluster: " + strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// setupOrder is the order of the setups in a round: the single node
+// first in odd rounds, the cluster of nodes first in even ones, so that
+// neither always runs on a fresher machine.
+func setupOrder(round, nodes int) []int {
+	if round%2 == 1 {
+		return []int{1, nodes}
+	}
+	return []int{nodes, 1}
 }
 
 // runSetup starts n nodes, runs the phases against them, stops them and

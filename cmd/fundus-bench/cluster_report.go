@@ -6,11 +6,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
 // writeClusterReport prints the Markdown block for BENCHMARKS.md; runs
-// are the single node first, then the cluster.
+// are the setups in the order they ran.
 func writeClusterReport(w io.Writer, cfg clusterConfig, wl clusterWorkload, runs []clusterRun, m *machine) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
@@ -18,7 +19,7 @@ func writeClusterReport(w io.Writer, cfg clusterConfig, wl clusterWorkload, runs
 	writeHeader(bw, cfg.args, cfg.fundus, m.describe("the run")+"; every node, and the clients, share these cores")
 	p("- Nodes: `fundus serve --data DIR --addr 127.0.0.1:PORT --search-rate 0 --write-rate 0 --max-searches 0` as children of the benchmark; "+
 		"each cluster node adds `--node nI --cluster-listen 127.0.0.1:PORT --cluster-peers` the other nodes' routes (embedded NATS JetStream, replicas %d, loopback); "+
-		"the single node runs without cluster flags (no journal). The single node runs first, then the cluster, one after the other\n", min(3, cfg.nodes))
+		"the single node runs without cluster flags (no journal). %d round(s), each running both setups one after the other on fresh data directories, the single node first in odd rounds and the cluster first in even ones\n", min(3, cfg.nodes), cfg.rounds)
 	p("- Writes: the first %s of the %s SciFact abstracts, each with its own `PUT /api/documents/sf/{_id}` (title, text, language en), from %d clients sharing one queue; "+
 		"write i goes to node i mod n; latency from sending to the last byte of the answer (a 2xx: on a cluster node, a quorum holds the entry and the answering node has applied it). "+
 		"Then the other %s abstracts in `POST /api/documents` batches of 250 to node 0, untimed in the table\n",
@@ -32,18 +33,21 @@ func writeClusterReport(w io.Writer, cfg clusterConfig, wl clusterWorkload, runs
 		"the writing node may have applied later entries too by the time it answers, so a lag is an upper bound. Once with the cluster otherwise idle, once beside %d clients writing other abstracts as fast as they are answered\n\n",
 		cfg.probes, cfg.nodes-1, lagPollInterval, cfg.clients)
 
-	p("| Setup | Writes acknowledged | writes/s | ack p50 (ms) | ack p95 (ms) | ack p99 (ms) | Errors | Searches | searches/s | p50 (ms) | p99 (ms) | CPU/search (ms) | Errors |\n")
-	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	p("| Round | Setup | Writes acknowledged | writes/s | ack p50 (ms) | ack p95 (ms) | ack p99 (ms) | Errors | Searches | searches/s | p50 (ms) | p99 (ms) | CPU/search (ms) | Errors |\n")
+	p("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range runs {
 		wr, s := r.writes, r.search
-		p("| %s | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %.0f | %.1f | %.1f | %s | %d |\n",
-			setupName(r), wr.n, wr.rate, ms(wr.p50), ms(wr.p95), ms(wr.p99), wr.errors,
+		p("| %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %.0f | %.1f | %.1f | %s | %d |\n",
+			r.round, setupName(r), wr.n, wr.rate, ms(wr.p50), ms(wr.p95), ms(wr.p99), wr.errors,
 			s.n+s.errors, s.rps, ms(s.p50), ms(s.p99), cpuMS(s), s.errors)
 	}
 	p("\n")
-	if c := clusterOf(runs); c != nil {
-		p("| Replication lag | Probes | Lags measured | lag p50 (ms) | lag p99 (ms) | lag max (ms) | probe ack p50 (ms) | probe ack p99 (ms) | Background writes/s | Errors |\n")
-		p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	p("| Round | Replication lag | Probes | Lags measured | lag p50 (ms) | lag p99 (ms) | lag max (ms) | probe ack p50 (ms) | probe ack p99 (ms) | Background writes/s | Errors |\n")
+	p("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, c := range runs {
+		if c.nodes == 1 {
+			continue
+		}
 		for _, l := range []struct {
 			name string
 			lag  clusterLag
@@ -52,18 +56,30 @@ func writeClusterReport(w io.Writer, cfg clusterConfig, wl clusterWorkload, runs
 			if l.lag.writers > 0 {
 				bg = fmt.Sprintf("%.1f", l.lag.bgRate)
 			}
-			p("| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |\n", l.name, l.lag.ack.n+l.lag.errors, l.lag.lag.n,
+			p("| %d | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |\n", c.round, l.name, l.lag.ack.n+l.lag.errors, l.lag.lag.n,
 				ms(l.lag.lag.p50), ms(l.lag.lag.p99), ms(l.lag.lag.max), ms(l.lag.ack.p50), ms(l.lag.ack.p99), bg, l.lag.errors+l.lag.bgErrors)
 		}
-		p("\n")
-		if s := singleOf(runs); s != nil {
-			p("- Cluster against the single node, same run: write throughput **%.2f×** (ack p50 %.2f×, p99 %.2f×), search throughput **%.2f×** (p99 %.2f×, CPU per search %.2f×)\n",
-				ratioF(c.writes.rate, s.writes.rate), ratio(c.writes.p50, s.writes.p50), ratio(c.writes.p99, s.writes.p99),
-				ratioF(c.search.rps, s.search.rps), ratio(c.search.p99, s.search.p99), ratio(c.search.cpuPerReq, s.search.cpuPerReq))
+	}
+	p("\n")
+	rs := roundRatios(runs)
+	for _, r := range rs {
+		p("- Round %d, cluster against the single node: write throughput %.2f× (ack p50 %.2f×, p99 %.2f×), search throughput %.2f× (p99 %.2f×, CPU per search %.2f×)\n",
+			r.round, r.writes, r.ackP50, r.ackP99, r.searches, r.searchP99, r.cpu)
+	}
+	if len(rs) > 0 {
+		med := func(f func(clusterRatios) float64) float64 {
+			xs := make([]float64, len(rs))
+			for i, r := range rs {
+				xs[i] = f(r)
+			}
+			return median(xs)
 		}
+		p("- **Median of the rounds' ratios**, cluster against the single node: write throughput **%.2f×** (ack p50 %.2f×, p99 %.2f×), search throughput **%.2f×** (p99 %.2f×, CPU per search %.2f×)\n",
+			med(func(r clusterRatios) float64 { return r.writes }), med(func(r clusterRatios) float64 { return r.ackP50 }), med(func(r clusterRatios) float64 { return r.ackP99 }),
+			med(func(r clusterRatios) float64 { return r.searches }), med(func(r clusterRatios) float64 { return r.searchP99 }), med(func(r clusterRatios) float64 { return r.cpu }))
 	}
 	for _, r := range runs {
-		p("- %s: ready with the first write acknowledged after %.1f s; %s more abstracts in batches in %.1f s; %d documents before the searches", setupName(r), r.ready.Seconds(), thousands(r.bulkDocs), r.bulk.Seconds(), r.docs)
+		p("- Round %d, %s: ready with the first write acknowledged after %.1f s; %s more abstracts in batches in %.1f s; %d documents before the searches", r.round, setupName(r), r.ready.Seconds(), thousands(r.bulkDocs), r.bulk.Seconds(), r.docs)
 		if r.applied != nil {
 			p("; applied sequence at the end %s", joinSeqs(r.applied))
 		}
@@ -86,22 +102,34 @@ func setupName(r clusterRun) string {
 	return fmt.Sprintf("**cluster, %d nodes**", r.nodes)
 }
 
-func clusterOf(runs []clusterRun) *clusterRun {
-	for i := range runs {
-		if runs[i].nodes > 1 {
-			return &runs[i]
-		}
-	}
-	return nil
+// clusterRatios are one round's figures of the cluster over the single
+// node's.
+type clusterRatios struct {
+	round                  int
+	writes, ackP50, ackP99 float64
+	searches, searchP99    float64
+	cpu                    float64 // CPU per search
 }
 
-func singleOf(runs []clusterRun) *clusterRun {
-	for i := range runs {
-		if runs[i].nodes == 1 {
-			return &runs[i]
+// roundRatios pairs the single node and the cluster of each round, in
+// round order; a round missing either is left out.
+func roundRatios(runs []clusterRun) []clusterRatios {
+	var out []clusterRatios
+	for _, s := range runs {
+		if s.nodes != 1 {
+			continue
+		}
+		for _, c := range runs {
+			if c.nodes > 1 && c.round == s.round {
+				out = append(out, clusterRatios{round: s.round,
+					writes: ratioF(c.writes.rate, s.writes.rate), ackP50: ratio(c.writes.p50, s.writes.p50), ackP99: ratio(c.writes.p99, s.writes.p99),
+					searches: ratioF(c.search.rps, s.search.rps), searchP99: ratio(c.search.p99, s.search.p99), cpu: ratio(c.search.cpuPerReq, s.search.cpuPerReq)})
+				break
+			}
 		}
 	}
-	return nil
+	slices.SortFunc(out, func(a, b clusterRatios) int { return a.round - b.round })
+	return out
 }
 
 // ratioF returns a / b, or 0 when b is not positive.
