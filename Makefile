@@ -6,7 +6,7 @@ DATA    ?= ./fundus-data
 ADDR    ?= 127.0.0.1:8080
 SHARED  ?= ../shared
 
-.PHONY: build run test check fmt vet staticcheck fuzz eval eval-ablate bench-ingest bench-search bench-load bench-abuse clean axe-core screenshots
+.PHONY: build run test check fmt vet staticcheck fuzz eval eval-ablate bench-ingest bench-search bench-load bench-abuse bench-cluster clean axe-core screenshots
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fundus ./cmd/fundus
@@ -91,6 +91,13 @@ bench-search: build
 BENCH_ABUSE_FLAGS ?=
 bench-abuse: build
 	$(GO) run ./cmd/fundus-bench abuse --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_ABUSE_FLAGS)
+
+## bench-cluster: three cluster nodes (child processes on loopback) against one node in the same run: write
+## throughput and ack latency (PUT of SciFact abstracts), replication lag, search throughput over the nodes
+## in 2 rounds of alternating order (BENCH_CLUSTER_FLAGS=--rounds 1 --writes 200 --probes 20 for a quick run)
+BENCH_CLUSTER_FLAGS ?=
+bench-cluster: build
+	$(GO) run ./cmd/fundus-bench cluster --fundus ./bin/fundus --scifact $(SHARED)/eval/scifact $(BENCH_CLUSTER_FLAGS)
 
 clean:
 	rm -rf bin

@@ -60,6 +60,11 @@ type JournalEntry struct {
 // ErrNoQuorum reports a write the cluster could not take (search.ErrNoQuorum).
 var ErrNoQuorum = search.ErrNoQuorum
 
+// ErrJournalGap reports a journal that no longer holds entries this node
+// has not applied yet (its retention dropped them): the store would have
+// a hole. The node has to bootstrap from a peer's backup.
+var ErrJournalGap = errors.New("the cluster journal no longer holds entries this node needs")
+
 // Cluster limits.
 const (
 	// entryBytes bounds the encoded writes of one journal entry; larger
@@ -186,6 +191,12 @@ func (c *clusterState) consume(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, ErrJournalGap) {
+			// Applying what follows would leave a hole: stop, and let
+			// writes through this node fail rather than skip entries.
+			c.kb.log.Error("stopped applying the cluster journal: this node's store is older than the journal's retention; restart it with --bootstrap-from a peer", "after", c.applied.Load(), "err", err)
+			return
+		}
 		c.kb.log.Warn("reading the cluster journal failed; retrying", "after", c.applied.Load(), "err", err)
 		select {
 		case <-ctx.Done():
@@ -218,17 +229,7 @@ func (c *clusterState) applyEntry(e JournalEntry) error {
 	if err != nil {
 		return fmt.Errorf("apply journal entry %d: %w", e.Seq, err)
 	}
-	out := make([]search.WriteResult, len(writes))
-	job := applyJob{before: before, seq: seq}
-	for i, r := range results {
-		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
-		if r.Err != nil {
-			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
-		}
-		if r.Entry != nil {
-			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
-		}
-	}
+	out, job := commitResults(writes, results, before, seq)
 	if err := kb.apply(job); err != nil {
 		kb.log.Error("apply journal entry to the index", "seq", e.Seq, "err", err)
 	}

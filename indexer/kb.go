@@ -698,6 +698,23 @@ type applyJob struct {
 	before, seq uint64
 }
 
+// commitResults turns a store commit's results into the writes'
+// outcomes and the job that brings the index up to date with them.
+func commitResults(writes []store.Write, results []store.Result, before, seq uint64) ([]search.WriteResult, applyJob) {
+	out := make([]search.WriteResult, len(writes))
+	job := applyJob{before: before, seq: seq}
+	for i, r := range results {
+		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
+		if r.Err != nil {
+			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
+		}
+		if r.Entry != nil {
+			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
+		}
+	}
+	return out, job
+}
+
 // commitStore commits writes to the store. When it returns without error,
 // the writes are durable (acknowledged); the returned job brings the index
 // up to date with them.
@@ -717,17 +734,7 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]search.W
 		return nil, applyJob{}, errors.New("knowledge base is closed")
 	}
 	results, before, seq, err := kb.store.CommitSeq(writes)
-	out := make([]search.WriteResult, len(writes))
-	job := applyJob{before: before, seq: seq}
-	for i, r := range results {
-		out[i] = search.WriteResult{ID: writes[i].ID, Status: r.Outcome}
-		if r.Err != nil {
-			out[i].Status, out[i].Error = search.Failed, r.Err.Error()
-		}
-		if r.Entry != nil {
-			job.changes = append(job.changes, search.Change{ID: writes[i].ID, Doc: writes[i].Doc, Hash: r.Hash})
-		}
-	}
+	out, job := commitResults(writes, results, before, seq)
 	if err != nil {
 		// Part of the writes may be committed: bring the index up to date
 		// with whatever the store holds, then report.

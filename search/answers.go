@@ -135,9 +135,12 @@ const (
 var kindPhrases = []struct{ phrase, kind string }{
 	{"wie viele", kindNumber}, {"wie viel", kindNumber}, {"wieviel", kindNumber}, {"wie hoch", kindNumber}, {"wie lang", kindNumber},
 	{"wie alt", kindNumber}, {"wie groß", kindNumber}, {"wie weit", kindNumber}, {"wie oft", kindNumber}, {"wie schwer", kindNumber},
+	{"wie lange", kindNumber}, {"wie viel prozent", kindNumber}, {"welcher prozentsatz", kindNumber}, {"welchen prozentsatz", kindNumber},
+	{"welcher anteil", kindNumber}, {"welchen anteil", kindNumber}, {"what percentage", kindNumber}, {"what percent", kindNumber},
+	{"what proportion", kindNumber}, {"what fraction", kindNumber}, {"what share", kindNumber},
 	{"how many", kindNumber}, {"how much", kindNumber}, {"how long", kindNumber}, {"how old", kindNumber}, {"how far", kindNumber},
 	{"how often", kindNumber}, {"how large", kindNumber}, {"how big", kindNumber}, {"how high", kindNumber},
-	{"wann", kindTime}, {"welchem jahr", kindTime}, {"welchen jahren", kindTime}, {"welchem jahrhundert", kindTime},
+	{"wann", kindTime}, {"welchem jahr", kindTime}, {"welchen jahren", kindTime}, {"welchem jahrhundert", kindTime}, {"welchem jahrzehnt", kindTime}, {"what decade", kindTime},
 	{"when", kindTime}, {"what year", kindTime}, {"which year", kindTime}, {"what century", kindTime},
 	{"wer", kindName}, {"wem", kindName}, {"wen", kindName}, {"wessen", kindName},
 	{"who", kindName}, {"whom", kindName}, {"whose", kindName},

@@ -74,6 +74,9 @@ func TestAnswerKind(t *testing.T) {
 		{"a German noun alone is no name", "Wer führte das Team an?", "Der Kapitän führte das Team an.", false},
 		{"a term asked, a naming word given", "Wie heißt diese Menge?", "Diese Menge wird Dreiermenge genannt.", true},
 		{"a term asked, no naming word", "Wie lautet der Begriff?", "Der Begriff ist alt.", false},
+		{"a share asked, a percentage given", "Welcher Prozentsatz der Flächen wird genutzt?", "Davon werden 91% genutzt.", true},
+		{"a duration asked (wie lange)", "Wie lange dauerte die Reise?", "Die Reise dauerte drei Wochen.", true},
+		{"a decade asked", "In what decade did it open?", "It opened in 1960.", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

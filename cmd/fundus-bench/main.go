@@ -1,7 +1,8 @@
 // Command fundus-bench benchmarks Fundus against plain Bleve measured in
 // the same run: ingest (make bench-ingest), search (make bench-search), a
-// mixed load (make bench-load), and abusive searches beside a normal client
-// (make bench-abuse).
+// mixed load (make bench-load), abusive searches beside a normal client
+// (make bench-abuse), and three cluster nodes against one node (make
+// bench-cluster).
 //
 // Usage:
 //
@@ -9,6 +10,7 @@
 //	fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
 //	fundus-bench load --fundus PATH [--duration 60s] [--clients 16]
 //	fundus-bench abuse --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
+//	fundus-bench cluster --fundus PATH [--scifact DIR] [--writes 1000] [--clients 8]
 //
 // For ingest, each round runs `fundus ingest --data TMP --json CORPUS` as a child
 // process (wall time and peak RSS), then two baselines: this program
@@ -28,7 +30,7 @@
 //
 // # Shared parts
 //
-// search, load and abuse run `fundus serve` as a child through one
+// search, load, abuse and cluster run `fundus serve` as a child through one
 // lifecycle (server.go: a free loopback port, ready when /readyz answers
 // 200, stopped with SIGTERM). Latencies are summarised in one way
 // (stats.go: nearest-rank percentiles). Every Markdown summary opens with

@@ -28,13 +28,16 @@ const usage = `usage: fundus-bench ingest --fundus PATH --corpus PATH [--rounds 
        fundus-bench search --fundus PATH --scifact DIR [--skip-100k]
        fundus-bench load   --fundus PATH [--duration 60s] [--clients 16] [--corpus PATH]
        fundus-bench abuse  --fundus PATH [--scifact DIR] [--duration 30s] [--abusers 40]
+       fundus-bench cluster --fundus PATH [--scifact DIR] [--writes 1000] [--clients 8]
 
 ingest: "fundus ingest" against plain Bleve scorch indexes of the same
 documents, with Fundus's mapping and with a plain application's. search: search latency and throughput over
 HTTP against plain in-process Bleve. load: a mixed search/write load with a
 check that no acknowledged write was lost. abuse: a normal client's search
 latency while another client fires the worst-case searches of issue 11, the
-server's peak memory, and whether it stays up. Each prints a Markdown
+server's peak memory, and whether it stays up. cluster: three cluster nodes
+on this machine against one node, in the same run: write throughput and
+acknowledgement latency, replication lag, search throughput. Each prints a Markdown
 summary.`
 
 // run is the whole program: it dispatches to a subcommand.
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		err = runLoad(ctx, args[1:], stdout, stderr)
 	case "abuse":
 		err = runAbuse(ctx, args[1:], stdout, stderr)
+	case "cluster":
+		err = runCluster(ctx, args[1:], stdout, stderr)
 	case "baseline-child": // hidden: re-executed by ingest
 		err = runBaselineChild(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

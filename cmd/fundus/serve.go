@@ -30,6 +30,7 @@ func serveCmd(e *env) *cobra.Command {
 	var retention time.Duration
 	limits := web.DefaultLimits()
 	var cf clusterFlags
+	var bf bootstrapFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]",
 		Short: "Serve the search API over HTTP",
@@ -40,6 +41,9 @@ func serveCmd(e *env) *cobra.Command {
 				return &usageError{fmt.Errorf("refusing to listen on %s without a token: set --token (or FUNDUS_API_TOKEN) for writes, or pass --read-only", addr)}
 			}
 			if err := checkTokens(token, readToken, readOnly); err != nil {
+				return err
+			}
+			if err := bf.check(cf.enabled()); err != nil {
 				return err
 			}
 			if metricsAddr != "" && metricsAddr == addr && !strings.HasSuffix(addr, ":0") {
@@ -85,6 +89,9 @@ func serveCmd(e *env) *cobra.Command {
 				}
 				defer j.Close()
 				kcfg.Journal, kcfg.Node = j, j.Name()
+				if err := bf.run(ctx, e, j, kcfg, token); err != nil {
+					return err
+				}
 			}
 			kb, err := indexer.Open(ctx, kcfg)
 			if err != nil {
@@ -210,6 +217,7 @@ func serveCmd(e *env) *cobra.Command {
 	}
 	dataFlag(e, cmd, &dir)
 	cf.add(e, cmd)
+	bf.add(e, cmd)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&loadDemo, "demo", false, "load the built-in demo corpus when the data directory is empty")
 	cmd.Flags().StringVar(&token, "token", e.getenv("FUNDUS_API_TOKEN"), "bearer token required for writes (env FUNDUS_API_TOKEN); without it, writes are accepted from loopback only")

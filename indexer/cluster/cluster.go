@@ -79,6 +79,12 @@ type Config struct {
 	// connection to the external NATS system (URL).
 	NATSCreds, NATSCA string
 	Logger            *slog.Logger
+
+	// MaxMsgs and MaxAge bound the stream's retention when it is
+	// created (0: unlimited, the default). A node whose store is older
+	// than the retention bootstraps from a peer's backup (Bootstrap).
+	MaxMsgs int64
+	MaxAge  time.Duration
 }
 
 // Node is a connection to the journal: it implements indexer.Journal.
@@ -231,6 +237,8 @@ func (n *Node) ensureStream(ctx context.Context) (jetstream.Stream, error) {
 		Replicas:   n.repl,
 		Duplicates: 10 * time.Minute,
 		MaxMsgSize: maxPayload,
+		MaxMsgs:    n.cfg.MaxMsgs,
+		MaxAge:     n.cfg.MaxAge,
 	})
 }
 
@@ -307,6 +315,11 @@ func (n *Node) Consume(ctx context.Context, after uint64, apply func(indexer.Jou
 		md, err := msg.Metadata()
 		if err != nil {
 			return fmt.Errorf("journal entry metadata: %w", err)
+		}
+		if md.Sequence.Stream > last+1 {
+			// The stream's retention dropped entries this node has
+			// not applied (the consumer starts at the first it holds).
+			return fmt.Errorf("%w: the next entry to apply is %d, the journal's next is %d", indexer.ErrJournalGap, last+1, md.Sequence.Stream)
 		}
 		e := indexer.JournalEntry{
 			Seq:     md.Sequence.Stream,

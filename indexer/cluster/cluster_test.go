@@ -106,6 +106,7 @@ type testNode struct {
 	peers             []string
 	j                 *cluster.Node
 	kb                *indexer.KB
+	restored          bool // the last open bootstrapped from a backup
 }
 
 // testCluster is n nodes on loopback whose routes all pass through
@@ -114,6 +115,10 @@ type testCluster struct {
 	t     testing.TB
 	nodes []*testNode
 	links [][]*proxy
+	// maxMsgs bounds the stream's retention (0: unlimited).
+	maxMsgs int64
+	// boot is how open bootstraps a node (see cluster.Node.Bootstrap).
+	boot cluster.BootstrapConfig
 	// tweak, when set, changes each node's journal configuration (TLS,
 	// credentials).
 	tweak func(*cluster.Config)
@@ -121,14 +126,19 @@ type testCluster struct {
 
 func startCluster(t testing.TB, n int) *testCluster {
 	t.Helper()
-	return startClusterWith(t, n, nil)
+	return startClusterOf(t, &testCluster{t: t}, n)
 }
 
 // startClusterWith starts n nodes whose configurations pass through
-// tweak (when not nil).
+// tweak.
 func startClusterWith(t testing.TB, n int, tweak func(*cluster.Config)) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t, tweak: tweak}
+	return startClusterOf(t, &testCluster{t: t, tweak: tweak}, n)
+}
+
+// startClusterOf starts n nodes of c, configured as c says.
+func startClusterOf(t testing.TB, c *testCluster, n int) *testCluster {
+	t.Helper()
 	for i := range n {
 		c.nodes = append(c.nodes, &testNode{name: fmt.Sprintf("n%d", i), dir: t.TempDir(), listen: freeAddr(t)})
 	}
@@ -169,7 +179,7 @@ func (c *testCluster) open(i int) error {
 		// Gossip would tell each node the others' real addresses, and
 		// routes to them would bypass the proxies; an address nothing
 		// listens on keeps every route on the configured proxies.
-		Advertise: "127.0.0.1:1", StoreDir: filepath.Join(nd.dir, "nats"), Logger: log}
+		Advertise: "127.0.0.1:1", StoreDir: filepath.Join(nd.dir, "nats"), Logger: log, MaxMsgs: c.maxMsgs}
 	if c.tweak != nil {
 		c.tweak(&cfg)
 	}
@@ -177,7 +187,12 @@ func (c *testCluster) open(i int) error {
 	if err != nil {
 		return fmt.Errorf("node %s: %w", nd.name, err)
 	}
-	kb, err := indexer.Open(context.Background(), indexer.Config{DataDir: nd.dir, Journal: j, Node: nd.name, Logger: log})
+	kcfg := indexer.Config{DataDir: nd.dir, Journal: j, Node: nd.name, Logger: log}
+	if nd.restored, err = j.Bootstrap(context.Background(), kcfg, c.boot); err != nil {
+		j.Close()
+		return fmt.Errorf("node %s: %w", nd.name, err)
+	}
+	kb, err := indexer.Open(context.Background(), kcfg)
 	if err != nil {
 		j.Close()
 		return fmt.Errorf("node %s: %w", nd.name, err)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"context"
 	"testing"
 	"time"
 )
@@ -59,5 +61,35 @@ func TestCommitApplied(t *testing.T) {
 	}
 	if got, _ := s.Applied(); got != 7 {
 		t.Errorf("after Commit: Applied = %d, want 7", got)
+	}
+}
+
+// TestBackupCarriesApplied checks that a backup holds the applied record
+// (a node that bootstraps from a peer's backup reads the journal from
+// there) and the sequence number.
+func TestBackupCarriesApplied(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	if _, _, _, err := s.CommitApplied([]Write{{ID: "a", Doc: doc("a", "A")}}, 41, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.CommitApplied(nil, 42, at); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := s.Backup(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	r := openTest(t, t.TempDir())
+	defer r.Close()
+	if err := r.Load(&b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := r.Applied(); err != nil || got != 42 {
+		t.Errorf("restored Applied = %d, %v; want 42", got, err)
+	}
+	if got, want := r.LastSeq(), s.LastSeq(); got != want {
+		t.Errorf("restored LastSeq = %d, want %d", got, want)
 	}
 }
