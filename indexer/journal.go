@@ -152,7 +152,8 @@ type clusterState struct {
 
 	applied  atomic.Uint64
 	pending  atomic.Uint64
-	behindAt atomic.Int64 // unix nanoseconds since when the node is behind; 0 when caught up
+	behindAt atomic.Int64           // unix nanoseconds since when the node is behind; 0 when caught up
+	stopped  atomic.Pointer[string] // why the consumer stopped for good (ErrJournalGap)
 }
 
 // startCluster starts the journal consumer. It waits until the index is
@@ -195,6 +196,8 @@ func (c *clusterState) consume(ctx context.Context) {
 			// Applying what follows would leave a hole: stop, and let
 			// writes through this node fail rather than skip entries.
 			c.kb.log.Error("stopped applying the cluster journal: this node's store is older than the journal's retention; restart it with --bootstrap-from a peer", "after", c.applied.Load(), "err", err)
+			why := err.Error() + "; restart this node with --bootstrap-from a peer"
+			c.stopped.Store(&why)
 			return
 		}
 		c.kb.log.Warn("reading the cluster journal failed; retrying", "after", c.applied.Load(), "err", err)
@@ -320,6 +323,9 @@ func (kb *KB) ClusterStatus() (st search.ClusterStatus, ok bool) {
 	st = search.ClusterStatus{Node: c.node, AppliedSeq: c.applied.Load(), LagEntries: c.pending.Load()}
 	if at := c.behindAt.Load(); at != 0 {
 		st.LagSeconds = time.Since(time.Unix(0, at)).Seconds()
+	}
+	if why := c.stopped.Load(); why != nil {
+		st.Stopped = *why
 	}
 	return st, true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,5 +141,40 @@ func TestClusterModeWrites(t *testing.T) {
 	}
 	if got := kb.store.LastSeq(); got != 5 {
 		t.Errorf("store sequence %d, want 5 (each entry's changes applied once)", got)
+	}
+}
+
+// gapJournal is a journal that no longer holds the entries a node needs.
+type gapJournal struct{ memJournal }
+
+func (j *gapJournal) Consume(ctx context.Context, after uint64, apply func(JournalEntry) error) error {
+	return fmt.Errorf("%w: the next entry to apply is %d, the journal's next is 20", ErrJournalGap, after+1)
+}
+
+// TestClusterReaderStopsAtGap checks that a node whose journal has moved
+// past its store stops reading and says so in its status (which /readyz
+// turns into 503 "stale") instead of skipping entries.
+func TestClusterReaderStopsAtGap(t *testing.T) {
+	kb, err := Open(context.Background(), Config{DataDir: t.TempDir(), Journal: &gapJournal{*newMemJournal()}, Node: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st, ok := kb.ClusterStatus()
+		if !ok {
+			t.Fatal("no cluster status on a cluster node")
+		}
+		if st.Stopped != "" {
+			if !strings.Contains(st.Stopped, "--bootstrap-from") || !strings.Contains(st.Stopped, "journal's next is 20") {
+				t.Errorf("stopped reason %q should give the gap and the way out", st.Stopped)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reader did not report that it stopped at the gap")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -22,4 +22,9 @@ type ClusterStatus struct {
 	// node has been behind (0 when it is caught up).
 	LagEntries uint64  `json:"lag_entries"`
 	LagSeconds float64 `json:"lag_seconds"`
+	// Stopped, when set, says why the node stopped applying the journal
+	// (its store is older than the journal's retention): it serves what
+	// it holds, refuses writes, and is not ready until restarted with a
+	// bootstrap.
+	Stopped string `json:"stopped,omitempty"`
 }

@@ -306,6 +306,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if st, ok := s.clusterStatus(); ok {
+		if st.Stopped != "" {
+			// A node that can no longer follow the journal falls further
+			// behind with every write: out of the load balancer's pool.
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "stale", "reason": st.Stopped, "cluster": st})
+			return nil
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "cluster": st})
 		return nil
 	}
