@@ -49,19 +49,27 @@ func startNode(t *testing.T, bin, data string, args ...string) (*exec.Cmd, strin
 		cmd.Wait()
 		t.Fatal("serve did not start")
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	if !waitReady(base, 30*time.Second) {
+		t.Fatal("serve never became ready")
+	}
+	return cmd, base
+}
+
+// waitReady polls base's /readyz until it answers 200 (true) or timeout
+// has passed (false).
+func waitReady(base string, timeout time.Duration) bool {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(20 * time.Millisecond) {
 		resp, err := http.Get(base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				break
+				return true
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("serve never became ready")
+			return false
 		}
 	}
-	return cmd, base
 }
 
 // appliedAndTotal returns a node's applied journal sequence and how many

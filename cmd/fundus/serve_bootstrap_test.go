@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -35,17 +34,8 @@ func TestServeBootstrapFlags(t *testing.T) {
 		ln.Close()
 		base, stderr := serveInProcess(t, map[string]string{"FUNDUS_BOOTSTRAP_FROM": "http://127.0.0.1:1", "FUNDUS_BOOTSTRAP_TOKEN": "x"},
 			"--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			resp, err := http.Get(base + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("serve never became ready: %s", stderr())
-			}
+		if !waitReady(base, 30*time.Second) {
+			t.Fatalf("serve never became ready: %s", stderr())
 		}
 		if strings.Contains(stderr(), "bootstrapped") {
 			t.Errorf("a node of a new cluster bootstrapped: %s", stderr())
