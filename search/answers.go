@@ -856,7 +856,10 @@ func passageWindow(text string, s sentence, in []termMatch) (int, int) {
 		_, size := utf8.DecodeLastRuneInString(text[s.start:a])
 		a -= size
 	}
-	a = wordStart(text, a, bestA)
+	if a > s.start {
+		// A sentence starts at a word; within it, start at the next one.
+		a = wordStart(text, a, bestA)
+	}
 	b, n := a, 0
 	for b < s.end && n < limit {
 		_, size := utf8.DecodeRuneInString(text[b:])

@@ -162,3 +162,43 @@ func TestHeadStart(t *testing.T) {
 		})
 	}
 }
+
+func TestCutPassage(t *testing.T) {
+	words := func(n int, w string) string { return strings.TrimSpace(strings.Repeat(w+" ", n)) }
+	// long is one sentence of over MaxPassage characters whose matched
+	// words stand at its start.
+	long := "Nichtrevolutionärer ziviler Ungehorsam ist " + words(60, "lange") + " vorbei."
+	cases := []struct {
+		name string
+		text string
+		// sentence is the index of the sentence to cut; terms are its
+		// matched words.
+		sentence int
+		terms    []string
+		// wantPrefix is how the passage starts.
+		wantPrefix string
+	}{
+		{"a long first sentence keeps its first word", long, 0, []string{"ziviler", "Ungehorsam"}, "Nichtrevolutionärer ziviler"},
+		{"a long later sentence keeps its first word", "Kurz davor. " + long, 1, []string{"ziviler", "Ungehorsam"}, "Nichtrevolutionärer ziviler"},
+		{"matches far in: cut before them, at a word", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, "…mehr mehr"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := sentences(tc.text)[tc.sentence]
+			var in []termMatch
+			for _, term := range tc.terms {
+				if i := strings.Index(tc.text[s.start:s.end], term); i >= 0 {
+					in = append(in, termMatch{term: term, start: s.start + i, end: s.start + i + len(term)})
+				}
+			}
+			slices.SortFunc(in, func(a, b termMatch) int { return a.start - b.start })
+			got, _ := cutPassage(tc.text, s, in)
+			if !strings.HasPrefix(got, tc.wantPrefix) {
+				t.Errorf("passage starts %q, want %q", got[:min(len(got), 40)], tc.wantPrefix)
+			}
+			if n := utf8.RuneCountInString(got); n > MaxPassage {
+				t.Errorf("passage has %d characters, more than %d", n, MaxPassage)
+			}
+		})
+	}
+}

@@ -142,7 +142,7 @@ func makeSnippet(text string, matches []span, prefer int) string {
 // unless it is at one already.
 func wordStart(text string, i, limit int) int {
 	prev, _ := utf8.DecodeLastRuneInString(text[:i])
-	if unicode.IsSpace(prev) {
+	if i == 0 || unicode.IsSpace(prev) {
 		return i
 	}
 	for j := i; j < limit; {
