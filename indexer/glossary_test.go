@@ -13,10 +13,7 @@ import (
 func TestGlossaryFileAndReload(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	kb, err := Open(ctx, Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := openKB(t, dir)
 	defer func() { kb.Close() }()
 	// A new data directory gets the default glossary as a file.
 	data, err := os.ReadFile(filepath.Join(dir, GlossaryFile))
@@ -85,9 +82,7 @@ func TestGlossaryFileAndReload(t *testing.T) {
 	}
 	// Reopening applies the file too.
 	kb.Close()
-	if kb, err = Open(ctx, Config{DataDir: dir}); err != nil {
-		t.Fatal(err)
-	}
+	kb = openKB(t, dir)
 	if find("Fachhochschule") != 1 {
 		t.Error("after reopening, the synonyms are gone")
 	}

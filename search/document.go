@@ -202,11 +202,17 @@ func (d *Document) Normalize() error {
 	if err := ValidateID(d.ID); err != nil {
 		return &InvalidError{Field: "id", Reason: err.Error()}
 	}
-	for _, s := range []*string{&d.ID, &d.Title, &d.Summary, &d.Body, &d.Source, &d.PolicyArea, &d.Challenge, &d.Approach, &d.Outcome} {
-		if !utf8.ValidString(*s) {
-			return &InvalidError{Field: fieldName(d, s), Reason: "not valid UTF-8"}
+	for _, f := range []struct {
+		name string
+		s    *string
+	}{
+		{"id", &d.ID}, {"title", &d.Title}, {"summary", &d.Summary}, {"body", &d.Body}, {"source", &d.Source},
+		{"policy_area", &d.PolicyArea}, {"challenge", &d.Challenge}, {"approach", &d.Approach}, {"outcome", &d.Outcome},
+	} {
+		if !utf8.ValidString(*f.s) {
+			return &InvalidError{Field: f.name, Reason: "not valid UTF-8"}
 		}
-		*s = strings.TrimSpace(strings.ReplaceAll(*s, "\x00", ""))
+		*f.s = strings.TrimSpace(strings.ReplaceAll(*f.s, "\x00", ""))
 	}
 	d.Type = NormalizeType(d.Type)
 	if d.Language != "" {
@@ -239,30 +245,6 @@ func (d *Document) Normalize() error {
 		return &InvalidError{Field: "body", Reason: "document has no title and no text"}
 	}
 	return nil
-}
-
-func fieldName(d *Document, p *string) string {
-	switch p {
-	case &d.ID:
-		return "id"
-	case &d.Title:
-		return "title"
-	case &d.Summary:
-		return "summary"
-	case &d.Body:
-		return "body"
-	case &d.Source:
-		return "source"
-	case &d.PolicyArea:
-		return "policy_area"
-	case &d.Challenge:
-		return "challenge"
-	case &d.Approach:
-		return "approach"
-	case &d.Outcome:
-		return "outcome"
-	}
-	return "text"
 }
 
 // MaxIDBytes is the longest id accepted, in bytes.

@@ -211,9 +211,7 @@ func TestRelevanceTiesOrderByID(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, h := range res.Hits {
-					got = append(got, h.ID)
-				}
+				got = append(got, resultIDs(res)...)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("pages = %v, want %v", got, want)
@@ -270,9 +268,7 @@ func TestOwnSortMatchesBleve(t *testing.T) {
 				if res.Total != bres.Total {
 					t.Fatalf("total %d, Bleve %d", res.Total, bres.Total)
 				}
-				for _, h := range res.Hits {
-					paged = append(paged, h.ID)
-				}
+				paged = append(paged, resultIDs(res)...)
 				if len(res.Hits) < 7 {
 					break
 				}
@@ -300,9 +296,7 @@ func cursorIDs(t *testing.T, ix *Index, r Request) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
+		ids = append(ids, resultIDs(res)...)
 		if res.NextCursor == "" {
 			return ids
 		}

@@ -144,15 +144,11 @@ func NewMapping() *mapping.IndexMappingImpl {
 	dm := bleve.NewDocumentStaticMapping()
 	for _, l := range textLangs {
 		for _, f := range textFields {
-			fm := bleve.NewTextFieldMapping()
+			fm := textField(f != "title", f != "summary")
 			fm.Analyzer = l.analyzer
 			if f != "summary" {
 				fm.SynonymSource = synonymSource(l.suffix)
 			}
-			fm.Store = f != "title"
-			fm.Index = f != "summary"
-			fm.IncludeTermVectors = fm.Index
-			fm.IncludeInAll = false
 			fm.DocValues = false
 			dm.AddFieldMappingsAt(f+"_"+l.suffix, fm)
 		}
@@ -196,15 +192,19 @@ func keywordField(store, docValues, skipFreqNorm bool) *mapping.FieldMapping {
 	return fm
 }
 
-// storedOnly is a text field that is stored and not indexed.
-func storedOnly() *mapping.FieldMapping {
+// textField is a text field outside _all, stored or not, indexed or not,
+// with term vectors where it is indexed (for phrases and highlighting).
+func textField(store, index bool) *mapping.FieldMapping {
 	fm := bleve.NewTextFieldMapping()
-	fm.Index = false
-	fm.Store = true
+	fm.Store = store
+	fm.Index = index
+	fm.IncludeTermVectors = index
 	fm.IncludeInAll = false
-	fm.IncludeTermVectors = false
 	return fm
 }
+
+// storedOnly is a text field that is stored and not indexed.
+func storedOnly() *mapping.FieldMapping { return textField(true, false) }
 
 // MappingVersion identifies the mapping and analysis this binary indexes
 // with. An index recorded with another version is rebuilt.

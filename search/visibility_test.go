@@ -30,10 +30,7 @@ func TestMembersOnlyStaysHidden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, h := range res.Hits {
-			out = append(out, h.ID)
-		}
+		out := resultIDs(res)
 		slices.Sort(out)
 		if f := res.Facets[FacetType]; !r.NoFacets && (len(f) != 1 || uint64(f[0].Count) != res.Total) {
 			t.Errorf("%+v: type facet %+v, total %d", r, f, res.Total)

@@ -43,15 +43,14 @@ type abuseConfig struct {
 
 // runAbuse implements `fundus-bench abuse`.
 func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("abuse", stderr)
-	fundus := fundusFlag(fs)
-	scifact := sciFactFlag(fs)
+	fs := newBenchFlags("abuse", stderr)
+	scifact := fs.sciFact()
 	idle := fs.Duration("idle", 15*time.Second, "how long the normal client searches alone first")
 	duration := fs.Duration("duration", 30*time.Second, "how long each abusive phase lasts")
-	abusers := fs.Int("abusers", 40, "concurrent abusive searches per wave")
+	abusers := fs.intBetween("abusers", 40, 1, abuseMaxAbusers, "concurrent abusive searches per wave")
 	interval := fs.Duration("interval", 2*time.Second, "time between the starts of two waves (the default search rate, 20/s, refills a burst of 40 in 2 s)")
 	normalRate := fs.Float64("normal-rate", 5, "searches per second of the normal client (a person or a small tool, within the default rate limit of 20/s)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	switch {
@@ -59,17 +58,15 @@ func runAbuse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("abuse: --normal-rate must be above 0 and at most 20 (the default search rate limit)")
 	case *idle <= 0 || *idle > abuseMaxDuration || *duration <= 0 || *duration > abuseMaxDuration:
 		return usagef("abuse: --idle and --duration must be above 0 and at most %s", abuseMaxDuration)
-	case *abusers < 1 || *abusers > abuseMaxAbusers:
-		return usagef("abuse: --abusers must be between 1 and %d", abuseMaxAbusers)
 	case *interval <= 0:
 		return usagef("abuse: --interval must be above 0")
 	}
-	bin, err := fundusBinary("abuse", *fundus)
+	bin, err := fs.binary()
 	if err != nil {
 		return err
 	}
 	cfg := abuseConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact),
-		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: append([]string{"abuse"}, args...)}
+		idle: *idle, duration: *duration, abusers: *abusers, interval: *interval, normalRate: *normalRate, args: fs.commandLine(args)}
 	if cfg.corpus, err = corpusPath(cfg.corpus); err != nil {
 		return fmt.Errorf("abuse: %w (the benchmark needs SciFact)", err)
 	}

@@ -129,3 +129,36 @@ func TestFundusBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchFlagBounds checks the bounds benchFlags.parse enforces: the
+// first flag out of bounds is named, in the words of its bound, before
+// --fundus is looked at.
+func TestBenchFlagBounds(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // the error; "" for none
+	}{
+		{"in bounds", []string{"--nodes", "2", "--writes", "1"}, ""},
+		{"below", []string{"--nodes", "1"}, "cluster: --nodes must be between 2 and 5"},
+		{"above", []string{"--nodes", "6"}, "cluster: --nodes must be between 2 and 5"},
+		{"at least", []string{"--writes", "0"}, "cluster: --writes must be at least 1"},
+		{"the first defined", []string{"--rounds", "0", "--nodes", "9"}, "cluster: --nodes must be between 2 and 5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := newBenchFlags("cluster", io.Discard)
+			fs.intBetween("nodes", 3, 2, 5, "")
+			fs.intAtLeast("writes", 1000, 1, "")
+			fs.intBetween("rounds", 2, 1, 10, "")
+			err := fs.parse(tt.args)
+			var ue *usageError
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("parse(%q) = %v, want no error", tt.args, err)
+			case tt.want != "" && (!errors.As(err, &ue) || err.Error() != tt.want):
+				t.Errorf("parse(%q) = %v, want the usage error %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -45,39 +44,24 @@ type clusterConfig struct {
 
 // runCluster implements `fundus-bench cluster`.
 func runCluster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("cluster", stderr)
-	fundus := fundusFlag(fs)
-	sci := sciFactFlag(fs)
-	nodes := fs.Int("nodes", 3, "nodes of the cluster (the baseline is always one node without cluster flags)")
-	writes := fs.Int("writes", 1000, "SciFact abstracts written one per request (PUT /api/documents/{id}) in the write phase; the rest of the corpus follows in batches before the searches")
-	clients := fs.Int("clients", 8, "concurrent clients of the write and search phases")
-	probes := fs.Int("probes", 100, "replication-lag probes, with the cluster idle and again under write load")
-	passes := fs.Int("passes", 2, "measured passes over the SciFact test claims (after one warm-up pass)")
-	rounds := fs.Int("rounds", 2, "rounds, each running the single node and the cluster one after the other, in alternating order")
+	fs := newBenchFlags("cluster", stderr)
+	sci := fs.sciFact()
+	nodes := fs.intBetween("nodes", 3, 2, 5, "nodes of the cluster (the baseline is always one node without cluster flags)")
+	writes := fs.intAtLeast("writes", 1000, 1, "SciFact abstracts written one per request (PUT /api/documents/{id}) in the write phase; the rest of the corpus follows in batches before the searches")
+	clients := fs.intBetween("clients", 8, 1, clusterMaxClients, "concurrent clients of the write and search phases")
+	probes := fs.intBetween("probes", 100, 1, clusterMaxProbes, "replication-lag probes, with the cluster idle and again under write load")
+	passes := fs.intBetween("passes", 2, 1, clusterMaxPasses, "measured passes over the SciFact test claims (after one warm-up pass)")
+	rounds := fs.intBetween("rounds", 2, 1, clusterMaxRounds, "rounds, each running the single node and the cluster one after the other, in alternating order")
 	keep := fs.Bool("keep", false, "keep the data directories and server logs (printed at the end)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	switch {
-	case *nodes < 2 || *nodes > 5:
-		return usagef("cluster: --nodes must be between 2 and 5")
-	case *writes < 1:
-		return usagef("cluster: --writes must be at least 1")
-	case *clients < 1 || *clients > clusterMaxClients:
-		return usagef("cluster: --clients must be between 1 and %d", clusterMaxClients)
-	case *probes < 1 || *probes > clusterMaxProbes:
-		return usagef("cluster: --probes must be between 1 and %d", clusterMaxProbes)
-	case *passes < 1 || *passes > clusterMaxPasses:
-		return usagef("cluster: --passes must be between 1 and %d", clusterMaxPasses)
-	case *rounds < 1 || *rounds > clusterMaxRounds:
-		return usagef("cluster: --rounds must be between 1 and %d", clusterMaxRounds)
-	}
-	bin, err := fundusBinary("cluster", *fundus)
+	bin, err := fs.binary()
 	if err != nil {
 		return err
 	}
 	cfg := clusterConfig{fundus: bin, sci: sciFactIn(*sci), nodes: *nodes, writes: *writes, clients: *clients,
-		probes: *probes, passes: *passes, rounds: *rounds, keep: *keep, args: append([]string{"cluster"}, args...)}
+		probes: *probes, passes: *passes, rounds: *rounds, keep: *keep, args: fs.commandLine(args)}
 	return benchCluster(ctx, cfg, stdout, stderr)
 }
 
@@ -228,15 +212,11 @@ func benchCluster(ctx context.Context, cfg clusterConfig, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	root, err := os.MkdirTemp("", "fundus-bench-cluster-")
+	root, done, err := tempRoot("cluster", cfg.keep, "the data directories and server logs", stderr)
 	if err != nil {
-		return fmt.Errorf("create temp dir: %w", err)
+		return err
 	}
-	if cfg.keep {
-		defer fmt.Fprintf(stderr, "cluster: kept the data directories and server logs in %s\n", root)
-	} else {
-		defer os.RemoveAll(root)
-	}
+	defer done()
 	w := clusterWorkload{docs: docs, claims: claims, dropped: dropped}
 	var runs []clusterRun
 	for round := 1; round <= cfg.rounds; round++ {

@@ -26,18 +26,17 @@ type ingestConfig struct {
 
 // runIngest implements `fundus-bench ingest`.
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("ingest", stderr)
-	fundus := fundusFlag(fs)
+	fs := newBenchFlags("ingest", stderr)
 	corpus := fs.String("corpus", "", "corpus file to ingest, e.g. a BEIR corpus.jsonl (required)")
 	rounds := fs.Int("rounds", 3, "number of alternating fundus/baseline rounds; medians are reported")
 	batch := fs.Int("batch", 500, "documents per Bleve batch in the baseline")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *rounds < 1 || *batch < 1 {
 		return usagef("ingest: --rounds and --batch must be 1 or more")
 	}
-	bin, err := fundusBinary("ingest", *fundus)
+	bin, err := fs.binary()
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	cfg := ingestConfig{fundus: bin, corpus: abs, rounds: *rounds, batch: *batch, args: append([]string{"ingest"}, args...)}
+	cfg := ingestConfig{fundus: bin, corpus: abs, rounds: *rounds, batch: *batch, args: fs.commandLine(args)}
 	return benchIngest(ctx, cfg, stdout, stderr)
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -46,39 +45,34 @@ type loadConfig struct {
 
 // runLoad implements `fundus-bench load`.
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("load", stderr)
-	fundus := fundusFlag(fs)
+	fs := newBenchFlags("load", stderr)
 	corpus := fs.String("corpus", "../shared/eval/scifact/corpus.jsonl", "corpus to ingest before the load; when it is absent, the built-in demo corpus (serve --demo) is used")
 	queries := fs.String("queries", "", "queries.jsonl whose test claims are searched (default: next to the corpus)")
 	qrels := fs.String("qrels", "", "qrels file naming the test queries (default: qrels/test.tsv next to the corpus)")
 	duration := fs.Duration("duration", 60*time.Second, "how long the load runs")
-	clients := fs.Int("clients", 16, "concurrent clients")
+	clients := fs.intBetween("clients", 16, 1, loadMaxClients, "concurrent clients")
 	writeShare := fs.Float64("write-share", 0.10, "share of requests that are document writes")
-	maxRequests := fs.Int("max-requests", 1_000_000, "stop the load after this many requests even before --duration")
+	maxRequests := fs.intBetween("max-requests", 1_000_000, 1, loadMaxRequests, "stop the load after this many requests even before --duration")
 	sample := fs.Int("search-sample", 500, "acknowledged writes checked by a search for their unique word (all are checked by GET)")
 	seed := fs.Uint64("seed", 1, "seed of the request mix")
 	keep := fs.Bool("keep", false, "keep the data directory and the server log (printed at the end)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	switch {
 	case *duration <= 0 || *duration > loadMaxDuration:
 		return usagef("load: --duration must be above 0 and at most %s", loadMaxDuration)
-	case *clients < 1 || *clients > loadMaxClients:
-		return usagef("load: --clients must be between 1 and %d", loadMaxClients)
 	case *writeShare < 0 || *writeShare > 1:
 		return usagef("load: --write-share must be between 0 and 1")
-	case *maxRequests < 1 || *maxRequests > loadMaxRequests:
-		return usagef("load: --max-requests must be between 1 and %d", loadMaxRequests)
 	case *sample < 0:
 		return usagef("load: --search-sample must not be negative")
 	}
-	bin, err := fundusBinary("load", *fundus)
+	bin, err := fs.binary()
 	if err != nil {
 		return err
 	}
 	cfg := loadConfig{fundus: bin, duration: *duration, clients: *clients, writeShare: *writeShare,
-		maxRequests: *maxRequests, searchSample: *sample, seed: *seed, keep: *keep, args: append([]string{"load"}, args...)}
+		maxRequests: *maxRequests, searchSample: *sample, seed: *seed, keep: *keep, args: fs.commandLine(args)}
 	if abs, err := corpusPath(*corpus); err == nil {
 		cfg.corpus = abs
 		next := sciFactIn(filepath.Dir(abs))
@@ -97,15 +91,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // lost.
 func benchLoad(ctx context.Context, cfg loadConfig, stdout, stderr io.Writer) error {
 	rep := loadReport{cfg: cfg, stored: -1, indexed: -1, machine: startMachine()}
-	root, err := os.MkdirTemp("", "fundus-bench-load-")
+	root, done, err := tempRoot("load", cfg.keep, "the data directory and server log", stderr)
 	if err != nil {
-		return fmt.Errorf("create temp dir: %w", err)
+		return err
 	}
-	if cfg.keep {
-		defer fmt.Fprintf(stderr, "load: kept the data directory and server log in %s\n", root)
-	} else {
-		defer os.RemoveAll(root)
-	}
+	defer done()
 	dir := filepath.Join(root, "data")
 
 	var recs []parse.Record

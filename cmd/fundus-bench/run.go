@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 )
@@ -94,15 +95,76 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// fundusFlag defines --fundus, the fundus binary a subcommand runs; see
-// fundusBinary.
-func fundusFlag(fs *flag.FlagSet) *string {
-	return fs.String("fundus", "", "path of the fundus binary (required)")
+// benchFlags is the flag set of a benchmark subcommand that runs fundus:
+// it defines --fundus, and checks the bounds of the integer flags defined
+// with intBetween and intAtLeast when it parses.
+type benchFlags struct {
+	*flag.FlagSet
+	fundus *string
+	bounds []func() error // in the order the flags were defined
 }
 
-// sciFactFlag defines --scifact, the SciFact folder; see sciFactIn.
-func sciFactFlag(fs *flag.FlagSet) *string {
-	return fs.String("scifact", "../shared/eval/scifact", "SciFact folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+// newBenchFlags returns the flag set of subcommand name, with --fundus
+// defined; see newFlagSet.
+func newBenchFlags(name string, stderr io.Writer) *benchFlags {
+	fs := newFlagSet(name, stderr)
+	return &benchFlags{FlagSet: fs, fundus: fs.String("fundus", "", "path of the fundus binary (required)")}
+}
+
+// intBetween defines an integer flag that parse requires to be between lo
+// and hi.
+func (b *benchFlags) intBetween(name string, value, lo, hi int, usage string) *int {
+	p := b.Int(name, value, usage)
+	b.bounds = append(b.bounds, func() error {
+		if *p < lo || *p > hi {
+			return usagef("%s: --%s must be between %d and %d", b.Name(), name, lo, hi)
+		}
+		return nil
+	})
+	return p
+}
+
+// intAtLeast defines an integer flag that parse requires to be lo or more.
+func (b *benchFlags) intAtLeast(name string, value, lo int, usage string) *int {
+	p := b.Int(name, value, usage)
+	b.bounds = append(b.bounds, func() error {
+		if *p < lo {
+			return usagef("%s: --%s must be at least %d", b.Name(), name, lo)
+		}
+		return nil
+	})
+	return p
+}
+
+// parse parses args (see parseFlags) and checks the bounds of the flags,
+// reporting the first flag defined that is out of bounds.
+func (b *benchFlags) parse(args []string) error {
+	if err := parseFlags(b.FlagSet, args); err != nil {
+		return err
+	}
+	for _, check := range b.bounds {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// binary returns the absolute path of the fundus binary --fundus names;
+// see fundusBinary.
+func (b *benchFlags) binary() (string, error) {
+	return fundusBinary(b.Name(), *b.fundus)
+}
+
+// commandLine is the command line of the subcommand, for the report: its
+// name and args.
+func (b *benchFlags) commandLine(args []string) []string {
+	return append([]string{b.Name()}, args...)
+}
+
+// sciFact defines --scifact, the SciFact folder; see sciFactIn.
+func (b *benchFlags) sciFact() *string {
+	return b.String("scifact", "../shared/eval/scifact", "SciFact folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
 }
 
 // usagef returns a command-line mistake (exit code 2).
@@ -141,4 +203,18 @@ func sciFactIn(dir string) sciFactFiles {
 		queries: filepath.Join(dir, "queries.jsonl"),
 		qrels:   filepath.Join(dir, "qrels", "test.tsv"),
 	}
+}
+
+// tempRoot creates the temporary directory of a run of subcommand cmd.
+// done removes it; with keep, it leaves it and says on stderr that it
+// kept what (e.g. "the data directory and server log") there.
+func tempRoot(cmd string, keep bool, what string, stderr io.Writer) (root string, done func(), err error) {
+	root, err = os.MkdirTemp("", "fundus-bench-"+cmd+"-")
+	if err != nil {
+		return "", nil, fmt.Errorf("create temp dir: %w", err)
+	}
+	if keep {
+		return root, func() { fmt.Fprintf(stderr, "%s: kept %s in %s\n", cmd, what, root) }, nil
+	}
+	return root, func() { os.RemoveAll(root) }, nil
 }

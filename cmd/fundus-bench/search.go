@@ -43,9 +43,8 @@ type searchConfig struct {
 
 // runSearch implements `fundus-bench search`.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("search", stderr)
-	fundus := fundusFlag(fs)
-	scifact := sciFactFlag(fs)
+	fs := newBenchFlags("search", stderr)
+	scifact := fs.sciFact()
 	docs := fs.Int("docs", 100000, "documents in the synthetic corpus made from SciFact text")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus and the suggest prefixes")
 	clients := fs.Int("clients", 8, "concurrent clients in the throughput runs")
@@ -55,18 +54,18 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	work := fs.String("work", "", "keep the corpora, data directories and plain indexes here and reuse them in later runs (default: a temporary directory, removed)")
 	inProcess := fs.Bool("in-process", false, "also measure Fundus's search in-process (indexer.KB.Search, no HTTP) after the server has stopped")
 	profile := fs.String("profile", "", "write CPU profiles of extra in-process passes (plain Bleve, and Fundus: implies --in-process) to this directory")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *docs < 1 || *clients < 1 || *passes < 1 || *passesBig < 1 {
 		return usagef("search: --docs, --clients, --passes and --passes-100k must be 1 or more")
 	}
-	bin, err := fundusBinary("search", *fundus)
+	bin, err := fs.binary()
 	if err != nil {
 		return err
 	}
 	cfg := searchConfig{fundus: bin, sciFactFiles: sciFactIn(*scifact), docs: *docs, seed: *seed, clients: *clients, passes: *passes, passesBig: *passesBig,
-		skipBig: *skipBig, inProcess: *inProcess || *profile != "", args: append([]string{"search"}, args...)}
+		skipBig: *skipBig, inProcess: *inProcess || *profile != "", args: fs.commandLine(args)}
 	for _, p := range []*string{&cfg.corpus, &cfg.queries, &cfg.qrels} {
 		if *p, err = corpusPath(*p); err != nil {
 			return err

@@ -459,15 +459,7 @@ func newOr(ns []Node) Node {
 	if len(ns) == 1 {
 		return ns[0]
 	}
-	o := &Or{}
-	for _, n := range ns {
-		if c, ok := n.(*Or); ok {
-			o.Children = append(o.Children, c.Children...)
-		} else {
-			o.Children = append(o.Children, n)
-		}
-	}
-	return o
+	return &Or{Children: flatten(ns, func(o *Or) []Node { return o.Children })}
 }
 
 // newAnd is newOr for And.
@@ -475,15 +467,20 @@ func newAnd(ns []Node) Node {
 	if len(ns) == 1 {
 		return ns[0]
 	}
-	a := &And{}
+	return &And{Children: flatten(ns, func(a *And) []Node { return a.Children })}
+}
+
+// flatten returns ns with each node of type T replaced by its children.
+func flatten[T Node](ns []Node, children func(T) []Node) []Node {
+	var out []Node
 	for _, n := range ns {
-		if c, ok := n.(*And); ok {
-			a.Children = append(a.Children, c.Children...)
+		if c, ok := n.(T); ok {
+			out = append(out, children(c)...)
 		} else {
-			a.Children = append(a.Children, n)
+			out = append(out, n)
 		}
 	}
-	return a
+	return out
 }
 
 // negate returns NOT n; NOT NOT n is n.

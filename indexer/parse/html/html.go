@@ -61,7 +61,7 @@ import (
 
 // Failures of the HTML parser. They reach callers wrapped in an *record.Error.
 var (
-	errEmpty   = errors.New("empty file")
+	errEmpty   = record.ErrEmpty
 	errNotHTML = errors.New("not an HTML file")
 	errNoText  = errors.New("no title and no text")
 )
@@ -116,7 +116,7 @@ func Parse(ctx context.Context, path string, data []byte) ([]record.Record, []er
 
 // checkPage rejects inputs that are empty or plainly not HTML.
 func checkPage(data []byte) error {
-	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
+	if len(bytes.TrimSpace(record.TrimBOM(data))) == 0 {
 		return errEmpty
 	}
 	head := data

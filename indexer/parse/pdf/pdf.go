@@ -37,7 +37,7 @@ import (
 
 // Failures of the PDF parser. They reach callers wrapped in an *record.Error.
 var (
-	errEmpty     = errors.New("empty file")
+	errEmpty     = record.ErrEmpty
 	errNotPDF    = errors.New("not a PDF file: no %PDF header")
 	errEncrypted = errors.New("encrypted PDFs are not supported")
 	errNoText    = record.ErrNoText
