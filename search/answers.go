@@ -107,6 +107,10 @@ type AnswerWeights struct {
 	// Netzwerk in „ABC-DuMont“ umbenannt …"), else the end of the previous
 	// one; cut at a word, with "…".
 	Partial bool `json:"partial"`
+	// Focus rewards a passage that holds the noun a "welche"/"which"
+	// question asks about (the word after it, past "Art von", "kind
+	// of" …), in any of its forms.
+	Focus float64 `json:"focus"`
 }
 
 // questionWords are words that say a question is asked but not about
@@ -292,7 +296,16 @@ func (ix *Index) Answers(ctx context.Context, r Request, n int) (*AnswerResult, 
 		query = res.ReadAs
 	}
 	terms := ix.answerTerms(query)
-	ask := askedFor{kind: questionKind(query), words: map[string]bool{}}
+	ask := askedFor{kind: questionKind(query), words: map[string]bool{}, focus: map[string]string{}}
+	if fw := focusWord(query); fw != "" && w.Focus != 0 {
+		for _, l := range textLangs {
+			if an := ix.b.Mapping().AnalyzerNamed(l.analyzer); an != nil {
+				if toks := an.Analyze([]byte(fw)); len(toks) == 1 {
+					ask.focus[l.suffix] = string(toks[0].Term)
+				}
+			}
+		}
+	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(query), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		ask.words[w] = true
 	}
@@ -430,6 +443,33 @@ type scoredPassage struct {
 type askedFor struct {
 	kind  string
 	words map[string]bool
+	// focus is the analysed noun a "welche"/"which" question asks about,
+	// per language suffix.
+	focus map[string]string
+}
+
+// focusWord is the word after a "welche"/"which"/"what" of q (after
+// "Art von", "kind of" …), "" when there is none.
+func focusWord(q string) string {
+	ws := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+	for i, w := range ws {
+		switch w {
+		case "welche", "welcher", "welches", "welchen", "welchem", "which", "what":
+		default:
+			continue
+		}
+		for j := i + 1; j < len(ws); j++ {
+			switch ws[j] {
+			case "art", "arten", "sorte", "form", "kind", "type", "sort", "von", "of", "der", "die", "das", "des", "the", "a", "an":
+				continue
+			}
+			if questionWords[ws[j]] {
+				return ""
+			}
+			return ws[j]
+		}
+	}
+	return ""
 }
 
 // bestPassage scores every window of sentences of p and returns the
@@ -469,6 +509,11 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 				continue
 			}
 			score := sentenceScore(win, in, qt, total, w)
+			if f := ask.focus[p.lang]; f != "" && slices.ContainsFunc(in, func(m termMatch) bool { return m.term == f || sameWord(m.term, f) }) {
+				// The sentence names what the question asks for
+				// ("Welche Hymne …": a sentence with "Hymne").
+				score += w.Focus
+			}
 			if ask.kind != kindAny && w.Kind != 0 {
 				// What the passage shown will hold: the window with its
 				// context (Fill), where the answer often stands.

@@ -202,3 +202,16 @@ func TestCutPassage(t *testing.T) {
 		})
 	}
 }
+
+func TestFocusWord(t *testing.T) {
+	tabletest.Map(t, "focusWord", focusWord, map[string]string{
+		"Welche Hymne schrieb Luther nach dem Martyrium?": "hymne",
+		"Welche Art von Schule wurde daneben anerkannt?":  "schule",
+		"Which hymn did Luther write?":                    "hymn",
+		"What kind of forest is the Amazon rainforest?":   "forest",
+		"Welcher der Spieler hatte die meisten Sacks?":    "spieler",
+		"Wie verankert man Offenheit strategisch?":        "",
+		"What is the name of the theorem?":                "",
+		"Was haben wir über Fehlerkultur gelernt?":        "",
+	})
+}

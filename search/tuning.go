@@ -89,7 +89,7 @@ func DefaultTuning() Tuning {
 		SynonymBoost:     0.5,
 		FuzzyBoost:       0.5,
 		Answers: AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true,
-			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3},
+			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3, Focus: 0.1},
 	}
 }
 
@@ -124,7 +124,7 @@ func (t Tuning) validate() error {
 		v    float64
 	}{{"compound_boost", t.CompoundBoost}, {"parts_boost", t.PartsBoost}, {"synonym_boost", t.SynonymBoost}, {"fuzzy_boost", t.FuzzyBoost}, {"foreign_weight", t.ForeignWeight}, {"variant_boost", t.VariantBoost},
 		{"answers.expanded", t.Answers.Expanded}, {"answers.proximity", t.Answers.Proximity}, {"answers.document", t.Answers.Document},
-		{"answers.length", t.Answers.Length}, {"answers.variant", t.Answers.Variant}, {"answers.kind", t.Answers.Kind}, {"answers.about", t.Answers.About}} {
+		{"answers.length", t.Answers.Length}, {"answers.variant", t.Answers.Variant}, {"answers.kind", t.Answers.Kind}, {"answers.about", t.Answers.About}, {"answers.focus", t.Answers.Focus}} {
 		if w.v < 0 || w.v > 10 {
 			return fmt.Errorf("%s = %v, want 0 to 10", w.name, w.v)
 		}
