@@ -90,14 +90,16 @@ func mustServer(t testing.TB, cfg web.Config, kb web.KnowledgeBase, w web.Writer
 func atExample(t testing.TB, cfg web.Config) web.Config {
 	t.Helper()
 	if cfg.PublicURLs == nil && cfg.ListenAddr == "" {
-		cfg.PublicURLs = []*url.URL{mustPublicURL(t, "http://example.com")}
+		cfg.PublicURLs = []*url.URL{mustURL(t, web.ParsePublicURL, "http://example.com")}
 	}
 	return cfg
 }
 
-func mustPublicURL(t testing.TB, raw string) *url.URL {
+// mustURL is parse(raw) for a test, which it fails on an error; parse is
+// url.Parse or web.ParsePublicURL.
+func mustURL(t testing.TB, parse func(string) (*url.URL, error), raw string) *url.URL {
 	t.Helper()
-	u, err := web.ParsePublicURL(raw)
+	u, err := parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
