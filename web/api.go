@@ -200,11 +200,19 @@ func pathVar(r *http.Request, name string) (string, error) {
 	return v, nil
 }
 
-func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
+// byID adapts a handler of one document to the router: it passes the
+// document id from the path, which it reads for all of them.
+func byID(h func(w http.ResponseWriter, r *http.Request, id string) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathVar(r, "id")
+		if err != nil {
+			return err
+		}
+		return h(w, r, id)
 	}
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request, id string) error {
 	d, err := s.kb.Document(r.Context(), id)
 	if err != nil {
 		return err
@@ -213,11 +221,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiRelated(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiRelated(w http.ResponseWriter, r *http.Request, id string) error {
 	n, err := intParam(r.URL.Query(), "size", 8, 1, 20)
 	if err != nil {
 		return err
