@@ -121,10 +121,22 @@ func newSearchResponse(req search.Request, res *search.Result) searchResponse {
 	}
 }
 
-type apiHit struct {
-	search.Hit
-	URL string `json:"url"`
-}
+// The entries of the API's lists are the knowledge base's items, each
+// with the URL a client follows for it.
+type (
+	apiHit struct {
+		search.Hit
+		URL string `json:"url"`
+	}
+	apiTopic struct {
+		search.TopicCount
+		URL string `json:"url"`
+	}
+	apiSuggestion struct {
+		search.Suggestion
+		URL string `json:"url"`
+	}
+)
 
 // DocumentPath is the path of a document's page. An id's "/" stay as they
 // are, for readable links, unless the id has an empty, "." or ".." segment
@@ -143,9 +155,15 @@ func DocumentPath(id string) string {
 }
 
 func apiHits(hits []search.Hit) []apiHit {
-	out := make([]apiHit, len(hits))
-	for i, h := range hits {
-		out[i] = apiHit{Hit: h, URL: DocumentPath(h.ID)}
+	return linked(hits, func(h search.Hit) apiHit { return apiHit{Hit: h, URL: DocumentPath(h.ID)} })
+}
+
+// linked turns the items the knowledge base returned into the entries of
+// a JSON list, each the item with the URL a client follows for it.
+func linked[T, E any](items []T, entry func(T) E) []E {
+	out := make([]E, len(items))
+	for i, it := range items {
+		out[i] = entry(it)
 	}
 	return out
 }
@@ -182,11 +200,19 @@ func pathVar(r *http.Request, name string) (string, error) {
 	return v, nil
 }
 
-func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
+// byID adapts a handler of one document to the router: it passes the
+// document id from the path, which it reads for all of them.
+func byID(h func(w http.ResponseWriter, r *http.Request, id string) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathVar(r, "id")
+		if err != nil {
+			return err
+		}
+		return h(w, r, id)
 	}
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request, id string) error {
 	d, err := s.kb.Document(r.Context(), id)
 	if err != nil {
 		return err
@@ -195,11 +221,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiRelated(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiRelated(w http.ResponseWriter, r *http.Request, id string) error {
 	n, err := intParam(r.URL.Query(), "size", 8, 1, 20)
 	if err != nil {
 		return err
@@ -217,14 +239,9 @@ func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	type topic struct {
-		search.TopicCount
-		URL string `json:"url"`
-	}
-	out := make([]topic, len(topics))
-	for i, t := range topics {
-		out[i] = topic{TopicCount: t, URL: "/api/topics/" + url.PathEscape(t.Topic)}
-	}
+	out := linked(topics, func(t search.TopicCount) apiTopic {
+		return apiTopic{TopicCount: t, URL: "/api/topics/" + url.PathEscape(t.Topic)}
+	})
 	writeJSON(w, http.StatusOK, map[string]any{"topics": out})
 	return nil
 }
@@ -269,26 +286,27 @@ func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	type suggestion struct {
-		search.Suggestion
-		URL string `json:"url"`
-	}
-	out := make([]suggestion, len(sugg))
-	for i, sg := range sugg {
-		out[i] = suggestion{Suggestion: sg}
-		switch sg.Kind {
-		case "title":
-			out[i].URL = DocumentPath(sg.ID)
-		case "topic":
-			out[i].URL = "/search?topic=" + url.QueryEscape(sg.Text)
-		case "person":
-			out[i].URL = "/search?person=" + url.QueryEscape(sg.Text)
-		case "organization":
-			out[i].URL = "/search?org=" + url.QueryEscape(sg.Text)
-		}
-	}
+	out := linked(sugg, func(sg search.Suggestion) apiSuggestion {
+		return apiSuggestion{Suggestion: sg, URL: suggestionURL(sg)}
+	})
 	writeJSON(w, http.StatusOK, map[string]any{"q": prefix, "suggestions": out})
 	return nil
+}
+
+// suggestionURL is where a suggestion leads: a title to its document, a
+// topic, person or organisation to the search filtered by it.
+func suggestionURL(sg search.Suggestion) string {
+	switch sg.Kind {
+	case "title":
+		return DocumentPath(sg.ID)
+	case "topic":
+		return "/search?topic=" + url.QueryEscape(sg.Text)
+	case "person":
+		return "/search?person=" + url.QueryEscape(sg.Text)
+	case "organization":
+		return "/search?org=" + url.QueryEscape(sg.Text)
+	}
+	return ""
 }
 
 // healthz answers whether the process is alive: always 200.

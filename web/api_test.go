@@ -90,14 +90,16 @@ func mustServer(t testing.TB, cfg web.Config, kb web.KnowledgeBase, w web.Writer
 func atExample(t testing.TB, cfg web.Config) web.Config {
 	t.Helper()
 	if cfg.PublicURLs == nil && cfg.ListenAddr == "" {
-		cfg.PublicURLs = []*url.URL{mustPublicURL(t, "http://example.com")}
+		cfg.PublicURLs = []*url.URL{mustURL(t, web.ParsePublicURL, "http://example.com")}
 	}
 	return cfg
 }
 
-func mustPublicURL(t testing.TB, raw string) *url.URL {
+// mustURL is parse(raw) for a test, which it fails on an error; parse is
+// url.Parse or web.ParsePublicURL.
+func mustURL(t testing.TB, parse func(string) (*url.URL, error), raw string) *url.URL {
 	t.Helper()
-	u, err := web.ParsePublicURL(raw)
+	u, err := parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,41 +683,44 @@ func TestMembersOnlyDocuments(t *testing.T) {
 		t.Fatalf("%v %v", res, err)
 	}
 	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
-	public := map[string]string{}
-	cases := []struct {
+	type visibility struct {
 		name    string
 		target  string
 		header  map[string]string
 		visible bool
-	}{
-		{"search, public", "/api/search?q=Innovationskultur", public, false},
-		{"search, read token", "/api/search?q=Innovationskultur", bearer("r"), true},
-		{"search, write token", "/api/search?q=Innovationskultur", bearer("w"), true},
-		{"search, wrong token", "/api/search?q=Innovationskultur", bearer("x"), false},
-		{"facets, public", "/api/search", public, false},
-		{"facets, read token", "/api/search", bearer("r"), true},
-		{"document, public", "/api/documents/intern/strategie", public, false},
-		{"document, read token", "/api/documents/intern/strategie", bearer("r"), true},
-		{"suggest person, public", "/api/suggest?q=vera", public, false},
-		{"suggest person, read token", "/api/suggest?q=vera", bearer("r"), true},
-		{"suggest title, public", "/api/suggest?q=interne", public, false},
-		{"related, public", "/api/documents/webinars/kultur/related", public, false},
-		{"topics, public", "/api/topics", public, false},
-		{"topics, read token", "/api/topics", bearer("r"), true},
-		{"feed, public", "/feeds/search.atom?q=Innovationskultur", public, false},
-		{"export, public", "/api/search?format=ndjson&q=Innovationskultur", public, false},
-		{"export, read token", "/api/search?format=ndjson&q=Innovationskultur", bearer("r"), true},
-		{"Excel CSV, public", "/api/search?format=csv-excel&q=Innovationskultur", public, false},
-		{"Excel CSV, read token", "/api/search?format=csv-excel&q=Innovationskultur", bearer("r"), true},
-		{"xlsx, public", "/api/search?format=xlsx&q=Innovationskultur", public, false},
-		{"xlsx, read token", "/api/search?format=xlsx&q=Innovationskultur", bearer("r"), true},
-		{"answers, public", "/api/answers?q=Was+steht+im+Detail+zur+Innovationskultur%3F", public, false},
-		{"answers, read token", "/api/answers?q=Was+steht+im+Detail+zur+Innovationskultur%3F", bearer("r"), true},
-		{"citation, public", "/api/documents/intern/strategie/citation?format=ris", public, false},
-		{"citation, read token", "/api/documents/intern/strategie/citation?format=ris", bearer("r"), true},
-		{"citations of a search, public", "/api/search?format=bibtex&q=Innovationskultur", public, false},
-		{"citations of a search, read token", "/api/search?format=bibtex&q=Innovationskultur", bearer("r"), true},
 	}
+	// Every route is asked without a token, where the document must not
+	// show; the routes marked read are asked with the read token too, where
+	// it must.
+	var cases []visibility
+	for _, rt := range []struct {
+		name, target string
+		read         bool
+	}{
+		{"search", "/api/search?q=Innovationskultur", true},
+		{"facets", "/api/search", true},
+		{"document", "/api/documents/intern/strategie", true},
+		{"suggest person", "/api/suggest?q=vera", true},
+		{"suggest title", "/api/suggest?q=interne", false},
+		{"related", "/api/documents/webinars/kultur/related", false},
+		{"topics", "/api/topics", true},
+		{"feed", "/feeds/search.atom?q=Innovationskultur", false},
+		{"export", "/api/search?format=ndjson&q=Innovationskultur", true},
+		{"Excel CSV", "/api/search?format=csv-excel&q=Innovationskultur", true},
+		{"xlsx", "/api/search?format=xlsx&q=Innovationskultur", true},
+		{"answers", "/api/answers?q=Was+steht+im+Detail+zur+Innovationskultur%3F", true},
+		{"citation", "/api/documents/intern/strategie/citation?format=ris", true},
+		{"citations of a search", "/api/search?format=bibtex&q=Innovationskultur", true},
+	} {
+		cases = append(cases, visibility{rt.name + ", public", rt.target, map[string]string{}, false})
+		if rt.read {
+			cases = append(cases, visibility{rt.name + ", read token", rt.target, bearer("r"), true})
+		}
+	}
+	cases = append(cases,
+		visibility{"search, write token", "/api/search?q=Innovationskultur", bearer("w"), true},
+		visibility{"search, wrong token", "/api/search?q=Innovationskultur", bearer("x"), false},
+	)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, h, "GET", tc.target, nil, tc.header)

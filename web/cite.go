@@ -380,11 +380,7 @@ func citeLanguage(r *http.Request) (string, error) { return feedLanguage(r) }
 
 // apiCitation serves one document's citation:
 // /api/documents/{id}/citation?format=bibtex|ris|csl-json.
-func (s *Server) apiCitation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiCitation(w http.ResponseWriter, r *http.Request, id string) error {
 	format := r.URL.Query().Get("format")
 	f, ok := citeFormats[format]
 	if !ok {

@@ -16,6 +16,21 @@ import (
 // citeClock is the day of access in the citation tests.
 func citeClock() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) }
 
+// wantHolds checks that body holds every string of want and none of not.
+func wantHolds(t testing.TB, body string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("body lacks %q:\n%s", w, body)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(body, w) {
+			t.Errorf("body holds %q:\n%s", w, body)
+		}
+	}
+}
+
 func TestDocumentCitation(t *testing.T) {
 	h, _ := newServer(t, web.Config{Now: citeClock})
 	cases := []struct {
@@ -59,11 +74,7 @@ func TestDocumentCitation(t *testing.T) {
 				}
 			}
 			body := r.Body.String()
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("body lacks %q:\n%s", w, body)
-				}
-			}
+			wantHolds(t, body, tc.want, nil)
 			if strings.HasPrefix(tc.ctype, "application/vnd.citationstyles") {
 				var items []map[string]any
 				if err := json.Unmarshal(r.Body.Bytes(), &items); err != nil || len(items) != 1 {
@@ -104,16 +115,7 @@ func TestCitationAuthorAndEscaping(t *testing.T) {
 			r := do(t, h, "GET", "/api/documents/"+tc.id+"/citation?format=bibtex", nil, nil)
 			wantStatus(t, r, 200)
 			body := r.Body.String()
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("lacks %q:\n%s", w, body)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(body, w) {
-					t.Errorf("holds %q:\n%s", w, body)
-				}
-			}
+			wantHolds(t, body, tc.want, tc.not)
 			if strings.Count(body, "{") != strings.Count(body, "}") {
 				t.Errorf("unbalanced braces:\n%s", body)
 			}

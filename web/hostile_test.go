@@ -329,7 +329,7 @@ func TestStoredBadIDsStayReachable(t *testing.T) {
 		id, link := hit["id"].(string), hit["url"].(string)
 		t.Run(id, func(t *testing.T) {
 			// A browser resolves dot segments before it asks.
-			resolved := mustParse(t, "http://example.com/search").ResolveReference(mustParse(t, link))
+			resolved := mustURL(t, url.Parse, "http://example.com/search").ResolveReference(mustURL(t, url.Parse, link))
 			page := do(t, h, "GET", resolved.RequestURI(), nil, nil)
 			if page.Code != 200 {
 				t.Fatalf("the link %s (%s) answers %d, want 200", link, resolved.RequestURI(), page.Code)
@@ -357,13 +357,4 @@ func TestStoredBadIDsStayReachable(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustParse(t testing.TB, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

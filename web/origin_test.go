@@ -207,7 +207,7 @@ func TestHostAllowlist(t *testing.T) {
 	public := func(raw ...string) []*url.URL {
 		var out []*url.URL
 		for _, r := range raw {
-			out = append(out, mustPublicURL(t, r))
+			out = append(out, mustURL(t, web.ParsePublicURL, r))
 		}
 		return out
 	}
@@ -367,8 +367,8 @@ func TestAbsoluteLinks(t *testing.T) {
 		host string
 		want string
 	}{
-		{"public URL", web.Config{ListenAddr: "127.0.0.1:8080", PublicURLs: []*url.URL{mustPublicURL(t, "https://kb.example.org"), mustPublicURL(t, "http://other.example")}}, "127.0.0.1:8080", "https://kb.example.org"},
-		{"public URL, reached by another allowed name", web.Config{ListenAddr: "127.0.0.1:8080", PublicURLs: []*url.URL{mustPublicURL(t, "https://kb.example.org"), mustPublicURL(t, "http://other.example")}}, "other.example", "https://kb.example.org"},
+		{"public URL", web.Config{ListenAddr: "127.0.0.1:8080", PublicURLs: []*url.URL{mustURL(t, web.ParsePublicURL, "https://kb.example.org"), mustURL(t, web.ParsePublicURL, "http://other.example")}}, "127.0.0.1:8080", "https://kb.example.org"},
+		{"public URL, reached by another allowed name", web.Config{ListenAddr: "127.0.0.1:8080", PublicURLs: []*url.URL{mustURL(t, web.ParsePublicURL, "https://kb.example.org"), mustURL(t, web.ParsePublicURL, "http://other.example")}}, "other.example", "https://kb.example.org"},
 		{"no public URL", web.Config{ListenAddr: "127.0.0.1:8080"}, "localhost:8080", "http://localhost:8080"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

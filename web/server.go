@@ -232,15 +232,15 @@ func (s *Server) routes() {
 	r.Handle("/api/documents", s.write(s.apiPostDocuments)).Methods(http.MethodPost)
 	r.Handle("/api/ingest", s.write(s.apiIngest)).Methods(http.MethodPost)
 	// Related and source come first: document ids may contain "/".
-	r.Handle("/api/documents/{id:.+}/related", s.searching(s.apiRelated)).Methods(get...)
-	r.Handle("/api/documents/{id:.+}/citation", s.handle(s.apiCitation)).Methods(get...)
-	r.Handle("/api/documents/{id:.+}/source", s.handle(s.apiSource)).Methods(get...)
-	r.Handle("/api/documents/{id:.+}/undelete", s.write(s.apiUndelete)).Methods(http.MethodPost)
+	r.Handle("/api/documents/{id:.+}/related", s.searching(byID(s.apiRelated))).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/citation", s.handle(byID(s.apiCitation))).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/source", s.handle(byID(s.apiSource))).Methods(get...)
+	r.Handle("/api/documents/{id:.+}/undelete", s.write(byID(s.apiUndelete))).Methods(http.MethodPost)
 	r.Handle("/api/trash", s.admin(s.apiTrash)).Methods(get...)
 	r.Handle("/api/admin/backup", s.admin(s.apiBackup)).Methods(get...)
-	r.Handle("/api/documents/{id:.+}", s.handle(s.apiDocument)).Methods(get...)
-	r.Handle("/api/documents/{id:.+}", s.write(s.apiPutDocument)).Methods(http.MethodPut)
-	r.Handle("/api/documents/{id:.+}", s.write(s.apiDeleteDocument)).Methods(http.MethodDelete)
+	r.Handle("/api/documents/{id:.+}", s.handle(byID(s.apiDocument))).Methods(get...)
+	r.Handle("/api/documents/{id:.+}", s.write(byID(s.apiPutDocument))).Methods(http.MethodPut)
+	r.Handle("/api/documents/{id:.+}", s.write(byID(s.apiDeleteDocument))).Methods(http.MethodDelete)
 
 	s.uiRoutes(r)
 }

@@ -221,11 +221,7 @@ func rfc5987(s string) string {
 }
 
 // apiSource serves a document's stored source bytes as a download.
-func (s *Server) apiSource(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiSource(w http.ResponseWriter, r *http.Request, id string) error {
 	ctx := r.Context()
 	doc, err := s.kb.Document(ctx, id)
 	if err != nil {

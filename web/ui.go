@@ -284,7 +284,8 @@ type comboData struct {
 	Suggest   bool
 }
 
-// Combo is the data of the "combo" template: a search box named q.
+// Combo is the data of the "searchbox" template: a search box named q,
+// with its button and tips link.
 func (v *view) Combo(id, value string, suggest bool) comboData {
 	return comboData{V: v, ID: id, Value: value, Suggest: suggest}
 }

@@ -135,22 +135,14 @@ func (s *Server) apiPostDocuments(w http.ResponseWriter, r *http.Request) error 
 }
 
 // apiPutDocument replaces (or creates) the document with the path's id.
-func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request, id string) error {
 	if err := search.ValidateID(strings.TrimSpace(id)); err != nil {
 		return &search.InvalidRequestError{Param: "id", Reason: err.Error()}
 	}
 	return s.ingestBody(w, r, id)
 }
 
-func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiDeleteDocument(w http.ResponseWriter, r *http.Request, id string) error {
 	res, err := s.w.DeleteDocument(r.Context(), id)
 	if err != nil {
 		return err
@@ -225,11 +217,7 @@ func baseName(name string) string {
 	return name
 }
 
-func (s *Server) apiUndelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathVar(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) apiUndelete(w http.ResponseWriter, r *http.Request, id string) error {
 	if err := s.w.Undelete(r.Context(), id); err != nil {
 		return err
 	}
