@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fundus-kb/fundus/indexer/cluster"
 )
 
 // TestServeClusterNode runs serve as a one-node cluster (an embedded
@@ -66,5 +72,78 @@ func TestServeClusterNode(t *testing.T) {
 	}
 	if _, body := do("GET", "/readyz", ""); !strings.Contains(body, `"node":"solo"`) {
 		t.Errorf("/readyz: %s, want the cluster status of node solo", body)
+	}
+}
+
+// TestServeRefusesJournalRetention: the retention flags need cluster
+// mode and a max age JetStream takes; each refusal names the flag.
+func TestServeRefusesJournalRetention(t *testing.T) {
+	listen := []string{"--cluster-listen", "127.0.0.1:0"}
+	withListen := func(args ...string) []string { return append(append([]string{}, listen...), args...) }
+	serveRefusesEach(t, []refusal{
+		{"max age without cluster mode", nil, []string{"--journal-max-age", "720h"}, "--journal-max-age (or FUNDUS_JOURNAL_MAX_AGE) bounds the cluster journal: it needs cluster mode"},
+		{"max entries without cluster mode", nil, []string{"--journal-max-entries", "1000"}, "--journal-max-entries (or FUNDUS_JOURNAL_MAX_ENTRIES) bounds the cluster journal: it needs cluster mode"},
+		{"max age from the environment without cluster mode", map[string]string{"FUNDUS_JOURNAL_MAX_AGE": "720h"}, nil, "--journal-max-age"},
+		{"max age below the duplicate window", nil, withListen("--journal-max-age", "2m"), "--journal-max-age 2m0s is below the minimum of 10m0s"},
+		{"max age just below the duplicate window", nil, withListen("--journal-max-age", "9m59s"), "below the minimum of 10m0s"},
+		{"negative max age", nil, withListen("--journal-max-age", "-1h"), "--journal-max-age -1h0m0s is negative"},
+		{"negative max entries", nil, withListen("--journal-max-entries", "-5"), "--journal-max-entries -5 is negative"},
+		{"max age in the environment that does not parse", map[string]string{"FUNDUS_JOURNAL_MAX_AGE": "a month"}, listen, "FUNDUS_JOURNAL_MAX_AGE (--journal-max-age) \"a month\""},
+		{"max entries in the environment that do not parse", map[string]string{"FUNDUS_JOURNAL_MAX_ENTRIES": "many"}, listen, "FUNDUS_JOURNAL_MAX_ENTRIES (--journal-max-entries) \"many\" is not a number"},
+	})
+}
+
+// TestJournalRetentionReachesStream: the retention flags (and their
+// environment variables) become the limits of the stream the node
+// creates.
+func TestJournalRetentionReachesStream(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want cluster.Limits
+	}{
+		{"flags", nil, []string{"--journal-max-age", "720h", "--journal-max-entries", "5000"}, cluster.Limits{MaxAge: 720 * time.Hour, MaxMsgs: 5000}},
+		{"the minimum age", nil, []string{"--journal-max-age", "10m"}, cluster.Limits{MaxAge: 10 * time.Minute}},
+		{"environment", map[string]string{"FUNDUS_JOURNAL_MAX_AGE": "48h", "FUNDUS_JOURNAL_MAX_ENTRIES": "7"}, nil, cluster.Limits{MaxAge: 48 * time.Hour, MaxMsgs: 7}},
+		{"unlimited by default", nil, nil, cluster.Limits{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			listen := ln.Addr().String()
+			ln.Close()
+			e := &env{getenv: func(k string) string { return tc.env[k] }, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
+			var cf clusterFlags
+			cmd := &cobra.Command{}
+			cf.add(e, cmd)
+			if err := cmd.ParseFlags(append([]string{"--cluster-listen", listen, "--node", "solo"}, tc.args...)); err != nil {
+				t.Fatal(err)
+			}
+			if err := cf.checkRetention(); err != nil {
+				t.Fatalf("checkRetention: %v", err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			j, err := cf.open(ctx, e, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer j.Close()
+			// The first entry creates the stream.
+			if _, err := j.Publish(ctx, []byte(`{"writes":[]}`), "first"); err != nil {
+				t.Fatal(err)
+			}
+			got, err := j.StreamLimits(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("stream limits: got %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }
