@@ -247,7 +247,7 @@ func (kb *KB) Undelete(ctx context.Context, id string) error {
 		return ErrNotReady
 	}
 	if kb.cl != nil {
-		return fmt.Errorf("restore %q from the trash: not on a cluster node yet: %w", id, search.ErrUnsupported)
+		return kb.cl.undelete(ctx, id)
 	}
 	kb.wmu.RLock()
 	e, err := kb.store.Undelete(id)
