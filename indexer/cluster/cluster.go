@@ -82,8 +82,10 @@ type Config struct {
 	TLS            TLSFiles
 	User, Password string
 	// NATSCreds is a credentials file and NATSCA a CA file for the
-	// connection to the external NATS system (URL).
+	// connection to the external NATS system (URL); NATSCert and NATSKey
+	// are this node's client certificate and key for mutual TLS with it.
 	NATSCreds, NATSCA string
+	NATSCert, NATSKey string
 	Logger            *slog.Logger
 
 	// MaxMsgs and MaxAge bound the stream's retention when it is
@@ -149,7 +151,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	case cfg.URL == "":
 		return nil, errors.New("cluster: no cluster listen address and no NATS URL given")
 	default:
-		opts = append(opts, externalOptions(cfg)...)
+		ext, err := externalOptions(cfg)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, ext...)
 	}
 	opts = append(opts, nats.Name("fundus "+cfg.Node), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
 	nc, err := nats.Connect(cfg.URL, opts...)
@@ -163,7 +169,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("cluster: JetStream: %w", err)
 	}
 	log.Info("cluster node started", "node", cfg.Node, "listen", cfg.Listen, "peers", cfg.Peers, "nats", cfg.URL, "replicas", n.repl,
-		"route_tls", cfg.TLS.Enabled(), "route_auth", cfg.User != "", "journal_max_entries", cfg.MaxMsgs, "journal_max_age", cfg.MaxAge)
+		"route_tls", cfg.TLS.Enabled(), "route_auth", cfg.User != "", "nats_client_cert", cfg.NATSCert != "", "journal_max_entries", cfg.MaxMsgs, "journal_max_age", cfg.MaxAge)
 	return n, nil
 }
 
