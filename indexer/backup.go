@@ -249,6 +249,9 @@ func (kb *KB) Undelete(ctx context.Context, id string) error {
 	if kb.cl != nil {
 		return kb.cl.undelete(ctx, id)
 	}
+	if err := kb.refuseClusterStore(); err != nil {
+		return err
+	}
 	kb.wmu.RLock()
 	e, err := kb.store.Undelete(id)
 	if err != nil {

@@ -200,3 +200,53 @@ func TestClusterReaderStopsAtGap(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestClusterStoreWithoutJournal opens a cluster node's data directory
+// without the journal (a command run on a stopped node): reads work,
+// document writes are refused with ErrClusterStore, since they would
+// reach this store only.
+func TestClusterStoreWithoutJournal(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	kb, err := Open(ctx, Config{DataDir: dir, Journal: newMemJournal(), Node: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := Item{Doc: search.Document{ID: "a", Type: search.TypeWebinar, Title: "A", Body: "Text", Language: "de"}}
+	if _, err := kb.Put(ctx, []Item{doc, {Doc: search.Document{ID: "b", Type: search.TypeWebinar, Title: "B", Body: "Text", Language: "de"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kb.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := kb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	kb, err = Open(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if got, err := kb.Get("a"); err != nil || got.Title != "A" {
+		t.Errorf("read: %v, %v; want a", got, err)
+	}
+	writes := []struct {
+		name string
+		do   func() error
+	}{
+		{"put", func() error { _, err := kb.Put(ctx, []Item{doc}); return err }},
+		{"delete", func() error { _, err := kb.Delete(ctx, "a"); return err }},
+		{"undelete", func() error { return kb.Undelete(ctx, "b") }},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			err := w.do()
+			if !errors.Is(err, ErrClusterStore) || !errors.Is(err, search.ErrUnsupported) || !strings.Contains(err.Error(), "up to entry 2") {
+				t.Errorf("got %v, want ErrClusterStore naming the applied entry", err)
+			}
+		})
+	}
+	if _, err := kb.Get("a"); err != nil {
+		t.Errorf("a after the refused writes: %v", err)
+	}
+}

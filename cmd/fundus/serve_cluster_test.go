@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,72 @@ func TestJournalRetentionReachesStream(t *testing.T) {
 				t.Errorf("stream limits: got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestOfflineWriteToClusterNodeRefused: a command that writes documents
+// on a stopped cluster node's data directory is refused (it would bypass
+// the journal); reading commands still work.
+func TestOfflineWriteToClusterNodeRefused(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--cluster-listen", listen, "--node", "solo"}, func(string) string { return "" }, io.Discard, &stderr)
+	}()
+	var base string
+	re := regexp.MustCompile(`serving (http://[^/ ]+)/ `)
+	for deadline := time.Now().Add(30 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		} else if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+	}
+	if !waitReady(base, 30*time.Second) {
+		cancel()
+		t.Fatalf("serve never became ready: %s", stderr.String())
+	}
+	var code int
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		req, _ := http.NewRequest(http.MethodPut, base+"/api/documents/solo-1", strings.NewReader(`{"type":"webinar","title":"Allein","body":"Ein Webinar","language":"de"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if code = resp.StatusCode; code != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			break
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if code/100 != 2 {
+		t.Fatalf("write: got %d, want 2xx", code)
+	}
+
+	err = run(context.Background(), []string{"delete", "--data", dir, "solo-1"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "belongs to a cluster node") || !strings.Contains(err.Error(), "fundus ingest --server") {
+		t.Errorf("delete on a stopped cluster node's data: %v, want a refusal pointing to a running node", err)
+	}
+	var got syncBuffer
+	if err := run(context.Background(), []string{"get", "--data", dir, "solo-1"}, func(string) string { return "" }, &got, io.Discard); err != nil || !strings.Contains(got.String(), "Allein") {
+		t.Errorf("get on a stopped cluster node's data: %v, %q; want the document", err, got.String())
 	}
 }
