@@ -247,7 +247,10 @@ func (kb *KB) Undelete(ctx context.Context, id string) error {
 		return ErrNotReady
 	}
 	if kb.cl != nil {
-		return fmt.Errorf("restore %q from the trash: not on a cluster node yet: %w", id, search.ErrUnsupported)
+		return kb.cl.undelete(ctx, id)
+	}
+	if err := kb.refuseClusterStore(); err != nil {
+		return err
 	}
 	kb.wmu.RLock()
 	e, err := kb.store.Undelete(id)

@@ -83,6 +83,9 @@ type wireWrite struct {
 	Hash         string           `json:"hash,omitempty"`
 	ETag         string           `json:"etag,omitempty"`
 	LastModified string           `json:"last_modified,omitempty"`
+	// Undelete marks a restore from the trash (store.Write.Undelete):
+	// Doc is the document as the writing node's trash held it.
+	Undelete bool `json:"undelete,omitempty"`
 }
 
 // entryData is the payload of a journal entry.
@@ -115,7 +118,7 @@ func encodeEntries(writes []store.Write) ([][]byte, error) {
 				return nil, err
 			}
 		}
-		cur.Writes = append(cur.Writes, wireWrite{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified})
+		cur.Writes = append(cur.Writes, wireWrite{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified, Undelete: w.Undelete})
 		size += n
 	}
 	if len(cur.Writes) > 0 || len(out) == 0 {
@@ -133,7 +136,10 @@ func decodeEntry(data []byte) ([]store.Write, error) {
 	}
 	writes := make([]store.Write, len(e.Writes))
 	for i, w := range e.Writes {
-		writes[i] = store.Write{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified}
+		if w.Undelete && w.Doc == nil {
+			return nil, fmt.Errorf("decode journal entry: an undelete of %q without its document", w.ID)
+		}
+		writes[i] = store.Write{ID: w.ID, Doc: w.Doc, Raw: w.Raw, Origin: w.Origin, Hash: w.Hash, ETag: w.ETag, LastModified: w.LastModified, Undelete: w.Undelete}
 	}
 	return writes, nil
 }
@@ -305,6 +311,37 @@ func (c *clusterState) publish(ctx context.Context, data []byte) ([]search.Write
 	case <-c.done:
 		return nil, fmt.Errorf("journal entry %d is held by the cluster, but this node stopped before applying it", seq)
 	}
+}
+
+// undelete restores id from the trash through the journal: the
+// document as this node's trash holds it goes into an entry (a
+// store.Write with Undelete), which every node applies like a put,
+// removing the id from its own trash. Every node decides alike: the
+// restore fails (search.ErrConflict) where the id has a live document,
+// which depends only on the entries before it. A node that purged the
+// id from its trash meanwhile restores it from the entry all the same.
+func (c *clusterState) undelete(ctx context.Context, id string) error {
+	t, raw, err := c.kb.store.Trashed(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%q is not in the trash: %w", id, search.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	doc := t.Document
+	w := store.Write{ID: id, Doc: &doc, Raw: raw, Origin: t.Origin, ETag: t.ETag, LastModified: t.LastModified, Undelete: true}
+	res, _, err := c.commit(ctx, []store.Write{w})
+	if err != nil {
+		return fmt.Errorf("restore %q from the trash: %w", id, err)
+	}
+	if len(res) != 1 || res[0].Status != search.Restored {
+		why := "no outcome"
+		if len(res) == 1 {
+			why = res[0].Error
+		}
+		return fmt.Errorf("restore %q from the trash: %s: %w", id, why, search.ErrConflict)
+	}
+	return nil
 }
 
 func newMsgID() string {

@@ -63,7 +63,7 @@ func (j *memJournal) Consume(ctx context.Context, after uint64, apply func(Journ
 
 // TestClusterModeWrites runs a KB on an in-memory journal: writes go
 // through it and report the local apply's outcomes, restore from the
-// trash is refused, a journal without quorum refuses writes, and a
+// trash goes through it (and is refused over a live document), a journal without quorum refuses writes, and a
 // reopened KB resumes after the last applied entry.
 func TestClusterModeWrites(t *testing.T) {
 	dir := t.TempDir()
@@ -99,8 +99,30 @@ func TestClusterModeWrites(t *testing.T) {
 	if res, err := kb.Delete(ctx, "a"); err != nil || res[0].Status != search.Deleted {
 		t.Fatalf("delete: %v, %v", res, err)
 	}
-	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrUnsupported) {
-		t.Errorf("undelete: got %v, want ErrUnsupported", err)
+	// Restore from the trash goes through the journal too.
+	if err := kb.Undelete(ctx, "a"); err != nil {
+		t.Fatalf("undelete: %v", err)
+	}
+	if got, err := kb.Get("a"); err != nil || got.Title != "A" {
+		t.Errorf("a after undelete: %v, %v; want the document titled A", got, err)
+	}
+	if trash, err := kb.TrashList(ctx); err != nil || len(trash) != 0 {
+		t.Errorf("trash after undelete: %v, %v; want it empty", trash, err)
+	}
+	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("undelete of an id not in the trash: got %v, want ErrNotFound", err)
+	}
+	if res, err := kb.Delete(ctx, "a"); err != nil || res[0].Status != search.Deleted {
+		t.Fatalf("delete again: %v, %v", res, err)
+	}
+	if _, err := kb.Put(ctx, []Item{doc("a", "A2")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := kb.Undelete(ctx, "a"); !errors.Is(err, search.ErrConflict) {
+		t.Errorf("undelete over a live document: got %v, want ErrConflict", err)
+	}
+	if got, err := kb.Get("a"); err != nil || got.Title != "A2" {
+		t.Errorf("a after the refused undelete: %v, %v; want the live document A2", got, err)
 	}
 	j.mu.Lock()
 	j.down = true
@@ -112,8 +134,8 @@ func TestClusterModeWrites(t *testing.T) {
 	j.down = false
 	j.mu.Unlock()
 	st, _ := kb.ClusterStatus()
-	if st.AppliedSeq != 4 {
-		t.Errorf("applied %d, want 4 (entries for the three puts and the delete)", st.AppliedSeq)
+	if st.AppliedSeq != 8 {
+		t.Errorf("applied %d, want 8 (entries for the three puts, the delete, the undelete, the delete, the put and the refused undelete)", st.AppliedSeq)
 	}
 	if err := kb.Close(); err != nil {
 		t.Fatal(err)
@@ -128,7 +150,7 @@ func TestClusterModeWrites(t *testing.T) {
 	defer kb.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if st, _ := kb.ClusterStatus(); st.AppliedSeq == 5 {
+		if st, _ := kb.ClusterStatus(); st.AppliedSeq == 9 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -139,8 +161,8 @@ func TestClusterModeWrites(t *testing.T) {
 	if _, err := kb.Get("b"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("b after the late delete: %v, want not found", err)
 	}
-	if got := kb.store.LastSeq(); got != 5 {
-		t.Errorf("store sequence %d, want 5 (each entry's changes applied once)", got)
+	if got := kb.store.LastSeq(); got != 8 {
+		t.Errorf("store sequence %d, want 8 (each entry's changes applied once)", got)
 	}
 }
 
@@ -176,5 +198,55 @@ func TestClusterReaderStopsAtGap(t *testing.T) {
 			t.Fatal("the reader did not report that it stopped at the gap")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestClusterStoreWithoutJournal opens a cluster node's data directory
+// without the journal (a command run on a stopped node): reads work,
+// document writes are refused with ErrClusterStore, since they would
+// reach this store only.
+func TestClusterStoreWithoutJournal(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	kb, err := Open(ctx, Config{DataDir: dir, Journal: newMemJournal(), Node: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := Item{Doc: search.Document{ID: "a", Type: search.TypeWebinar, Title: "A", Body: "Text", Language: "de"}}
+	if _, err := kb.Put(ctx, []Item{doc, {Doc: search.Document{ID: "b", Type: search.TypeWebinar, Title: "B", Body: "Text", Language: "de"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kb.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := kb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	kb, err = Open(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if got, err := kb.Get("a"); err != nil || got.Title != "A" {
+		t.Errorf("read: %v, %v; want a", got, err)
+	}
+	writes := []struct {
+		name string
+		do   func() error
+	}{
+		{"put", func() error { _, err := kb.Put(ctx, []Item{doc}); return err }},
+		{"delete", func() error { _, err := kb.Delete(ctx, "a"); return err }},
+		{"undelete", func() error { return kb.Undelete(ctx, "b") }},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			err := w.do()
+			if !errors.Is(err, ErrClusterStore) || !errors.Is(err, search.ErrUnsupported) || !strings.Contains(err.Error(), "up to entry 2") {
+				t.Errorf("got %v, want ErrClusterStore naming the applied entry", err)
+			}
+		})
+	}
+	if _, err := kb.Get("a"); err != nil {
+		t.Errorf("a after the refused writes: %v", err)
 	}
 }

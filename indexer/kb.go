@@ -205,6 +205,25 @@ type KB struct {
 	parseSlots chan struct{} // one per core: files being parsed; see parseInput
 
 	cl *clusterState // nil unless a cluster node (journal.go)
+	// clusterApplied is the last journal entry the store applied when it
+	// is a cluster node's store opened without the journal (a command
+	// run on a stopped node's data directory): document writes are
+	// refused, since they would bypass the journal (ErrClusterStore).
+	clusterApplied uint64
+}
+
+// ErrClusterStore reports a document write to a cluster node's store
+// opened without the cluster's journal: it would reach this store only,
+// and the node would differ from the others for good.
+var ErrClusterStore = fmt.Errorf("this data directory belongs to a cluster node, and a write here would bypass the cluster journal: write through a running node (fundus ingest --server, the HTTP API), or start this node with its cluster flags: %w", search.ErrUnsupported)
+
+// refuseClusterStore fails with ErrClusterStore on a cluster node's store
+// opened without the journal.
+func (kb *KB) refuseClusterStore() error {
+	if kb.cl == nil && kb.clusterApplied > 0 {
+		return fmt.Errorf("%s holds the cluster journal up to entry %d: %w", kb.dir, kb.clusterApplied, ErrClusterStore)
+	}
+	return nil
 }
 
 // ErrNotFound reports a document id that is not in the knowledge base.
@@ -244,6 +263,15 @@ func Open(ctx context.Context, cfg Config) (*KB, error) {
 	}
 	kb := &KB{dir: cfg.DataDir, log: logger, store: st, readyCh: make(chan struct{}), parseSlots: newParseSlots()}
 	kb.loadGlossary()
+	if cfg.Journal == nil {
+		if kb.clusterApplied, err = st.Applied(); err != nil {
+			st.Close()
+			return nil, err
+		}
+		if kb.clusterApplied > 0 {
+			logger.Warn("this data directory belongs to a cluster node; opened without the cluster journal, it refuses document writes", "dir", cfg.DataDir, "applied", kb.clusterApplied)
+		}
+	}
 	if cfg.Journal != nil {
 		if err := kb.startCluster(cfg.Journal, cfg.Node); err != nil {
 			st.Close()
@@ -727,6 +755,9 @@ func (kb *KB) commitStore(ctx context.Context, writes []store.Write) ([]search.W
 	}
 	if kb.cl != nil {
 		return kb.cl.commit(ctx, writes)
+	}
+	if err := kb.refuseClusterStore(); err != nil {
+		return nil, applyJob{}, err
 	}
 	kb.wmu.RLock()
 	defer kb.wmu.RUnlock()

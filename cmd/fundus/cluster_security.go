@@ -22,6 +22,7 @@ type clusterSecurity struct {
 	user, passwordFile     string
 	password               string // FUNDUS_CLUSTER_PASSWORD
 	natsCreds, natsCA      string
+	natsCert, natsKey      string
 }
 
 func (s *clusterSecurity) add(e *env, cmd *cobra.Command) {
@@ -33,7 +34,15 @@ func (s *clusterSecurity) add(e *env, cmd *cobra.Command) {
 	f.StringVar(&s.passwordFile, "cluster-password-file", e.getenv("FUNDUS_CLUSTER_PASSWORD_FILE"), "file holding the password of --cluster-user (env FUNDUS_CLUSTER_PASSWORD_FILE; or the password itself in FUNDUS_CLUSTER_PASSWORD)")
 	f.StringVar(&s.natsCreds, "nats-creds", e.getenv("FUNDUS_NATS_CREDS"), "NATS credentials file (user JWT and NKey seed) for --nats (env FUNDUS_NATS_CREDS)")
 	f.StringVar(&s.natsCA, "nats-ca", e.getenv("FUNDUS_NATS_CA"), "PEM CA certificate(s) to verify the --nats server's TLS certificate with (env FUNDUS_NATS_CA)")
+	f.StringVar(&s.natsCert, "nats-cert", e.getenv("FUNDUS_NATS_CERT"), "PEM client certificate of this node for mutual TLS with the --nats server; needs --nats-key (env FUNDUS_NATS_CERT)")
+	f.StringVar(&s.natsKey, "nats-key", e.getenv("FUNDUS_NATS_KEY"), "PEM private key of --nats-cert (env FUNDUS_NATS_KEY)")
 	s.password = e.getenv("FUNDUS_CLUSTER_PASSWORD")
+}
+
+// natsFlags reports whether any flag of the external NATS connection is
+// set.
+func (s *clusterSecurity) natsFlags() bool {
+	return s.natsCreds != "" || s.natsCA != "" || s.natsCert != "" || s.natsKey != ""
 }
 
 // routeFlags reports whether any flag securing routes is set.
@@ -42,17 +51,17 @@ func (s *clusterSecurity) routeFlags() bool {
 }
 
 // any reports whether any of the flags is set.
-func (s *clusterSecurity) any() bool { return s.routeFlags() || s.natsCreds != "" || s.natsCA != "" }
+func (s *clusterSecurity) any() bool { return s.routeFlags() || s.natsFlags() }
 
 // apply checks the flags (and their files) against the cluster mode
 // chosen (embedded: listen set; external: nats set) and sets them in
 // cfg. Every error names the flag.
 func (s *clusterSecurity) apply(cfg *cluster.Config, embedded, external bool) error {
 	if s.routeFlags() && !embedded {
-		return &usageError{errors.New("--cluster-tls-cert, --cluster-tls-key, --cluster-tls-ca, --cluster-user and the cluster password secure the routes of the embedded server: they need --cluster-listen (with --nats, use --nats-creds and --nats-ca)")}
+		return &usageError{errors.New("--cluster-tls-cert, --cluster-tls-key, --cluster-tls-ca, --cluster-user and the cluster password secure the routes of the embedded server: they need --cluster-listen (with --nats, use --nats-creds, --nats-ca, --nats-cert and --nats-key)")}
 	}
-	if (s.natsCreds != "" || s.natsCA != "") && !external {
-		return &usageError{errors.New("--nats-creds and --nats-ca are for the connection to an external NATS: they need --nats")}
+	if s.natsFlags() && !external {
+		return &usageError{errors.New("--nats-creds, --nats-ca, --nats-cert and --nats-key are for the connection to an external NATS: they need --nats")}
 	}
 	if s.tlsCert != "" || s.tlsKey != "" || s.tlsCA != "" {
 		var missing []string
@@ -107,6 +116,17 @@ func (s *clusterSecurity) apply(cfg *cluster.Config, embedded, external bool) er
 			return err
 		}
 		cfg.NATSCA = s.natsCA
+	}
+	switch {
+	case s.natsCert != "" && s.natsKey == "":
+		return &usageError{errors.New("--nats-cert needs --nats-key (the key of the client certificate)")}
+	case s.natsKey != "" && s.natsCert == "":
+		return &usageError{errors.New("--nats-key needs --nats-cert (the client certificate it belongs to)")}
+	case s.natsCert != "":
+		if _, err := tls.LoadX509KeyPair(s.natsCert, s.natsKey); err != nil {
+			return &usageError{fmt.Errorf("--nats-cert %s with --nats-key %s: %w", s.natsCert, s.natsKey, err)}
+		}
+		cfg.NATSCert, cfg.NATSKey = s.natsCert, s.natsKey
 	}
 	return nil
 }

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/fundus-kb/fundus/indexer/cluster"
 	"github.com/fundus-kb/fundus/internal/testcert"
@@ -61,6 +68,11 @@ func TestServeRefusesClusterSecurity(t *testing.T) {
 		{"missing NATS credentials file", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-creds", f.missing}, "--nats-creds: open " + f.missing},
 		{"NATS credentials file of another kind", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-creds", f.notPEM}, "--nats-creds " + f.notPEM + " is not a NATS credentials file"},
 		{"NATS CA without PEM", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-ca", f.notPEM}, "--nats-ca " + f.notPEM + " holds no PEM certificate"},
+		{"NATS client certificate without --nats", nil, withListen("--nats-cert", f.cert, "--nats-key", f.key), "they need --nats"},
+		{"NATS client certificate without its key", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-cert", f.cert}, "--nats-cert needs --nats-key"},
+		{"NATS client key without its certificate", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-key", f.key}, "--nats-key needs --nats-cert"},
+		{"NATS client key of another certificate", nil, []string{"--nats", "nats://127.0.0.1:1", "--nats-cert", f.cert, "--nats-key", f.otherKey}, "--nats-cert " + f.cert + " with --nats-key " + f.otherKey},
+		{"missing NATS client certificate", map[string]string{"FUNDUS_NATS_CERT": f.missing, "FUNDUS_NATS_KEY": f.key}, []string{"--nats", "nats://127.0.0.1:1"}, "--nats-cert " + f.missing},
 	})
 }
 
@@ -81,6 +93,7 @@ func TestClusterSecurityConfig(t *testing.T) {
 		{"password from a file, its newline dropped", clusterSecurity{user: "fundus", passwordFile: f.password}, true, false, cluster.Config{User: "fundus", Password: "geheim"}},
 		{"TLS and credentials", clusterSecurity{tlsCert: f.cert, tlsKey: f.key, tlsCA: f.ca, user: "u", password: "p"}, true, false, cluster.Config{TLS: tlsFiles, User: "u", Password: "p"}},
 		{"external NATS", clusterSecurity{natsCreds: f.creds, natsCA: f.ca}, false, true, cluster.Config{NATSCreds: f.creds, NATSCA: f.ca}},
+		{"external NATS with a client certificate", clusterSecurity{natsCA: f.ca, natsCert: f.cert, natsKey: f.key}, false, true, cluster.Config{NATSCA: f.ca, NATSCert: f.cert, NATSKey: f.key}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +101,8 @@ func TestClusterSecurityConfig(t *testing.T) {
 			if err := tc.sec.apply(&got, tc.embedded, tc.external); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			if got.TLS != tc.want.TLS || got.User != tc.want.User || got.Password != tc.want.Password || got.NATSCreds != tc.want.NATSCreds || got.NATSCA != tc.want.NATSCA {
+			if got.TLS != tc.want.TLS || got.User != tc.want.User || got.Password != tc.want.Password || got.NATSCreds != tc.want.NATSCreds || got.NATSCA != tc.want.NATSCA ||
+				got.NATSCert != tc.want.NATSCert || got.NATSKey != tc.want.NATSKey {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
@@ -117,4 +131,64 @@ func TestWarnOpenRoutes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeNATSClientCert runs serve against an external NATS that
+// requires client certificates (verify: true): with --nats-cert and
+// --nats-key it becomes ready and takes a write through the journal;
+// without them it stops at start, naming the TLS refusal.
+func TestServeNATSClientCert(t *testing.T) {
+	dir := t.TempDir()
+	ca := testcert.NewCA(t, dir, "nats")
+	scert, skey := ca.Issue(t, "nats-server", "127.0.0.1")
+	tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: scert, KeyFile: skey, CaFile: ca.CertFile, Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true,
+		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), TLS: true, TLSVerify: true, TLSConfig: tc, TLSTimeout: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start()
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	if !srv.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS server did not start")
+	}
+	cert, key := ca.Issue(t, "fundus-node", "127.0.0.1")
+
+	t.Run("refused without a client certificate", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var stderr syncBuffer
+		err := run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--nats", srv.ClientURL(), "--nats-ca", ca.CertFile, "--node", "bare"},
+			func(string) string { return "" }, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), "connect to NATS") || !strings.Contains(err.Error(), "tls") {
+			t.Errorf("serve without a client certificate: %v, want the TLS refusal of the connection to NATS", err)
+		}
+	})
+	t.Run("connects with a client certificate", func(t *testing.T) {
+		base, stderr := serveInProcess(t, map[string]string{"FUNDUS_NATS_KEY": key},
+			"--data", t.TempDir(), "--nats", srv.ClientURL(), "--nats-ca", ca.CertFile, "--nats-cert", cert, "--node", "ext")
+		if !waitReady(base, 30*time.Second) {
+			t.Fatalf("serve never became ready: %s", stderr())
+		}
+		var code int
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			req, _ := http.NewRequest(http.MethodPut, base+"/api/documents/ext-1", strings.NewReader(`{"type":"webinar","title":"Extern","body":"Ein Webinar","language":"de"}`))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			code = resp.StatusCode
+			if code != http.StatusServiceUnavailable || time.Now().After(deadline) {
+				break
+			}
+		}
+		if code/100 != 2 {
+			t.Errorf("write through the external NATS: got %d, want 2xx", code)
+		}
+	})
 }

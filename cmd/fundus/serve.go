@@ -46,6 +46,9 @@ func serveCmd(e *env) *cobra.Command {
 			if err := bf.check(cf.enabled()); err != nil {
 				return err
 			}
+			if err := cf.checkRetention(); err != nil {
+				return err
+			}
 			if metricsAddr != "" && metricsAddr == addr && !strings.HasSuffix(addr, ":0") {
 				return &usageError{fmt.Errorf("--metrics-addr %s is the --addr: give metrics an address of their own", metricsAddr)}
 			}

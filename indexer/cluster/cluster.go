@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -46,6 +47,11 @@ const (
 	Stream  = "FUNDUS_JOURNAL"
 	Subject = "fundus.journal"
 )
+
+// DuplicateWindow is how long the stream remembers a Nats-Msg-Id, so
+// that a publish retried within it is stored once. JetStream requires a
+// MaxAge of at least this window.
+const DuplicateWindow = 10 * time.Minute
 
 // maxPayload is the largest message the embedded server takes (NATS's
 // ceiling); indexer splits larger commits into entries well below it.
@@ -76,15 +82,30 @@ type Config struct {
 	TLS            TLSFiles
 	User, Password string
 	// NATSCreds is a credentials file and NATSCA a CA file for the
-	// connection to the external NATS system (URL).
+	// connection to the external NATS system (URL); NATSCert and NATSKey
+	// are this node's client certificate and key for mutual TLS with it.
 	NATSCreds, NATSCA string
+	NATSCert, NATSKey string
 	Logger            *slog.Logger
 
 	// MaxMsgs and MaxAge bound the stream's retention when it is
-	// created (0: unlimited, the default). A node whose store is older
-	// than the retention bootstraps from a peer's backup (Bootstrap).
+	// created (0: unlimited, the default); MaxAge must be at least
+	// DuplicateWindow. An existing stream keeps its limits (a node whose
+	// limits differ logs a warning). A node whose store is older than the
+	// retention bootstraps from a peer's backup (Bootstrap).
 	MaxMsgs int64
 	MaxAge  time.Duration
+}
+
+// checkRetention refuses retention limits JetStream would refuse.
+func (c Config) checkRetention() error {
+	if c.MaxMsgs < 0 || c.MaxAge < 0 {
+		return fmt.Errorf("cluster: negative journal retention (max entries %d, max age %s)", c.MaxMsgs, c.MaxAge)
+	}
+	if c.MaxAge > 0 && c.MaxAge < DuplicateWindow {
+		return fmt.Errorf("cluster: journal max age %s is below the stream's duplicate window of %s, the minimum", c.MaxAge, DuplicateWindow)
+	}
+	return nil
 }
 
 // Node is a connection to the journal: it implements indexer.Journal.
@@ -95,6 +116,8 @@ type Node struct {
 	nc   *nats.Conn
 	js   jetstream.JetStream
 	repl int
+
+	limitsChecked sync.Once // warnLimits runs once
 }
 
 var _ indexer.Journal = (*Node)(nil)
@@ -106,6 +129,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.checkRetention(); err != nil {
+		return nil, err
 	}
 	n := &Node{cfg: cfg, log: log, repl: cfg.Replicas}
 	if n.repl <= 0 {
@@ -125,7 +151,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	case cfg.URL == "":
 		return nil, errors.New("cluster: no cluster listen address and no NATS URL given")
 	default:
-		opts = append(opts, externalOptions(cfg)...)
+		ext, err := externalOptions(cfg)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, ext...)
 	}
 	opts = append(opts, nats.Name("fundus "+cfg.Node), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
 	nc, err := nats.Connect(cfg.URL, opts...)
@@ -139,7 +169,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("cluster: JetStream: %w", err)
 	}
 	log.Info("cluster node started", "node", cfg.Node, "listen", cfg.Listen, "peers", cfg.Peers, "nats", cfg.URL, "replicas", n.repl,
-		"route_tls", cfg.TLS.Enabled(), "route_auth", cfg.User != "")
+		"route_tls", cfg.TLS.Enabled(), "route_auth", cfg.User != "", "nats_client_cert", cfg.NATSCert != "", "journal_max_entries", cfg.MaxMsgs, "journal_max_age", cfg.MaxAge)
 	return n, nil
 }
 
@@ -225,21 +255,57 @@ func (n *Node) Close() error {
 func (n *Node) ensureStream(ctx context.Context) (jetstream.Stream, error) {
 	s, err := n.js.Stream(ctx, Stream)
 	if err == nil {
+		n.warnLimits(s.CachedInfo().Config)
 		return s, nil
 	}
 	if !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return nil, err
 	}
-	return n.js.CreateStream(ctx, jetstream.StreamConfig{
+	s, err = n.js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:       Stream,
 		Subjects:   []string{Subject},
 		Storage:    jetstream.FileStorage,
 		Replicas:   n.repl,
-		Duplicates: 10 * time.Minute,
+		Duplicates: DuplicateWindow,
 		MaxMsgSize: maxPayload,
 		MaxMsgs:    n.cfg.MaxMsgs,
 		MaxAge:     n.cfg.MaxAge,
 	})
+	if err == nil {
+		n.log.Info("cluster journal stream created", "stream", Stream, "replicas", n.repl, "max_entries", n.cfg.MaxMsgs, "max_age", n.cfg.MaxAge)
+	}
+	return s, err
+}
+
+// warnLimits warns, once, when an existing stream's retention differs
+// from this node's configuration: the limits are set when the stream is
+// created, and a node does not change them.
+func (n *Node) warnLimits(sc jetstream.StreamConfig) {
+	n.limitsChecked.Do(func() {
+		if max(sc.MaxMsgs, 0) == n.cfg.MaxMsgs && sc.MaxAge == n.cfg.MaxAge {
+			return
+		}
+		n.log.Warn("the cluster journal stream exists with other retention limits than this node's; they stay as they are (change them with `nats stream edit "+Stream+"`)",
+			"stream_max_entries", max(sc.MaxMsgs, 0), "stream_max_age", sc.MaxAge, "node_max_entries", n.cfg.MaxMsgs, "node_max_age", n.cfg.MaxAge)
+	})
+}
+
+// Limits are the retention limits of the journal's stream (0: unlimited).
+type Limits struct {
+	MaxMsgs int64
+	MaxAge  time.Duration
+}
+
+// StreamLimits returns the retention limits of the journal's stream; it
+// fails with jetstream.ErrStreamNotFound before the first write created
+// it.
+func (n *Node) StreamLimits(ctx context.Context) (Limits, error) {
+	s, err := n.js.Stream(ctx, Stream)
+	if err != nil {
+		return Limits{}, fmt.Errorf("journal stream info: %w", err)
+	}
+	sc := s.CachedInfo().Config
+	return Limits{MaxMsgs: max(sc.MaxMsgs, 0), MaxAge: sc.MaxAge}, nil
 }
 
 // Publish appends an entry (indexer.Journal). It retries, with the same

@@ -54,3 +54,18 @@ func TestPublishIsIdempotent(t *testing.T) {
 		t.Errorf("consumed message ids %q, want [id-1 id-2]", ids)
 	}
 }
+
+// TestOpenRefusesShortRetention: JetStream refuses a max age below the
+// duplicate window, so Open does, before starting anything.
+func TestOpenRefusesShortRetention(t *testing.T) {
+	for _, cfg := range []cluster.Config{
+		{Node: "a", Listen: "127.0.0.1:1", MaxAge: cluster.DuplicateWindow - time.Second},
+		{Node: "a", Listen: "127.0.0.1:1", MaxMsgs: -1},
+	} {
+		n, err := cluster.Open(context.Background(), cfg)
+		if err == nil {
+			n.Close()
+			t.Errorf("Open with max age %s, max entries %d: no error, want a refusal", cfg.MaxAge, cfg.MaxMsgs)
+		}
+	}
+}

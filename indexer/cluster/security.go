@@ -107,8 +107,9 @@ func secure(opts *server.Options, cfg Config) (string, error) {
 }
 
 // externalOptions are the connection options for an external NATS
-// system: its credentials file and CA, when given (nats.go's own).
-func externalOptions(cfg Config) []nats.Option {
+// system: its credentials file, CA and client certificate, when given
+// (nats.go's own).
+func externalOptions(cfg Config) ([]nats.Option, error) {
 	var opts []nats.Option
 	if cfg.NATSCreds != "" {
 		opts = append(opts, nats.UserCredentials(cfg.NATSCreds))
@@ -116,5 +117,11 @@ func externalOptions(cfg Config) []nats.Option {
 	if cfg.NATSCA != "" {
 		opts = append(opts, nats.RootCAs(cfg.NATSCA))
 	}
-	return opts
+	if (cfg.NATSCert == "") != (cfg.NATSKey == "") {
+		return nil, fmt.Errorf("cluster: a client certificate for NATS needs both the certificate and its key (got cert %q, key %q)", cfg.NATSCert, cfg.NATSKey)
+	}
+	if cfg.NATSCert != "" {
+		opts = append(opts, nats.ClientCert(cfg.NATSCert, cfg.NATSKey))
+	}
+	return opts, nil
 }

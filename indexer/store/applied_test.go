@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -91,5 +92,56 @@ func TestBackupCarriesApplied(t *testing.T) {
 	}
 	if got, want := r.LastSeq(), s.LastSeq(); got != want {
 		t.Errorf("restored LastSeq = %d, want %d", got, want)
+	}
+}
+
+// TestCommitAppliedUndelete: an undelete write puts the document back
+// (Restored, the entry's time), takes it out of the trash, and fails
+// with ErrExists over a live document, leaving the trash alone.
+func TestCommitAppliedUndelete(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	if _, _, _, err := s.CommitApplied([]Write{{ID: "a", Doc: doc("a", "A"), Raw: []byte("raw a")}}, 1, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.CommitApplied([]Write{{ID: "a"}}, 2, at); err != nil {
+		t.Fatal(err)
+	}
+	tr, raw, err := s.Trashed("a")
+	if err != nil || string(raw) != "raw a" {
+		t.Fatalf("Trashed: %v, %q, %v; want a with its raw bytes", tr, raw, err)
+	}
+	later := at.Add(time.Hour)
+	res, _, _, err := s.CommitApplied([]Write{{ID: "a", Doc: &tr.Document, Raw: raw, Undelete: true}}, 3, later)
+	if err != nil || res[0].Outcome != Restored || res[0].Err != nil {
+		t.Fatalf("undelete: %+v, %v; want Restored", res, err)
+	}
+	got, err := s.Get("a")
+	if err != nil || !got.Updated.Equal(later) || got.Seq != 3 {
+		t.Errorf("after undelete: %+v, %v; want a with seq 3 and the entry's time", got, err)
+	}
+	if r, err := s.Raw("a"); err != nil || string(r) != "raw a" {
+		t.Errorf("raw after undelete: %q, %v", r, err)
+	}
+	if _, _, err := s.Trashed("a"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("trash after undelete: %v, want ErrNotFound", err)
+	}
+	// Deleted and put anew: an undelete is refused and the trash kept.
+	if _, _, _, err := s.CommitApplied([]Write{{ID: "a"}}, 4, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.CommitApplied([]Write{{ID: "a", Doc: doc("a", "A2")}}, 5, at); err != nil {
+		t.Fatal(err)
+	}
+	res, _, _, err = s.CommitApplied([]Write{{ID: "a", Doc: &tr.Document, Raw: raw, Undelete: true}}, 6, later)
+	if err != nil || !errors.Is(res[0].Err, ErrExists) {
+		t.Errorf("undelete over a live document: %+v, %v; want ErrExists", res, err)
+	}
+	if got, err := s.Applied(); err != nil || got != 6 {
+		t.Errorf("Applied after a refused undelete = %d, %v; want 6", got, err)
+	}
+	if _, _, err := s.Trashed("a"); err != nil {
+		t.Errorf("trash after a refused undelete: %v, want a still there", err)
 	}
 }

@@ -98,6 +98,12 @@ type Write struct {
 	JSON []byte
 	// ETag and LastModified are kept with the document (see Stored).
 	ETag, LastModified string
+	// Undelete makes the write a restore from the trash (cluster mode,
+	// where the writing node reads Doc from its trash and every node
+	// applies it): Doc is put back, outcome Restored, and the id's trash
+	// entry is removed if the store still has it. It fails with
+	// ErrExists when the id has a live document.
+	Undelete bool
 }
 
 // Outcome is what a write did (search.Outcome: it travels typed to the
@@ -111,6 +117,7 @@ const (
 	Unchanged = search.Unchanged
 	Deleted   = search.Deleted
 	Missing   = search.NotFound // a delete of an id that has no document
+	Restored  = search.Restored // an undelete (Write.Undelete)
 )
 
 // Result is the outcome of one Write. Entry is set when the write changed
@@ -409,6 +416,16 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 	if w.Doc.ID != w.ID {
 		return Result{}, seq, fmt.Errorf("write id %q does not match document id %q", w.ID, w.Doc.ID)
 	}
+	if w.Undelete {
+		if old != nil {
+			return Result{Err: fmt.Errorf("undelete %q: %w", w.ID, ErrExists)}, seq, nil
+		}
+		for _, k := range [][]byte{trashKey(w.ID), trashRawKey(w.ID)} {
+			if err := txn.Delete(k); err != nil {
+				return Result{}, seq, err
+			}
+		}
+	}
 	hash, docJSON := w.Hash, w.JSON
 	if hash == "" || docJSON == nil {
 		docJSON, hash = w.Doc.EncodeAndHash()
@@ -426,6 +443,9 @@ func (s *Store) stage(txn *badger.Txn, w *Write, seq uint64, now time.Time) (Res
 	seq++
 	st := Stored{Document: *w.Doc, Origin: w.Origin, ETag: w.ETag, LastModified: w.LastModified, Hash: hash, Seq: seq, Updated: now}
 	outcome := Added
+	if w.Undelete {
+		outcome = Restored
+	}
 	if old != nil {
 		outcome = Updated
 		if old.Origin != "" && old.Origin != st.Origin {

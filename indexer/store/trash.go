@@ -47,6 +47,38 @@ func (s *Store) Trash(ctx context.Context) ([]Trashed, error) {
 	return out, nil
 }
 
+// Trashed returns the document id has in the trash and its raw source
+// bytes; it returns ErrNotFound when the trash has no such id.
+func (s *Store) Trashed(id string) (*Trashed, []byte, error) {
+	var t Trashed
+	var raw []byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(trashKey(id))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &t) }); err != nil {
+			return err
+		}
+		ri, err := txn.Get(trashRawKey(id))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		raw, err = ri.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("trashed %q: %w", id, err)
+	}
+	return &t, raw, nil
+}
+
 // Undelete moves a document from the trash back into the store, as a new
 // journal entry. It returns ErrNotFound when the trash has no such id and
 // ErrExists when the id has a live document again.
