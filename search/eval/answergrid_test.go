@@ -16,7 +16,7 @@ import (
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
 	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
-		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time), =partial (partial sentences off) or =defaults")
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time), =partial (partial sentences off), =focus (the which-noun weight) or =defaults")
 	}
 	ctx := context.Background()
 	p := Paths{Repo: "../..", Shared: "../../../shared"}
@@ -59,6 +59,9 @@ func TestAnswerWeightGrid(t *testing.T) {
 	if mode == "about" {
 		vary([]float64{0, 0.1, 0.5}, func(w *search.AnswerWeights, v float64) { w.About = v })
 	}
+	if mode == "focus" {
+		vary([]float64{0, 0.05, 0.2}, func(w *search.AnswerWeights, v float64) { w.Focus = v })
+	}
 	if mode == "partial" {
 		w := defaults
 		w.Partial = false
@@ -70,12 +73,12 @@ func TestAnswerWeightGrid(t *testing.T) {
 		vary([]float64{0, 0.15}, func(w *search.AnswerWeights, v float64) { w.Length = v })
 		vary([]float64{0.5}, func(w *search.AnswerWeights, v float64) { w.Document = v })
 	}
-	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" && mode != "partial" {
+	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" && mode != "partial" && mode != "focus" {
 		vary([]float64{0, 0.1, 0.2, 0.4}, func(w *search.AnswerWeights, v float64) { w.Kind = v })
 		vary([]float64{0, 0.5, 1}, func(w *search.AnswerWeights, v float64) { w.Variant = v })
 	}
 	for _, win := range []bool{false, true} {
-		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" {
+		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" || mode == "focus" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
