@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fundus-kb/fundus/internal/tabletest"
+	"github.com/fundus-kb/fundus/search/querylang"
 )
 
 func TestSentences(t *testing.T) {
@@ -214,4 +215,31 @@ func TestFocusWord(t *testing.T) {
 		"What is the name of the theorem?":                "",
 		"Was haben wir über Fehlerkultur gelernt?":        "",
 	})
+}
+
+func TestDropFillers(t *testing.T) {
+	cases := []struct{ name, query, want string }{
+		{"fillers of a question go", "Wie viele Bälle gibt es?", "Wie Bälle es?"},
+		{"a naming question", "Wie lautet der Name des Plans?", "Wie der Name des Plans?"},
+		{"a field keeps its word", "Wie viele type:gibt", "Wie type:gibt"},
+		{"a phrase keeps its words", `Wie viele "es gibt"?`, `Wie "es gibt"?`},
+		{"one word left", "viele gibt Bälle?", "Bälle?"},
+		{"nothing but fillers stays", "viele gibt?", "viele gibt?"},
+		{"a required word is not a plain word", "+gibt Bälle?", "+gibt Bälle?"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := querylang.Parse(tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := querylang.Parse(tc.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := dropFillers(n).String(); got != want.String() {
+				t.Errorf("dropFillers(%q) = %q, want %q", tc.query, got, want.String())
+			}
+		})
+	}
 }

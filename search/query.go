@@ -71,7 +71,59 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 	if c.tune.ForeignWeight > 0 && c.tune.ForeignWeight != 1 {
 		c.qlang = queryLanguage(n)
 	}
+	if c.tune.QuestionFillers && IsQuestion(q) {
+		n = dropFillers(n)
+	}
 	return n, c.compile(n), nil
+}
+
+// questionFillers are German words a question is phrased with that say
+// nothing about what it asks ("Wie lautet …", "Wie viele … gibt es",
+// "Wie nennt man …", "Was versteht man unter …"), and
+// that are no stop words: as query words they would rank documents that
+// happen to hold them. Measured on every make eval collection
+// (BENCHMARKS.md); the English ones ("many", "much") lose there.
+var questionFillers = map[string]bool{
+	"lautet": true, "lautete": true, "lauten": true, "heißt": true, "hieß": true, "heißen": true,
+	"gibt": true, "viele": true, "vielen": true, "wieviel": true,
+	"nennt": true, "nennen": true, "nannte": true, "nannten": true, "genannt": true,
+	"bezeichnet": true, "bezeichnete": true, "versteht": true,
+}
+
+// dropFillers removes the question fillers among the plain words of a
+// question (not those in a field, a phrase or a required clause), as
+// long as another word is left among them.
+func dropFillers(n querylang.Node) querylang.Node {
+	if and, ok := n.(*querylang.And); ok {
+		// Field terms narrow the words ("type:case Wie viele …"): the
+		// words are an Or among the And's children.
+		out := &querylang.And{Children: make([]querylang.Node, len(and.Children))}
+		for i, ch := range and.Children {
+			out.Children[i] = ch
+			if _, ok := ch.(*querylang.Or); ok {
+				out.Children[i] = dropFillers(ch)
+			}
+		}
+		return out
+	}
+	or, ok := n.(*querylang.Or)
+	if !ok {
+		return n
+	}
+	var kept []querylang.Node
+	for _, ch := range or.Children {
+		if t, ok := ch.(*querylang.Term); ok && t.Field == "" && !t.Prefix && questionFillers[strings.ToLower(strings.TrimRight(t.Text, "?!.,;:"))] {
+			continue
+		}
+		kept = append(kept, ch)
+	}
+	switch {
+	case len(kept) == len(or.Children) || len(kept) == 0:
+		return n
+	case len(kept) == 1:
+		return kept[0]
+	}
+	return &querylang.Or{Children: kept}
 }
 
 // queryLanguage tells the language of a query from its text words: German

@@ -47,7 +47,7 @@ prints one table. --ablate adds a row per configuration with each feature
 off. --tuning FILE is a JSON object overriding search.DefaultTuning's
 fields (decompound, synonyms, typos, hyphens, foreign_stop_words,
 foreign_weight, min_head, compound_boost, parts_boost, synonym_boost,
-variant_boost, fuzzy_boost, answers: {expanded, proximity, document,
+variant_boost, fuzzy_boost, question_fillers, answers: {expanded, proximity, document,
 length, window, variant, kind, about, fill, partial, focus}).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -348,9 +348,10 @@ func Ablations() []Ablation {
 		off("no foreign stop words", func(t *search.Tuning) { t.ForeignStopWords = false }, false),
 		off("no foreign weight", func(t *search.Tuning) { t.ForeignWeight = 0 }, false),
 		off("no word variants", func(t *search.Tuning) { t.VariantBoost = 0 }, false),
-		off("all seven off", func(t *search.Tuning) {
+		off("no question fillers", func(t *search.Tuning) { t.QuestionFillers = false }, false),
+		off("all eight off", func(t *search.Tuning) {
 			t.Decompound, t.Synonyms, t.Typos, t.Hyphens = false, false, false, false
-			t.ForeignStopWords, t.ForeignWeight, t.VariantBoost = false, 0, 0
+			t.ForeignStopWords, t.ForeignWeight, t.VariantBoost, t.QuestionFillers = false, 0, 0, false
 		}, true),
 	}
 }
