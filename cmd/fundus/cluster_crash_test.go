@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -108,12 +107,7 @@ type testCluster struct {
 func newTestCluster(t *testing.T, bin string, n int) *testCluster {
 	c := &testCluster{t: t, bin: bin, routes: make([]string, n), dirs: make([]string, n), cmds: make([]*exec.Cmd, n), bases: make([]string, n)}
 	for i := range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.routes[i] = ln.Addr().String()
-		ln.Close()
+		c.routes[i] = freeLoopbackAddr(t)
 		c.dirs[i] = t.TempDir()
 	}
 	t.Cleanup(func() {
