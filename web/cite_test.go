@@ -10,26 +10,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/fundus-kb/fundus/internal/checktext"
 	"github.com/fundus-kb/fundus/web"
 )
 
 // citeClock is the day of access in the citation tests.
 func citeClock() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) }
-
-// wantHolds checks that body holds every string of want and none of not.
-func wantHolds(t testing.TB, body string, want, not []string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("body lacks %q:\n%s", w, body)
-		}
-	}
-	for _, w := range not {
-		if strings.Contains(body, w) {
-			t.Errorf("body holds %q:\n%s", w, body)
-		}
-	}
-}
 
 func TestDocumentCitation(t *testing.T) {
 	h, _ := newServer(t, web.Config{Now: citeClock})
@@ -74,7 +60,7 @@ func TestDocumentCitation(t *testing.T) {
 				}
 			}
 			body := r.Body.String()
-			wantHolds(t, body, tc.want, nil)
+			checktext.Contains(t, body, tc.want, nil)
 			if strings.HasPrefix(tc.ctype, "application/vnd.citationstyles") {
 				var items []map[string]any
 				if err := json.Unmarshal(r.Body.Bytes(), &items); err != nil || len(items) != 1 {
@@ -115,7 +101,7 @@ func TestCitationAuthorAndEscaping(t *testing.T) {
 			r := do(t, h, "GET", "/api/documents/"+tc.id+"/citation?format=bibtex", nil, nil)
 			wantStatus(t, r, 200)
 			body := r.Body.String()
-			wantHolds(t, body, tc.want, tc.not)
+			checktext.Contains(t, body, tc.want, tc.not)
 			if strings.Count(body, "{") != strings.Count(body, "}") {
 				t.Errorf("unbalanced braces:\n%s", body)
 			}

@@ -45,7 +45,7 @@ func askCmd(e *env) *cobra.Command {
 		}
 		return nil
 	})
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answers as one JSON object")
+	jsonFlag(cmd, &asJSON, "the answers")
 	cmd.Flags().IntVarP(&n, "n", "n", search.DefaultAnswers, "number of answers (1–10)")
 	return cmd
 }

@@ -57,7 +57,7 @@ agrees with the store afterwards.`,
 		return nil
 	})
 	cmd.Flags().BoolVar(&repair, "repair", false, "fix every difference")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	jsonFlag(cmd, &asJSON, "the report")
 	return cmd
 }
 

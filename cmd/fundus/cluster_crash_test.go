@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -108,12 +107,7 @@ type testCluster struct {
 func newTestCluster(t *testing.T, bin string, n int) *testCluster {
 	c := &testCluster{t: t, bin: bin, routes: make([]string, n), dirs: make([]string, n), cmds: make([]*exec.Cmd, n), bases: make([]string, n)}
 	for i := range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.routes[i] = ln.Addr().String()
-		ln.Close()
+		c.routes[i] = freeLoopbackAddr(t)
 		c.dirs[i] = t.TempDir()
 	}
 	t.Cleanup(func() {
@@ -162,8 +156,7 @@ func (c *testCluster) signal(i int, sig syscall.Signal) {
 	c.cmds[i] = nil
 	c.mu.Unlock()
 	if cmd != nil {
-		cmd.Process.Signal(sig)
-		cmd.Wait()
+		signalWait(cmd, sig)
 	}
 }
 
@@ -277,46 +270,32 @@ func TestKillClusterNodeDuringWrites(t *testing.T) {
 		before := time.Duration(500+rng.IntN(2500)) * time.Millisecond
 		down := time.Duration(500+rng.IntN(1500)) * time.Millisecond
 		var roundAcks, refused, unreachable atomic.Int64
-		stop := make(chan struct{})
-		var writers sync.WaitGroup
-		for range 4 {
-			writers.Go(func() {
-				client := &http.Client{Timeout: 10 * time.Second}
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					k := next.Add(1)
-					id := fmt.Sprintf("api/%d", k)
-					body := fmt.Sprintf(`{"id":%q,"title":"Eintrag %d","body":"Kooperation"}`, id, k)
-					resp, err := client.Post(c.base(int(k%n))+"/api/documents", "application/json", strings.NewReader(body))
-					if err != nil {
-						unreachable.Add(1)
-						time.Sleep(50 * time.Millisecond) // the node is down
-						continue
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode/100 == 2 {
-						mu.Lock()
-						acked = append(acked, id)
-						mu.Unlock()
-						roundAcks.Add(1)
-					} else {
-						refused.Add(1)
-						time.Sleep(50 * time.Millisecond) // 503 while the stream forms or elects
-					}
-				}
-			})
-		}
+		stop := startWriters(4, 10*time.Second, func() write {
+			k := next.Add(1)
+			id := fmt.Sprintf("api/%d", k)
+			body := fmt.Sprintf(`{"id":%q,"title":"Eintrag %d","body":"Kooperation"}`, id, k)
+			return write{base: c.base(int(k % n)), body: body, ids: []string{id}}
+		}, func(w write, status int, err error) bool {
+			switch {
+			case err != nil:
+				unreachable.Add(1)
+				time.Sleep(50 * time.Millisecond) // the node is down
+			case status/100 == 2:
+				mu.Lock()
+				acked = append(acked, w.ids...)
+				mu.Unlock()
+				roundAcks.Add(1)
+			default:
+				refused.Add(1)
+				time.Sleep(50 * time.Millisecond) // 503 while the stream forms or elects
+			}
+			return true
+		})
 		// The kill lands while writes are acknowledged: in the first
 		// round, the stream forms with the first write.
 		for deadline := time.Now().Add(30 * time.Second); roundAcks.Load() == 0; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
-				close(stop)
-				writers.Wait()
+				stop()
 				t.Fatalf("round %d: no write acknowledged within 30 s", round)
 			}
 		}
@@ -326,8 +305,7 @@ func TestKillClusterNodeDuringWrites(t *testing.T) {
 		time.Sleep(down)
 		c.start(victim)
 		time.Sleep(time.Second) // writes while it catches up
-		close(stop)
-		writers.Wait()
+		stop()
 
 		seqs, totals := c.converge(20 * time.Second)
 		mu.Lock()

@@ -107,7 +107,7 @@ func searchCmd(e *env) *cobra.Command {
 		}
 		return nil
 	})
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
+	jsonFlag(cmd, &asJSON, "the result")
 	cmd.Flags().StringVar(&typ, "type", "", "only documents of this type: webinar, case, recommendation or other (the spellings ingest accepts, German too: Fall, Empfehlung …)")
 	cmd.Flags().StringVar(&topic, "topic", "", "only documents with this topic")
 	cmd.Flags().StringVar(&lang, "lang", "", "only documents in this language (de, en, …)")
@@ -223,7 +223,7 @@ func statsCmd(e *env) *cobra.Command {
 		fmt.Fprintf(e.stdout, "journal: seq %d, index checkpoint %d\nstore: %d bytes, index: %d bytes\n", st.Seq, st.Checkpoint, st.StoreBytes, st.IndexBytes)
 		return nil
 	})
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the statistics as one JSON object")
+	jsonFlag(cmd, &asJSON, "the statistics")
 	return cmd
 }
 

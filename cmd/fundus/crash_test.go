@@ -176,6 +176,56 @@ func startServe(t *testing.T, bin, data string) (*exec.Cmd, string) {
 	return startNode(t, bin, data)
 }
 
+// signalWait sends sig to the process cmd started and waits for its exit.
+func signalWait(cmd *exec.Cmd, sig os.Signal) {
+	cmd.Process.Signal(sig)
+	cmd.Wait()
+}
+
+// write is one request of a crash test's writers: body, posted to
+// base+"/api/documents", holds the documents with the ids ids.
+type write struct {
+	base, body string
+	ids        []string
+}
+
+// startWriters starts n clients of a crash test, each with its own
+// http.Client of timeout, that post the writes next returns one after
+// another. After each, answered learns the status of the answer, or the
+// error of a request that got none, and returns whether the client goes
+// on. The returned stop ends the writes and waits for the clients.
+func startWriters(n int, timeout time.Duration, next func() write, answered func(w write, status int, err error) bool) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			client := &http.Client{Timeout: timeout}
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				w := next()
+				status := 0
+				resp, err := client.Post(w.base+"/api/documents", "application/json", strings.NewReader(w.body))
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					status = resp.StatusCode
+				}
+				if !answered(w, status, err) {
+					return
+				}
+			}
+		})
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 // TestKillServeDuringWrites kills `fundus serve` with SIGKILL while clients
 // write documents through the API. Every write that got a 2xx answer must
 // survive, be searchable, and the index must agree with the store.
@@ -183,50 +233,37 @@ func TestKillServeDuringWrites(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
 	seed := rand.New(rand.NewPCG(3, 14))
-	var acked sync.Map // id → title
+	var acked sync.Map // the ids of acknowledged documents
 	next := atomic.Int64{}
 	for round := range 3 {
 		cmd, base := startServe(t, bin, data)
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Go(func() {
-				client := &http.Client{Timeout: 5 * time.Second}
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					n := next.Add(1)
-					var batch []string
-					for k := range 3 {
-						batch = append(batch, fmt.Sprintf(`{"id":"api/%d-%d","title":"Eintrag %d %d","body":"Kooperation Runde %d"}`, n, k, n, k, round))
-					}
-					resp, err := client.Post(base+"/api/documents", "application/json", strings.NewReader("["+strings.Join(batch, ",")+"]"))
-					if err != nil {
-						return // the server is gone
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode/100 == 2 {
-						for k := range 3 {
-							acked.Store(fmt.Sprintf("api/%d-%d", n, k), fmt.Sprintf("Eintrag %d %d", n, k))
-						}
-					}
+		stop := startWriters(4, 5*time.Second, func() write {
+			n := next.Add(1)
+			var batch, ids []string
+			for k := range 3 {
+				ids = append(ids, fmt.Sprintf("api/%d-%d", n, k))
+				batch = append(batch, fmt.Sprintf(`{"id":%q,"title":"Eintrag %d %d","body":"Kooperation Runde %d"}`, ids[k], n, k, round))
+			}
+			return write{base: base, body: "[" + strings.Join(batch, ",") + "]", ids: ids}
+		}, func(w write, status int, err error) bool {
+			if err != nil {
+				return false // the server is gone
+			}
+			if status/100 == 2 {
+				for _, id := range w.ids {
+					acked.Store(id, true)
 				}
-			})
-		}
+			}
+			return true
+		})
 		time.Sleep(time.Duration(300+seed.IntN(700)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		close(stop)
-		wg.Wait()
+		signalWait(cmd, syscall.SIGKILL)
+		stop()
 	}
 
 	// Restart and check every acknowledged document.
 	cmd, base := startServe(t, bin, data)
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	defer signalWait(cmd, syscall.SIGTERM)
 	count := 0
 	acked.Range(func(k, v any) bool {
 		count++
@@ -254,8 +291,7 @@ func TestKillServeDuringWrites(t *testing.T) {
 	if r.Total < count {
 		t.Errorf("search finds %d documents, fewer than the %d acknowledged", r.Total, count)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	cmd.Wait()
+	signalWait(cmd, syscall.SIGTERM)
 	out, err := exec.Command(bin, "check", "--data", data).CombinedOutput()
 	if err != nil {
 		t.Errorf("check after the crashes: %v\n%s", err, out)

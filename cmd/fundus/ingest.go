@@ -119,12 +119,7 @@ code is then 1.`,
 			if isTerminal(e.stderr) {
 				opts.OnProgress = func(done, total int) {
 					if bar == nil {
-						bar = progressbar.NewOptions(max(total, -1),
-							progressbar.OptionSetWriter(e.stderr),
-							progressbar.OptionSetDescription("ingesting"),
-							progressbar.OptionShowCount(),
-							progressbar.OptionClearOnFinish(),
-							progressbar.OptionThrottle(100*time.Millisecond))
+						bar = newProgressBar(e, max(total, -1), "ingesting")
 					}
 					bar.Set(done)
 				}
@@ -139,10 +134,7 @@ code is then 1.`,
 				c := crawl.New(crawl.Config{AllowPrivate: cf.allowPrivate, Delay: cf.delay, Timeout: cf.timeout, MaxPages: cf.maxPages, MaxBytes: cf.maxBytes, Logger: e.log})
 				for _, u := range urls {
 					s, err := kb.IngestURL(ctx, c, u, opts)
-					sum.Added += s.Added
-					sum.Updated += s.Updated
-					sum.Unchanged += s.Unchanged
-					sum.Failed += s.Failed
+					addInputs(&sum, s)
 					if err != nil {
 						var ce *crawl.Error
 						if errors.As(err, &ce) {
@@ -170,6 +162,27 @@ code is then 1.`,
 	cf.add(cmd)
 	rf.add(e, cmd)
 	return cmd
+}
+
+// newProgressBar is the progress bar of an ingest on stderr: total steps
+// (-1 when unknown), described as what.
+func newProgressBar(e *env, total int, what string) *progressbar.ProgressBar {
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond))
+}
+
+// addInputs adds what s counts of the inputs of one part of an ingest run
+// (added, updated, unchanged and failed) to sum; deletions are counted
+// for the whole run.
+func addInputs(sum *indexer.Summary, s indexer.Summary) {
+	sum.Added += s.Added
+	sum.Updated += s.Updated
+	sum.Unchanged += s.Unchanged
+	sum.Failed += s.Failed
 }
 
 // printIngestSummary prints what an ingest run did, and makes failures

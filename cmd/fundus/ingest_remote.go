@@ -335,12 +335,7 @@ func (f *remoteFlags) ingest(ctx context.Context, e *env, cmd *cobra.Command, pa
 	}
 	var bar *progressbar.ProgressBar
 	if isTerminal(e.stderr) && len(files) > 0 {
-		bar = progressbar.NewOptions(len(files),
-			progressbar.OptionSetWriter(e.stderr),
-			progressbar.OptionSetDescription("sending"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionThrottle(100*time.Millisecond))
+		bar = newProgressBar(e, len(files), "sending")
 	}
 	r := &remoteIngest{server: server, token: f.token, client: &http.Client{Timeout: 5 * time.Minute},
 		workers: f.workers, retries: f.retries, maxWait: 30 * time.Second, sleep: sleepCtx}
@@ -359,10 +354,7 @@ func (f *remoteFlags) ingest(ctx context.Context, e *env, cmd *cobra.Command, pa
 			// The file itself failed (unreadable, refused): one input.
 			res.sum.Failed = 1
 		}
-		sum.Added += res.sum.Added
-		sum.Updated += res.sum.Updated
-		sum.Unchanged += res.sum.Unchanged
-		sum.Failed += res.sum.Failed
+		addInputs(&sum, res.sum)
 		done++
 		if bar != nil {
 			bar.Set(done)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -54,12 +53,7 @@ func wantSummary(t *testing.T, out string, want map[string]int) {
 // summary is the local one. (The node's first write waits for the
 // journal's stream to be created: a 503 no_quorum retried.)
 func TestIngestViaServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
+	listen := freeLoopbackAddr(t)
 	env := map[string]string{"FUNDUS_API_TOKEN": "w"}
 	base, _ := serveInProcess(t, env, "--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 	mixed := filepath.Join("..", "..", "testdata", "ingest", "mixed")

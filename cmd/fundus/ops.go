@@ -204,7 +204,7 @@ or by a running server once they are older than its --trash-retention.`,
 		fmt.Fprintf(e.stdout, "%d documents in the trash\n", len(trash))
 		return nil
 	})
-	list.Flags().BoolVar(&asJSON, "json", false, "print the trash as one JSON object")
+	jsonFlag(list, &asJSON, "the trash")
 	var olderThan time.Duration
 	purge := kbCommand(e, &cobra.Command{
 		Use:   "purge [--data DIR] [--older-than DURATION]",

@@ -140,6 +140,12 @@ func dataFlag(e *env, cmd *cobra.Command, dir *string) {
 	cmd.Flags().StringVar(dir, "data", def, "data directory (env FUNDUS_DATA)")
 }
 
+// jsonFlag adds --json to cmd: print what (such as "the report") as one
+// JSON object, with printJSON.
+func jsonFlag(cmd *cobra.Command, asJSON *bool, what string) {
+	cmd.Flags().BoolVar(asJSON, "json", false, "print "+what+" as one JSON object")
+}
+
 // openKB opens the knowledge base in dir.
 func openKB(ctx context.Context, e *env, dir string) (*indexer.KB, error) {
 	kb, err := indexer.Open(ctx, indexer.Config{DataDir: dir, Logger: e.log})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -26,12 +25,7 @@ func TestServeBootstrapFlags(t *testing.T) {
 	t.Run("a new cluster has nothing to bootstrap", func(t *testing.T) {
 		// The peer is unreachable, but the journal holds nothing yet:
 		// the node starts empty (a unit file may keep the flag).
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		listen := ln.Addr().String()
-		ln.Close()
+		listen := freeLoopbackAddr(t)
 		base, stderr := serveInProcess(t, map[string]string{"FUNDUS_BOOTSTRAP_FROM": "http://127.0.0.1:1", "FUNDUS_BOOTSTRAP_TOKEN": "x"},
 			"--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 		if !waitReady(base, 30*time.Second) {

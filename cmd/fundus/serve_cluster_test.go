@@ -16,17 +16,47 @@ import (
 	"github.com/fundus-kb/fundus/indexer/cluster"
 )
 
+// freeLoopbackAddr returns a loopback address with a port that was free a
+// moment ago, for a server the test starts (such as --cluster-listen).
+func freeLoopbackAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// putDocument PUTs the JSON document body to url and returns the answer
+// with its body. A cluster node answers 503 until the journal's stream is
+// created with the first write, so a 503 is retried for 20 s.
+func putDocument(t testing.TB, url, body string) (*http.Response, string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			return resp, string(b)
+		}
+	}
+}
+
 // TestServeClusterNode runs serve as a one-node cluster (an embedded
 // NATS JetStream server, replicas 1): a write goes through the journal,
 // and responses carry the applied sequence. The three-node behaviour is
 // tested in indexer/cluster.
 func TestServeClusterNode(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
+	listen := freeLoopbackAddr(t)
 	base, _ := serveInProcess(t, nil, "--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 	do := func(method, path, body string) (*http.Response, string) {
 		t.Helper()
@@ -53,15 +83,7 @@ func TestServeClusterNode(t *testing.T) {
 			t.Fatal("serve never became ready")
 		}
 	}
-	// The stream is created with the first write; retry while it is.
-	var resp *http.Response
-	var body string
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		resp, body = do("PUT", "/api/documents/solo-1", `{"type":"webinar","title":"Allein","body":"Ein Webinar","language":"de"}`)
-		if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
-			break
-		}
-	}
+	resp, body := putDocument(t, base+"/api/documents/solo-1", `{"type":"webinar","title":"Allein","body":"Ein Webinar","language":"de"}`)
 	if resp.StatusCode/100 != 2 {
 		t.Fatalf("write: got %d %s, want 2xx", resp.StatusCode, body)
 	}
@@ -111,12 +133,7 @@ func TestJournalRetentionReachesStream(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			listen := ln.Addr().String()
-			ln.Close()
+			listen := freeLoopbackAddr(t)
 			e := &env{getenv: func(k string) string { return tc.env[k] }, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
 			var cf clusterFlags
 			cmd := &cobra.Command{}
@@ -154,12 +171,7 @@ func TestJournalRetentionReachesStream(t *testing.T) {
 // the journal); reading commands still work.
 func TestOfflineWriteToClusterNodeRefused(t *testing.T) {
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
+	listen := freeLoopbackAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan error, 1)
@@ -180,19 +192,7 @@ func TestOfflineWriteToClusterNodeRefused(t *testing.T) {
 		cancel()
 		t.Fatalf("serve never became ready: %s", stderr.String())
 	}
-	var code int
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		req, _ := http.NewRequest(http.MethodPut, base+"/api/documents/solo-1", strings.NewReader(`{"type":"webinar","title":"Allein","body":"Ein Webinar","language":"de"}`))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if code = resp.StatusCode; code != http.StatusServiceUnavailable || time.Now().After(deadline) {
-			break
-		}
-	}
+	resp, body := putDocument(t, base+"/api/documents/solo-1", `{"type":"webinar","title":"Allein","body":"Ein Webinar","language":"de"}`)
 	cancel()
 	select {
 	case err := <-done:
@@ -202,11 +202,11 @@ func TestOfflineWriteToClusterNodeRefused(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not shut down")
 	}
-	if code/100 != 2 {
-		t.Fatalf("write: got %d, want 2xx", code)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("write: got %d %s, want 2xx", resp.StatusCode, body)
 	}
 
-	err = run(context.Background(), []string{"delete", "--data", dir, "solo-1"}, func(string) string { return "" }, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"delete", "--data", dir, "solo-1"}, func(string) string { return "" }, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "belongs to a cluster node") || !strings.Contains(err.Error(), "fundus ingest --server") {
 		t.Errorf("delete on a stopped cluster node's data: %v, want a refusal pointing to a running node", err)
 	}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fundus-kb/fundus/indexer/parse/record"
+	"github.com/fundus-kb/fundus/internal/checktext"
 )
 
 // FormatsTestdata holds the fixtures of the Markdown, JSON and text
@@ -98,19 +99,11 @@ func CheckWhole(t testing.TB, r record.Record, data []byte) {
 	}
 }
 
-// CheckBody checks that body holds each string of has and none of hasNot.
+// CheckBody checks that body holds each string of has and none of hasNot
+// (checktext.Contains).
 func CheckBody(t testing.TB, body string, has, hasNot []string) {
 	t.Helper()
-	for _, s := range has {
-		if !strings.Contains(body, s) {
-			t.Errorf("body: got %q, want it to contain %q", body, s)
-		}
-	}
-	for _, s := range hasNot {
-		if strings.Contains(body, s) {
-			t.Errorf("body: got %q, want no %q", body, s)
-		}
-	}
+	checktext.Contains(t, body, has, hasNot)
 }
 
 // WantErr describes an expected parse error.
