@@ -21,7 +21,7 @@ import (
 // added to the index. A passage index (one Bleve document per sentence)
 // would multiply the index by the number of sentences and make every
 // write slower, while cutting the top documents' text per query keeps an
-// answers request's p95 at 1.07× a search's on the SciFact claims
+// answers request's p95 at 1.02–1.09× a search's on the SciFact claims
 // (BENCHMARKS.md, make bench-search).
 //
 // A sentence is scored by the share of the query's weight it covers (each
