@@ -569,3 +569,21 @@ func TestBackupRestoreExport(t *testing.T) {
 		t.Errorf("export → ingest → export differs:\n%s\nvs\n%s", export3.String(), export1.String())
 	}
 }
+
+func TestDataDirUsage(t *testing.T) {
+	dir := t.TempDir()
+	if store, index := DataDirUsage(dir); store != 0 || index != 0 {
+		t.Errorf("empty directory: store %d, index %d bytes; want 0", store, index)
+	}
+	kb := openKB(t, dir)
+	if _, err := kb.Put(context.Background(), []Item{item("a", "Offenheit", "Strategische Verankerung von Offenheit")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := kb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	store, index := DataDirUsage(dir)
+	if store <= 0 || index <= 0 {
+		t.Errorf("after a write: store %d, index %d bytes; want both above 0", store, index)
+	}
+}

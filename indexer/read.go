@@ -177,7 +177,16 @@ func (kb *KB) indexState() (ready bool, indexed, checkpoint uint64, err error) {
 
 // indexBytes returns the disk space the indexes take.
 func (kb *KB) indexBytes() int64 {
-	return DiskUsage(filepath.Join(kb.dir, indexDir)) + DiskUsage(filepath.Join(kb.dir, allIndexDir))
+	_, index := DataDirUsage(kb.dir)
+	return index
+}
+
+// DataDirUsage returns the disk space of a data directory's store and of
+// its indexes (DiskUsage), for a directory no process has open: an open
+// index may be merging segments into a new file while the old ones stay.
+func DataDirUsage(dir string) (store, index int64) {
+	return DiskUsage(filepath.Join(dir, storeDir)),
+		DiskUsage(filepath.Join(dir, indexDir)) + DiskUsage(filepath.Join(dir, allIndexDir))
 }
 
 // DiskUsage returns the disk space the files under dir take. Badger

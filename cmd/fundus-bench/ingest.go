@@ -140,7 +140,9 @@ func runFundus(ctx context.Context, cfg ingestConfig, dir string, records int, m
 		return fmt.Errorf("after ingest: %d documents stored, %d indexed; want %d", st.Documents, st.Indexed, records)
 	}
 	m.fundusWall, m.fundusCPU, m.fundusRSS = run.wall, run.cpu, run.maxRSS
-	m.fundusStore, m.fundusIndex = st.StoreBytes, st.IndexBytes
+	// The sizes once `fundus stats` has exited: the index it opened may
+	// have been merging segments while it measured.
+	m.fundusStore, m.fundusIndex = indexer.DataDirUsage(dir)
 	return nil
 }
 

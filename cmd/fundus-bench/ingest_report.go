@@ -182,8 +182,8 @@ func writeSummary(w io.Writer, s summary) error {
 	p("- Plain Bleve application: `fundus-bench baseline-child --mapping plain`, the same child, documents and timing, with `bleve.NewIndexMapping()` "+
 		"and a static document mapping: title and body (text, the standard analyzer, stored, term vectors) and type, topics, language and year "+
 		"(keyword, doc values, stored), in batches of %d\n", s.cfg.batch)
-	p("- Index size on disk: allocated blocks after the run; Fundus's data directory as `fundus stats --json` reports it " +
-		"(store_bytes: the Badger store; index_bytes: the Bleve indexes), each baseline's index directory after `Close()`\n\n")
+	p("- Index size on disk: allocated blocks after the run; Fundus's data directory (`indexer.DataDirUsage`: the Badger store, the Bleve indexes) " +
+		"once `fundus ingest` and `fundus stats` have exited, each baseline's index directory after `Close()`\n\n")
 
 	p("| Round | Fundus wall (s) | Fundus CPU (s) | Fundus docs/s | Bleve (Fundus mapping) indexing (s) | CPU (s) | docs/s | " +
 		"Plain app indexing (s) | CPU (s) | docs/s | Ratio Fundus / Bleve (Fundus mapping) | Ratio Fundus / plain app |\n")
