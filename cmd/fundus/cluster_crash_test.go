@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
 
 // startNode starts `fundus serve` with extra arguments and returns its
@@ -107,7 +109,7 @@ type testCluster struct {
 func newTestCluster(t *testing.T, bin string, n int) *testCluster {
 	c := &testCluster{t: t, bin: bin, routes: make([]string, n), dirs: make([]string, n), cmds: make([]*exec.Cmd, n), bases: make([]string, n)}
 	for i := range n {
-		c.routes[i] = freeLoopbackAddr(t)
+		c.routes[i] = testnet.FreeAddr(t)
 		c.dirs[i] = t.TempDir()
 	}
 	t.Cleanup(func() {

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
 
 // search asks the server at base for q and returns the ids of the hits.
@@ -53,7 +55,7 @@ func wantSummary(t *testing.T, out string, want map[string]int) {
 // summary is the local one. (The node's first write waits for the
 // journal's stream to be created: a 503 no_quorum retried.)
 func TestIngestViaServer(t *testing.T) {
-	listen := freeLoopbackAddr(t)
+	listen := testnet.FreeAddr(t)
 	env := map[string]string{"FUNDUS_API_TOKEN": "w"}
 	base, _ := serveInProcess(t, env, "--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 	mixed := filepath.Join("..", "..", "testdata", "ingest", "mixed")

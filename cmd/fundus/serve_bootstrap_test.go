@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
 
 // TestServeBootstrapFlags checks serve's --bootstrap-from plumbing; the
@@ -25,7 +27,7 @@ func TestServeBootstrapFlags(t *testing.T) {
 	t.Run("a new cluster has nothing to bootstrap", func(t *testing.T) {
 		// The peer is unreachable, but the journal holds nothing yet:
 		// the node starts empty (a unit file may keep the flag).
-		listen := freeLoopbackAddr(t)
+		listen := testnet.FreeAddr(t)
 		base, stderr := serveInProcess(t, map[string]string{"FUNDUS_BOOTSTRAP_FROM": "http://127.0.0.1:1", "FUNDUS_BOOTSTRAP_TOKEN": "x"},
 			"--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 		if !waitReady(base, 30*time.Second) {

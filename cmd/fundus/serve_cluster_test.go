@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -14,19 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fundus-kb/fundus/indexer/cluster"
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
-
-// freeLoopbackAddr returns a loopback address with a port that was free a
-// moment ago, for a server the test starts (such as --cluster-listen).
-func freeLoopbackAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // putDocument PUTs the JSON document body to url and returns the answer
 // with its body. A cluster node answers 503 until the journal's stream is
@@ -56,7 +44,7 @@ func putDocument(t testing.TB, url, body string) (*http.Response, string) {
 // and responses carry the applied sequence. The three-node behaviour is
 // tested in indexer/cluster.
 func TestServeClusterNode(t *testing.T) {
-	listen := freeLoopbackAddr(t)
+	listen := testnet.FreeAddr(t)
 	base, _ := serveInProcess(t, nil, "--data", t.TempDir(), "--cluster-listen", listen, "--node", "solo")
 	do := func(method, path, body string) (*http.Response, string) {
 		t.Helper()
@@ -133,7 +121,7 @@ func TestJournalRetentionReachesStream(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			listen := freeLoopbackAddr(t)
+			listen := testnet.FreeAddr(t)
 			e := &env{getenv: func(k string) string { return tc.env[k] }, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
 			var cf clusterFlags
 			cmd := &cobra.Command{}
@@ -171,7 +159,7 @@ func TestJournalRetentionReachesStream(t *testing.T) {
 // the journal); reading commands still work.
 func TestOfflineWriteToClusterNodeRefused(t *testing.T) {
 	dir := t.TempDir()
-	listen := freeLoopbackAddr(t)
+	listen := testnet.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan error, 1)

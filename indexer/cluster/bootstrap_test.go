@@ -11,6 +11,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/cluster"
+	"github.com/fundus-kb/fundus/internal/testnet"
 	"github.com/fundus-kb/fundus/web"
 )
 
@@ -18,7 +19,7 @@ import (
 // proxies, as startCluster's do), without opening it.
 func (c *testCluster) addNode() int {
 	c.t.Helper()
-	nd := &testNode{name: fmt.Sprintf("n%d", len(c.nodes)), dir: c.t.TempDir(), listen: freeAddr(c.t)}
+	nd := &testNode{name: fmt.Sprintf("n%d", len(c.nodes)), dir: c.t.TempDir(), listen: testnet.FreeAddr(c.t)}
 	row := make([]*proxy, len(c.nodes)+1)
 	for j, b := range c.nodes {
 		row[j] = newProxy(c.t, b.listen)

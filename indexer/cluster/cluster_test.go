@@ -16,19 +16,9 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/cluster"
+	"github.com/fundus-kb/fundus/internal/testnet"
 	"github.com/fundus-kb/fundus/search"
 )
-
-// freeAddr returns a loopback address with a port free at the time.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // proxy forwards TCP connections to a target until cut: the test's
 // network between two nodes.
@@ -140,7 +130,7 @@ func startClusterWith(t testing.TB, n int, tweak func(*cluster.Config)) *testClu
 func startClusterOf(t testing.TB, c *testCluster, n int) *testCluster {
 	t.Helper()
 	for i := range n {
-		c.nodes = append(c.nodes, &testNode{name: fmt.Sprintf("n%d", i), dir: t.TempDir(), listen: freeAddr(t)})
+		c.nodes = append(c.nodes, &testNode{name: fmt.Sprintf("n%d", i), dir: t.TempDir(), listen: testnet.FreeAddr(t)})
 	}
 	c.links = make([][]*proxy, n)
 	for i, a := range c.nodes {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/cluster"
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
 
 // TestPublishIsIdempotent publishes the same entry twice under one
@@ -15,7 +16,7 @@ import (
 // copy's sequence, and the consumer sees two entries.
 func TestPublishIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
-	n, err := cluster.Open(context.Background(), cluster.Config{Node: "solo", Listen: freeAddr(t), StoreDir: filepath.Join(dir, "nats")})
+	n, err := cluster.Open(context.Background(), cluster.Config{Node: "solo", Listen: testnet.FreeAddr(t), StoreDir: filepath.Join(dir, "nats")})
 	if err != nil {
 		t.Fatal(err)
 	}

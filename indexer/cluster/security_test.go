@@ -12,6 +12,7 @@ import (
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/cluster"
 	"github.com/fundus-kb/fundus/internal/testcert"
+	"github.com/fundus-kb/fundus/internal/testnet"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -59,7 +60,7 @@ func TestSecuredRoutes(t *testing.T) {
 	}
 	for _, x := range intruders {
 		t.Run(x.name, func(t *testing.T) {
-			kb := openNode(t, cluster.Config{Node: x.name, Listen: freeAddr(t), Peers: peers, Advertise: "127.0.0.1:1",
+			kb := openNode(t, cluster.Config{Node: x.name, Listen: testnet.FreeAddr(t), Peers: peers, Advertise: "127.0.0.1:1",
 				TLS: x.tls, User: x.user, Password: x.password})
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
