@@ -25,13 +25,13 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/fundus-kb/fundus/indexer"
+	"github.com/fundus-kb/fundus/internal/workpool"
 	"github.com/fundus-kb/fundus/search"
 )
 
@@ -76,38 +76,14 @@ type fileResult struct {
 func (r *remoteIngest) run(ctx context.Context, files []indexer.InputFile, report func(indexer.InputFile, fileResult)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan indexer.InputFile)
 	type done struct {
 		f   indexer.InputFile
 		res fileResult
 	}
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for range max(1, r.workers) {
-		wg.Go(func() {
-			for f := range jobs {
-				res := r.send(ctx, f)
-				select {
-				case results <- done{f, res}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		})
-	}
-	go func() {
-		defer close(jobs)
-		for _, f := range files {
-			select {
-			case jobs <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
 	var fatal error
-	for d := range results {
+	workpool.Each(ctx, files, r.workers, func(ctx context.Context, f indexer.InputFile) done {
+		return done{f, r.send(ctx, f)}
+	}, func(d done) {
 		if d.res.fatal != nil && fatal == nil {
 			fatal = d.res.fatal
 			cancel()
@@ -115,7 +91,7 @@ func (r *remoteIngest) run(ctx context.Context, files []indexer.InputFile, repor
 		if fatal == nil {
 			report(d.f, d.res)
 		}
-	}
+	})
 	if fatal != nil {
 		return fatal
 	}

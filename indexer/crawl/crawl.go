@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fundus-kb/fundus/internal/workpool"
 )
 
 // DefaultUserAgent names Fundus to the sites it fetches from.
@@ -274,49 +276,22 @@ func (c *Crawler) Crawl(ctx context.Context, startURL string, known func(url str
 		return err
 	}
 
-	jobs := make(chan *url.URL)
-	results := make(chan Page)
-	var wg sync.WaitGroup
-	for range min(len(pages), maxWorkers) {
-		wg.Go(func() {
-			for u := range jobs {
-				p := c.fetch(ctx, u, known, fetchPage).page()
-				select {
-				case results <- p:
-				case <-ctx.Done():
-					return
-				}
-			}
-		})
-	}
-	go func() {
-		defer close(jobs)
-		for _, u := range pages {
-			select {
-			case jobs <- u:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
 	var ferr error
-	for p := range results {
+	workpool.Each(ctx, pages, maxWorkers, func(ctx context.Context, u *url.URL) Page {
+		return c.fetch(ctx, u, known, fetchPage).page()
+	}, func(p Page) {
 		if ferr != nil {
-			continue // drain
+			return
 		}
 		if err := ctx.Err(); err != nil {
 			ferr = err
-			continue
+			return
 		}
 		if err := emit(p); err != nil {
 			ferr = err
 			cancel()
 		}
-	}
+	})
 	if ferr != nil {
 		return ferr
 	}
