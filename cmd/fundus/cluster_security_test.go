@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/fundus-kb/fundus/indexer/cluster"
 	"github.com/fundus-kb/fundus/internal/testcert"
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
 
 // securityFiles are files the cluster security flags may name.
@@ -139,28 +138,14 @@ func TestWarnOpenRoutes(t *testing.T) {
 func TestServeNATSClientCert(t *testing.T) {
 	dir := t.TempDir()
 	ca := testcert.NewCA(t, dir, "nats")
-	scert, skey := ca.Issue(t, "nats-server", "127.0.0.1")
-	tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: scert, KeyFile: skey, CaFile: ca.CertFile, Verify: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true,
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), TLS: true, TLSVerify: true, TLSConfig: tc, TLSTimeout: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server did not start")
-	}
+	natsURL := testnet.TLSNATS(t, ca)
 	cert, key := ca.Issue(t, "fundus-node", "127.0.0.1")
 
 	t.Run("refused without a client certificate", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		var stderr syncBuffer
-		err := run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--nats", srv.ClientURL(), "--nats-ca", ca.CertFile, "--node", "bare"},
+		err := run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--nats", natsURL, "--nats-ca", ca.CertFile, "--node", "bare"},
 			func(string) string { return "" }, io.Discard, &stderr)
 		if err == nil || !strings.Contains(err.Error(), "connect to NATS") || !strings.Contains(err.Error(), "tls") {
 			t.Errorf("serve without a client certificate: %v, want the TLS refusal of the connection to NATS", err)
@@ -168,7 +153,7 @@ func TestServeNATSClientCert(t *testing.T) {
 	})
 	t.Run("connects with a client certificate", func(t *testing.T) {
 		base, stderr := serveInProcess(t, map[string]string{"FUNDUS_NATS_KEY": key},
-			"--data", t.TempDir(), "--nats", srv.ClientURL(), "--nats-ca", ca.CertFile, "--nats-cert", cert, "--node", "ext")
+			"--data", t.TempDir(), "--nats", natsURL, "--nats-ca", ca.CertFile, "--nats-cert", cert, "--node", "ext")
 		if !waitReady(base, 30*time.Second) {
 			t.Fatalf("serve never became ready: %s", stderr())
 		}

@@ -2,42 +2,14 @@ package cluster_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/fundus-kb/fundus/indexer/cluster"
 	"github.com/fundus-kb/fundus/internal/testcert"
+	"github.com/fundus-kb/fundus/internal/testnet"
 )
-
-// startTLSNATS starts a NATS server with JetStream on loopback that
-// requires TLS and a client certificate signed by ca (a tls block with
-// verify: true), and returns its client URL.
-func startTLSNATS(t *testing.T, ca *testcert.CA) string {
-	t.Helper()
-	cert, key := ca.Issue(t, "nats-server", "127.0.0.1", "localhost")
-	tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: cert, KeyFile: key, CaFile: ca.CertFile, Verify: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.NewServer(&server.Options{
-		Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true,
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"),
-		TLS: true, TLSVerify: true, TLSConfig: tc, TLSTimeout: 2,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server did not start")
-	}
-	return srv.ClientURL()
-}
 
 // TestExternalNATSClientCert connects to an external NATS that requires
 // client certificates: a node with a certificate of the server's CA
@@ -47,7 +19,7 @@ func TestExternalNATSClientCert(t *testing.T) {
 	dir := t.TempDir()
 	ca := testcert.NewCA(t, dir, "nats")
 	other := testcert.NewCA(t, dir, "other")
-	url := startTLSNATS(t, ca)
+	url := testnet.TLSNATS(t, ca)
 	cert, key := ca.Issue(t, "fundus-node", "127.0.0.1")
 	otherCert, otherKey := other.Issue(t, "stranger", "127.0.0.1")
 
