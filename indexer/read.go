@@ -182,8 +182,9 @@ func (kb *KB) indexBytes() int64 {
 }
 
 // DataDirUsage returns the disk space of a data directory's store and of
-// its indexes (DiskUsage), for a directory no process has open: an open
-// index may be merging segments into a new file while the old ones stay.
+// its indexes (DiskUsage). While a process has the directory open, an
+// index may be merging segments into a new file with the old ones still
+// there: measured then, the index looks bigger than it stays.
 func DataDirUsage(dir string) (store, index int64) {
 	return DiskUsage(filepath.Join(dir, storeDir)),
 		DiskUsage(filepath.Join(dir, indexDir)) + DiskUsage(filepath.Join(dir, allIndexDir))
