@@ -111,6 +111,12 @@ type AnswerWeights struct {
 	// question asks about (the word after it, past "Art von", "kind
 	// of" …), in any of its forms.
 	Focus float64 `json:"focus"`
+	// Start cuts a sentence too long for a passage from its first word
+	// when that window holds as many of the matched words as the one
+	// around the densest matches: a sentence's subject, often the answer
+	// to "wer …?", stands at its start ("Peyton Manning wurde … der
+	// älteste Quarterback, …").
+	Start bool `json:"start"`
 }
 
 // questionWords are words that say a question is asked but not about
@@ -549,7 +555,7 @@ func bestPassage(p *hitPassages, qt map[string]queryTerm, ask askedFor, w *Answe
 		}
 	}
 	win.text = p.text[win.start:win.end]
-	best.text, best.html = cutPassage(p.text, win, matchesIn(win.start, win.end))
+	best.text, best.html = cutPassage(p.text, win, matchesIn(win.start, win.end), w.Start)
 	if tail {
 		best.text += "…"
 		best.html += "…"
@@ -849,11 +855,12 @@ func isDigits(s string) bool {
 
 // cutPassage returns sentence s as text and as HTML with <mark> around
 // its matches; a sentence over MaxPassage characters is cut to a window
-// around its densest matches, at word boundaries, with "…".
-func cutPassage(text string, s sentence, in []termMatch) (string, string) {
+// around its densest matches (or from its start, fromStart and
+// AnswerWeights.Start), at word boundaries, with "…".
+func cutPassage(text string, s sentence, in []termMatch, fromStart bool) (string, string) {
 	a, b := s.start, s.end
 	if utf8.RuneCountInString(text[a:b]) > MaxPassage {
-		a, b = passageWindow(text, s, in)
+		a, b = passageWindow(text, s, in, fromStart)
 	}
 	var plain, marked strings.Builder
 	if a > s.start {
@@ -879,8 +886,9 @@ func cutPassage(text string, s sentence, in []termMatch) (string, string) {
 }
 
 // passageWindow picks the window of at most MaxPassage-2 characters of s
-// that holds the most distinct matched words, widened to word boundaries.
-func passageWindow(text string, s sentence, in []termMatch) (int, int) {
+// that holds the most distinct matched words, widened to word boundaries:
+// with fromStart, the one from the sentence's start if it holds as many.
+func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int, int) {
 	limit := MaxPassage - 2 // room for the ellipses
 	bestA, bestN := in[0].start, -1
 	for i := range in {
@@ -895,6 +903,9 @@ func passageWindow(text string, s sentence, in []termMatch) (int, int) {
 			bestN, bestA = len(seen), in[i].start
 		}
 	}
+	if fromStart && distinctWithin(text, s.start, in, limit) >= bestN {
+		return s.start, cutAtWord(text, s, s.start, limit)
+	}
 	// Centre the matched words: start a little before the first.
 	a := bestA
 	for back := 0; a > s.start && back < 40; back++ {
@@ -905,6 +916,28 @@ func passageWindow(text string, s sentence, in []termMatch) (int, int) {
 		// A sentence starts at a word; within it, start at the next one.
 		a = wordStart(text, a, bestA)
 	}
+	return a, cutAtWord(text, s, a, limit)
+}
+
+// distinctWithin counts the distinct matched words of in that end within
+// limit characters from a.
+func distinctWithin(text string, a int, in []termMatch, limit int) int {
+	seen := map[string]bool{}
+	for _, m := range in {
+		if m.start < a {
+			continue
+		}
+		if utf8.RuneCountInString(text[a:m.end]) > limit {
+			break
+		}
+		seen[m.term] = true
+	}
+	return len(seen)
+}
+
+// cutAtWord is where a window of s from a ends: after limit characters,
+// back at the last word boundary, or at the sentence's end.
+func cutAtWord(text string, s sentence, a, limit int) int {
 	b, n := a, 0
 	for b < s.end && n < limit {
 		_, size := utf8.DecodeRuneInString(text[b:])
@@ -916,5 +949,5 @@ func passageWindow(text string, s sentence, in []termMatch) (int, int) {
 			b = a + k
 		}
 	}
-	return a, b
+	return b
 }

@@ -169,6 +169,9 @@ func TestCutPassage(t *testing.T) {
 	// long is one sentence of over MaxPassage characters whose matched
 	// words stand at its start.
 	long := "Nichtrevolutionärer ziviler Ungehorsam ist " + words(60, "lange") + " vorbei."
+	// subject is a long sentence whose matched words stand past its
+	// subject, but within a passage's reach of its start.
+	subject := "Peyton Manning wurde mit " + words(12, "vielen") + " zudem der älteste Quarterback, " + words(50, "lange") + " vorbei."
 	cases := []struct {
 		name string
 		text string
@@ -176,12 +179,17 @@ func TestCutPassage(t *testing.T) {
 		// matched words.
 		sentence int
 		terms    []string
+		// fromStart is AnswerWeights.Start.
+		fromStart bool
 		// wantPrefix is how the passage starts.
 		wantPrefix string
 	}{
-		{"a long first sentence keeps its first word", long, 0, []string{"ziviler", "Ungehorsam"}, "Nichtrevolutionärer ziviler"},
-		{"a long later sentence keeps its first word", "Kurz davor. " + long, 1, []string{"ziviler", "Ungehorsam"}, "Nichtrevolutionärer ziviler"},
-		{"matches far in: cut before them, at a word", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, "…mehr mehr"},
+		{"a long first sentence keeps its first word", long, 0, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler"},
+		{"a long later sentence keeps its first word", "Kurz davor. " + long, 1, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler"},
+		{"matches far in: cut before them, at a word", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, false, "…mehr mehr"},
+		{"matches far in, from the start: still cut before them", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, true, "…mehr mehr"},
+		{"matches within reach of the start, around them", subject, 0, []string{"älteste", "Quarterback"}, false, "…"},
+		{"matches within reach of the start, from the start", subject, 0, []string{"älteste", "Quarterback"}, true, "Peyton Manning"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,7 +201,7 @@ func TestCutPassage(t *testing.T) {
 				}
 			}
 			slices.SortFunc(in, func(a, b termMatch) int { return a.start - b.start })
-			got, _ := cutPassage(tc.text, s, in)
+			got, _ := cutPassage(tc.text, s, in, tc.fromStart)
 			if !strings.HasPrefix(got, tc.wantPrefix) {
 				t.Errorf("passage starts %q, want %q", got[:min(len(got), 40)], tc.wantPrefix)
 			}

@@ -95,7 +95,7 @@ func DefaultTuning() Tuning {
 		FuzzyBoost:       0.5,
 		QuestionFillers:  true,
 		Answers: AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true,
-			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3, Focus: 0.1},
+			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3, Focus: 0.1, Start: true},
 	}
 }
 
