@@ -83,7 +83,7 @@ func TestAnswerWeightGrid(t *testing.T) {
 		vary([]float64{0, 0.5, 1}, func(w *search.AnswerWeights, v float64) { w.Variant = v })
 	}
 	for _, win := range []bool{false, true} {
-		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" || mode == "focus" {
+		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" || mode == "focus" || mode == "start" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
