@@ -232,20 +232,27 @@ func (s *Store) Get(id string) (*Stored, error) {
 func (s *Store) Raw(id string) ([]byte, error) {
 	var raw []byte
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(rawKey(id))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		raw, err = item.ValueCopy(nil)
+		var err error
+		raw, err = getBytes(txn, rawKey(id))
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get raw %q: %w", id, err)
 	}
 	return raw, nil
+}
+
+// getBytes returns a copy of the value txn holds at key, and ErrNotFound
+// when it holds none.
+func getBytes(txn *badger.Txn, key []byte) ([]byte, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
 }
 
 func getDoc(txn *badger.Txn, id string) (*Stored, error) {

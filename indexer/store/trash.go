@@ -63,14 +63,10 @@ func (s *Store) Trashed(id string) (*Trashed, []byte, error) {
 		if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &t) }); err != nil {
 			return err
 		}
-		ri, err := txn.Get(trashRawKey(id))
-		if errors.Is(err, badger.ErrKeyNotFound) {
+		raw, err = getBytes(txn, trashRawKey(id))
+		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		raw, err = ri.ValueCopy(nil)
 		return err
 	})
 	if err != nil {
@@ -103,12 +99,8 @@ func (s *Store) Undelete(id string) (*Entry, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("undelete %q: %w", id, err)
 	}
-	var raw []byte
-	if ri, err := txn.Get(trashRawKey(id)); err == nil {
-		if raw, err = ri.ValueCopy(nil); err != nil {
-			return nil, fmt.Errorf("undelete %q: %w", id, err)
-		}
-	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+	raw, err := getBytes(txn, trashRawKey(id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("undelete %q: %w", id, err)
 	}
 	seq := s.seq + 1
