@@ -112,8 +112,11 @@ var paths = eval.Paths{Repo: "../..", Shared: "../../../shared"}
 // floor is the gate of one collection in testdata/eval/floors.json: just
 // under what was measured on the recorded commit.
 type floor struct {
-	NDCG     float64 `json:"ndcg@10"`
-	Recall   float64 `json:"recall@100"`
+	NDCG   float64 `json:"ndcg@10"`
+	Recall float64 `json:"recall@100"`
+	// Answers, where set, is the floor of the share of questions whose
+	// first answer passage holds a gold answer (eval.AnswerReport.First).
+	Answers  float64 `json:"answers,omitempty"`
 	Measured string  `json:"measured"`
 	Commit   string  `json:"commit"`
 }
@@ -130,7 +133,7 @@ func readFloor(t *testing.T, name string) floor {
 		t.Fatalf("%s: %v", path, err)
 	}
 	f, ok := all[name]
-	if !ok || f.NDCG <= 0 || f.NDCG > 1 || f.Recall < 0 || f.Recall > 1 {
+	if !ok || f.NDCG <= 0 || f.NDCG > 1 || f.Recall < 0 || f.Recall > 1 || f.Answers < 0 || f.Answers > 1 {
 		t.Fatalf("%s: no valid floor for %q: %+v", path, name, f)
 	}
 	return f
@@ -188,6 +191,16 @@ func gate(t *testing.T, b *eval.Built, beatPlain bool) *eval.Report {
 	}
 	if rep.Recall < f.Recall {
 		t.Errorf("recall@100 = %.4f, below the floor %.4f (measured %s on %s)", rep.Recall, f.Recall, f.Measured, f.Commit)
+	}
+	if f.Answers > 0 {
+		a, err := b.RunAnswers(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("answers: first passage %.3f, in the first three %.3f (%d questions)", a.First, a.InTop3, a.Questions)
+		if a.Questions == 0 || a.First < f.Answers {
+			t.Errorf("answers: first passage holds a gold answer for %.3f of %d questions, below the floor %.3f (measured %s on %s)", a.First, a.Questions, f.Answers, f.Measured, f.Commit)
+		}
 	}
 	if rep.NDCG < plain.NDCG && !beatPlain {
 		t.Logf("nDCG@10 = %.4f, below plain Bleve's %.4f in the same run (a target not met, see BENCHMARKS.md)", rep.NDCG, plain.NDCG)
