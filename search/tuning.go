@@ -94,7 +94,7 @@ func DefaultTuning() Tuning {
 		SynonymBoost:     0.5,
 		FuzzyBoost:       0.5,
 		QuestionFillers:  true,
-		Answers: AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, Length: 0.05, Window: true,
+		Answers: AnswerWeights{Expanded: 0.3, Proximity: 0.15, Document: 0.35, GermanDocument: 0.5, Length: 0.05, Window: true,
 			Kind: 0.1, Variant: 0.8, Fill: true, Partial: true, About: 0.3, Focus: 0.1, Start: true},
 	}
 }
@@ -129,7 +129,7 @@ func (t Tuning) validate() error {
 		name string
 		v    float64
 	}{{"compound_boost", t.CompoundBoost}, {"parts_boost", t.PartsBoost}, {"synonym_boost", t.SynonymBoost}, {"fuzzy_boost", t.FuzzyBoost}, {"foreign_weight", t.ForeignWeight}, {"variant_boost", t.VariantBoost},
-		{"answers.expanded", t.Answers.Expanded}, {"answers.proximity", t.Answers.Proximity}, {"answers.document", t.Answers.Document},
+		{"answers.expanded", t.Answers.Expanded}, {"answers.proximity", t.Answers.Proximity}, {"answers.document", t.Answers.Document}, {"answers.german_document", t.Answers.GermanDocument},
 		{"answers.length", t.Answers.Length}, {"answers.variant", t.Answers.Variant}, {"answers.kind", t.Answers.Kind}, {"answers.about", t.Answers.About}, {"answers.focus", t.Answers.Focus}} {
 		if w.v < 0 || w.v > 10 {
 			return fmt.Errorf("%s = %v, want 0 to 10", w.name, w.v)

@@ -16,7 +16,7 @@ import (
 // TestAnswerWeightGrid -v.
 func TestAnswerWeightGrid(t *testing.T) {
 	if os.Getenv("FUNDUS_ANSWER_GRID") == "" {
-		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time), =partial (partial sentences off), =start (long sentences cut around their matches, not from their start), =focus (the which-noun weight) or =defaults")
+		t.Skip("a tuning run of minutes: set FUNDUS_ANSWER_GRID=1 (all), =kind (the answer-kind weights), =fill, =about, =weights (the other weights, one at a time), =partial (partial sentences off), =start (long sentences cut around their matches, not from their start), =german (the extra document weight of German passages), =focus (the which-noun weight) or =defaults")
 	}
 	ctx := context.Background()
 	p := Paths{Repo: "../..", Shared: "../../../shared"}
@@ -67,6 +67,9 @@ func TestAnswerWeightGrid(t *testing.T) {
 		w.Partial = false
 		grid = append(grid, w)
 	}
+	if mode == "german" {
+		vary([]float64{0, 0.1, 0.25, 0.35, 0.5, 0.65, 1.15}, func(w *search.AnswerWeights, v float64) { w.GermanDocument = v })
+	}
 	if mode == "start" {
 		w := defaults
 		w.Start = false
@@ -78,12 +81,12 @@ func TestAnswerWeightGrid(t *testing.T) {
 		vary([]float64{0, 0.15}, func(w *search.AnswerWeights, v float64) { w.Length = v })
 		vary([]float64{0.5}, func(w *search.AnswerWeights, v float64) { w.Document = v })
 	}
-	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" && mode != "partial" && mode != "focus" && mode != "start" {
+	if mode != "defaults" && mode != "fill" && mode != "about" && mode != "weights" && mode != "partial" && mode != "focus" && mode != "start" && mode != "german" {
 		vary([]float64{0, 0.1, 0.2, 0.4}, func(w *search.AnswerWeights, v float64) { w.Kind = v })
 		vary([]float64{0, 0.5, 1}, func(w *search.AnswerWeights, v float64) { w.Variant = v })
 	}
 	for _, win := range []bool{false, true} {
-		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" || mode == "focus" || mode == "start" {
+		if mode == "defaults" || mode == "kind" || mode == "fill" || mode == "about" || mode == "weights" || mode == "partial" || mode == "focus" || mode == "start" || mode == "german" {
 			break
 		}
 		for _, pr := range []float64{0, 0.15, 0.4} {
