@@ -902,16 +902,9 @@ func cutPassage(text string, s sentence, in []termMatch, fromStart bool) (string
 func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int, int) {
 	limit := MaxPassage - 2 // room for the ellipses
 	bestA, bestN := in[0].start, -1
-	for i := range in {
-		seen := map[string]bool{}
-		for j := i; j < len(in); j++ {
-			if utf8.RuneCountInString(text[in[i].start:in[j].end]) > limit {
-				break
-			}
-			seen[in[j].term] = true
-		}
-		if len(seen) > bestN {
-			bestN, bestA = len(seen), in[i].start
+	for _, m := range in {
+		if n := distinctWithin(text, m.start, in, limit); n > bestN {
+			bestN, bestA = n, m.start
 		}
 	}
 	if fromStart && distinctWithin(text, s.start, in, limit) >= bestN {
