@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
@@ -140,5 +141,47 @@ func TestWordVariantsFound(t *testing.T) {
 	}
 	if got := hitIDs(t, ix, "Wie ist Offenheit verankert?", nil); len(got) != 2 || got[0] != "noun" {
 		t.Errorf("hits %v, want noun first", got)
+	}
+}
+
+func TestHyphenApart(t *testing.T) {
+	ix := memIndex(t,
+		Document{ID: "de-apart", Type: "other", Title: "Fernsehen", Body: "Die erste Serie von Doctor Who lief 1963 an.", Language: "de"},
+		Document{ID: "de-together", Type: "other", Title: "Fernsehen", Body: "Die erste Doctor Who-Serie lief 1963 an.", Language: "de"},
+		Document{ID: "en-apart", Type: "other", Title: "Blood", Body: "IL levels rose 6 fold in the blood.", Language: "en"},
+	)
+	score := func(q, id string, apart bool) float64 {
+		t.Helper()
+		tune := DefaultTuning()
+		tune.HyphenApart = apart
+		res, err := ix.Search(context.Background(), Request{Query: q, NoFacets: true, NoSnippets: true, Tuning: &tune})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		for _, h := range res.Hits {
+			if h.ID == id {
+				return h.Score
+			}
+		}
+		t.Fatalf("search %q: %s not found", q, id)
+		return 0
+	}
+	for _, tc := range []struct {
+		name, q, id string
+		gain        bool // HyphenApart raises the score; else it leaves it alone
+	}{
+		{"German parts apart score in full", "Who-Serie", "de-apart", true},
+		{"German parts side by side score as before", "Who-Serie", "de-together", false},
+		{"English parts apart keep half", "IL-6", "en-apart", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			on, off := score(tc.q, tc.id, true), score(tc.q, tc.id, false)
+			if tc.gain && on < 1.5*off {
+				t.Errorf("%s in %s: score %v with HyphenApart, %v without; want about twice", tc.q, tc.id, on, off)
+			}
+			if !tc.gain && math.Abs(on-off) > 1e-9*off {
+				t.Errorf("%s in %s: score %v with HyphenApart, %v without; want the same", tc.q, tc.id, on, off)
+			}
+		})
 	}
 }

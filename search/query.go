@@ -411,6 +411,12 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 			together := bleve.NewMatchPhraseQuery(text)
 			together.SetField(name)
 			q := query.Query(bleve.NewDisjunctionQuery(parts, together))
+			if c.tune.HyphenApart && l.suffix == LangGerman {
+				// German joins words with a hyphen that a text may write
+				// apart or as one compound ("Doctor Who-Serie", "Serie
+				// von Doctor Who"): the parts found apart score in full.
+				q = newSumQuery(parts, together)
+			}
 			if alts := c.synonymAlternatives(name, l.analyzer, text, false); len(alts) > 0 {
 				q = newSumQuery(append([]query.Query{q}, alts...)...)
 			}

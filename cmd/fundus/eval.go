@@ -45,10 +45,10 @@ and SciFact; --collections picks some), evaluates Fundus and plain Bleve
 (BM25, one field, the collection's language analyzer) in the same run and
 prints one table. --ablate adds a row per configuration with each feature
 off. --tuning FILE is a JSON object overriding search.DefaultTuning's
-fields (decompound, synonyms, typos, hyphens, foreign_stop_words,
+fields (decompound, synonyms, typos, hyphens, hyphen_apart, foreign_stop_words,
 foreign_weight, min_head, compound_boost, parts_boost, synonym_boost,
-variant_boost, fuzzy_boost, question_fillers, answers: {expanded, proximity, document,
-length, window, variant, kind, about, fill, partial, focus}).`,
+variant_boost, fuzzy_boost, question_fillers, answers: {expanded, proximity, document, german_document,
+length, window, variant, kind, about, fill, partial, focus, start}).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var tuning *search.Tuning

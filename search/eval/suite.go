@@ -345,6 +345,7 @@ func Ablations() []Ablation {
 		off("no synonyms (no glossary)", func(t *search.Tuning) { t.Synonyms = false }, true),
 		off("no typo tolerance", func(t *search.Tuning) { t.Typos = false }, false),
 		off("no hyphen phrases", func(t *search.Tuning) { t.Hyphens = false }, false),
+		off("German hyphen parts at half", func(t *search.Tuning) { t.HyphenApart = false }, false),
 		off("no foreign stop words", func(t *search.Tuning) { t.ForeignStopWords = false }, false),
 		off("no foreign weight", func(t *search.Tuning) { t.ForeignWeight = 0 }, false),
 		off("no word variants", func(t *search.Tuning) { t.VariantBoost = 0 }, false),
