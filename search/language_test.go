@@ -111,7 +111,11 @@ func TestSameWord(t *testing.T) {
 		{"verankert", "verankerung", true},
 		{"grundung", "grundet", true},
 		{"spielt", "spiel", true},
+		{"assimiliert", "assimilation", true},
+		{"politik", "politisch", true},
+		{"franzos", "franzosisch", true},
 		{"strategisch", "strategi", false},
+
 		{"offenheit", "offen", false},
 		{"spiel", "spielraum", false},
 		{"haus", "hause", false}, // shorter than minVariantBase
