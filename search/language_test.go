@@ -114,6 +114,8 @@ func TestSameWord(t *testing.T) {
 		{"assimiliert", "assimilation", true},
 		{"politik", "politisch", true},
 		{"franzos", "franzosisch", true},
+		{"multipliziert", "multiplikation", true},
+		{"nordamerika", "nordamerikanisch", true},
 		{"strategisch", "strategi", false},
 
 		{"offenheit", "offen", false},
