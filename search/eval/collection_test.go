@@ -237,9 +237,9 @@ func TestXQuAD(t *testing.T) {
 	if de == nil || en == nil {
 		return
 	}
-	// The target is 0.01; the gate holds the gap measured (0.0143,
+	// The target is 0.01; the gate holds the gap measured (0.0102,
 	// see BENCHMARKS.md) so that it cannot widen unnoticed.
-	const maxGap = 0.015
+	const maxGap = 0.011
 	if gap := en.NDCG - de.NDCG; gap > maxGap {
 		t.Errorf("German nDCG@10 %.4f is %.4f below English %.4f, want at most %.2f", de.NDCG, gap, en.NDCG, maxGap)
 	}
