@@ -191,3 +191,26 @@ func TestHyphenApart(t *testing.T) {
 		})
 	}
 }
+
+func TestForeignStopWordAsName(t *testing.T) {
+	ix := memIndex(t,
+		Document{ID: "de-band", Type: "other", Title: "Musik", Body: "Die Band The Who spielte in London.", Language: "de"},
+		Document{ID: "de-konzert", Type: "other", Title: "Musik", Body: "Das Konzert fiel aus.", Language: "de"},
+	)
+	for _, tc := range []struct {
+		name, q string
+		found   bool
+	}{
+		// "The" and "Who" are English stop words; capitalised after the
+		// first word they are a name and are searched in German text too.
+		{"capitalised inside the query", "Konzert von The Who", true},
+		{"in lower case", "Konzert von the who", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hitIDs(t, ix, tc.q, nil)
+			if slices.Contains(got, "de-band") != tc.found {
+				t.Errorf("%s: hits %v, want de-band found %v", tc.q, got, tc.found)
+			}
+		})
+	}
+}

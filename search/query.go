@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
@@ -47,6 +48,24 @@ type compiler struct {
 	// tune holds the features and weights (DefaultTuning unless an
 	// evaluation asks for others).
 	tune Tuning
+	// capitalised holds the query's words, as written, that start with a
+	// capital letter after its first word: a stop word of another language
+	// written so is a name or a title ("Doctor Who", "The Who"), searched
+	// in every language's field (see Tuning.ForeignStopWords).
+	capitalised map[string]bool
+}
+
+// capitalisedWords returns the words of q after its first that start with
+// an upper-case letter.
+func capitalisedWords(q string) map[string]bool {
+	out := map[string]bool{}
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	for i, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); i > 0 && unicode.IsUpper(r) {
+			out[w] = true
+		}
+	}
+	return out
 }
 
 // build is buildQuery with the compiler's resources.
@@ -71,6 +90,7 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 	if c.tune.ForeignWeight > 0 && c.tune.ForeignWeight != 1 {
 		c.qlang = queryLanguage(n)
 	}
+	c.capitalised = capitalisedWords(q)
 	if c.tune.QuestionFillers && IsQuestion(q) {
 		n = dropFillers(n)
 	}
@@ -422,7 +442,7 @@ func (c *compiler) textLeafWords(field, text string, prefix, phrase bool) query.
 			}
 			qs = append(qs, q)
 		default:
-			if c.tune.ForeignStopWords && foreignStopWord(l.suffix, text) {
+			if c.tune.ForeignStopWords && foreignStopWord(l.suffix, text) && !c.capitalised[text] {
 				break
 			}
 			mq := bleve.NewMatchQuery(text)

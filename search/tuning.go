@@ -39,7 +39,9 @@ type Tuning struct {
 	// language out of a language's field: "die" and "wer" of a German
 	// question are not searched in the English fields, where they are rare
 	// words with a high weight ("cells die"), nor "the" of an English one
-	// in the German fields.
+	// in the German fields. A stop word written with a capital after the
+	// query's first word is a name or title ("Doctor Who", "The Who") and
+	// is searched everywhere.
 	ForeignStopWords bool `json:"foreign_stop_words"`
 	// ForeignWeight weighs a match in the fields of a language other than
 	// the query's, when the query's words tell its language (see
