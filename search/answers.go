@@ -370,8 +370,9 @@ type queryTerm struct {
 // language's text field.
 func (ix *Index) answerTerms(q string) map[string]map[string]queryTerm {
 	var kept []string
+	fillers := fillersOf(q)
 	for _, word := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
-		if !questionWords[strings.ToLower(word)] {
+		if w := strings.ToLower(word); !questionWords[w] && !(knowingWords[w] && fillers[w]) {
 			kept = append(kept, word)
 		}
 	}

@@ -234,6 +234,12 @@ func TestDropFillers(t *testing.T) {
 		{"one word left", "viele gibt Bälle?", "Bälle?"},
 		{"nothing but fillers stays", "viele gibt?", "viele gibt?"},
 		{"a required word is not a plain word", "+gibt Bälle?", "+gibt Bälle?"},
+		{"what we learned", "Was haben wir über Fehlerkultur gelernt?", "Was haben wir über Fehlerkultur"},
+		{"what we know", "Was wissen wir über Datenräume?", "Was wir über Datenräume?"},
+		{"what we learned, in English", "What did we learn about innovation culture?", "What did we about innovation culture?"},
+		{"experience we made", "Welche Erfahrungen haben wir mit Hackathons gemacht?", "Welche haben wir mit Hackathons"},
+		{"what others learned keeps its words", "Was haben Studierende über Fehlerkultur gelernt?", "Was haben Studierende über Fehlerkultur gelernt?"},
+		{"knowing words outside a question stay", "wir gelernt Fehlerkultur", "wir gelernt Fehlerkultur"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -245,7 +251,11 @@ func TestDropFillers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := dropFillers(n).String(); got != want.String() {
+			// As the compiler does: only a question has fillers.
+			if IsQuestion(tc.query) {
+				n = dropFillers(n, fillersOf(tc.query))
+			}
+			if got := n.String(); got != want.String() {
 				t.Errorf("dropFillers(%q) = %q, want %q", tc.query, got, want.String())
 			}
 		})

@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -92,7 +93,7 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 	}
 	c.capitalised = capitalisedWords(q)
 	if c.tune.QuestionFillers && IsQuestion(q) {
-		n = dropFillers(n)
+		n = dropFillers(n, fillersOf(q))
 	}
 	return n, c.compile(n), nil
 }
@@ -110,10 +111,39 @@ var questionFillers = map[string]bool{
 	"bezeichnet": true, "bezeichnete": true, "versteht": true,
 }
 
-// dropFillers removes the question fillers among the plain words of a
-// question (not those in a field, a phrase or a required clause), as
-// long as another word is left among them.
-func dropFillers(n querylang.Node) querylang.Node {
+// knowingWords are the words with which members ask what the network
+// knows ("Was haben wir über Fehlerkultur gelernt?", "Was wissen wir über
+// Datenräume?", "What did we learn about innovation culture?",
+// "Welche Erfahrungen haben wir mit Hackathons gemacht?"). Asked by "wir"
+// or "we", they mean the knowledge base itself and say nothing about the
+// subject; as query words they would rank first the documents that
+// happen to hold "gelernt" or "wissen", and halve the score of those on
+// the subject that do not (Bleve's coordination factor).
+var knowingWords = map[string]bool{
+	"gelernt": true, "lernen": true, "lernten": true, "erfahren": true, "wissen": true, "weiß": true, "wussten": true,
+	"kennen": true, "kannten": true, "erkannt": true, "herausgefunden": true, "mitgenommen": true,
+	"erfahrung": true, "erfahrungen": true, "gemacht": true, "gesammelt": true,
+	"learn": true, "learned": true, "learnt": true, "know": true, "knew": true, "experience": true, "experiences": true,
+}
+
+// fillersOf returns the fillers of question q: questionFillers, and
+// knowingWords when q asks with "wir", "uns", "we" or "us".
+func fillersOf(q string) map[string]bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "wir", "uns", "we", "us":
+			m := maps.Clone(questionFillers)
+			maps.Copy(m, knowingWords)
+			return m
+		}
+	}
+	return questionFillers
+}
+
+// dropFillers removes the fillers among the plain words of a question
+// (not those in a field, a phrase or a required clause), as long as
+// another word is left among them.
+func dropFillers(n querylang.Node, fillers map[string]bool) querylang.Node {
 	if and, ok := n.(*querylang.And); ok {
 		// Field terms narrow the words ("type:case Wie viele …"): the
 		// words are an Or among the And's children.
@@ -121,7 +151,7 @@ func dropFillers(n querylang.Node) querylang.Node {
 		for i, ch := range and.Children {
 			out.Children[i] = ch
 			if _, ok := ch.(*querylang.Or); ok {
-				out.Children[i] = dropFillers(ch)
+				out.Children[i] = dropFillers(ch, fillers)
 			}
 		}
 		return out
@@ -132,7 +162,7 @@ func dropFillers(n querylang.Node) querylang.Node {
 	}
 	var kept []querylang.Node
 	for _, ch := range or.Children {
-		if t, ok := ch.(*querylang.Term); ok && t.Field == "" && !t.Prefix && questionFillers[strings.ToLower(strings.TrimRight(t.Text, "?!.,;:"))] {
+		if t, ok := ch.(*querylang.Term); ok && t.Field == "" && !t.Prefix && fillers[strings.ToLower(strings.TrimRight(t.Text, "?!.,;:"))] {
 			continue
 		}
 		kept = append(kept, ch)

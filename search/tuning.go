@@ -68,7 +68,9 @@ type Tuning struct {
 	FuzzyBoost float64 `json:"fuzzy_boost"`
 	// QuestionFillers leaves the German words a question is phrased with
 	// ("lautet", "gibt", "viele" …: questionFillers) out of a question's
-	// plain words.
+	// plain words, and in a question asked by "wir" or "we" the words of
+	// learning and knowing ("Was haben wir über … gelernt?":
+	// knowingWords).
 	QuestionFillers bool `json:"question_fillers"`
 	// Answers are the weights of the passage signals of Index.Answers.
 	Answers AnswerWeights `json:"answers"`

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,6 +144,43 @@ func TestOwnWordsRankFirst(t *testing.T) {
 			for i, h := range res.Hits {
 				if tc.below(h) && i+1 < want {
 					t.Errorf("%q: %s (%s) ranks %d, above %s at %d", tc.q, h.ID, h.Language, i+1, tc.want, want)
+				}
+			}
+		})
+	}
+}
+
+// TestWhatWeLearned checks the members' question about the network's
+// own knowledge ("Was haben wir über … gelernt?"): its first hits are
+// on the subject, not documents that happen to say "gelernt" or
+// "wissen".
+func TestWhatWeLearned(t *testing.T) {
+	ctx := context.Background()
+	kb := demoKB(t)
+	for _, tc := range []struct {
+		name, q string
+		// subject is what the titles of the first top hits hold (any
+		// of its forms, ignoring case).
+		subject []string
+		top     int
+	}{
+		{"learned, German", "Was haben wir über Innovationskultur gelernt?", []string{"innovationskultur"}, 2},
+		{"learned, a subject few documents hold", "Was haben wir über Fehlerkultur gelernt?", []string{"fehlerkultur"}, 2},
+		{"know", "Was wissen wir über Datenräume?", []string{"datenräume", "datenraum"}, 2},
+		{"learned, English", "What did we learn about innovation culture?", []string{"innovation culture", "innovationskultur"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := kb.Search(ctx, search.Request{Query: tc.q, Size: tc.top, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) < tc.top {
+				t.Fatalf("%q: %d hits, want at least %d", tc.q, len(res.Hits), tc.top)
+			}
+			for i, h := range res.Hits {
+				title := strings.ToLower(h.Title)
+				if !slices.ContainsFunc(tc.subject, func(s string) bool { return strings.Contains(title, s) }) {
+					t.Errorf("%q: hit %d is %q, not on %v", tc.q, i+1, h.Title, tc.subject)
 				}
 			}
 		})
