@@ -214,3 +214,30 @@ func TestForeignStopWordAsName(t *testing.T) {
 		})
 	}
 }
+
+// TestStandWords checks that "Stand" and its compounds keep their stem
+// ("mittelstand", not "mittelstandem" as the -em fix for "Tandem" made
+// it): a compound with one as its part, and a derivation, are found.
+func TestStandWords(t *testing.T) {
+	docs := []Document{
+		{ID: "compound", Type: "recommendation", Title: "Förderung", Body: "Die Mittelstandsförderung des Landes wird neu geordnet.", Language: "de"},
+		{ID: "derived", Type: "case", Title: "Ein Betrieb", Body: "Ein mittelständischer Betrieb aus dem Norden.", Language: "de"},
+		{ID: "other", Type: "other", Title: "Glossar", Body: "Der Vorstand tagt in einer Sitzung im Mai.", Language: "de"},
+	}
+	ix := memIndex(t, docs...)
+	for _, tc := range []struct {
+		name, q string
+		want    []string
+	}{
+		{"a part finds its compound", "Mittelstand", []string{"compound", "derived"}},
+		{"a compound finds its parts apart", "Vorstandssitzung", []string{"other"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hitIDs(t, ix, tc.q, nil)
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%q: hits %v, want %v", tc.q, got, tc.want)
+			}
+		})
+	}
+}

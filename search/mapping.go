@@ -33,7 +33,9 @@ import (
 //	   addressees, policy area).
 //	5: no body_* fields (body: searches text_*), title_* not stored;
 //	   sort and visibility keywords without term vectors.
-const analysisVersion = 5
+//	6: the -em fix leaves "Stand" and its compounds alone ("Mittelstand"
+//	   finds "Mittelstandsförderung").
+const analysisVersion = 6
 
 // neutralAnalyzer indexes text of languages without an analyzer of their
 // own: Unicode word boundaries and lower case, no stemming, no stop words.

@@ -39,6 +39,10 @@ func TestGermanAnalyzerEmNouns(t *testing.T) {
 		{"System", "Systeme", "Systemen", "Systems"},
 		{"Problem", "Probleme", "Problemen", "Problems"},
 		{"Tandem", "Tandems"},
+		// Stand and its compounds end in "tand" too: their forms meet.
+		{"Vorstand", "Vorstände", "Vorständen", "Vorstands"},
+		{"Widerstand", "Widerstände", "Widerständen"},
+		{"Mittelstand", "Mittelstands"},
 	} {
 		want := stem(t, forms[0])
 		for _, f := range forms[1:] {
@@ -151,7 +155,7 @@ func TestContains(t *testing.T) {
 }
 
 func TestFixEmStems(t *testing.T) {
-	for in, want := range map[string]string{"okosyst": "okosystem", "probl": "problem", "okosystem": "okosystem", "kultur": "kultur"} {
+	for in, want := range map[string]string{"okosyst": "okosystem", "probl": "problem", "okosystem": "okosystem", "kultur": "kultur", "tand": "tandem", "mittelstand": "mittelstand"} {
 		if got := string(FixEmStems([]byte(in))); got != want {
 			t.Errorf("FixEmStems(%q) = %q, want %q", in, got, want)
 		}

@@ -74,7 +74,11 @@ func germanAnalyzer(_ map[string]any, cache *registry.Cache) (analysis.Analyzer,
 // "-em" (an adjective ending: "großem") off a noun that ends in -em: it
 // stems "Ökosystem" to "okosyst" but "Ökosysteme", "Ökosystemen" and
 // "Ökosystems" to "okosystem", so the singular and the plural never met.
-// A stem ending in one of these gets its "em" back.
+// A stem ending in one of these gets its "em" back, except "tand" after
+// an "s": "Stand" and its compounds ("Mittelstand", "Vorstand",
+// "Widerstand") lose no "em"; with one ("mittelstandem"), the compounds
+// that hold them ("Mittelstandsförderung") and their derivations
+// ("mittelständisch") would not meet them.
 var emStems = [][]byte{
 	[]byte("syst"),  // System, Ökosystem, Betriebssystem …
 	[]byte("probl"), // Problem
@@ -89,7 +93,7 @@ var emStems = [][]byte{
 // the stemmer wrongly took off a noun put back, or term itself.
 func FixEmStems(term []byte) []byte {
 	for _, s := range emStems {
-		if bytes.HasSuffix(term, s) {
+		if bytes.HasSuffix(term, s) && !(string(s) == "tand" && bytes.HasSuffix(term, []byte("stand"))) {
 			return append(term, 'e', 'm')
 		}
 	}
