@@ -370,9 +370,9 @@ type queryTerm struct {
 // language's text field.
 func (ix *Index) answerTerms(q string) map[string]map[string]queryTerm {
 	var kept []string
-	fillers := fillersOf(q)
+	we := asksAsWe(q)
 	for _, word := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
-		if w := strings.ToLower(word); !questionWords[w] && !(knowingWords[w] && fillers[w]) {
+		if w := strings.ToLower(word); !questionWords[w] && !(we && knowingWords[w]) {
 			kept = append(kept, word)
 		}
 	}

@@ -253,7 +253,7 @@ func TestDropFillers(t *testing.T) {
 			}
 			// As the compiler does: only a question has fillers.
 			if IsQuestion(tc.query) {
-				n = dropFillers(n, fillersOf(tc.query))
+				n = dropFillers(n, asksAsWe(tc.query))
 			}
 			if got := n.String(); got != want.String() {
 				t.Errorf("dropFillers(%q) = %q, want %q", tc.query, got, want.String())

@@ -2,7 +2,6 @@ package search
 
 import (
 	"errors"
-	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -93,7 +92,7 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 	}
 	c.capitalised = capitalisedWords(q)
 	if c.tune.QuestionFillers && IsQuestion(q) {
-		n = dropFillers(n, fillersOf(q))
+		n = dropFillers(n, asksAsWe(q))
 	}
 	return n, c.compile(n), nil
 }
@@ -126,24 +125,23 @@ var knowingWords = map[string]bool{
 	"learn": true, "learned": true, "learnt": true, "know": true, "knew": true, "experience": true, "experiences": true,
 }
 
-// fillersOf returns the fillers of question q: questionFillers, and
-// knowingWords when q asks with "wir", "uns", "we" or "us".
-func fillersOf(q string) map[string]bool {
+// asksAsWe reports whether q asks with "wir", "uns", "we" or "us": then
+// knowingWords are fillers too.
+func asksAsWe(q string) bool {
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) }) {
 		switch w {
 		case "wir", "uns", "we", "us":
-			m := maps.Clone(questionFillers)
-			maps.Copy(m, knowingWords)
-			return m
+			return true
 		}
 	}
-	return questionFillers
+	return false
 }
 
 // dropFillers removes the fillers among the plain words of a question
 // (not those in a field, a phrase or a required clause), as long as
-// another word is left among them.
-func dropFillers(n querylang.Node, fillers map[string]bool) querylang.Node {
+// another word is left among them: questionFillers, and knowingWords
+// when the question asks as "we" (asksAsWe).
+func dropFillers(n querylang.Node, we bool) querylang.Node {
 	if and, ok := n.(*querylang.And); ok {
 		// Field terms narrow the words ("type:case Wie viele …"): the
 		// words are an Or among the And's children.
@@ -151,7 +149,7 @@ func dropFillers(n querylang.Node, fillers map[string]bool) querylang.Node {
 		for i, ch := range and.Children {
 			out.Children[i] = ch
 			if _, ok := ch.(*querylang.Or); ok {
-				out.Children[i] = dropFillers(ch, fillers)
+				out.Children[i] = dropFillers(ch, we)
 			}
 		}
 		return out
@@ -162,8 +160,10 @@ func dropFillers(n querylang.Node, fillers map[string]bool) querylang.Node {
 	}
 	var kept []querylang.Node
 	for _, ch := range or.Children {
-		if t, ok := ch.(*querylang.Term); ok && t.Field == "" && !t.Prefix && fillers[strings.ToLower(strings.TrimRight(t.Text, "?!.,;:"))] {
-			continue
+		if t, ok := ch.(*querylang.Term); ok && t.Field == "" && !t.Prefix {
+			if w := strings.ToLower(strings.TrimRight(t.Text, "?!.,;:")); questionFillers[w] || we && knowingWords[w] {
+				continue
+			}
 		}
 		kept = append(kept, ch)
 	}
