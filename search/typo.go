@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -224,10 +225,14 @@ func (ti *termIndex) fuzzyAlternatives(family, word string, boost float64) map[s
 	return out
 }
 
-// correction returns the index term that word most likely means — among
-// the terms within its edit distance in any language's text field, the
-// nearest, then the most frequent — spelled as a visible document spells
-// it; "" when there is none.
+// correction returns the word that word most likely means: among the
+// terms within its edit distance in any language's text field, the
+// nearest, then the most frequent, spelled as a visible document spells
+// it, and only if that spelling is itself within the edit distance of
+// word (case aside); "" when there is none. The last condition keeps a
+// correct word the index lacks from being "corrected" to another word that
+// only shares a stem with a near term ("misst" is one edit from the stem
+// "musst", but "mussten", how the documents write it, is three edits away).
 func (ti *termIndex) correction(ctx context.Context, word string) string {
 	dist := editDistance(word)
 	if dist == 0 {
@@ -253,37 +258,53 @@ func (ti *termIndex) correction(ctx context.Context, word string) string {
 		}
 		return b.count - a.count
 	})
+	lower := strings.ToLower(word)
 	for i, c := range cands {
 		if i >= 5 {
 			break
 		}
-		if s := ti.ix.surfaceForm(ctx, c.field, c.term); s != "" {
-			return s
+		best, bestDist := "", dist+1
+		for _, s := range ti.ix.surfaceForms(ctx, c.field, c.term) {
+			if d := levenshtein.ComputeDistance(lower, strings.ToLower(s)); d < bestDist {
+				best, bestDist = s, d
+			}
+		}
+		if best != "" {
+			return best
 		}
 	}
 	return ""
 }
 
-// surfaceForm returns the word of a visible document that field indexes as
-// term, as the document writes it, or "".
-func (ix *Index) surfaceForm(ctx context.Context, field, term string) string {
+// maxSurfaceDocs bounds the documents whose spellings of a term
+// surfaceForms collects.
+const maxSurfaceDocs = 5
+
+// surfaceForms returns the words of visible documents (up to
+// maxSurfaceDocs of them) that field indexes as term, as the documents
+// write them, each once.
+func (ix *Index) surfaceForms(ctx context.Context, field, term string) []string {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(field)
-	req := bleve.NewSearchRequestOptions(restrict(ctx, tq), 1, 0, false)
+	req := bleve.NewSearchRequestOptions(restrict(ctx, tq), maxSurfaceDocs, 0, false)
 	req.Fields = []string{field}
 	req.IncludeLocations = true
 	res, err := ix.b.SearchInContext(ctx, req)
-	if err != nil || len(res.Hits) == 0 {
-		return ""
+	if err != nil {
+		return nil
 	}
-	h := res.Hits[0]
-	text, _ := h.Fields[field].(string)
-	for _, loc := range h.Locations[field][term] {
-		if loc.End <= uint64(len(text)) && loc.Start < loc.End {
-			return text[loc.Start:loc.End]
+	var out []string
+	for _, h := range res.Hits {
+		text, _ := h.Fields[field].(string)
+		for _, loc := range h.Locations[field][term] {
+			if loc.End <= uint64(len(text)) && loc.Start < loc.End {
+				if s := text[loc.Start:loc.End]; !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
 		}
 	}
-	return ""
+	return out
 }
 
 // replaceWord replaces the first whole-word occurrence of word in q.

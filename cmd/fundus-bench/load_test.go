@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/fundus-kb/fundus/indexer"
 	"github.com/fundus-kb/fundus/indexer/parse"
 	"github.com/fundus-kb/fundus/search"
@@ -54,31 +56,11 @@ func TestLoadUniqueWordDistance(t *testing.T) {
 	}
 	for i := range words {
 		for j := i + 1; j < len(words); j++ {
-			if d := levenshtein(words[i], words[j]); d < 3 {
+			if d := levenshtein.ComputeDistance(words[i], words[j]); d < 3 {
 				t.Fatalf("%q and %q are %d edits apart", words[i], words[j], d)
 			}
 		}
 	}
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // TestLoadUniqueWordAnalyzed checks that every text analyzer of the index

@@ -187,6 +187,39 @@ func TestWhatWeLearned(t *testing.T) {
 	}
 }
 
+// TestDidYouMean checks the correction offered for words the demo corpus
+// does not hold: a typo gets the word it misses, spelled as the documents
+// spell it; a correct word the corpus lacks gets none, even when its stem
+// is one edit from a term of the index.
+func TestDidYouMean(t *testing.T) {
+	ctx := context.Background()
+	kb := demoKB(t)
+	for _, tc := range []struct {
+		name, q, want string
+	}{
+		{"transposed letters", "Innovatoinskultur", "Innovationskultur"},
+		{"letter too many, beside a known word", "Fehlerkulturr Webinar", "Fehlerkultur Webinar"},
+		{"letter missing", "Strategie Ofenheit", "Strategie Offenheit"},
+		{"missing umlaut", "Datenrume", "Datenräume"},
+		{"inflected form kept", "Hochschlen", "Hochschulen"},
+		{"verb in a question", "Offenheit strategisch verankren", "Offenheit strategisch verankern"},
+		{"English", "innovation cultre", "innovation culture"},
+		{"correct word near only a stem", "Wie misst man Open Innovation?", ""},
+		{"known words", "Wie wirkt Scheitern?", ""},
+		{"apostrophe", "Wie geht's weiter?", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := kb.Search(ctx, search.Request{Query: tc.q, Size: 1, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.DidYouMean != tc.want {
+				t.Errorf("%q: did you mean %q, want %q", tc.q, res.DidYouMean, tc.want)
+			}
+		})
+	}
+}
+
 // TestAnswersFromTheSubject checks issue 16 on the demo corpus: a
 // question answers from the document on its subject, with a passage
 // that holds the question's words, rather than from a document that
