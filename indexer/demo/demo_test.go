@@ -201,6 +201,7 @@ func TestDidYouMean(t *testing.T) {
 		{"letter too many, beside a known word", "Fehlerkulturr Webinar", "Fehlerkultur Webinar"},
 		{"letter missing", "Strategie Ofenheit", "Strategie Offenheit"},
 		{"missing umlaut", "Datenrume", "Datenräume"},
+		{"question mark kept", "Was sind Datenrume?", "Was sind Datenräume?"},
 		{"inflected form kept", "Hochschlen", "Hochschulen"},
 		{"verb in a question", "Offenheit strategisch verankren", "Offenheit strategisch verankern"},
 		{"English", "innovation cultre", "innovation culture"},
