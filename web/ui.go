@@ -412,7 +412,7 @@ func loadUI(fsys fs.FS, pages ...string) (*uiFiles, error) {
 		return nil, err
 	}
 	u := &uiFiles{pages: map[string]*template.Template{}, assets: assets}
-	funcs := template.FuncMap{"static": u.assetURL, "px": px}
+	funcs := template.FuncMap{"static": u.assetURL, "px": px, "endsWith": strings.HasSuffix}
 	for _, name := range pages {
 		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", "templates/charts.html", "templates/"+name+".html")
 		if err != nil {

@@ -851,16 +851,29 @@ func TestSnippetSanitised(t *testing.T) {
 
 func TestDidYouMean(t *testing.T) {
 	h, _ := newServer(t, web.Config{})
-	r := do(t, h, "GET", "/search?q=Inovationskultur&type=case", nil, map[string]string{"Accept-Language": "de"})
-	wantStatus(t, r, 200)
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := doc.Find(".did-you-mean a")
-	href, _ := link.Attr("href")
-	if link.Text() != "Innovationskultur" || !strings.Contains(href, "q=Innovationskultur") || !strings.Contains(href, "type=case") {
-		t.Errorf("did-you-mean link = %q → %q; want the corrected query, filters kept", link.Text(), href)
+	for _, tc := range []struct {
+		name, query, link, href, text string
+	}{
+		{"word, filter kept", "q=Inovationskultur&type=case", "Innovationskultur", "type=case", "Meinten Sie Innovationskultur?"},
+		// The question keeps its own mark; the sentence adds none.
+		{"question", "q=Was+ist+Inovationskultur%3F", "Was ist Innovationskultur?", "q=Was", "Meinten Sie Was ist Innovationskultur?"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, h, "GET", "/search?"+tc.query, nil, map[string]string{"Accept-Language": "de"})
+			wantStatus(t, r, 200)
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			link := doc.Find(".did-you-mean a")
+			href, _ := link.Attr("href")
+			if link.Text() != tc.link || !strings.Contains(href, tc.href) {
+				t.Errorf("did-you-mean link = %q → %q; want %q → …%s…", link.Text(), href, tc.link, tc.href)
+			}
+			if got := strings.Join(strings.Fields(doc.Find(".did-you-mean").Text()), " "); got != tc.text {
+				t.Errorf("did-you-mean reads %q, want %q", got, tc.text)
+			}
+		})
 	}
 	api := do(t, h, "GET", "/api/search?q=Inovationskultur", nil, nil)
 	if api.JSON["did_you_mean"] != "Innovationskultur" {
