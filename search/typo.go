@@ -267,13 +267,18 @@ func (ti *termIndex) correction(ctx context.Context, word string, context []stri
 		if i >= 5 {
 			break
 		}
+		// The shared-document count is the cheaper check: it loads no
+		// stored text.
+		if !ti.cooccurs(ctx, c.field, c.analyzer, c.term, context) {
+			continue
+		}
 		best, bestDist := "", dist+1
 		for _, s := range ti.ix.surfaceForms(ctx, c.field, c.term) {
 			if d := levenshtein.ComputeDistance(lower, strings.ToLower(s)); d < bestDist {
 				best, bestDist = s, d
 			}
 		}
-		if best != "" && ti.cooccurs(ctx, c.field, c.analyzer, c.term, context) {
+		if best != "" {
 			return best
 		}
 	}
