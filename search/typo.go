@@ -233,11 +233,11 @@ func (ti *termIndex) fuzzyAlternatives(family, word string, boost float64) map[s
 //   - the spelling is itself within the edit distance of word (case
 //     aside): "misst" is one edit from the stem "musst", but "mussten", how
 //     the documents write it, is three edits away;
-//   - when the query has other words (context, the words the index
-//     knows), the term shares a document with a third of them (cooccurs):
+//   - when the query has other words (known: those the index knows),
+//     the term shares a document with a third of them (cooccurs):
 //     "Die Lutherbibel beeinflusste wessen Übersetzung?" is not offered
 //     "messen" from an article on another subject.
-func (ti *termIndex) correction(ctx context.Context, word string, context []string) string {
+func (ti *termIndex) correction(ctx context.Context, word string, known []string) string {
 	dist := editDistance(word)
 	if dist == 0 {
 		return ""
@@ -269,7 +269,7 @@ func (ti *termIndex) correction(ctx context.Context, word string, context []stri
 		}
 		// The shared-document count is the cheaper check: it loads no
 		// stored text.
-		if !ti.cooccurs(ctx, c.field, c.analyzer, c.term, context) {
+		if !ti.cooccurs(ctx, c.field, c.analyzer, c.term, known) {
 			continue
 		}
 		best, bestDist := "", dist+1
