@@ -899,7 +899,8 @@ func cutPassage(text string, s sentence, in []termMatch, fromStart bool) (string
 
 // passageWindow picks the window of at most MaxPassage-2 characters of s
 // that holds the most distinct matched words, widened to word boundaries:
-// with fromStart, the one from the sentence's start if it holds as many.
+// with fromStart, the one from the sentence's start if it holds as many
+// and leaves startRoom characters after them.
 func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int, int) {
 	limit := MaxPassage - 2 // room for the ellipses
 	bestA, bestN := in[0].start, -1
@@ -908,7 +909,7 @@ func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int
 			bestN, bestA = n, m.start
 		}
 	}
-	if fromStart && distinctWithin(text, s.start, in, limit) >= bestN {
+	if fromStart && distinctWithin(text, s.start, in, limit-startRoom) >= bestN {
 		return s.start, cutAtWord(text, s, s.start, limit)
 	}
 	// Centre the matched words: start a little before the first.
@@ -917,12 +918,27 @@ func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int
 		_, size := utf8.DecodeLastRuneInString(text[s.start:a])
 		a -= size
 	}
+	// Near the sentence's end, the window takes the room it has left
+	// before the matched words: what a question asks for stands before
+	// them as often as after.
+	if n := utf8.RuneCountInString(text[a:s.end]); n < limit {
+		for back := n; a > s.start && back < limit; back++ {
+			_, size := utf8.DecodeLastRuneInString(text[s.start:a])
+			a -= size
+		}
+	}
 	if a > s.start {
 		// A sentence starts at a word; within it, start at the next one.
 		a = wordStart(text, a, bestA)
 	}
 	return a, cutAtWord(text, s, a, limit)
 }
+
+// startRoom is the room a window cut from a sentence's start leaves after
+// its matched words: a window that ends at them cuts off what follows
+// them, where the answer often stands ("… die Konzentration der
+// Treibhausgase substanziell erhöhen, was im Mittel zu einer …").
+const startRoom = 40
 
 // distinctWithin counts the distinct matched words of in that end within
 // limit characters from a.

@@ -171,6 +171,10 @@ func TestCutPassage(t *testing.T) {
 	long := "Nichtrevolutionärer ziviler Ungehorsam ist " + words(60, "lange") + " vorbei."
 	// subject is a long sentence whose matched words stand past its
 	// subject, but within a passage's reach of its start.
+	// late is a long sentence whose matched words stand within a
+	// passage's reach of its start, but so close to its end that what
+	// follows them would be cut off.
+	late := "Die Kurzfassung " + words(40, "lange") + " Treibhausgase erhöhen, was zu einer " + words(20, "weiter") + " führt."
 	subject := "Peyton Manning wurde mit " + words(12, "vielen") + " zudem der älteste Quarterback, " + words(50, "lange") + " vorbei."
 	cases := []struct {
 		name string
@@ -181,15 +185,19 @@ func TestCutPassage(t *testing.T) {
 		terms    []string
 		// fromStart is AnswerWeights.Start.
 		fromStart bool
-		// wantPrefix is how the passage starts.
+		// wantPrefix is how the passage starts; the passage has at least
+		// wantMin characters.
 		wantPrefix string
+		wantMin    int
 	}{
-		{"a long first sentence keeps its first word", long, 0, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler"},
-		{"a long later sentence keeps its first word", "Kurz davor. " + long, 1, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler"},
-		{"matches far in: cut before them, at a word", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, false, "…mehr mehr"},
-		{"matches far in, from the start: still cut before them", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, true, "…mehr mehr"},
-		{"matches within reach of the start, around them", subject, 0, []string{"älteste", "Quarterback"}, false, "…"},
-		{"matches within reach of the start, from the start", subject, 0, []string{"älteste", "Quarterback"}, true, "Peyton Manning"},
+		{"a long first sentence keeps its first word", long, 0, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler", 0},
+		{"a long later sentence keeps its first word", "Kurz davor. " + long, 1, []string{"ziviler", "Ungehorsam"}, false, "Nichtrevolutionärer ziviler", 0},
+		{"matches far in: cut before them, at a word", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, false, "…mehr mehr", 0},
+		{"matches far in, from the start: still cut before them", long + " Hier " + words(70, "mehr") + " steht ziviler Ungehorsam.", 1, []string{"ziviler"}, true, "…mehr mehr", 0},
+		{"matches within reach of the start, around them", subject, 0, []string{"älteste", "Quarterback"}, false, "…", 0},
+		{"matches within reach of the start, from the start", subject, 0, []string{"älteste", "Quarterback"}, true, "Peyton Manning", 0},
+		{"matches at the end of the start's reach: around them", late, 0, []string{"Treibhausgase", "erhöhen"}, true, "…", 0},
+		{"matches at a long sentence's end: the room before them", "Am Anfang " + words(70, "lange") + " steht ziviler Ungehorsam.", 0, []string{"ziviler", "Ungehorsam"}, false, "…lange", 250},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,8 +213,8 @@ func TestCutPassage(t *testing.T) {
 			if !strings.HasPrefix(got, tc.wantPrefix) {
 				t.Errorf("passage starts %q, want %q", got[:min(len(got), 40)], tc.wantPrefix)
 			}
-			if n := utf8.RuneCountInString(got); n > MaxPassage {
-				t.Errorf("passage has %d characters, more than %d", n, MaxPassage)
+			if n := utf8.RuneCountInString(got); n > MaxPassage || n < tc.wantMin {
+				t.Errorf("passage has %d characters, want %d to %d", n, tc.wantMin, MaxPassage)
 			}
 		})
 	}
