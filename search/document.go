@@ -118,6 +118,23 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("invalid document: %s: %s", e.Field, e.Reason)
 }
 
+// ParseType reads a document type as a user writes it (any spelling
+// NormalizeType knows, and "other" with its German names); ok is false
+// for a word that names no type.
+func ParseType(s string) (t string, ok bool) {
+	if t = NormalizeType(s); t != TypeOther {
+		return t, true
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case TypeOther, "others", "sonstige", "sonstiges", "andere":
+		return TypeOther, true
+	}
+	return "", false
+}
+
+// TypeHelp lists the types for a message about a type that is none.
+const TypeHelp = "webinar, case, recommendation or other; German names such as Fall or Empfehlung work too"
+
 // NormalizeType maps the spellings of a document type used in inputs
 // (English and German, any case) to one of the four types.
 func NormalizeType(s string) string {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -79,7 +80,7 @@ func (c *compiler) parse(q string) (querylang.Node, query.Query, error) {
 	if strings.TrimSpace(q) == "" {
 		return nil, allDocs(), nil
 	}
-	n, err := querylang.Parse(q)
+	n, err := querylang.ParseChecked(q, checkFilterValue)
 	if err != nil {
 		var se *querylang.SyntaxError
 		if errors.As(err, &se) {
@@ -333,10 +334,8 @@ func (c *compiler) compileLeaf(field, text string, prefix, phrase bool) query.Qu
 		return namePartLeaf("f_"+FacetPolicyArea, keywordValue(text), prefix)
 	case querylang.FieldType:
 		v := keywordValue(text)
-		if !prefix {
-			if t := NormalizeType(v); t != TypeOther {
-				v = t
-			}
+		if t, ok := ParseType(v); ok && !prefix {
+			v = t
 		}
 		return keywordLeaf(FacetType, v, prefix)
 	case querylang.FieldLang:
@@ -352,6 +351,24 @@ func (c *compiler) compileLeaf(field, text string, prefix, phrase bool) query.Qu
 	}
 	// The parser gives no other field; search the text to be safe.
 	return c.textLeaf("", text, prefix, phrase)
+}
+
+// checkFilterValue is the querylang.ValueCheck of a query: type and lang
+// take values from a closed set, and one outside it is a mistake to say,
+// not a filter that finds nothing.
+func checkFilterValue(field, value string) string {
+	v := keywordValue(value)
+	switch field {
+	case querylang.FieldType:
+		if _, ok := ParseType(v); !ok {
+			return fmt.Sprintf("unknown type %q (known types: %s)", value, TypeHelp)
+		}
+	case querylang.FieldLang:
+		if _, ok := languageNames[v]; !ok && NormalizeLanguage(v) == "" {
+			return fmt.Sprintf("unknown language %q (write a code such as de or en, or deutsch, english)", value)
+		}
+	}
+	return ""
 }
 
 // languageNames maps language names a user may write after lang: to the

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -231,6 +232,21 @@ func (r *Request) normalize() error {
 			return &InvalidRequestError{Param: f, Reason: "unknown filter"}
 		}
 	}
+	if ts := r.Filters[FacetType]; len(ts) > 0 {
+		// The API's spellings are the query language's: type=Fall is
+		// type=case, and a word that names no type is a mistake.
+		canon := make([]string, len(ts))
+		for i, v := range ts {
+			t, ok := ParseType(v)
+			if !ok {
+				return &InvalidRequestError{Param: FacetType, Reason: fmt.Sprintf("unknown type %q (want %s)", v, TypeHelp)}
+			}
+			canon[i] = t
+		}
+		// A copy: the caller's map stays as it was.
+		r.Filters = maps.Clone(r.Filters)
+		r.Filters[FacetType] = canon
+	}
 	var err error
 	if r.From, err = DateBound("from", r.From); err != nil {
 		return err
@@ -290,7 +306,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if !r.Lenient || r.Plain {
 		return ix.search(ctx, r)
 	}
-	_, err := querylang.Parse(r.Query)
+	_, err := querylang.ParseChecked(r.Query, checkFilterValue)
 	var se *querylang.SyntaxError
 	if !errors.As(err, &se) {
 		return ix.search(ctx, r)

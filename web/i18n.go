@@ -78,6 +78,7 @@ var messages = map[string][2]string{
 	"notice.empty_parens":     {"leere Klammern", "empty parentheses"},
 	"notice.operator":         {"AND, OR oder NOT ohne Suchbegriff daneben", "AND, OR or NOT without a term next to it"},
 	"notice.unknown_field":    {"unbekanntes Feld vor dem Doppelpunkt", "unknown field before the colon"},
+	"notice.unknown_value":    {"unbekannter Wert nach dem Doppelpunkt (type: webinar, case, recommendation oder other, auch Fall oder Empfehlung; lang: ein Sprachcode wie de oder en)", "unknown value after the colon (type: webinar, case, recommendation or other; lang: a language code such as de or en)"},
 	"notice.prefix":           {"ein * braucht mindestens zwei Buchstaben davor", "a * needs at least two letters before it"},
 	"notice.limit":            {"die Anfrage ist zu lang oder zu tief verschachtelt", "the query is too long or nested too deeply"},
 	"suggest.list":            {"Vorschläge", "Suggestions"},

@@ -47,6 +47,8 @@ func TestQueryLanguageAPI(t *testing.T) {
 			{"(", "column 1: missing closing parenthesis"},
 			{"AND Kultur", "column 1: AND needs a term before it"},
 			{"foo:bar", `unknown field "foo" (known fields: title, body, topic, type, person, org, addressee, policy, lang)`},
+			{"Kultur type:foo", `column 8: unknown type "foo" (known types: webinar, case, recommendation or other`},
+			{"lang:klingonisch", `column 1: unknown language "klingonisch"`},
 		} {
 			r := apiSearch(t, h, q(c.q))
 			if r.Code != http.StatusBadRequest {
@@ -65,6 +67,7 @@ func TestQueryLanguageAPI(t *testing.T) {
 			{`Kultur "Innovation`, "missing_quote", "Kultur Innovation"},
 			{"AND Kultur", "operator", "and Kultur"},
 			{"foo:bar Kultur", "unknown_field", "foo bar Kultur"},
+			{"type:foo Kultur", "unknown_value", "type foo Kultur"},
 		} {
 			r := apiSearch(t, h, q(c.q, "lenient", "true"))
 			if n := total(t, r); n == 0 {
@@ -113,6 +116,34 @@ func TestQueryLanguageAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("types are spelled as in the query language", func(t *testing.T) {
+		for _, c := range []struct{ name, q, typ string }{
+			{"German field value", "typ:Fall Innovation", ""},
+			{"German filter value", "Innovation", "Fall"},
+			{"English filter value", "Innovation", "case"},
+		} {
+			var r response
+			if c.typ == "" {
+				r = apiSearch(t, h, q(c.q))
+			} else {
+				r = apiSearch(t, h, q(c.q, "type", c.typ))
+			}
+			if total(t, r) == 0 {
+				t.Errorf("%s: no hits", c.name)
+			}
+			for _, hit := range r.JSON["hits"].([]any) {
+				if typ := hit.(map[string]any)["type"]; typ != "case" {
+					t.Errorf("%s: hit of type %v", c.name, typ)
+				}
+			}
+		}
+		r := apiSearch(t, h, q("Innovation", "type", "foo"))
+		e, _ := r.JSON["error"].(map[string]any)
+		if msg, _ := e["message"].(string); r.Code != http.StatusBadRequest || e["field"] != "type" || !strings.Contains(msg, `unknown type "foo"`) {
+			t.Errorf("type=foo: status %d, error %v; want 400 naming type", r.Code, e)
+		}
+	})
+
 	t.Run("fields alone", func(t *testing.T) {
 		for _, c := range []struct {
 			q, param, value string
@@ -158,6 +189,7 @@ func TestSearchBoxIsForgiving(t *testing.T) {
 			{"(", "Als einfache Wörter gelesen: schließende Klammer fehlt."},
 			{"AND Kultur", "Als einfache Wörter gelesen: AND, OR oder NOT ohne Suchbegriff daneben."},
 			{"foo:bar Kultur", "Als einfache Wörter gelesen: unbekanntes Feld vor dem Doppelpunkt."},
+			{"typ:Foo Kultur", "Als einfache Wörter gelesen: unbekannter Wert nach dem Doppelpunkt (type: webinar, case, recommendation oder other, auch Fall oder Empfehlung; lang: ein Sprachcode wie de oder en)."},
 		} {
 			target := path + "?" + url.Values{"q": {c.q}}.Encode()
 			r, doc := getPage(t, h, target, map[string]string{"Accept-Language": "de"})

@@ -45,9 +45,9 @@ func searchCmd(e *env) *cobra.Command {
 			if typ != "" {
 				// The same spellings as ingest accepts (German and English);
 				// anything else is a mistake, not "other".
-				t := search.NormalizeType(typ)
-				if t == search.TypeOther && !isOtherType(typ) {
-					return &usageError{fmt.Errorf("--type %q is not a document type: use webinar, case, recommendation or other (German names such as Fall or Empfehlung work too)", typ)}
+				t, ok := search.ParseType(typ)
+				if !ok {
+					return &usageError{fmt.Errorf("--type %q is not a document type: use %s", typ, search.TypeHelp)}
 				}
 				typ = t
 			}
@@ -225,16 +225,6 @@ func statsCmd(e *env) *cobra.Command {
 	})
 	jsonFlag(cmd, &asJSON, "the statistics")
 	return cmd
-}
-
-// isOtherType reports whether s names the type "other" itself, which
-// search.NormalizeType cannot tell from an unknown spelling.
-func isOtherType(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case search.TypeOther, "others", "sonstige", "sonstiges", "andere":
-		return true
-	}
-	return false
 }
 
 // cliSearchError makes a search's complaint about its request a usage

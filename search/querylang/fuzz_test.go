@@ -65,7 +65,7 @@ func FuzzParse(f *testing.F) {
 		// The canonical form can be a little longer than the query (a
 		// space between "a""b", AND for &&, fields on every word of a
 		// field group), so only the length limit is lifted for it.
-		n2, err := parse(s, -1)
+		n2, err := parse(s, -1, nil)
 		if err != nil {
 			t.Fatalf("Parse(%q) = %s, which does not parse: %v", q, s, err)
 		}

@@ -25,6 +25,7 @@ const (
 	CodeEmptyParens  = "empty_parens"     // "()"
 	CodeOperator     = "operator"         // AND, OR, NOT without an operand
 	CodeUnknownField = "unknown_field"    // "foo:bar" with no field foo
+	CodeUnknownValue = "unknown_value"    // a filter value the ValueCheck of ParseChecked refuses
 	CodePrefix       = "prefix"           // a bad '*'
 	CodeLimit        = "limit"            // too long, too many terms, too deep
 )
@@ -42,11 +43,26 @@ func syntaxError(q string, pos int, code, format string, args ...any) *SyntaxErr
 // or only punctuation) gives a nil Node and no error; an invalid query a
 // *SyntaxError.
 func Parse(q string) (Node, error) {
-	return parse(q, MaxLength)
+	return parse(q, MaxLength, nil)
 }
 
-// parse is Parse with a length limit of maxLen runes; < 0 means none.
-func parse(q string, maxLen int) (Node, error) {
+// ValueCheck says what is wrong with value as the value of the filter
+// field (a canonical field name), "" when nothing is. It is not asked
+// about prefixes ("type:web*").
+type ValueCheck func(field, value string) string
+
+// ParseChecked is Parse that also checks the value of every filter term
+// and phrase with check: a value it refuses is a *SyntaxError with Code
+// CodeUnknownValue at the field, with check's message. A closed set of
+// values ("type:webinar") is how a caller uses it: an unknown one then
+// says so instead of finding nothing.
+func ParseChecked(q string, check ValueCheck) (Node, error) {
+	return parse(q, MaxLength, check)
+}
+
+// parse is ParseChecked with a length limit of maxLen runes; < 0 means
+// none.
+func parse(q string, maxLen int, check ValueCheck) (Node, error) {
 	if maxLen >= 0 && utf8.RuneCountInString(q) > maxLen {
 		pos, n := 0, 0
 		for i := range q {
@@ -62,7 +78,7 @@ func parse(q string, maxLen int) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{q: q, toks: toks}
+	p := &parser{q: q, toks: toks, check: check}
 	n, err := p.parseList(nil)
 	if err != nil {
 		return nil, err
@@ -309,6 +325,7 @@ type parser struct {
 	i     int
 	depth int // of parentheses
 	terms int // words and phrases so far
+	check ValueCheck
 }
 
 func (p *parser) peek() token {
@@ -557,12 +574,14 @@ func (p *parser) parsePrimary() (Node, error) {
 		if err := p.countTerm(t); err != nil {
 			return nil, err
 		}
-		return &Term{Field: t.field, Text: t.text, Prefix: t.prefix}, nil
+		n := &Term{Field: t.field, Text: t.text, Prefix: t.prefix}
+		return n, p.checkValues(n, t.pos)
 	case tPhrase:
 		if err := p.countTerm(t); err != nil {
 			return nil, err
 		}
-		return &Phrase{Field: t.field, Text: t.text}, nil
+		n := &Phrase{Field: t.field, Text: t.text}
+		return n, p.checkValues(n, t.pos)
 	case tLParen:
 		p.depth++
 		if p.depth > MaxDepth {
@@ -583,6 +602,9 @@ func (p *parser) parsePrimary() (Node, error) {
 			return nil, err
 		}
 		setField(n, t.field)
+		if err := p.checkValues(n, t.pos); err != nil {
+			return nil, err
+		}
 		if IsFilterField(t.field) {
 			n = refilter(n)
 		}
@@ -591,6 +613,35 @@ func (p *parser) parsePrimary() (Node, error) {
 		return nil, p.errorf(t.pos, CodeUnexpected, "unexpected closing parenthesis")
 	}
 	return nil, p.errorf(t.pos, CodeOperator, "unexpected end of query")
+}
+
+// checkValues checks the filter values in n with p.check; an error
+// stands at pos.
+func (p *parser) checkValues(n Node, pos int) error {
+	if p.check == nil {
+		return nil
+	}
+	var err error
+	Walk(n, func(n Node) {
+		if err != nil {
+			return
+		}
+		field, value := "", ""
+		switch n := n.(type) {
+		case *Term:
+			if !n.Prefix {
+				field, value = n.Field, n.Text
+			}
+		case *Phrase:
+			field, value = n.Field, n.Text
+		}
+		if IsFilterField(field) {
+			if msg := p.check(field, value); msg != "" {
+				err = p.errorf(pos, CodeUnknownValue, "%s", msg)
+			}
+		}
+	})
+	return err
 }
 
 func (p *parser) countTerm(t token) error {

@@ -342,6 +342,56 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+func TestParseChecked(t *testing.T) {
+	// check accepts the types webinar and case.
+	check := func(field, value string) string {
+		if field == FieldType && value != "webinar" && value != "case" {
+			return "unknown type " + value
+		}
+		return ""
+	}
+	cases := []struct {
+		name   string
+		q      string
+		column int    // of the error; 0 for none
+		msg    string // in the error
+	}{
+		{"known value", "type:webinar Kultur", 0, ""},
+		{"unknown value", "Kultur type:foo", 8, "unknown type foo"},
+		{"unknown value by alias", "typ:foo", 1, "unknown type foo"},
+		{"unknown phrase value", `Kultur type:"foo bar"`, 8, "unknown type foo bar"},
+		{"unknown value in a field group", "a type:(webinar OR foo)", 3, "unknown type foo"},
+		{"negated unknown value", "Kultur -type:foo", 9, "unknown type foo"},
+		{"a prefix is not checked", "type:fo*", 0, ""},
+		{"other fields are not checked", "topic:foo title:bar foo", 0, ""},
+		{"a syntax error comes first", `type:foo "a`, 10, "missing closing quote"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseChecked(tc.q, check)
+			if tc.column == 0 {
+				if err != nil {
+					t.Fatalf("ParseChecked(%q): %v", tc.q, err)
+				}
+				return
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseChecked(%q): %v, want a *SyntaxError", tc.q, err)
+			}
+			if se.Column != tc.column || !strings.Contains(se.Msg, tc.msg) {
+				t.Errorf("ParseChecked(%q): column %d, %q; want column %d, %q", tc.q, se.Column, se.Msg, tc.column, tc.msg)
+			}
+			if tc.msg != "missing closing quote" && se.Code != CodeUnknownValue {
+				t.Errorf("code %q, want %q", se.Code, CodeUnknownValue)
+			}
+		})
+	}
+	if _, err := Parse("type:foo"); err != nil {
+		t.Errorf("Parse checks no values: %v", err)
+	}
+}
+
 func TestSyntaxErrorMessage(t *testing.T) {
 	_, err := Parse("innovation OR (culture")
 	want := "syntax error at column 15: missing closing parenthesis"
