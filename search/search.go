@@ -321,12 +321,19 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	return out, nil
 }
 
-// lenientText is q as plain words (PlainText), at most the first
-// querylang.MaxTerms of them.
+// lenientText is q as plain words (PlainText): at most the first
+// querylang.MaxTerms of them, in at most MaxQueryLength characters (cut
+// at a space where there is one).
 func lenientText(q string) string {
 	q = PlainText(q)
 	if ws := strings.Fields(q); len(ws) > querylang.MaxTerms {
 		q = strings.Join(ws[:querylang.MaxTerms], " ")
+	}
+	if utf8.RuneCountInString(q) > MaxQueryLength {
+		q = string([]rune(q)[:MaxQueryLength])
+		if i := strings.LastIndexByte(q, ' '); i > 0 {
+			q = q[:i]
+		}
 	}
 	return q
 }

@@ -189,6 +189,8 @@ func TestSearchBoxIsForgiving(t *testing.T) {
 			{"(", "Als einfache Wörter gelesen: schließende Klammer fehlt."},
 			{"AND Kultur", "Als einfache Wörter gelesen: AND, OR oder NOT ohne Suchbegriff daneben."},
 			{"foo:bar Kultur", "Als einfache Wörter gelesen: unbekanntes Feld vor dem Doppelpunkt."},
+			{strings.Repeat("Kultur", 200), "Als einfache Wörter gelesen: die Anfrage ist zu lang oder zu tief verschachtelt."},
+			{strings.Repeat("Kultur ", 50) + strings.Repeat("x", 700), "Als einfache Wörter gelesen: die Anfrage ist zu lang oder zu tief verschachtelt."},
 			{"typ:Foo Kultur", "Als einfache Wörter gelesen: unbekannter Wert nach dem Doppelpunkt (type: webinar, case, recommendation oder other, auch Fall oder Empfehlung; lang: ein Sprachcode wie de oder en)."},
 		} {
 			target := path + "?" + url.Values{"q": {c.q}}.Encode()

@@ -59,7 +59,10 @@
 // value; package search lets person, org, addressee and policy match whole
 // words of a name). A word "name:value" whose name is two to 20 letters but
 // no known field ("foo:bar") is a SyntaxError with Code CodeUnknownField
-// that lists the known fields. Other colons are plain text: "10:30",
+// that lists the known fields; ParseChecked also checks filter values with
+// the caller's ValueCheck (package search: the document types and
+// languages), a refused one being a SyntaxError with Code
+// CodeUnknownValue. Other colons are plain text: "10:30",
 // "https://example.org", and a field name followed by nothing ("Titel:
 // Innovation" and "Note: x" search for the words).
 //
