@@ -41,7 +41,8 @@ With --json the last line of stdout is
 --suite builds every test collection afresh in a temporary directory (our
 German set over the demo corpus, xquad-dev German and English, the German
 xquad-dev paragraphs among Readability pages, SciFact and the demo corpus,
-and SciFact; --collections picks some), evaluates Fundus and plain Bleve
+the same paragraphs among Debian's German fortunes (apt-get install
+fortunes-de), and SciFact; --collections picks some), evaluates Fundus and plain Bleve
 (BM25, one field, the collection's language analyzer) in the same run and
 prints one table. --ablate adds a row per configuration with each feature
 off. --tuning FILE is a JSON object overriding search.DefaultTuning's

@@ -1,13 +1,18 @@
 package eval
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/de" // registers the "de" analyzer
@@ -21,13 +26,19 @@ import (
 
 // The collections of the suite (make eval): our German set over the demo
 // corpus, the xquad-dev paragraphs in German and English, the German
-// paragraphs among distractors of other kinds, and SciFact.
+// paragraphs among distractors of other kinds, the same among German
+// texts of another kind, and SciFact.
 const (
 	German     = "de"
 	XQuADDe    = "xquad-de"
 	XQuADEn    = "xquad-en"
 	XQuADMixed = "xquad-mixed"
-	SciFact    = "scifact"
+	// XQuADFortunes is the German xquad-dev paragraphs among the German
+	// fortunes of Debian's fortunes-de (quotes, jokes, anecdotes, sayings:
+	// 13,982 of 80 bytes or more), German distractors that nobody
+	// here wrote.
+	XQuADFortunes = "xquad-fortunes"
+	SciFact       = "scifact"
 	// Compounds is the corpus of the compound check (CompoundCheck): the
 	// German xquad-dev paragraphs and the Readability pages, with the
 	// xquad-dev questions.
@@ -35,13 +46,18 @@ const (
 )
 
 // CollectionNames lists the suite's collections in table order.
-var CollectionNames = []string{German, XQuADDe, XQuADEn, XQuADMixed, SciFact}
+var CollectionNames = []string{German, XQuADDe, XQuADEn, XQuADMixed, XQuADFortunes, SciFact}
 
 // Paths locate the suite's data: Repo is the repository's root, Shared the
-// shared data beside it (../shared).
+// shared data beside it (../shared), Fortunes the German fortunes
+// (DefaultFortunes when empty).
 type Paths struct {
-	Repo, Shared string
+	Repo, Shared, Fortunes string
 }
+
+// DefaultFortunes is where Debian's fortunes-de puts the German fortunes
+// (apt-get install fortunes-de).
+const DefaultFortunes = "/usr/share/games/fortunes/de"
 
 // Collection is a test collection with its corpus: what Fundus ingests and
 // the analyzer plain Bleve uses for it.
@@ -66,7 +82,8 @@ func LoadCollection(p Paths, name string) (*Collection, error) {
 	var (
 		qdir, qrels     string
 		files           []string // the corpus files, ingested first,
-		pages, withDemo bool     // then the readability pages, then the demo corpus
+		pages, withDemo bool     // then the readability pages, then the demo corpus,
+		fortunes        string   // then the fortunes in this folder
 	)
 	xq := filepath.Join(p.Shared, "eval", "xquad-dev")
 	switch name {
@@ -91,6 +108,11 @@ func LoadCollection(p Paths, name string) (*Collection, error) {
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
 		files = []string{filepath.Join(qdir, "corpus.jsonl"), filepath.Join(p.Shared, "eval", "scifact", "corpus.jsonl")}
 		pages, withDemo = true, true
+	case XQuADFortunes:
+		qdir = filepath.Join(xq, "de")
+		qrels = filepath.Join(qdir, "qrels", "test.tsv")
+		files = []string{filepath.Join(qdir, "corpus.jsonl")}
+		fortunes = cmp.Or(p.Fortunes, DefaultFortunes)
 	case SciFact:
 		qdir = filepath.Join(p.Shared, "eval", "scifact")
 		qrels = filepath.Join(qdir, "qrels", "test.tsv")
@@ -115,6 +137,13 @@ func LoadCollection(p Paths, name string) (*Collection, error) {
 	}
 	if withDemo {
 		c.sources = append(c.sources, indexer.Source{FS: demo.FS(), Root: "demo"})
+	}
+	if fortunes != "" {
+		src, err := fortunesSource(fortunes)
+		if err != nil {
+			return nil, err
+		}
+		c.sources = append(c.sources, src)
 	}
 	var err error
 	if c.Queries, err = ReadQueriesFile(filepath.Join(qdir, "queries.jsonl")); err != nil {
@@ -156,6 +185,46 @@ func readabilitySource(dir string) (indexer.Source, error) {
 		}
 	}
 	return indexer.Source{FS: os.DirFS(abs), Root: abs, Files: files}, nil
+}
+
+// minFortune is the shortest fortune taken as a document, in bytes: a
+// one-line saying is no text a question could be answered from.
+const minFortune = 80
+
+// fortunesSource is one document per fortune of the UTF-8 fortune files
+// (*.u8) in dir, as a JSON Lines file in memory: "_id" is the file's name
+// and the fortune's number in it, "text" the fortune.
+func fortunesSource(dir string) (indexer.Source, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.u8"))
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no *.u8 files in %s (apt-get install fortunes-de): %w", dir, fs.ErrNotExist)
+	}
+	if err != nil {
+		return indexer.Source{}, fmt.Errorf("fortunes: %w", err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return indexer.Source{}, fmt.Errorf("fortunes: %w", err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".u8")
+		for i, text := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n%\n") {
+			if text = strings.TrimSpace(text); len(text) < minFortune {
+				continue
+			}
+			rec := struct {
+				ID   string `json:"_id"`
+				Text string `json:"text"`
+			}{fmt.Sprintf("fortune-%s-%d", name, i), text}
+			if err := enc.Encode(rec); err != nil {
+				return indexer.Source{}, fmt.Errorf("fortunes: %s: %w", f, err)
+			}
+		}
+	}
+	fsys := fstest.MapFS{"fortunes.jsonl": &fstest.MapFile{Data: buf.Bytes()}}
+	return indexer.Source{FS: fsys, Root: "fortunes", Files: []string{"fortunes.jsonl"}}, nil
 }
 
 // Built is a collection ingested into a Fundus knowledge base, and into a
