@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -108,6 +109,40 @@ func TestDecompounding(t *testing.T) {
 	// only hit is the document that says "nehmen".
 	if ids, _ := searchIDs(t, ix, "nehmen"); len(ids) != 1 {
 		t.Errorf(`"nehmen": hits %v, want only the document that says it`, ids)
+	}
+}
+
+// TestExactBeforeSimilarSpellings checks the retry with similar spellings
+// of a search with few hits: the document that holds the rare word as
+// written ranks first, although short texts that hold a similar word
+// score higher by length.
+func TestExactBeforeSimilarSpellings(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	long := "Eine Studie über die Geschichte der Pest ergab, dass es zwei bisher unbekannte, aber verwandte Kladen des Erregers gab. " +
+		strings.Repeat("Die Forschung verglich viele Proben aus alten Gräbern in mehreren Ländern Europas. ", 6)
+	docs := []Document{{ID: "paper", Title: "Die Pest", Body: long, Language: "de"}}
+	// Short texts, as a collection of sayings has them: some with a word
+	// like it (their first line is their title), many without.
+	for i, b := range []string{"Viele klagen über das Wetter.", "Die Klage wurde abgewiesen.", "Klagen hilft nicht.", "Eine Klage gegen die Stadt.", "Wer klagt, hat Zeit."} {
+		docs = append(docs, Document{ID: fmt.Sprintf("similar-%d", i), Title: b, Body: b, Language: "de"})
+	}
+	for i := range 100 {
+		b := fmt.Sprintf("Spruch Nummer %d über den Garten.", i)
+		docs = append(docs, Document{ID: fmt.Sprintf("other-%d", i), Title: b, Body: b, Language: "de"})
+	}
+	indexDocs(t, ix, docs...)
+	for _, q := range []string{"Kladen", "Was sind Kladen?"} {
+		ids, res := searchIDs(t, ix, q)
+		if !res.Fuzzy || len(ids) < 2 {
+			t.Errorf("%q: hits %v, fuzzy %v; want the similar spellings too", q, ids, res.Fuzzy)
+		}
+		if len(ids) == 0 || ids[0] != "paper" {
+			t.Errorf("%q: hits %v, want paper, which holds the word as written, first", q, ids)
+		}
 	}
 }
 

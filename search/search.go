@@ -338,6 +338,11 @@ func lenientText(q string) string {
 	return q
 }
 
+// exactFirst weighs the words as written in the retry with similar
+// spellings (Search): enough that a document they match ranks above those
+// only a similar spelling matches.
+const exactFirst = 10
+
 // search is Search without lenience.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	start := time.Now()
@@ -387,11 +392,16 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	if out.Total < fewHits {
-		// Few hits: every word gets alternatives.
+		// Few hits: every word gets alternatives. The documents the
+		// words find as written stay first, as in the search engines
+		// users know: without the exact reading's weight a paragraph
+		// that holds the rare word itself ("Kladen") ranked below short
+		// texts that hold a word like it ("Klagen") once or twice.
 		if all := ix.planTypos(ctx, c, q, n, true, budget); all != nil && len(all.fuzzy) > plan.fuzzyCount() {
 			fc := *c
 			fc.fuzzy = all.fuzzy
-			fout, err := ix.run(ctx, r, fc.compile(n))
+			retry := newSumQuery(&scaledQuery{Q: textQ, Scale: exactFirst}, fc.compile(n))
+			fout, err := ix.run(ctx, r, retry)
 			if err != nil {
 				return nil, err
 			}
