@@ -227,6 +227,40 @@ func TestSearchBoxIsForgiving(t *testing.T) {
 	}
 }
 
+// TestLenientLinks checks the links of a page whose query was read as
+// plain words: follow, feed, exports and citations carry the words read,
+// so that they give what the page shows instead of the API's 400.
+func TestLenientLinks(t *testing.T) {
+	h := demoHandler(t)
+	for _, path := range []string{"/search", "/topics/Innovationskultur"} {
+		for _, q := range []string{"foo:bar Kultur", `Kultur "Innovation`, "type:foo Kultur"} {
+			target := path + "?" + url.Values{"q": {q}}.Encode()
+			_, doc := getPage(t, h, target, nil)
+			if doc.Find("p.notice").Length() == 0 {
+				t.Fatalf("%s: no notice; the test needs a query read as plain words", target)
+			}
+			links := 0
+			doc.Find(`a[href^="/follow"], a[href^="/feeds/search.atom"], a[href^="/api/search"]`).Each(func(_ int, a *goquery.Selection) {
+				href, _ := a.Attr("href")
+				u, err := url.Parse(href)
+				if err != nil {
+					t.Fatalf("%s: link %q: %v", target, href, err)
+				}
+				if u.Query().Get("q") == q {
+					t.Errorf("%s: link %s keeps the query as typed", target, href)
+				}
+				links++
+				if r := do(t, h, "GET", href, nil, nil); r.Code != http.StatusOK {
+					t.Errorf("%s: link %s: status %d", target, href, r.Code)
+				}
+			})
+			if links < 3 {
+				t.Errorf("%s: %d follow, feed and export links, want at least 3", target, links)
+			}
+		}
+	}
+}
+
 func TestGermanQuotesOnThePage(t *testing.T) {
 	h := demoHandler(t)
 	count := func(q string) int {

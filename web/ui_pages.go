@@ -366,7 +366,17 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		}
 	}
 
+	// A query read as plain words: the links (exports, citations, feed)
+	// give what the page shows, as the API and the feed are exact and
+	// would refuse the query as typed.
+	linkReq := req
+	if res.ReadAs != "" {
+		linkReq.Query = res.ReadAs
+	}
 	api := st.apiQuery(cfg.fixed)
+	if res.ReadAs != "" {
+		api.Set("q", res.ReadAs)
+	}
 	api.Set("format", "csv")
 	d.ExportCSV = withQuery("/api/search", api)
 	api.Set("format", "csv-excel")
@@ -381,10 +391,13 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		d.Cites = append(d.Cites, linkView{Text: f.name, URL: withQuery("/api/search", api)})
 	}
 	feedQuery := st.apiQuery(cfg.fixed, "sort")
+	if res.ReadAs != "" {
+		feedQuery.Set("q", res.ReadAs)
+	}
 	feedQuery.Set(feedLangParam, v.Lang)
 	d.Feed = withQuery("/feeds/search.atom", feedQuery)
-	d.Follow = s.followView(r, v, req, feedQuery, "list")
-	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: s.feedTitle(req, v.Lang), Href: d.Feed})
+	d.Follow = s.followView(r, v, linkReq, feedQuery, "list")
+	v.Alternates = append(v.Alternates, alternate{Type: "application/atom+xml", Title: s.feedTitle(linkReq, v.Lang), Href: d.Feed})
 
 	if res.Total == 0 {
 		nr, err := s.noResults(ctx, v, req, st, cfg)
