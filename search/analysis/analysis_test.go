@@ -75,6 +75,7 @@ func lexicon(t *testing.T) MapLexicon {
 		"Management": 9, "Transfer": 20, "Scout": 3, "Öffnung": 6, "Recht": 10, "Energie": 8,
 		"Operation": 2, "Ration": 1, "Koop": 1, "Mitarbeiter": 12, "Zusammenarbeit": 15,
 		"Forschung": 18, "Projekt": 22, "Partner": 16, "Partnerschaft": 6, "Wirt": 1, "Schaft": 1,
+		"Hui": 3, "Huihui": 1,
 	}
 	lex := MapLexicon{}
 	for w, n := range words {
@@ -121,6 +122,22 @@ func TestSplit(t *testing.T) {
 		if got != c.want {
 			t.Errorf("Split(%s = %q) = %q, want %q", c.word, stem(t, c.word), got, c.want)
 		}
+	}
+}
+
+// TestOneWordRepeated checks that one word twice is no compound: a name
+// or a doubling ("Huihui"), whose split would find every text with the
+// word. With heads of three letters, as the search splits.
+func TestOneWordRepeated(t *testing.T) {
+	sp := &Splitter{Lex: lexicon(t), MinHead: 3}
+	if got := sp.Split(stem(t, "Huihui")); got != nil {
+		t.Errorf("Split(Huihui) = %q, want no split", got)
+	}
+	if sp.Contains(stem(t, "Huihui"), stem(t, "Hui")) {
+		t.Error("Contains(Huihui, Hui), want false")
+	}
+	if got := strings.Join(sp.Split(stem(t, "Innovationskultur")), " "); got != "innovation kultur" {
+		t.Errorf("Split(Innovationskultur) = %q", got)
 	}
 }
 

@@ -203,7 +203,7 @@ func (s *Splitter) Split(term string) []string {
 	var best []string
 	bestScore := 0.0
 	for _, seg := range g.segments(term, s.maxParts()) {
-		if len(seg) < 2 {
+		if len(seg) < 2 || oneWordRepeated(seg) {
 			continue
 		}
 		logSum := 0.0
@@ -235,7 +235,7 @@ func (s *Splitter) Contains(compound, part string) bool {
 	}
 	g := s.segmenter(part)
 	for _, seg := range g.segments(compound, s.maxParts()) {
-		if len(seg) < 2 {
+		if len(seg) < 2 || oneWordRepeated(seg) {
 			continue
 		}
 		for _, p := range seg {
@@ -245,4 +245,17 @@ func (s *Splitter) Contains(compound, part string) bool {
 		}
 	}
 	return false
+}
+
+// oneWordRepeated reports whether the parts of seg are one word again and
+// again ("hui" + "hui"): a name or a doubling ("Huihui", "Tamtam"), not a
+// compound, and splitting it would rank every text with the word above
+// the one that holds the name.
+func oneWordRepeated(seg []string) bool {
+	for _, p := range seg[1:] {
+		if p != seg[0] {
+			return false
+		}
+	}
+	return true
 }
