@@ -59,7 +59,8 @@ fuzz:
 		$(GO) test ./web -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
-## eval: ranking quality of every collection (our German set, xquad-dev de/en/mixed, SciFact),
+## eval: ranking quality of every collection (our German set, xquad-dev de/en/mixed, xquad-dev among
+## the German fortunes of fortunes-de, SciFact),
 ## Fundus against plain Bleve measured in the same run, one table (EVAL_FLAGS=--tuning FILE to try weights)
 EVAL_FLAGS ?=
 eval: build
