@@ -587,6 +587,22 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a broken query's follow page opens for the words read", func(t *testing.T) {
+		b := b.in(t)
+		b.do("search", chromedp.Navigate(ts.URL+"/search?q="+url.QueryEscape("foo:bar Kultur")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
+		href := eval[string](b, `(document.querySelector('a[href^="/follow"]') || {getAttribute: () => ""}).getAttribute("href")`)
+		if href == "" {
+			t.Fatal("no follow link on the page")
+		}
+		b.do("open the follow page", chromedp.Navigate(ts.URL+href), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if got := b.location(); got.Path != "/follow" || got.Query().Get("q") != "foo bar Kultur" {
+			t.Errorf("follow page %s, want /follow for the words read", got)
+		}
+		if got := b.text("main h1"); got == "Diese Anfrage können wir nicht ausführen" || got == "We cannot run this request" {
+			t.Errorf("follow page is an error page: %q", got)
+		}
+	})
+
 	t.Run("a name typed in the box finds what its filter finds", func(t *testing.T) {
 		b := b.in(t)
 		b.do("filter by person", chromedp.Navigate(ts.URL+"/search?person=Greta+Sommerfeld&size=50"), chromedp.WaitVisible(chromedp.CSS("h2.results-summary")))
