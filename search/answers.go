@@ -912,20 +912,14 @@ func passageWindow(text string, s sentence, in []termMatch, fromStart bool) (int
 	if fromStart && distinctWithin(text, s.start, in, limit-startRoom) >= bestN {
 		return s.start, cutAtWord(text, s, s.start, limit)
 	}
-	// Centre the matched words: start a little before the first.
+	// Centre the matched words: start a little before the first. Near
+	// the sentence's end, the window takes the room it has left before
+	// them: what a question asks for stands before them as often as after.
 	a := bestA
-	for back := 0; a > s.start && back < 40; back++ {
+	want := max(40, limit-utf8.RuneCountInString(text[bestA:s.end]))
+	for back := 0; a > s.start && back < want; back++ {
 		_, size := utf8.DecodeLastRuneInString(text[s.start:a])
 		a -= size
-	}
-	// Near the sentence's end, the window takes the room it has left
-	// before the matched words: what a question asks for stands before
-	// them as often as after.
-	if n := utf8.RuneCountInString(text[a:s.end]); n < limit {
-		for back := n; a > s.start && back < limit; back++ {
-			_, size := utf8.DecodeLastRuneInString(text[s.start:a])
-			a -= size
-		}
 	}
 	if a > s.start {
 		// A sentence starts at a word; within it, start at the next one.

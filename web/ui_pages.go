@@ -366,16 +366,16 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 		}
 	}
 
+	api := st.apiQuery(cfg.fixed)
+	feedQuery := st.apiQuery(cfg.fixed, "sort")
 	// A query read as plain words: the links (exports, citations, feed)
 	// give what the page shows, as the API and the feed are exact and
 	// would refuse the query as typed.
 	linkReq := req
 	if res.ReadAs != "" {
 		linkReq.Query = res.ReadAs
-	}
-	api := st.apiQuery(cfg.fixed)
-	if res.ReadAs != "" {
 		api.Set("q", res.ReadAs)
+		feedQuery.Set("q", res.ReadAs)
 	}
 	api.Set("format", "csv")
 	d.ExportCSV = withQuery("/api/search", api)
@@ -389,10 +389,6 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v *view, cfg l
 	for _, f := range []struct{ name, format string }{{"BibTeX", "bibtex"}, {"RIS", "ris"}, {"CSL-JSON", "csl-json"}} {
 		api.Set("format", f.format)
 		d.Cites = append(d.Cites, linkView{Text: f.name, URL: withQuery("/api/search", api)})
-	}
-	feedQuery := st.apiQuery(cfg.fixed, "sort")
-	if res.ReadAs != "" {
-		feedQuery.Set("q", res.ReadAs)
 	}
 	feedQuery.Set(feedLangParam, v.Lang)
 	d.Feed = withQuery("/feeds/search.atom", feedQuery)
